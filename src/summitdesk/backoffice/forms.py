@@ -1,0 +1,135 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.core.models import User
+from summitdesk.directory.enums import Category, Language, PositionRole, Sector, StakeholderGroup
+from summitdesk.directory.models import Organisation, Person
+from summitdesk.lib.countries import REGIONS, country_choices
+from summitdesk.meetings.models import Meeting
+
+def _with_blank(choices: Any, label: str) -> list[tuple[str, str]]:
+    return [("", label), *list(choices)]
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=_with_blank(Category.choices, _("Any"))
+    )
+    stakeholder_group = forms.ChoiceField(
+        label=_("Stakeholder group"), required=False,
+        choices=_with_blank(StakeholderGroup.choices, _("Any")),
+    )
+    sector = forms.ChoiceField(
+        label=_("ITU sector"), required=False, choices=_with_blank(Sector.choices, _("Any"))
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=_with_blank(REGIONS.items(), _("Any"))
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=_with_blank(country_choices(), _("Any"))
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=_with_blank(Language.choices, _("Any"))
+    )
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    sectors = forms.MultipleChoiceField(
+        label=_("ITU sector memberships"), required=False, choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=_with_blank(country_choices(), "—"))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "acronym", "category", "stakeholder_group", "country", "language",
+            "address", "email", "website", "external_id", "status",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            choice for choice in self.fields["status"].choices if choice[0] != "merged"
+        ]
+        if self.instance.pk:
+            self.fields["sectors"].initial = self.instance.sectors
+
+    def clean_external_id(self) -> str | None:
+        return self.cleaned_data["external_id"] or None
+
+    def changed_data_for_service(self) -> dict[str, Any]:
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        sectors = set(self.cleaned_data["sectors"])
+        data.update(itu_r="ITU-R" in sectors, itu_t="ITU-T" in sectors, itu_d="ITU-D" in sectors)
+        return data
+
+class PersonForm(forms.ModelForm[Person]):
+    role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
+    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), required=False, choices=_with_blank(country_choices(), "—")
+    )
+
+    class Meta:
+        model = Person
+        fields = ["title", "given_name", "family_name", "email", "phone", "fax", "nationality"]
+
+    def person_data(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+class MergeForm(forms.Form):
+    duplicate = forms.ModelChoiceField(
+        label=_("Organisation to merge into this one"),
+        queryset=Organisation.objects.current(),
+        widget=forms.NumberInput,
+        error_messages={"invalid_choice": _("No current organisation has that number.")},
+        help_text=_("The number shown after # on the other organisation's page."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked that these are the same organisation"), required=False
+    )
+
+class MeetingForm(forms.ModelForm[Meeting]):
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=_with_blank(country_choices(), "—")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "process", "code", "title", "kind", "city", "country", "time_zone", "start_date",
+            "end_date", "registration_opens_at", "registration_closes_at", "status",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "registration_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "registration_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"), max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+class StaffForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role",
+                  "second_factor_required", "is_active"]
+
+class NewStaffForm(StaffForm):
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput, min_length=10,
+        help_text=_("At least ten characters; the person can change it later."),
+    )
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from summitdesk.backoffice.forms import SecondFactorForm
+from summitdesk.core import ratelimit, second_factor as totp
+from summitdesk.core.audit import Actor
+from summitdesk.core.middleware import SECOND_FACTOR_SESSION_KEY
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        key = f"signin:{ratelimit.client_ip(request.META)}"
+        if not ratelimit.hit(key, limit=settings.SUMMITDESK_SIGNIN_ATTEMPTS, window=900):
+            form = AuthenticationForm(request)
+            form.add_error(None, _("Too many sign-in attempts. Wait 15 minutes and try again."))
+            return render(request, "backoffice/sign_in.html", {"form": form}, status=429)
+        if form.is_valid():
+            login(request, form.get_user())
+            return redirect(_next_url(request))
+    return render(request, "backoffice/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("backoffice:login")
+
+
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("backoffice:login")
+    if not user.has_second_factor:
+        return redirect("backoffice:enrol-second-factor")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.hit(f"totp:{user.pk}", limit=5, window=300):
+            form.add_error("code", _("Too many wrong codes. Wait five minutes and try again."))
+        elif totp.verify(user, form.cleaned_data["code"]):
+            request.session[SECOND_FACTOR_SESSION_KEY] = True
+            request.session.cycle_key()
+            return redirect(_next_url(request))
+        else:
+            form.add_error("code", _("That code is not valid. Enter the six digits your app shows now."))
+    return render(request, "backoffice/second_factor.html", {"form": form})
+
+
+def enrol_second_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app; required before anything else when staff must use one."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("backoffice:login")
+    if user.has_second_factor and not request.session.get(SECOND_FACTOR_SESSION_KEY):
+        return redirect("backoffice:second-factor")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and user.totp_secret:
+        try:
+            totp.confirm_enrolment(user, form.cleaned_data["code"], actor=Actor.staff(user))
+        except totp.SecondFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            request.session[SECOND_FACTOR_SESSION_KEY] = True
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect("backoffice:home")
+    elif request.method == "GET" or not user.totp_secret:
+        if not user.has_second_factor:
+            totp.start_enrolment(user)
+    context = {
+        "form": form,
+        "enrolled": user.has_second_factor,
+        "qr_svg": totp.provisioning_svg(user) if not user.has_second_factor else "",
+        "secret": user.totp_secret if not user.has_second_factor else "",
+    }
+    return render(request, "backoffice/enrol_second_factor.html", context)

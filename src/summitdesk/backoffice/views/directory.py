@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
+from summitdesk.core.access import EDITORS, staff_view
+from summitdesk.core.audit import Actor
+from summitdesk.core.models import AuditEntry
+from summitdesk.directory import services
+from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
+from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
+from summitdesk.directory.queries import DirectoryFilter, search_organisations
+from summitdesk.meetings.models import Meeting
+
+PAGE_SIZE = 50
+CURRENT = [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]
+
+
+@staff_view()
+def home(request: HttpRequest) -> HttpResponse:
+    counts = Organisation.objects.current().aggregate(
+        total=Count("id"), with_email=Count("id", filter=~Q(email=""))
+    )
+    context = {
+        "counts": counts,
+        "open_duplicates": DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count(),
+        "meetings": Meeting.objects.select_related("process").in_calendar_order(),
+    }
+    return render(request, "backoffice/home.html", context)
+
+
+@staff_view()
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    criteria = DirectoryFilter(**form.cleaned_data) if form.is_valid() else DirectoryFilter()
+    page = Paginator(search_organisations(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "backoffice/organisation_list.html", context)
+
+
+@staff_view()
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("merged_into"), pk=pk)
+    positions = organisation.positions.select_related("person").order_by("role", "person")
+    history = AuditEntry.objects.filter(organisation=organisation).select_related("actor")[:200]
+    duplicates = DuplicateCandidate.objects.filter(
+        Q(organisation=organisation) | Q(other=organisation), status=DuplicateStatus.OPEN
+    ).select_related("organisation", "other")
+    context = {
+        "organisation": organisation,
+        "positions": positions,
+        "history": history,
+        "duplicates": duplicates,
+        "merged_from": organisation.merged_from.all(),
+    }
+    return render(request, "backoffice/organisation_detail.html", context)
+
+
+@staff_view(*EDITORS)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(
+            form.changed_data_for_service(), actor=Actor.staff(request.user)
+        )
+        if services.flag_duplicates(organisation):
+            messages.warning(request, _("This organisation looks like one already in the "
+                                        "directory: see the possible duplicates below."))
+        messages.success(request, _("Organisation created."))
+        return redirect("backoffice:organisation-detail", pk=organisation.pk)
+    return render(request, "backoffice/organisation_form.html", {"form": form})
+
+
+@staff_view(*EDITORS)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        changes = services.update_organisation(
+            organisation, form.changed_data_for_service(), actor=Actor.staff(request.user)
+        )
+        messages.success(request, _("Saved.") if changes else _("Nothing was changed."))
+        return redirect("backoffice:organisation-detail", pk=organisation.pk)
+    context = {"form": form, "organisation": organisation}
+    return render(request, "backoffice/organisation_form.html", context)
+
+
+@staff_view(*EDITORS)
+def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    kept = get_object_or_404(Organisation.objects.current(), pk=pk)
+    form = MergeForm(request.POST or request.GET or None)
+    duplicate = None
+    if form.is_valid():
+        duplicate = form.cleaned_data["duplicate"]
+        if duplicate.pk == kept.pk:
+            form.add_error("duplicate", _("Choose another organisation than this one."))
+            duplicate = None
+        elif request.method == "POST" and form.cleaned_data["confirm"]:
+            try:
+                services.merge_organisations(kept, duplicate, actor=Actor.staff(request.user))
+            except services.DirectoryError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("%(name)s was merged into this organisation.")
+                                 % {"name": duplicate.name})
+                return redirect("backoffice:organisation-detail", pk=kept.pk)
+        elif request.method == "POST":
+            form.add_error("confirm", _("Tick the box to confirm the merge."))
+    context = {"form": form, "organisation": kept, "duplicate": duplicate}
+    return render(request, "backoffice/organisation_merge.html", context)
+
+
+def _save_person(request: HttpRequest, organisation: Organisation, person: Person,
+                 position: Position | None) -> HttpResponse:
+    initial = {"role": position.role, "function": position.function} if position else {}
+    form = PersonForm(request.POST or None, instance=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.staff(request.user)
+        # A fresh instance: form validation already wrote the new values onto `person`.
+        target = Person.objects.get(pk=person.pk) if person.pk else Person()
+        services.save_person(target, form.person_data(), organisation=organisation, actor=actor)
+        role = PositionRole(form.cleaned_data["role"])
+        if position and position.role != role:
+            services.remove_position(position, actor=actor)
+        services.assign_position(
+            organisation, target, role=role, function=form.cleaned_data["function"], actor=actor
+        )
+        messages.success(request, _("Saved."))
+        return redirect("backoffice:organisation-detail", pk=organisation.pk)
+    context = {"form": form, "organisation": organisation, "person": person}
+    return render(request, "backoffice/person_form.html", context)
+
+
+@staff_view(*EDITORS)
+def person_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
+    return _save_person(request, organisation, Person(), None)
+
+
+@staff_view(*EDITORS)
+def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
+    # Only people who hold a position in this organisation can be reached from it.
+    position = get_object_or_404(
+        Position.objects.select_related("person", "organisation"),
+        pk=position_pk, organisation=pk, organisation__status__in=CURRENT,
+    )
+    return _save_person(request, position.organisation, position.person, position)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
+    position = get_object_or_404(Position, pk=position_pk, organisation=pk)
+    services.remove_position(position, actor=Actor.staff(request.user))
+    messages.success(request, _("%(person)s no longer holds that role.")
+                     % {"person": position.person})
+    return redirect("backoffice:organisation-detail", pk=pk)
+
+
+@staff_view()
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    candidates = DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).select_related(
+        "organisation", "other"
+    )
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/duplicate_list.html", {"page": page})
+
+
+@staff_view(*EDITORS)
+@require_POST
+def duplicate_keep_apart(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk, status=DuplicateStatus.OPEN)
+    services.keep_apart(candidate, actor=Actor.staff(request.user))
+    messages.success(request, _("Marked as different organisations."))
+    return redirect("backoffice:duplicate-list")

@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from summitdesk.backoffice.forms import MeetingForm
+from summitdesk.core.access import EDITORS, staff_view
+from summitdesk.core.audit import Actor
+from summitdesk.core.models import AuditEntry
+from summitdesk.meetings import services
+from summitdesk.meetings.models import Meeting, Process
+
+
+@staff_view()
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    processes = Process.objects.prefetch_related("meetings")
+    return render(request, "backoffice/meeting_list.html", {"processes": processes})
+
+
+@staff_view()
+def meeting_detail(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("process"), code=code)
+    history = AuditEntry.objects.for_object(meeting).select_related("actor")[:100]
+    return render(request, "backoffice/meeting_detail.html",
+                  {"meeting": meeting, "history": history})
+
+
+def _edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        target = Meeting.objects.get(pk=meeting.pk) if meeting.pk else Meeting()
+        data = {field: form.cleaned_data[field] for field in MeetingForm.Meta.fields}
+        services.save_meeting(target, data, actor=Actor.staff(request.user))
+        messages.success(request, _("Saved."))
+        return redirect("backoffice:meeting-detail", code=target.code)
+    return render(request, "backoffice/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@staff_view(*EDITORS)
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, Meeting())
+
+
+@staff_view(*EDITORS)
+def meeting_edit(request: HttpRequest, code: str) -> HttpResponse:
+    return _edit(request, get_object_or_404(Meeting, code=code))

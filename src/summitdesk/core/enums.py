@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Channel(models.TextChoices):
+    """Through which door a change came in."""
+
+    BACKOFFICE = "backoffice", _("Back office")
+    IMPORT = "import", _("Import")
+    CLI = "cli", _("Command line")
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")

@@ -1,0 +1,23 @@
+"""Staff accounts: created and changed by administrators, every change recorded."""
+
+from typing import Any
+
+from django.db import transaction
+
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.core.models import User
+
+STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role",
+                "second_factor_required", "is_active")
+
+
+@transaction.atomic
+def save_staff(user: User, *, before: dict[str, Any], actor: Actor) -> None:
+    """Save `user`, already carrying its new values; `before` is its snapshot before them."""
+    creating = user.pk is None
+    user.save()
+    changes = audit.diff(before, audit.snapshot(user, STAFF_FIELDS))
+    if changes:
+        action = "summitdesk.staff.created" if creating else "summitdesk.staff.changed"
+        audit.record(user, action, actor=actor, changes=changes)

@@ -1,0 +1,176 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.directory.enums import (
+    Category,
+    DuplicateStatus,
+    Language,
+    OrganisationStatus,
+    PositionRole,
+    Sector,
+    StakeholderGroup,
+)
+from summitdesk.lib.countries import COUNTRIES, REGIONS
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def current(self) -> "OrganisationQuerySet":
+        """Organisations that still exist as themselves (not merged into another)."""
+        return self.exclude(status=OrganisationStatus.MERGED)
+
+
+class Organisation(models.Model):
+    external_id = models.CharField(
+        _("external ID"), max_length=64, null=True, blank=True, unique=True,
+        help_text=_("The key of this organisation in the spreadsheet or system it came from."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    stakeholder_group = models.CharField(
+        _("stakeholder group"), max_length=32, choices=StakeholderGroup.choices
+    )
+    itu_r = models.BooleanField("ITU-R", default=False)
+    itu_t = models.BooleanField("ITU-T", default=False)
+    itu_d = models.BooleanField("ITU-D", default=False)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("general email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrganisationStatus.choices,
+        default=OrganisationStatus.ACTIVE,
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    # Name, acronym and country folded to lower case without accents, in every script,
+    # so that search behaves the same on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+    # Name without case, accents, punctuation or spaces: how likely duplicates are found.
+    name_key = models.CharField(max_length=300, editable=False, default="", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status=OrganisationStatus.MERGED),
+                name="organisation_merged_has_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "stakeholder_group"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def sectors(self) -> list[str]:
+        flags = {Sector.R: self.itu_r, Sector.T: self.itu_t, Sector.D: self.itu_d}
+        return [str(sector) for sector, held in flags.items() if held]
+
+    @property
+    def country_name(self) -> str:
+        country = COUNTRIES.get(self.country)
+        return country.name if country else self.country
+
+    @property
+    def region(self) -> str:
+        country = COUNTRIES.get(self.country)
+        return country.region if country else ""
+
+    @property
+    def region_label(self) -> str:
+        return REGIONS.get(self.region, "")
+
+
+class Person(models.Model):
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+
+class Position(models.Model):
+    """A role a person holds for an organisation: chief executive, focal point, contact."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="positions",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=PositionRole.choices)
+    function = models.CharField(
+        _("function"), max_length=200, blank=True,
+        help_text=_("The person's job title in the organisation, e.g. Chief Executive Officer."),
+    )
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(role=PositionRole.CHIEF_EXECUTIVE),
+                name="one_chief_executive_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(role=PositionRole.FOCAL_POINT),
+                name="one_focal_point_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "person", "role"], name="unique_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.get_role_display()}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two organisations that look like the same one, for a person to merge or keep apart."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        max_length=16, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "other"], name="unique_duplicate_pair"),
+            models.CheckConstraint(
+                condition=~Q(organisation=models.F("other")), name="duplicate_of_another"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.other}"

@@ -1,0 +1,110 @@
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.meetings.enums import MeetingKind, MeetingStatus
+
+code_validator = RegexValidator(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    _("Use lower-case letters, digits and single hyphens, e.g. prepcom-3."),
+)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a time zone name such as Europe/Zurich."),
+                              params={"zone": value})
+
+
+class Process(models.Model):
+    """A series of meetings towards one outcome, e.g. the WSIS."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # Set by the demo: dates are shown beside the historical ones they replay, this many
+    # days earlier. Empty for a real process.
+    replay_offset_days = models.IntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def historical(self, value: datetime.date | None) -> datetime.date | None:
+        """The historical date a replayed date stands for, or None."""
+        if value is None or self.replay_offset_days is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        return value - datetime.timedelta(days=self.replay_offset_days)
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def in_calendar_order(self) -> "MeetingQuerySet":
+        return self.order_by(F("start_date").asc(nulls_last=True), "code")
+
+
+class Meeting(models.Model):
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("process")
+    )
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[code_validator],
+        help_text=_("Short name used on the command line and in the API, e.g. prepcom-3."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=MeetingKind.choices)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("start_date").asc(nulls_last=True), "code"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gte=F("registration_opens_at")),
+                name="meeting_registration_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The meeting cannot end before it starts.")})
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes < opens:
+            raise ValidationError(
+                {"registration_closes_at": _("Registration cannot close before it opens.")}
+            )

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.db import transaction
+
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.meetings.models import Meeting
+
+MEETING_FIELDS = (
+    "process", "code", "title", "kind", "city", "country", "time_zone", "start_date",
+    "end_date", "registration_opens_at", "registration_closes_at", "status",
+)
+
+
+@transaction.atomic
+def save_meeting(meeting: Meeting, data: dict[str, Any], *, actor: Actor) -> dict[str, list[Any]]:
+    """Create or update a meeting; returns the recorded changes."""
+    creating = meeting.pk is None
+    before = {} if creating else audit.snapshot(meeting, MEETING_FIELDS)
+    for field, value in data.items():
+        setattr(meeting, field, value)
+    changes = audit.diff(before, audit.snapshot(meeting, MEETING_FIELDS))
+    if changes:
+        meeting.full_clean()
+        meeting.save()
+        action = "summitdesk.meeting.created" if creating else "summitdesk.meeting.changed"
+        audit.record(meeting, action, actor=actor, changes=changes)
+    return changes
