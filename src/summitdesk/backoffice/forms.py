@@ -2,15 +2,25 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from summitdesk.core.models import User
-from summitdesk.directory.enums import Category, Language, PositionRole, Sector, StakeholderGroup
+from summitdesk.directory.enums import (
+    Category,
+    Language,
+    OrganisationStatus,
+    PositionRole,
+    Sector,
+    StakeholderGroup,
+)
 from summitdesk.directory.models import Organisation, Person
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.meetings.models import Meeting
 
-def _with_blank(choices: Any, label: str) -> list[tuple[str, str]]:
+
+def _with_blank(choices: Any, label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", label), *list(choices)]
+
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -18,7 +28,8 @@ class DirectoryFilterForm(forms.Form):
         label=_("Category"), required=False, choices=_with_blank(Category.choices, _("Any"))
     )
     stakeholder_group = forms.ChoiceField(
-        label=_("Stakeholder group"), required=False,
+        label=_("Stakeholder group"),
+        required=False,
         choices=_with_blank(StakeholderGroup.choices, _("Any")),
     )
     sector = forms.ChoiceField(
@@ -34,24 +45,39 @@ class DirectoryFilterForm(forms.Form):
         label=_("Language"), required=False, choices=_with_blank(Language.choices, _("Any"))
     )
 
+
 class OrganisationForm(forms.ModelForm[Organisation]):
     sectors = forms.MultipleChoiceField(
-        label=_("ITU sector memberships"), required=False, choices=Sector.choices,
+        label=_("ITU sector memberships"),
+        required=False,
+        choices=Sector.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     country = forms.ChoiceField(label=_("Country"), choices=_with_blank(country_choices(), "—"))
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
         fields = [
-            "name", "acronym", "category", "stakeholder_group", "country", "language",
-            "address", "email", "website", "external_id", "status",
+            "name",
+            "acronym",
+            "category",
+            "stakeholder_group",
+            "country",
+            "language",
+            "address",
+            "email",
+            "website",
+            "external_id",
+            "status",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            choice for choice in self.fields["status"].choices if choice[0] != "merged"
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [
+            (value, label) for value, label in OrganisationStatus.choices if value != "merged"
         ]
         if self.instance.pk:
             self.fields["sectors"].initial = self.instance.sectors
@@ -64,6 +90,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         sectors = set(self.cleaned_data["sectors"])
         data.update(itu_r="ITU-R" in sectors, itu_t="ITU-T" in sectors, itu_d="ITU-D" in sectors)
         return data
+
 
 class PersonForm(forms.ModelForm[Person]):
     role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
@@ -79,6 +106,7 @@ class PersonForm(forms.ModelForm[Person]):
     def person_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
+
 class MergeForm(forms.Form):
     duplicate = forms.ModelChoiceField(
         label=_("Organisation to merge into this one"),
@@ -91,6 +119,7 @@ class MergeForm(forms.Form):
         label=_("I have checked that these are the same organisation"), required=False
     )
 
+
 class MeetingForm(forms.ModelForm[Meeting]):
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=_with_blank(country_choices(), "—")
@@ -99,8 +128,18 @@ class MeetingForm(forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = [
-            "process", "code", "title", "kind", "city", "country", "time_zone", "start_date",
-            "end_date", "registration_opens_at", "registration_closes_at", "status",
+            "process",
+            "code",
+            "title",
+            "kind",
+            "city",
+            "country",
+            "time_zone",
+            "start_date",
+            "end_date",
+            "registration_opens_at",
+            "registration_closes_at",
+            "status",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
@@ -109,21 +148,34 @@ class MeetingForm(forms.ModelForm[Meeting]):
             "registration_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
 
+
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label=_("Six-digit code from your authenticator app"), max_length=10,
+        label=_("Six-digit code from your authenticator app"),
+        max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
 
 class StaffForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role",
-                  "second_factor_required", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "second_factor_required",
+            "is_active",
+        ]
+
 
 class NewStaffForm(StaffForm):
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, min_length=10,
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        min_length=10,
         help_text=_("At least ten characters; the person can change it later."),
     )
 

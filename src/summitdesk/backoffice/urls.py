@@ -27,8 +27,11 @@ urlpatterns = [
         name="position-remove",
     ),
     path("duplicates/", directory.duplicate_list, name="duplicate-list"),
-    path("duplicates/<int:pk>/keep-apart/", directory.duplicate_keep_apart,
-         name="duplicate-keep-apart"),
+    path(
+        "duplicates/<int:pk>/keep-apart/",
+        directory.duplicate_keep_apart,
+        name="duplicate-keep-apart",
+    ),
     path("meetings/", meetings.meeting_list, name="meeting-list"),
     path("meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
@@ -36,6 +39,9 @@ urlpatterns = [
     path("staff/", staff.staff_list, name="staff-list"),
     path("staff/new/", staff.staff_create, name="staff-create"),
     path("staff/<int:pk>/", staff.staff_edit, name="staff-edit"),
-    path("staff/<int:pk>/reset-second-factor/", staff.staff_reset_second_factor,
-         name="staff-reset-second-factor"),
+    path(
+        "staff/<int:pk>/reset-second-factor/",
+        staff.staff_reset_second_factor,
+        name="staff-reset-second-factor",
+    ),
 ]

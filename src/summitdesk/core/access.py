@@ -8,7 +8,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
+from summitdesk.core.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -35,3 +37,11 @@ def staff_view(*roles: Role) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def staff_actor(request: HttpRequest) -> Actor:
+    """The signed-in staff member, as the actor of the change the request makes."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return Actor.staff(user)

@@ -55,8 +55,12 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who"), max_length=200)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
@@ -65,7 +69,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
     organisation = models.ForeignKey(
-        "directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_entries",
     )
     changes = models.JSONField(_("changes"), default=dict)

@@ -16,6 +16,10 @@ class SecondFactorError(Exception):
     pass
 
 
+def invalid_code_message() -> str:
+    return _("That code is not valid. Enter the six digits your app shows now.")
+
+
 def start_enrolment(user: User) -> str:
     """Give the user a new, unconfirmed secret; returns it (base32)."""
     user.totp_secret = pyotp.random_base32()
@@ -25,7 +29,9 @@ def start_enrolment(user: User) -> str:
 
 
 def provisioning_svg(user: User) -> str:
-    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.get_username(), issuer_name=ISSUER)
+    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.get_username(), issuer_name=ISSUER
+    )
     svg: str = segno.make(uri, error="m").svg_inline(scale=4)
     return svg
 
@@ -50,7 +56,7 @@ def verify(user: User, code: str) -> bool:
 
 def confirm_enrolment(user: User, code: str, *, actor: audit.Actor) -> None:
     if not verify(user, code):
-        raise SecondFactorError(_("That code is not valid. Enter the six digits your app shows now."))
+        raise SecondFactorError(invalid_code_message())
     user.totp_confirmed_at = timezone.now()
     user.save(update_fields=["totp_confirmed_at"])
     audit.record(user, "summitdesk.staff.second_factor_enrolled", actor=actor)

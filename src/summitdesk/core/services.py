@@ -8,8 +8,15 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import User
 
-STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role",
-                "second_factor_required", "is_active")
+STAFF_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "second_factor_required",
+    "is_active",
+)
 
 
 @transaction.atomic

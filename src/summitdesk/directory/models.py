@@ -22,7 +22,11 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 class Organisation(models.Model):
     external_id = models.CharField(
-        _("external ID"), max_length=64, null=True, blank=True, unique=True,
+        _("external ID"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("The key of this organisation in the spreadsheet or system it came from."),
     )
     name = models.CharField(_("name"), max_length=300)
@@ -42,11 +46,17 @@ class Organisation(models.Model):
     email = models.EmailField(_("general email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=OrganisationStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=OrganisationStatus.choices,
         default=OrganisationStatus.ACTIVE,
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
     # Name, acronym and country folded to lower case without accents, in every script,
@@ -118,7 +128,9 @@ class Position(models.Model):
     """A role a person holds for an organisation: chief executive, focal point, contact."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="positions",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="positions",
         verbose_name=_("organisation"),
     )
     person = models.ForeignKey(
@@ -126,7 +138,9 @@ class Position(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=PositionRole.choices)
     function = models.CharField(
-        _("function"), max_length=200, blank=True,
+        _("function"),
+        max_length=200,
+        blank=True,
         help_text=_("The person's job title in the organisation, e.g. Chief Executive Officer."),
     )
 
@@ -136,15 +150,18 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(role=PositionRole.CHIEF_EXECUTIVE),
+                fields=["organisation"],
+                condition=Q(role=PositionRole.CHIEF_EXECUTIVE),
                 name="one_chief_executive_per_organisation",
             ),
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(role=PositionRole.FOCAL_POINT),
+                fields=["organisation"],
+                condition=Q(role=PositionRole.FOCAL_POINT),
                 name="one_focal_point_per_organisation",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "person", "role"], name="unique_position",
+                fields=["organisation", "person", "role"],
+                name="unique_position",
             ),
         ]
 

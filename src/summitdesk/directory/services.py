@@ -17,8 +17,20 @@ from summitdesk.directory.models import DuplicateCandidate, Organisation, Person
 from summitdesk.lib.text import name_key, search_document
 
 ORGANISATION_FIELDS = (
-    "external_id", "name", "acronym", "category", "stakeholder_group", "itu_r", "itu_t",
-    "itu_d", "country", "language", "address", "email", "website", "status",
+    "external_id",
+    "name",
+    "acronym",
+    "category",
+    "stakeholder_group",
+    "itu_r",
+    "itu_t",
+    "itu_d",
+    "country",
+    "language",
+    "address",
+    "email",
+    "website",
+    "status",
 )
 PERSON_FIELDS = ("title", "given_name", "family_name", "email", "phone", "fax", "nationality")
 
@@ -29,7 +41,9 @@ class DirectoryError(Exception):
 
 def refresh_search_fields(organisation: Organisation) -> None:
     organisation.search_text = search_document(
-        organisation.name, organisation.acronym, organisation.country_name,
+        organisation.name,
+        organisation.acronym,
+        organisation.country_name,
         organisation.external_id or "",
     )
     organisation.name_key = name_key(organisation.name)
@@ -41,7 +55,9 @@ def create_organisation(data: dict[str, Any], *, actor: Actor) -> Organisation:
     refresh_search_fields(organisation)
     organisation.save()
     audit.record(
-        organisation, "summitdesk.organisation.created", actor=actor,
+        organisation,
+        "summitdesk.organisation.created",
+        actor=actor,
         changes=audit.diff({}, audit.snapshot(organisation, ORGANISATION_FIELDS)),
         organisation_id=organisation.pk,
     )
@@ -61,7 +77,10 @@ def update_organisation(
         refresh_search_fields(organisation)
         organisation.save()
         audit.record(
-            organisation, "summitdesk.organisation.changed", actor=actor, changes=changes,
+            organisation,
+            "summitdesk.organisation.changed",
+            actor=actor,
+            changes=changes,
             organisation_id=organisation.pk,
         )
     return changes
@@ -86,7 +105,9 @@ def save_person(
         audit.record(
             person,
             "summitdesk.person.created" if creating else "summitdesk.person.changed",
-            actor=actor, changes=changes, organisation_id=organisation.pk,
+            actor=actor,
+            changes=changes,
+            organisation_id=organisation.pk,
         )
     return changes
 
@@ -115,7 +136,8 @@ def assign_position(
         audit.record(
             position,
             "summitdesk.position.assigned" if created else "summitdesk.position.changed",
-            actor=actor, changes=audit.diff(before, {"role": str(role), "function": function}),
+            actor=actor,
+            changes=audit.diff(before, {"role": str(role), "function": function}),
             organisation_id=organisation.pk,
         )
     return position
@@ -132,16 +154,22 @@ def _change_role(position: Position, role: PositionRole, *, actor: Actor) -> Non
         position.role = role
         position.save(update_fields=["role"])
     audit.record(
-        position, "summitdesk.position.changed", actor=actor,
-        changes={"role": [before, str(role)]}, organisation_id=position.organisation_id,
+        position,
+        "summitdesk.position.changed",
+        actor=actor,
+        changes={"role": [before, str(role)]},
+        organisation_id=position.organisation_id,
     )
 
 
 @transaction.atomic
 def remove_position(position: Position, *, actor: Actor) -> None:
     audit.record(
-        position, "summitdesk.position.removed", actor=actor,
-        changes={"role": [position.role, None]}, organisation_id=position.organisation_id,
+        position,
+        "summitdesk.position.removed",
+        actor=actor,
+        changes={"role": [position.role, None]},
+        organisation_id=position.organisation_id,
     )
     position.delete()
 
@@ -195,12 +223,16 @@ def merge_organisations(kept: Organisation, duplicate: Organisation, *, actor: A
     duplicate.merged_into = kept
     duplicate.save()
     audit.record(
-        duplicate, "summitdesk.organisation.merged", actor=actor,
+        duplicate,
+        "summitdesk.organisation.merged",
+        actor=actor,
         changes=audit.diff(before, {"status": duplicate.status, "merged_into": str(kept)}),
         organisation_id=kept.pk,
     )
     audit.record(
-        kept, "summitdesk.organisation.absorbed", actor=actor,
+        kept,
+        "summitdesk.organisation.absorbed",
+        actor=actor,
         note=_("Merged in: %(name)s (#%(id)s)") % {"name": duplicate.name, "id": duplicate.pk},
         organisation_id=kept.pk,
     )
@@ -224,8 +256,11 @@ def keep_apart(candidate: DuplicateCandidate, *, actor: Actor) -> None:
     candidate.status = DuplicateStatus.KEPT
     candidate.save(update_fields=["status"])
     audit.record(
-        candidate.organisation, "summitdesk.organisation.kept_apart", actor=actor,
-        note=str(candidate.other), organisation_id=candidate.organisation_id,
+        candidate.organisation,
+        "summitdesk.organisation.kept_apart",
+        actor=actor,
+        note=str(candidate.other),
+        organisation_id=candidate.organisation_id,
     )
 
 

@@ -6,8 +6,18 @@ import unicodedata
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 # Letters that carry no combining mark in Unicode but that people type without the stroke.
-_PLAIN_LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe",
-                                "ı": "i", "ё": "е", "ـ": ""})
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "\u00f8": "o",  # o with stroke
+        "\u0111": "d",  # d with stroke
+        "\u0142": "l",  # l with stroke
+        "\u00df": "ss",  # sharp s
+        "\u00e6": "ae",
+        "\u0153": "oe",
+        "\u0131": "i",  # dotless i
+        "\u0640": "",  # Arabic tatweel, a stretching stroke with no meaning
+    }
+)
 
 
 def fold(text: str) -> str:

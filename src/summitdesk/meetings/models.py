@@ -17,8 +17,9 @@ code_validator = RegexValidator(
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(zone)s is not a time zone name such as Europe/Zurich."),
-                              params={"zone": value})
+        raise ValidationError(
+            _("%(zone)s is not a time zone name such as Europe/Zurich."), params={"zone": value}
+        )
 
 
 class Process(models.Model):
@@ -58,7 +59,10 @@ class Meeting(models.Model):
         Process, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("process")
     )
     code = models.CharField(
-        _("code"), max_length=40, unique=True, validators=[code_validator],
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[code_validator],
         help_text=_("Short name used on the command line and in the API, e.g. prepcom-3."),
     )
     title = models.CharField(_("title"), max_length=200)

@@ -7,8 +7,18 @@ from summitdesk.core.audit import Actor
 from summitdesk.meetings.models import Meeting
 
 MEETING_FIELDS = (
-    "process", "code", "title", "kind", "city", "country", "time_zone", "start_date",
-    "end_date", "registration_opens_at", "registration_closes_at", "status",
+    "process",
+    "code",
+    "title",
+    "kind",
+    "city",
+    "country",
+    "time_zone",
+    "start_date",
+    "end_date",
+    "registration_opens_at",
+    "registration_closes_at",
+    "status",
 )
 
 

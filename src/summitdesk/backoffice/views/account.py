@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import SecondFactorForm
-from summitdesk.core import ratelimit, second_factor as totp
+from summitdesk.core import ratelimit
+from summitdesk.core import second_factor as totp
 from summitdesk.core.audit import Actor
 from summitdesk.core.middleware import SECOND_FACTOR_SESSION_KEY
 
@@ -57,7 +58,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             return redirect(_next_url(request))
         else:
-            form.add_error("code", _("That code is not valid. Enter the six digits your app shows now."))
+            form.add_error("code", totp.invalid_code_message())
     return render(request, "backoffice/second_factor.html", {"form": form})
 
 
@@ -78,9 +79,8 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             messages.success(request, _("Your authenticator app is set up."))
             return redirect("backoffice:home")
-    elif request.method == "GET" or not user.totp_secret:
-        if not user.has_second_factor:
-            totp.start_enrolment(user)
+    elif not user.has_second_factor and (request.method == "GET" or not user.totp_secret):
+        totp.start_enrolment(user)
     context = {
         "form": form,
         "enrolled": user.has_second_factor,

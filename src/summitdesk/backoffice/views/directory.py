@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
-from summitdesk.core.access import EDITORS, staff_view
-from summitdesk.core.audit import Actor
+from summitdesk.core.access import EDITORS, staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
@@ -67,11 +66,16 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.create_organisation(
-            form.changed_data_for_service(), actor=Actor.staff(request.user)
+            form.changed_data_for_service(), actor=staff_actor(request)
         )
         if services.flag_duplicates(organisation):
-            messages.warning(request, _("This organisation looks like one already in the "
-                                        "directory: see the possible duplicates below."))
+            messages.warning(
+                request,
+                _(
+                    "This organisation looks like one already in the "
+                    "directory: see the possible duplicates below."
+                ),
+            )
         messages.success(request, _("Organisation created."))
         return redirect("backoffice:organisation-detail", pk=organisation.pk)
     return render(request, "backoffice/organisation_form.html", {"form": form})
@@ -83,7 +87,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         changes = services.update_organisation(
-            organisation, form.changed_data_for_service(), actor=Actor.staff(request.user)
+            organisation, form.changed_data_for_service(), actor=staff_actor(request)
         )
         messages.success(request, _("Saved.") if changes else _("Nothing was changed."))
         return redirect("backoffice:organisation-detail", pk=organisation.pk)
@@ -103,12 +107,14 @@ def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
             duplicate = None
         elif request.method == "POST" and form.cleaned_data["confirm"]:
             try:
-                services.merge_organisations(kept, duplicate, actor=Actor.staff(request.user))
+                services.merge_organisations(kept, duplicate, actor=staff_actor(request))
             except services.DirectoryError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("%(name)s was merged into this organisation.")
-                                 % {"name": duplicate.name})
+                messages.success(
+                    request,
+                    _("%(name)s was merged into this organisation.") % {"name": duplicate.name},
+                )
                 return redirect("backoffice:organisation-detail", pk=kept.pk)
         elif request.method == "POST":
             form.add_error("confirm", _("Tick the box to confirm the merge."))
@@ -116,12 +122,13 @@ def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/organisation_merge.html", context)
 
 
-def _save_person(request: HttpRequest, organisation: Organisation, person: Person,
-                 position: Position | None) -> HttpResponse:
+def _save_person(
+    request: HttpRequest, organisation: Organisation, person: Person, position: Position | None
+) -> HttpResponse:
     initial = {"role": position.role, "function": position.function} if position else {}
     form = PersonForm(request.POST or None, instance=person, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actor = Actor.staff(request.user)
+        actor = staff_actor(request)
         # A fresh instance: form validation already wrote the new values onto `person`.
         target = Person.objects.get(pk=person.pk) if person.pk else Person()
         services.save_person(target, form.person_data(), organisation=organisation, actor=actor)
@@ -148,7 +155,9 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
     # Only people who hold a position in this organisation can be reached from it.
     position = get_object_or_404(
         Position.objects.select_related("person", "organisation"),
-        pk=position_pk, organisation=pk, organisation__status__in=CURRENT,
+        pk=position_pk,
+        organisation=pk,
+        organisation__status__in=CURRENT,
     )
     return _save_person(request, position.organisation, position.person, position)
 
@@ -157,9 +166,10 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
 @require_POST
 def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
     position = get_object_or_404(Position, pk=position_pk, organisation=pk)
-    services.remove_position(position, actor=Actor.staff(request.user))
-    messages.success(request, _("%(person)s no longer holds that role.")
-                     % {"person": position.person})
+    services.remove_position(position, actor=staff_actor(request))
+    messages.success(
+        request, _("%(person)s no longer holds that role.") % {"person": position.person}
+    )
     return redirect("backoffice:organisation-detail", pk=pk)
 
 
@@ -176,6 +186,6 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def duplicate_keep_apart(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(DuplicateCandidate, pk=pk, status=DuplicateStatus.OPEN)
-    services.keep_apart(candidate, actor=Actor.staff(request.user))
+    services.keep_apart(candidate, actor=staff_actor(request))
     messages.success(request, _("Marked as different organisations."))
     return redirect("backoffice:duplicate-list")

@@ -4,8 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from summitdesk.backoffice.forms import MeetingForm
-from summitdesk.core.access import EDITORS, staff_view
-from summitdesk.core.audit import Actor
+from summitdesk.core.access import EDITORS, staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
 from summitdesk.meetings import services
 from summitdesk.meetings.models import Meeting, Process
@@ -21,8 +20,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("process"), code=code)
     history = AuditEntry.objects.for_object(meeting).select_related("actor")[:100]
-    return render(request, "backoffice/meeting_detail.html",
-                  {"meeting": meeting, "history": history})
+    return render(
+        request, "backoffice/meeting_detail.html", {"meeting": meeting, "history": history}
+    )
 
 
 def _edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -30,7 +30,7 @@ def _edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = Meeting.objects.get(pk=meeting.pk) if meeting.pk else Meeting()
         data = {field: form.cleaned_data[field] for field in MeetingForm.Meta.fields}
-        services.save_meeting(target, data, actor=Actor.staff(request.user))
+        services.save_meeting(target, data, actor=staff_actor(request))
         messages.success(request, _("Saved."))
         return redirect("backoffice:meeting-detail", code=target.code)
     return render(request, "backoffice/meeting_form.html", {"form": form, "meeting": meeting})

@@ -6,8 +6,7 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import NewStaffForm, StaffForm
 from summitdesk.core import audit, second_factor
-from summitdesk.core.access import staff_view
-from summitdesk.core.audit import Actor
+from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.core.services import STAFF_FIELDS, save_staff
@@ -23,7 +22,7 @@ def _edit(request: HttpRequest, user: User, form_class: type[StaffForm]) -> Http
     before = audit.snapshot(user, STAFF_FIELDS) if user.pk else {}
     form = form_class(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        save_staff(form.save(commit=False), before=before, actor=Actor.staff(request.user))
+        save_staff(form.save(commit=False), before=before, actor=staff_actor(request))
         messages.success(request, _("Saved."))
         return redirect("backoffice:staff-list")
     return render(request, "backoffice/staff_form.html", {"form": form, "member": user})
@@ -43,7 +42,8 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk)
-    second_factor.reset(member, actor=Actor.staff(request.user))
-    messages.success(request, _("%(name)s will set up a new authenticator at next sign-in.")
-                     % {"name": member})
+    second_factor.reset(member, actor=staff_actor(request))
+    messages.success(
+        request, _("%(name)s will set up a new authenticator at next sign-in.") % {"name": member}
+    )
     return redirect("backoffice:staff-edit", pk=pk)

@@ -1,0 +1,54 @@
+"""Fixed personas: an administrator, a registration officer (the secretary) and a viewer."""
+
+import pytest
+from django.test import Client
+
+from summitdesk.core.enums import Role
+from summitdesk.core.models import User
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return UserFactory(username="admin", role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def secretary(db: None) -> User:
+    """A registration officer: may change the directory."""
+    return UserFactory(username="secretary", role=Role.REGISTRATION_OFFICER, first_name="Sara")
+
+
+@pytest.fixture
+def viewer(db: None) -> User:
+    """May read everything in the back office, change nothing."""
+    return UserFactory(username="viewer", role=Role.VIEWER)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def secretary_client(secretary: User) -> Client:
+    return signed_in(secretary)
+
+
+@pytest.fixture
+def viewer_client(viewer: User) -> Client:
+    return signed_in(viewer)
+
+
+@pytest.fixture
+def admin_client(administrator: User) -> Client:
+    return signed_in(administrator)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
