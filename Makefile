@@ -1,0 +1,58 @@
+# Every routine task is one target away. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BIND ?= 127.0.0.1:8000
+
+.PHONY: demo test lint format bench serve worker lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Runtime dependencies, exactly as locked, then the project itself.
+$(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Test and lint tools on top.
+$(VENV)/.dev: requirements/dev.lock $(VENV)/.base
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	touch $@
+
+var:
+	mkdir -p var
+
+demo: $(VENV)/.base | var
+	$(BIN)/summitdesk migrate --noinput -v0
+	$(BIN)/summitdesk load-demo
+	@echo "Starting the web server on http://$(BIND)/ and a task worker (Ctrl-C stops both)."
+	@$(BIN)/summitdesk worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/summitdesk serve --bind $(BIND)
+
+test: $(VENV)/.dev | var
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src tests
+	$(BIN)/summitdesk makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.dev | var
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Regenerate the lock files after changing dependencies in pyproject.toml.
+lock: $(VENV)/.dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q --no-header -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
