@@ -33,7 +33,12 @@ class User(AbstractUser):
         return self.totp_confirmed_at is not None
 
     def has_role(self, *roles: Role) -> bool:
-        return self.is_active and (self.role == Role.ADMINISTRATOR or self.role in roles)
+        administrator = self.role == Role.ADMINISTRATOR or self.is_superuser
+        return self.is_active and (administrator or self.role in roles)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.has_role(Role.ADMINISTRATOR)
 
     @property
     def is_editor(self) -> bool:
