@@ -1,0 +1,270 @@
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from summitdesk.core.enums import Role
+from summitdesk.core.models import AuditEntry, User
+from summitdesk.demo.load import DemoSummary, load_demo
+from summitdesk.directory.enums import Category, PositionRole, StakeholderGroup
+from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.directory.queries import DirectoryFilter, search_organisations
+from summitdesk.lib.text import fold
+from summitdesk.meetings.enums import MeetingStatus
+from summitdesk.meetings.models import Meeting, Process
+
+TODAY = datetime.date(2026, 3, 2)
+LETTER_DATE = datetime.date(2003, 7, 9)
+
+SCRIPTS = {
+    "arabic": re.compile(r"[\u0600-\u06ff]"),
+    "chinese": re.compile(r"[\u4e00-\u9fff]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+    "accented": re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Settings) -> None:
+    """The demo sets three passwords; the default hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: None) -> DemoSummary:
+    return load_demo(today=TODAY)
+
+
+def replayed(historical: datetime.date) -> datetime.date:
+    return TODAY + (historical - LETTER_DATE)
+
+
+def test_load_demo_replays_the_letter_calendar_from_today(demo: DemoSummary) -> None:
+    process = Process.objects.get(code="wsis")
+    meetings = {meeting.code: meeting for meeting in Meeting.objects.all()}
+
+    assert process.replay_offset_days == (TODAY - LETTER_DATE).days
+    assert demo.replay_offset_days == (TODAY - LETTER_DATE).days
+    assert sorted(meetings) == [
+        "bamako",
+        "bavaro",
+        "beirut",
+        "bishkek",
+        "bucharest",
+        "geneva-2003",
+        "moscow",
+        "prepcom-1",
+        "prepcom-2",
+        "prepcom-3",
+        "tokyo",
+    ]
+    geneva = meetings["geneva-2003"]
+    assert (geneva.start_date, geneva.end_date) == (
+        TODAY + (datetime.date(2003, 12, 10) - LETTER_DATE),
+        TODAY + (datetime.date(2003, 12, 12) - LETTER_DATE),
+    )
+    assert process.historical(geneva.start_date) == datetime.date(2003, 12, 10)
+    assert meetings["prepcom-3"].start_date == TODAY + datetime.timedelta(days=68)
+    assert (meetings["prepcom-1"].start_date, meetings["prepcom-1"].end_date) == (
+        replayed(datetime.date(2002, 7, 1)),
+        replayed(datetime.date(2002, 7, 5)),
+    )
+    assert (meetings["prepcom-2"].start_date, meetings["prepcom-2"].end_date) == (
+        replayed(datetime.date(2003, 2, 17)),
+        replayed(datetime.date(2003, 2, 28)),
+    )
+
+
+def test_load_demo_leaves_dates_the_letter_does_not_give_empty(demo: DemoSummary) -> None:
+    undated = Meeting.objects.filter(
+        code__in=["bamako", "bucharest", "tokyo", "bavaro", "beirut", "bishkek", "moscow"]
+    )
+
+    assert [(m.start_date, m.end_date) for m in undated] == [(None, None)] * 7
+    assert list(Meeting.objects.exclude(registration_opens_at=None)) == []
+    bavaro = Meeting.objects.get(code="bavaro")
+    assert (bavaro.city, bavaro.country, bavaro.time_zone) == (
+        "Bávaro",
+        "DO",
+        "America/Santo_Domingo",
+    )
+
+
+def test_load_demo_marks_past_meetings_held_and_the_summit_open(demo: DemoSummary) -> None:
+    statuses = dict(Meeting.objects.values_list("code", "status"))
+
+    assert statuses.pop("geneva-2003") == MeetingStatus.REGISTRATION_OPEN
+    assert statuses.pop("prepcom-3") == MeetingStatus.REGISTRATION_OPEN
+    assert set(statuses.values()) == {MeetingStatus.HELD}
+
+
+def test_load_demo_creates_about_a_thousand_organisations(demo: DemoSummary) -> None:
+    organisations = Organisation.objects.all()
+
+    assert organisations.count() == 1000
+    assert demo.organisations_created == 1000
+    assert set(organisations.values_list("category", flat=True)) == set(Category.values)
+    assert set(organisations.values_list("language", flat=True)) == {
+        "ar",
+        "en",
+        "es",
+        "fr",
+        "ru",
+        "zh",
+    }
+    regions = {organisation.region for organisation in organisations}
+    assert regions == {"africa", "americas", "arab-states", "asia-pacific", "cis", "europe"}
+    assert organisations.filter(external_id="demo-0001").exists()
+    assert organisations.filter(external_id="demo-1000").exists()
+    assert organisations.filter(search_text="").exists() is False
+
+
+def test_load_demo_gives_each_category_its_stakeholder_group(demo: DemoSummary) -> None:
+    pairs = set(Organisation.objects.values_list("category", "stakeholder_group"))
+
+    assert pairs == {
+        (Category.MEMBER_STATE, StakeholderGroup.GOVERNMENTS),
+        (Category.SECTOR_MEMBER, StakeholderGroup.PRIVATE_SECTOR),
+        (Category.ASSOCIATE, StakeholderGroup.PRIVATE_SECTOR),
+        (Category.BUSINESS_ENTITY, StakeholderGroup.PRIVATE_SECTOR),
+        (Category.ACADEMIA, StakeholderGroup.CIVIL_SOCIETY),
+        (Category.CIVIL_SOCIETY, StakeholderGroup.CIVIL_SOCIETY),
+        (Category.INTERNATIONAL_ORGANISATION, StakeholderGroup.INTERNATIONAL_ORGANISATIONS),
+        (Category.MEDIA, StakeholderGroup.PRIVATE_SECTOR),
+    }
+
+
+def test_load_demo_gives_sector_memberships_to_members_and_associates(demo: DemoSummary) -> None:
+    members = Organisation.objects.filter(category__in=[Category.SECTOR_MEMBER, Category.ASSOCIATE])
+    others = Organisation.objects.exclude(category__in=[Category.SECTOR_MEMBER, Category.ASSOCIATE])
+
+    assert all(organisation.sectors for organisation in members)
+    assert [o for o in others if o.sectors] == []
+
+
+def test_load_demo_writes_names_in_every_script_in_every_category(demo: DemoSummary) -> None:
+    found = {
+        (category, script)
+        for name, category in Organisation.objects.values_list("name", "category")
+        for script, pattern in SCRIPTS.items()
+        if pattern.search(name)
+    }
+
+    assert found == {(category, script) for category in Category.values for script in SCRIPTS}
+
+
+def test_load_demo_gives_every_organisation_a_chief_executive(demo: DemoSummary) -> None:
+    chiefs = Position.objects.filter(role=PositionRole.CHIEF_EXECUTIVE)
+    focal_points = Position.objects.filter(role=PositionRole.FOCAL_POINT).count()
+    without_email = Organisation.objects.filter(email="")
+
+    assert chiefs.count() == 1000
+    assert 250 <= focal_points <= 350
+    assert 20 <= without_email.count() <= 60
+    assert list(without_email.exclude(address="")) == []
+    assert {title for title in Person.objects.values_list("title", flat=True)} == {
+        "Mr",
+        "Ms",
+        "Dr",
+        "H.E.",
+    }
+    emails = Person.objects.exclude(email="").values_list("email", flat=True)
+    assert [email for email in emails if not email.endswith(".example.org")] == []
+    assert [
+        email
+        for email in Organisation.objects.exclude(email="").values_list("email", flat=True)
+        if not email.endswith(".example.org")
+    ] == []
+
+
+def test_load_demo_writes_one_audit_entry_per_organisation(demo: DemoSummary) -> None:
+    entries = AuditEntry.objects.filter(action="summitdesk.organisation.created")
+
+    assert entries.count() == 1000
+    assert set(entries.values_list("actor_label", "channel")) == {("load-demo", "cli")}
+    assert entries.filter(organisation=None).exists() is False
+
+
+def test_load_demo_creates_one_staff_member_per_role(demo: DemoSummary) -> None:
+    staff = {user.username: user for user in User.objects.all()}
+
+    assert {name: user.role for name, user in staff.items()} == {
+        "admin": Role.ADMINISTRATOR,
+        "officer": Role.REGISTRATION_OFFICER,
+        "viewer": Role.VIEWER,
+    }
+    assert all(user.check_password("summitdesk-demo") for user in staff.values())
+
+
+def test_load_demo_twice_adds_nothing(demo: DemoSummary) -> None:
+    counts = [
+        model.objects.count()
+        for model in (Organisation, Person, Position, Meeting, Process, User, AuditEntry)
+    ]
+
+    second = load_demo(today=TODAY + datetime.timedelta(days=3))
+
+    assert second.already_loaded is True
+    assert second.replay_offset_days == (TODAY - LETTER_DATE).days
+    assert [
+        model.objects.count()
+        for model in (Organisation, Person, Position, Meeting, Process, User, AuditEntry)
+    ] == counts
+    assert Meeting.objects.get(code="prepcom-3").start_date == replayed(datetime.date(2003, 9, 15))
+
+
+def test_load_demo_is_the_same_every_time(db: None) -> None:
+    load_demo(today=TODAY)
+    first = list(Organisation.objects.order_by("external_id").values_list("external_id", "name"))
+    Organisation.objects.all().delete()
+
+    load_demo(today=TODAY)
+
+    assert (
+        list(Organisation.objects.order_by("external_id").values_list("external_id", "name"))
+        == first
+    )
+
+
+def test_search_without_accents_finds_accented_demo_names(demo: DemoSummary) -> None:
+    found = search_organisations(DirectoryFilter(q="telecommunications"))
+    names = [organisation.name for organisation in found]
+
+    assert len([name for name in names if "Télécommunications" in name]) >= 1
+    assert [name for name in names if "telecommunications" not in fold(name)] == []
+
+
+def test_search_in_cyrillic_ignores_case_in_demo_names(demo: DemoSummary) -> None:
+    cyrillic = Organisation.objects.filter(name__contains="Министерство").first()
+    assert cyrillic is not None
+
+    found = search_organisations(DirectoryFilter(q="МИНИСТЕРСТВО СВЯЗИ"))
+
+    assert cyrillic in found
+
+
+def test_load_demo_command_prints_the_sign_in(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("load_demo")
+    call_command("load_demo")
+
+    output = capsys.readouterr().out
+    assert "Demo loaded: 1000 organisations, 11 meetings and 3 staff accounts created." in output
+    assert "The demo is already loaded: nothing was added." in output
+    assert "http://127.0.0.1:8000/" in output
+    assert "  officer / summitdesk-demo  (Registration officer)" in output
+
+
+def test_demo_staff_sign_in_and_see_the_directory(demo: DemoSummary) -> None:
+    client = Client()
+
+    signed_in = client.login(username="viewer", password="summitdesk-demo")
+    response = client.get("/organisations/", {"q": "ministere"})
+
+    assert signed_in is True
+    assert response.status_code == 200
+    ministries = Organisation.objects.filter(name__startswith="Ministère").count()
+    assert ministries >= 20
+    assert response.context["page"].paginator.count == ministries
