@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.directory.enums import Category, PositionRole, StakeholderGroup
-from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
 from summitdesk.directory.services import refresh_search_fields
 from summitdesk.meetings.enums import MeetingKind
 from summitdesk.meetings.models import Meeting, Process
@@ -65,6 +65,15 @@ class PositionFactory(DjangoModelFactory[Position]):
     person = factory.SubFactory(PersonFactory)
     role = PositionRole.CHIEF_EXECUTIVE
     function = "Chief Executive Officer"
+
+
+class DuplicateCandidateFactory(DjangoModelFactory[DuplicateCandidate]):
+    class Meta:
+        model = DuplicateCandidate
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    other = factory.SubFactory(OrganisationFactory)
+    reason = "same name"
 
 
 class ProcessFactory(DjangoModelFactory[Process]):

@@ -17,6 +17,9 @@ from summitdesk.directory.models import Organisation, Person
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.meetings.models import Meeting
 
+DATE_INPUT = "%Y-%m-%d"
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
 
 def _with_blank(choices: Any, label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", label), *list(choices)]
@@ -141,11 +144,17 @@ class MeetingForm(forms.ModelForm[Meeting]):
             "registration_closes_at",
             "status",
         ]
+        # Browsers only fill date and datetime-local inputs from ISO values, whatever the
+        # language of the page: without these formats, editing a meeting would erase its dates.
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            "registration_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "registration_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT),
+            "registration_opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_INPUT
+            ),
+            "registration_closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_INPUT
+            ),
         }
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -57,7 +58,9 @@ def second_factor(get_response: Handler) -> Handler:
                 reverse("backoffice:logout"),
             }
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                return redirect("backoffice:second-factor")
+                # Keep where the person was going, as the sign-in page does.
+                target = reverse("backoffice:second-factor")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return get_response(request)
 
     return middleware

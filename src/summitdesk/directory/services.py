@@ -14,7 +14,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
-from summitdesk.lib.text import name_key, search_document
+from summitdesk.lib.text import name_key, search_document, search_words
 
 ORGANISATION_FIELDS = (
     "external_id",
@@ -144,7 +144,14 @@ def assign_position(
 
 
 def _change_role(position: Position, role: PositionRole, *, actor: Actor) -> None:
-    before = position.role
+    # Recorded first: a position deleted below no longer has the primary key the entry names.
+    audit.record(
+        position,
+        "summitdesk.position.changed",
+        actor=actor,
+        changes={"role": [position.role, str(role)]},
+        organisation_id=position.organisation_id,
+    )
     duplicate = Position.objects.filter(
         organisation=position.organisation_id, person=position.person_id, role=role
     ).exists()
@@ -153,13 +160,6 @@ def _change_role(position: Position, role: PositionRole, *, actor: Actor) -> Non
     else:
         position.role = role
         position.save(update_fields=["role"])
-    audit.record(
-        position,
-        "summitdesk.position.changed",
-        actor=actor,
-        changes={"role": [before, str(role)]},
-        organisation_id=position.organisation_id,
-    )
 
 
 @transaction.atomic
@@ -209,6 +209,8 @@ def merge_organisations(kept: Organisation, duplicate: Organisation, *, actor: A
     }
     _move_references(duplicate, kept)
     AuditEntry.objects.filter(organisation=duplicate).update(organisation=kept)
+    # Organisations merged earlier into the duplicate now lead straight to the one kept.
+    Organisation.objects.filter(merged_into=duplicate).update(merged_into=kept)
     DuplicateCandidate.objects.filter(
         models.Q(organisation=duplicate, other=kept) | models.Q(organisation=kept, other=duplicate)
     ).update(status=DuplicateStatus.MERGED)
@@ -268,12 +270,19 @@ def likely_duplicates(organisation: Organisation) -> list[tuple[Organisation, st
     """Other current organisations that look like `organisation`, with the reason."""
     found: list[tuple[Organisation, str]] = []
     others = Organisation.objects.current().exclude(pk=organisation.pk)
-    for other in others.filter(name_key=organisation.name_key)[:5]:
-        found.append((other, _("same name")))
-    if organisation.acronym:
-        same_acronym = others.filter(
-            acronym__iexact=organisation.acronym, country=organisation.country
-        ).exclude(name_key=organisation.name_key)
+    if organisation.name_key:  # a name of punctuation alone would match every other such name
+        for other in others.filter(name_key=organisation.name_key)[:5]:
+            found.append((other, _("same name")))
+    acronym = name_key(organisation.acronym)
+    if acronym:
+        # The folded acronym is in the stored search text: narrow down with its words (the
+        # same on SQLite and PostgreSQL, unlike iexact beyond ASCII), then compare exactly.
+        same_country = others.filter(country=organisation.country).exclude(
+            name_key=organisation.name_key
+        )
+        for word in search_words(organisation.acronym):
+            same_country = same_country.filter(search_text__contains=word)
+        same_acronym = [other for other in same_country if name_key(other.acronym) == acronym]
         for other in same_acronym[:5]:
             found.append((other, _("same acronym and country")))
     return found

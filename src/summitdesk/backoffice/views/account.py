@@ -17,7 +17,9 @@ from summitdesk.core.middleware import SECOND_FACTOR_SESSION_KEY
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return str(settings.LOGIN_REDIRECT_URL)
 
@@ -25,14 +27,21 @@ def _next_url(request: HttpRequest) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
+        # Only failures count: a whole office signing in from one address is not an attack.
         key = f"signin:{ratelimit.client_ip(request.META)}"
-        if not ratelimit.hit(key, limit=settings.SUMMITDESK_SIGNIN_ATTEMPTS, window=900):
-            form = AuthenticationForm(request)
-            form.add_error(None, _("Too many sign-in attempts. Wait 15 minutes and try again."))
-            return render(request, "backoffice/sign_in.html", {"form": form}, status=429)
+        limit = settings.SUMMITDESK_SIGNIN_ATTEMPTS
+        if ratelimit.exceeded(key, limit=limit, window=900):
+            # A fresh form: validating the posted one would check the password anyway.
+            context = {
+                "form": AuthenticationForm(request),
+                "next": _next_url(request),
+                "refusal": _("Too many sign-in attempts. Wait 15 minutes and try again."),
+            }
+            return render(request, "backoffice/sign_in.html", context, status=429)
         if form.is_valid():
             login(request, form.get_user())
             return redirect(_next_url(request))
+        ratelimit.hit(key, limit=limit, window=900)
     return render(request, "backoffice/sign_in.html", {"form": form, "next": _next_url(request)})
 
 
@@ -77,6 +86,7 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             request.session[SECOND_FACTOR_SESSION_KEY] = True
+            request.session.cycle_key()
             messages.success(request, _("Your authenticator app is set up."))
             return redirect("backoffice:home")
     elif not user.has_second_factor and (request.method == "GET" or not user.totp_secret):

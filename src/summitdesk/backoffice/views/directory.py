@@ -86,8 +86,11 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        # A fresh instance: form validation already wrote the new values onto `organisation`,
+        # so the service would see no change to record.
+        target = Organisation.objects.get(pk=organisation.pk)
         changes = services.update_organisation(
-            organisation, form.changed_data_for_service(), actor=staff_actor(request)
+            target, form.changed_data_for_service(), actor=staff_actor(request)
         )
         messages.success(request, _("Saved.") if changes else _("Nothing was changed."))
         return redirect("backoffice:organisation-detail", pk=organisation.pk)
@@ -165,7 +168,12 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
 @staff_view(*EDITORS)
 @require_POST
 def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
-    position = get_object_or_404(Position, pk=position_pk, organisation=pk)
+    position = get_object_or_404(
+        Position.objects.select_related("person"),
+        pk=position_pk,
+        organisation=pk,
+        organisation__status__in=CURRENT,
+    )
     services.remove_position(position, actor=staff_actor(request))
     messages.success(
         request, _("%(person)s no longer holds that role.") % {"person": position.person}

@@ -1,0 +1,133 @@
+"""One member of staff's journey through the back office, in headless Chromium."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from summitdesk.core.enums import Role
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Organisation
+from tests.factories import PASSWORD, OrganisationFactory, PositionFactory, UserFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path("/tmp/summitdesk-journey.png")  # noqa: S108 - a file for people to look at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
+        pytest.skip(f"{CHROMIUM} is missing")
+    return CHROMIUM
+
+
+@pytest.fixture
+def telefonica(db: None) -> Organisation:
+    UserFactory(
+        username="amina",
+        first_name="Amina",
+        last_name="Diallo",
+        role=Role.REGISTRATION_OFFICER,
+    )
+    organisation = OrganisationFactory(
+        name="Telefónica Móviles", acronym="TM", country="ES", language="es", itu_t=True
+    )
+    PositionFactory(
+        organisation=organisation,
+        person__given_name="Ana",
+        person__family_name="Pérez",
+        role=PositionRole.CHIEF_EXECUTIVE,
+        function="Consejera delegada",
+    )
+    OrganisationFactory(name="Telefunken", country="DE")
+    OrganisationFactory(name="Ростелеком", country="RU", language="ru")
+    return organisation
+
+
+@pytest.fixture
+def page(chromium: Path, live_server: LiveServer, telefonica: Organisation) -> Iterator[Page]:
+    # Playwright's sync API runs an event loop in this thread: Django refuses database
+    # queries there, and a connection opened anyway would be kept apart and never closed
+    # (PostgreSQL then refuses to drop the test database). So the data is made first (the
+    # `telefonica` fixture) and tests check the result through the pages alone.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def sign_in(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill("amina")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+
+
+def open_organisation(page: Page, query: str, name: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
+    page.locator("#id_q").fill(query)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("1 organisation", exact=True)).to_be_visible()
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+
+
+def test_officer_finds_an_organisation_without_accents_and_edits_it(
+    telefonica: Organisation, page: Page
+) -> None:
+    sign_in(page)
+    open_organisation(page, "telefonica moviles", "Telefónica Móviles")
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.get_by_label("Acronym").fill("TME")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".messages")).to_have_text("Saved.")
+    row = page.locator("table.history tbody tr").first
+    expect(row).to_contain_text("Amina Diallo")
+    expect(row.locator("dt")).to_have_text("acronym")
+    expect(row.locator("dd")).to_have_text("TM → TME")
+    expect(page.locator("dl.facts")).to_contain_text("TME")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_officer_renames_the_chief_executive_and_sees_it_in_history(
+    telefonica: Organisation, page: Page
+) -> None:
+    sign_in(page)
+    open_organisation(page, "TELEFONICA", "Telefónica Móviles")
+
+    page.get_by_role("link", name="Edit Ana Pérez").click()
+    page.get_by_label("Given name").fill("Ana María")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".messages")).to_have_text("Saved.")
+    people = page.get_by_role("region", name="People")
+    expect(people).to_contain_text("Ana María Pérez")
+    row = page.locator("table.history tbody tr").first
+    expect(row).to_contain_text("summitdesk.person.changed")
+    expect(row.locator("dt")).to_have_text("given_name")
+    expect(row.locator("dd")).to_have_text("Ana → Ana María")
+    expect(row).to_contain_text("Amina Diallo")
