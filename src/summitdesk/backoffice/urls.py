@@ -1,6 +1,6 @@
 from django.urls import path
 
-from summitdesk.backoffice.views import account, directory, meetings, staff
+from summitdesk.backoffice.views import account, directory, imports, meetings, staff
 
 app_name = "backoffice"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("account/second-factor/", account.enrol_second_factor, name="enrol-second-factor"),
     path("organisations/", directory.organisation_list, name="organisation-list"),
     path("organisations/new/", directory.organisation_create, name="organisation-create"),
+    path("organisations/import/", imports.import_upload, name="organisation-import"),
+    path("organisations/import/template.csv", imports.import_template, name="import-template"),
+    path("organisations/import/<int:pk>/", imports.import_job, name="import-job"),
+    path("organisations/import/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("organisations/import/<int:pk>/cancel/", imports.import_cancel, name="import-cancel"),
     path("organisations/<int:pk>/", directory.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", directory.organisation_edit, name="organisation-edit"),
     path("organisations/<int:pk>/merge/", directory.organisation_merge, name="organisation-merge"),

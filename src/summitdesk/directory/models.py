@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -191,3 +192,62 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} / {self.other}"
+
+
+class ImportJobStatus(models.TextChoices):
+    # Kept beside its one model: an import job's states matter to nothing else.
+    PREVIEWED = "previewed", _("Previewed")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An uploaded organisations file: previewed, then imported by a background task."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    # The file as uploaded, kept until the import is done (then emptied: it holds
+    # personal data that the directory now has).
+    content = models.BinaryField(default=b"")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.PREVIEWED,
+    )
+    only_valid = models.BooleanField(_("only the valid rows"), default=False)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    # ImportReport.as_dict(): what importing would do (preview), then what it did (report).
+    preview = models.JSONField(default=dict)
+    report = models.JSONField(default=dict)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
