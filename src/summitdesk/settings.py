@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "summitdesk.core",
     "summitdesk.directory",
     "summitdesk.meetings",
+    "summitdesk.correspondence",
     "summitdesk.backoffice",
 ]
 

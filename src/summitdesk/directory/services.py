@@ -242,14 +242,25 @@ def merge_organisations(kept: Organisation, duplicate: Organisation, *, actor: A
 
 def _move_references(duplicate: Organisation, kept: Organisation) -> None:
     """Point every other record that refers to `duplicate` (correspondence, replies...)
-    at `kept`."""
+    at `kept`.
+
+    A model may name, in `merge_unique_with`, the field that must stay unique per
+    organisation (an invitation per circular): rows of the duplicate that would clash
+    with one the kept organisation already has stay with the duplicate, still reachable
+    through its pointer, rather than being lost.
+    """
     handled = {Position, DuplicateCandidate, AuditEntry, Organisation}
     for relation in Organisation._meta.related_objects:
         model = relation.related_model
         if relation.one_to_many and model not in handled and relation.field.concrete:
-            model._default_manager.filter(**{relation.field.name: duplicate}).update(
-                **{relation.field.name: kept}
-            )
+            column = relation.field.name
+            manager = model._default_manager
+            rows = manager.filter(**{column: duplicate})
+            unique_with = getattr(model, "merge_unique_with", None)
+            if unique_with:
+                taken = manager.filter(**{column: kept}).values(unique_with)
+                rows = rows.exclude(**{f"{unique_with}__in": taken})
+            rows.update(**{column: kept})
 
 
 @transaction.atomic

@@ -112,3 +112,30 @@ class Meeting(models.Model):
             raise ValidationError(
                 {"registration_closes_at": _("Registration cannot close before it opens.")}
             )
+
+
+class PackItem(models.Model):
+    """One item of a meeting's information pack (what DM-1048 sent on CD-ROM): a document
+    in one language, or a web link to background material and partners."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_items")
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=2, blank=True, help_text=_("Empty when it suits every language.")
+    )
+    document = models.FileField(_("document"), upload_to="packs/%Y/", blank=True)
+    url = models.URLField(_("web link"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("information pack item")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(document="") & ~Q(url="")) | (~Q(document="") & Q(url="")),
+                name="pack_item_is_document_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

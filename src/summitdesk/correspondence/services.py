@@ -1,0 +1,279 @@
+"""Circular letters: drafting, dispatching, reminding. Views, CLI and tasks call these.
+
+Each function is atomic and writes the audit trail. Nothing leaves the process here:
+dispatching creates outbox rows and enqueues the sending tasks in the same transaction;
+the tasks (correspondence.sending) do the rendering and the SMTP conversation.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.correspondence import merge_fields
+from summitdesk.correspondence.audience import Audience
+from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
+from summitdesk.correspondence.models import (
+    Circular,
+    CircularText,
+    Invitation,
+    Mailing,
+    OutboundMessage,
+)
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Organisation, OrganisationQuerySet, Position
+
+CIRCULAR_FIELDS = (
+    "reference",
+    "date",
+    "meeting",
+    "addressees",
+    "audience",
+    "signatory_name",
+    "signatory_titles",
+    "contact_name",
+    "contact_tel",
+    "contact_fax",
+    "contact_email",
+    "enclosures",
+    "reply_deadline",
+    "status",
+)
+FALLBACK_LANGUAGE = "en"
+# Sending is split over this many tasks so that every worker can take a share.
+SENDING_TASKS = 4
+
+
+class CircularError(Exception):
+    """An action on a circular refused, with a message for the person who asked."""
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    total: int
+    without_email: int
+
+
+def organisations_with_email() -> Q:
+    """Organisations with somewhere to send email: their own address or their CEO's."""
+    return ~Q(email="") | Q(
+        positions__role=PositionRole.CHIEF_EXECUTIVE, positions__person__email__gt=""
+    )
+
+
+def audience_summary(circular: Circular) -> AudienceSummary:
+    organisations = Audience.from_json(circular.audience).organisations()
+    reachable = organisations.filter(organisations_with_email()).distinct().count()
+    total = organisations.count()
+    return AudienceSummary(total=total, without_email=total - reachable)
+
+
+def text_for(circular: Circular, language: str) -> CircularText | None:
+    """The circular's text in `language`, else in English, else None."""
+    texts = {text.language: text for text in circular.texts.all()}
+    return texts.get(language) or texts.get(FALLBACK_LANGUAGE)
+
+
+def problems(circular: Circular) -> list[str]:
+    """Why the circular cannot be dispatched yet; empty when it can."""
+    found = []
+    texts = list(circular.texts.all())
+    if not any(text.language == FALLBACK_LANGUAGE for text in texts):
+        found.append(_("The circular needs an English text, used when no other language fits."))
+    for text in texts:
+        for part in (text.subject, text.body):
+            for problem in merge_fields.problems(part):
+                found.append(f"{text.get_language_display()}: {problem.message}")
+    if Audience.from_json(circular.audience).is_empty:
+        found.append(_("Choose the audience: no organisation is selected."))
+    return found
+
+
+@transaction.atomic
+def save_circular(
+    circular: Circular,
+    data: dict[str, Any],
+    texts: dict[str, tuple[str, str]],
+    *,
+    actor: Actor,
+) -> dict[str, list[Any]]:
+    """Create or update a draft circular and its texts ({language: (subject, body)});
+    a language given with an empty subject and body is removed."""
+    creating = circular.pk is None
+    if not creating and circular.status != CircularStatus.DRAFT:
+        raise CircularError(_("A circular that has been dispatched can no longer be changed."))
+    before = {} if creating else audit.snapshot(circular, CIRCULAR_FIELDS)
+    before.update({} if creating else _text_snapshot(circular))
+    for name, value in data.items():
+        setattr(circular, name, value)
+    circular.full_clean()
+    circular.save()
+    for language, (subject, body) in texts.items():
+        if subject.strip() or body.strip():
+            CircularText.objects.update_or_create(
+                circular=circular, language=language, defaults={"subject": subject, "body": body}
+            )
+        else:
+            CircularText.objects.filter(circular=circular, language=language).delete()
+    after = audit.snapshot(circular, CIRCULAR_FIELDS) | _text_snapshot(circular)
+    changes = audit.diff(before, after)
+    if changes:
+        action = "summitdesk.circular.created" if creating else "summitdesk.circular.changed"
+        audit.record(circular, action, actor=actor, changes=changes)
+    return changes
+
+
+def _text_snapshot(circular: Circular) -> dict[str, str]:
+    snapshot = {}
+    for text in circular.texts.all():
+        snapshot[f"subject_{text.language}"] = text.subject
+        snapshot[f"body_{text.language}"] = text.body
+    return snapshot
+
+
+def chief_executives(organisations: OrganisationQuerySet) -> dict[int, Position]:
+    positions = Position.objects.filter(
+        organisation__in=organisations, role=PositionRole.CHIEF_EXECUTIVE
+    ).select_related("person")
+    return {position.organisation_id: position for position in positions}
+
+
+def recipients(
+    organisation: Organisation, people: dict[str, Position]
+) -> tuple[list[str], list[str]]:
+    """To the chief executive (else the organisation's address), copy to the focal point."""
+    ceo = people.get(PositionRole.CHIEF_EXECUTIVE)
+    to = [ceo.person.email] if ceo and ceo.person.email else []
+    if not to and organisation.email:
+        to = [organisation.email]
+    focal = people.get(PositionRole.FOCAL_POINT)
+    cc = [focal.person.email] if focal and focal.person.email and to else []
+    return to, [address for address in cc if address not in to]
+
+
+def _queue_messages(mailing: Mailing, invitations: list[Invitation]) -> int:
+    """One outbox row per invitation; returns how many."""
+    by_organisation: dict[int, dict[str, Position]] = {}
+    positions = Position.objects.filter(
+        organisation__in=[inv.organisation_id for inv in invitations],
+        role__in=[PositionRole.CHIEF_EXECUTIVE, PositionRole.FOCAL_POINT],
+    ).select_related("person")
+    for position in positions:
+        by_organisation.setdefault(position.organisation_id, {})[position.role] = position
+    rows = []
+    for invitation in invitations:
+        to, cc = recipients(
+            invitation.organisation, by_organisation.get(invitation.organisation_id, {})
+        )
+        state = MessageState.QUEUED if to else MessageState.NO_ADDRESS
+        rows.append(
+            OutboundMessage(mailing=mailing, invitation=invitation, to=to, cc=cc, state=state)
+        )
+    OutboundMessage.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def _enqueue_sending(mailing: Mailing) -> None:
+    from summitdesk.correspondence.tasks import send_mailing
+
+    for _index in range(SENDING_TASKS):
+        send_mailing.enqueue(mailing.pk)
+
+
+@transaction.atomic
+def dispatch_circular(circular: Circular, *, actor: Actor) -> Mailing:
+    """Send the circular to its audience: one invitation and one outbox row each.
+
+    Side effects: creates invitations, the mailing and its outbox rows, enqueues the
+    sending tasks (same transaction), marks the circular dispatching.
+    """
+    circular = Circular.objects.select_for_update().get(pk=circular.pk)
+    if circular.status != CircularStatus.DRAFT:
+        raise CircularError(_("This circular has already been dispatched."))
+    found = problems(circular)
+    if found:
+        raise CircularError(" ".join(found))
+    organisations = list(Audience.from_json(circular.audience).organisations())
+    if not organisations:
+        raise CircularError(_("The audience is empty: no organisation would receive it."))
+    Invitation.objects.bulk_create(
+        [
+            Invitation(circular=circular, organisation=org, language=org.language)
+            for org in organisations
+        ],
+        batch_size=500,
+    )
+    invitations = list(Invitation.objects.filter(circular=circular).select_related("organisation"))
+    mailing = Mailing.objects.create(
+        circular=circular, kind=MailingKind.LETTER, created_by=actor.user
+    )
+    count = _queue_messages(mailing, invitations)
+    circular.status = CircularStatus.DISPATCHING
+    circular.save(update_fields=["status", "updated_at"])
+    audit.record(
+        circular,
+        "summitdesk.circular.dispatched",
+        actor=actor,
+        changes={"status": [CircularStatus.DRAFT, CircularStatus.DISPATCHING]},
+        note=_("%(count)d letters queued") % {"count": count},
+    )
+    _enqueue_sending(mailing)
+    return mailing
+
+
+def awaiting_reply(circular: Circular) -> list[Invitation]:
+    return list(circular.invitations.awaiting_reply().select_related("organisation"))
+
+
+@transaction.atomic
+def send_reminders(circular: Circular, *, actor: Actor) -> Mailing:
+    """Remind every invitation of `circular` still without a reply, with a fresh link."""
+    if circular.status == CircularStatus.DRAFT:
+        raise CircularError(_("Only a dispatched circular can be followed by a reminder."))
+    invitations = awaiting_reply(circular)
+    if not invitations:
+        raise CircularError(_("Every organisation has replied: nobody to remind."))
+    mailing = Mailing.objects.create(
+        circular=circular, kind=MailingKind.REMINDER, created_by=actor.user
+    )
+    count = _queue_messages(mailing, invitations)
+    audit.record(
+        circular,
+        "summitdesk.circular.reminded",
+        actor=actor,
+        note=_("%(count)d reminders queued") % {"count": count},
+    )
+    _enqueue_sending(mailing)
+    return mailing
+
+
+STATUS_KEYS = ("queued", "sending", "sent", "failed", "in_doubt", "posted", "no_address")
+
+
+def mailing_status(mailings: list[Mailing] | Any) -> dict[str, int]:
+    """Counts by state over the given mailings' outbox (claimed counts as sending)."""
+    counts = dict(
+        OutboundMessage.objects.filter(mailing__in=mailings)
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    status = {key: counts.get(key, 0) for key in STATUS_KEYS}
+    status["sending"] += counts.get(MessageState.CLAIMED, 0)
+    status["total"] = sum(counts.values())
+    return status
+
+
+def circular_status(circular: Circular, mailing: Mailing | None = None) -> dict[str, Any]:
+    """What `summitdesk circular-status` prints: the letters' counts (or one mailing's)."""
+    mailings = [mailing] if mailing else circular.mailings.filter(kind=MailingKind.LETTER)
+    counts = mailing_status(mailings)
+    return {
+        "reference": circular.reference,
+        "total": counts["total"],
+        **{key: counts[key] for key in STATUS_KEYS},
+        "done": counts["queued"] == 0 and counts["sending"] == 0,
+    }
