@@ -24,6 +24,7 @@ $(VENV)/.dev: requirements/dev.lock $(VENV)/.base
 var:
 	mkdir -p var
 
+demo: export SUMMITDESK_BASE_URL ?= http://$(BIND)
 demo: $(VENV)/.base | var
 	$(BIN)/summitdesk migrate --noinput -v0
 	$(BIN)/summitdesk load-demo
