@@ -534,6 +534,20 @@ def test_import_reads_utf16_tab_separated_text() -> None:
     assert (report.created, Organisation.objects.get().country) == (1, "CN")
 
 
+def test_import_title_row_without_delimiter_keeps_semicolon_columns() -> None:
+    content = csv_file(
+        "Liste des organisations",
+        "Name;Category;Stakeholder group;Country",
+        "Société des Télécoms;Sector Member;Private sector;France",
+        encoding="cp1252",
+    )
+
+    report = run(content)
+
+    assert (report.created, report.errors) == (1, [])
+    assert Organisation.objects.get().name == "Société des Télécoms"
+
+
 def test_import_finds_header_below_title_rows() -> None:
     content = csv_file(
         "Organisations for WSIS,,", ",,", "Organisation name,Category,Country code", "A,Academia,CH"
@@ -587,7 +601,7 @@ def test_read_file_refuses_unreadable_file(content: bytes, filename: str, messag
 
 
 def test_read_file_refuses_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports.reading, "MAX_ROWS", 2)
 
     with pytest.raises(FileError, match="more than 2 rows"):
         imports.read_file(csv_file("name", "a", "b", "c"), "orgs.csv")

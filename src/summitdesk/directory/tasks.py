@@ -1,4 +1,4 @@
-"""Background tasks of the directory: thin wrappers that take ids (see imports.py)."""
+"""Background tasks of the directory: thin wrappers that take ids (see the imports package)."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from summitdesk.core.periodic import periodic
 @task()
 def run_import_job(job_id: int) -> None:
     """Import a confirmed file; running it twice is harmless (a finished job is left alone)."""
-    from summitdesk.directory import imports  # imports.py enqueues this task
+    from summitdesk.directory import imports  # the imports package enqueues this task
 
     imports.run_job(job_id)
 
