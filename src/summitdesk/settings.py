@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "summitdesk.directory",
     "summitdesk.meetings",
     "summitdesk.correspondence",
+    "summitdesk.delegations",
     "summitdesk.backoffice",
+    "summitdesk.portal",
 ]
 
 MIDDLEWARE = [
@@ -157,12 +159,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind a trusted proxy: HTTPS is told by X-Forwarded-Proto and the visitor's address
+# (for rate limits) by the last hop of X-Forwarded-For.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Staff sign-in: every account may enrol a second factor; this makes it compulsory for all.
 SUMMITDESK_REQUIRE_SECOND_FACTOR = env_bool("SUMMITDESK_REQUIRE_SECOND_FACTOR", False)
 SUMMITDESK_SIGNIN_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ATTEMPTS", 10)
+# The portal (reply links): requests a minute per visitor, and failed link look-ups in
+# ten minutes before that visitor must wait.
+SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE = env_int("SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE", 60)
+SUMMITDESK_PORTAL_FAILED_LINKS = env_int("SUMMITDESK_PORTAL_FAILED_LINKS", 20)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -197,11 +206,47 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SummitDesk <no-reply@summitdesk.example.org>")
+
+# --- Outgoing mail: circular letters and reminders (correspondence.sending) ---
+# SMTP when EMAIL_HOST is set; otherwise every message is kept in the local outbox
+# (correspondence.MailboxMessage), which staff read in the app: the demo sends nothing.
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "summitdesk.correspondence.mailbox.MailboxBackend"
 )
+# A silent SMTP server must not hold a letter for ever: the conversation gives up after
+# this many seconds and the letter is retried. Keep it well under the lease below.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+
+def _env_rate(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        rate = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not rate >= 0 or rate == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be zero or more, not {value!r}")
+    return rate
+
+
+# Messages per second that each sending worker hands to the SMTP server; 0: no limit.
+SUMMITDESK_MAIL_RATE = _env_rate("SUMMITDESK_MAIL_RATE", 0.0)
+# How long a worker holds a letter it claimed (render, then one SMTP conversation). A
+# letter whose claim runs out is handed to another worker, or shown "in doubt" if its
+# SMTP conversation had begun; so it must exceed EMAIL_TIMEOUT.
+SUMMITDESK_MAIL_LEASE_SECONDS = env_int("SUMMITDESK_MAIL_LEASE_SECONDS", 120)
+# Temporary SMTP failures (4xx, connection lost) are retried with growing pauses; after
+# this many attempts the letter shows as failed with the server's message.
+SUMMITDESK_MAIL_MAX_ATTEMPTS = env_int("SUMMITDESK_MAIL_MAX_ATTEMPTS", 5)
+if SUMMITDESK_MAIL_LEASE_SECONDS < 1 or SUMMITDESK_MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "SUMMITDESK_MAIL_LEASE_SECONDS and SUMMITDESK_MAIL_MAX_ATTEMPTS must be 1 or more"
+    )
+# --- end of outgoing mail ---
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,13 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
-from tests.backoffice import test_meeting_pages, test_staff_pages
+from tests.backoffice import (
+    test_circular_pages,
+    test_mailbox_and_pack_pages,
+    test_meeting_pages,
+    test_reply_pages,
+    test_staff_pages,
+)
 from tests.factories import (
     DuplicateCandidateFactory,
     OrganisationFactory,
@@ -139,18 +145,23 @@ def history(organisation: Organisation) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
-    covered = {
-        name.removeprefix("backoffice:")
-        for name, _ in [
-            *READ_PAGES,
-            *WRITE_PAGES,
-            *WRITE_ACTIONS,
-            *test_meeting_pages.READ_PAGES,
-            *test_meeting_pages.WRITE_PAGES,
-            *test_staff_pages.ADMIN_PAGES,
-            *test_staff_pages.ADMIN_ACTIONS,
-        ]
-    }
+    covered = (
+        {
+            name.removeprefix("backoffice:")
+            for name, _ in [
+                *READ_PAGES,
+                *WRITE_PAGES,
+                *WRITE_ACTIONS,
+                *test_meeting_pages.READ_PAGES,
+                *test_meeting_pages.WRITE_PAGES,
+                *test_staff_pages.ADMIN_PAGES,
+                *test_staff_pages.ADMIN_ACTIONS,
+            ]
+        }
+        | test_circular_pages.URL_NAMES
+        | test_mailbox_and_pack_pages.URL_NAMES
+        | test_reply_pages.URL_NAMES
+    )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 
     assert names - ELSEWHERE == covered

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from summitdesk.backoffice.views import account, directory, imports, meetings, staff
+from summitdesk.backoffice.views import (
+    account,
+    circulars,
+    directory,
+    imports,
+    mailbox,
+    meetings,
+    packs,
+    replies,
+    staff,
+)
 
 app_name = "backoffice"
 
@@ -18,6 +28,41 @@ urlpatterns = [
     path("organisations/import/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
     path("organisations/import/<int:pk>/cancel/", imports.import_cancel, name="import-cancel"),
     path("organisations/<int:pk>/", directory.organisation_detail, name="organisation-detail"),
+    path(
+        "organisations/<int:pk>/letters/<int:invitation_pk>/letter.pdf",
+        circulars.organisation_letter_pdf,
+        name="organisation-letter-pdf",
+    ),
+    path(
+        "organisations/<int:pk>/letters/<int:invitation_pk>/reply-link/",
+        circulars.organisation_reply_link,
+        name="organisation-reply-link",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/",
+        replies.reply_detail,
+        name="reply-detail",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/edit/",
+        replies.reply_edit,
+        name="reply-edit",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/requests/<int:request_pk>/decide/",
+        replies.reply_change_request,
+        name="reply-change-request",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/links/new/",
+        replies.reply_link_issue,
+        name="reply-link-issue",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/links/<int:link_pk>/revoke/",
+        replies.reply_link_revoke,
+        name="reply-link-revoke",
+    ),
     path("organisations/<int:pk>/edit/", directory.organisation_edit, name="organisation-edit"),
     path("organisations/<int:pk>/merge/", directory.organisation_merge, name="organisation-merge"),
     path("organisations/<int:pk>/people/new/", directory.person_create, name="person-create"),
@@ -41,6 +86,83 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
+    path(
+        "meetings/<slug:code>/replies.csv",
+        replies.meeting_tracker_csv,
+        name="tracker-meeting-csv",
+    ),
+    path("meetings/<slug:code>/pack/", packs.pack_manage, name="pack-manage"),
+    path("meetings/<slug:code>/pack/add/", packs.pack_add, name="pack-add"),
+    path("meetings/<slug:code>/pack/<int:pk>/remove/", packs.pack_remove, name="pack-remove"),
+    path("circulars/", circulars.circular_list, name="circular-list"),
+    path("circulars/new/", circulars.circular_create, name="circular-create"),
+    path("circulars/<int:pk>/", circulars.circular_detail, name="circular-detail"),
+    path("circulars/<int:pk>/edit/", circulars.circular_edit, name="circular-edit"),
+    path("circulars/<int:pk>/audience/", circulars.circular_audience, name="circular-audience"),
+    path(
+        "circulars/<int:pk>/audience/organisations/",
+        circulars.circular_audience_list,
+        name="circular-audience-list",
+    ),
+    path("circulars/<int:pk>/preview/", circulars.circular_preview, name="circular-preview"),
+    path(
+        "circulars/<int:pk>/preview/<int:organisation_pk>/letter.pdf",
+        circulars.circular_preview_pdf,
+        name="circular-preview-pdf",
+    ),
+    path(
+        "circulars/<int:pk>/preview/<int:organisation_pk>/email.html",
+        circulars.circular_preview_html,
+        name="circular-preview-html",
+    ),
+    path("circulars/<int:pk>/dispatch/", circulars.circular_dispatch, name="circular-dispatch"),
+    path("circulars/<int:pk>/remind/", circulars.circular_remind, name="circular-remind"),
+    path("circulars/<int:pk>/replies/", replies.circular_tracker, name="tracker-circular"),
+    path(
+        "circulars/<int:pk>/replies.csv",
+        replies.circular_tracker_csv,
+        name="tracker-circular-csv",
+    ),
+    path("mailings/<int:pk>/", circulars.mailing_progress, name="mailing-progress"),
+    path("mailings/<int:pk>/status.json", circulars.mailing_status, name="mailing-status"),
+    path(
+        "mailings/<int:pk>/post-and-fax.pdf",
+        circulars.mailing_letters_pdf,
+        name="mailing-letters-pdf",
+    ),
+    path(
+        "mailings/<int:pk>/retry-failed/",
+        circulars.mailing_retry_failed,
+        name="mailing-retry-failed",
+    ),
+    path(
+        "mailings/<int:mailing_pk>/messages/<int:pk>/retry/",
+        circulars.message_retry,
+        name="message-retry",
+    ),
+    path(
+        "mailings/<int:mailing_pk>/messages/<int:pk>/confirm-sent/",
+        circulars.message_confirm_sent,
+        name="message-confirm-sent",
+    ),
+    path(
+        "mailings/<int:mailing_pk>/messages/<int:pk>/resend/",
+        circulars.message_resend,
+        name="message-resend",
+    ),
+    path(
+        "mailings/<int:mailing_pk>/messages/<int:pk>/mark-posted/",
+        circulars.message_mark_posted,
+        name="message-mark-posted",
+    ),
+    path("mailbox/", mailbox.mailbox_list, name="mailbox-list"),
+    path("mailbox/<int:pk>/", mailbox.mailbox_message, name="mailbox-message"),
+    path(
+        "mailbox/<int:pk>/attachments/<int:index>/",
+        mailbox.mailbox_attachment,
+        name="mailbox-attachment",
+    ),
     path("staff/", staff.staff_list, name="staff-list"),
     path("staff/new/", staff.staff_create, name="staff-create"),
     path("staff/<int:pk>/", staff.staff_edit, name="staff-edit"),

@@ -1,7 +1,9 @@
 """Fixed-window rate limits kept in the cache (Redis when several processes serve)."""
 
 import time
+from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -27,5 +29,16 @@ def hit(key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def client_ip(request_meta: dict[str, str]) -> str:
+def client_ip(request_meta: Mapping[str, str]) -> str:
+    """The address a request came from, the key of per-visitor limits.
+
+    Behind the proxy that `BEHIND_TLS_PROXY` trusts, every request arrives from the
+    proxy: the visitor is the last address the proxy appended to X-Forwarded-For (the
+    ones before it are whatever the client claimed). Otherwise the socket's address.
+    """
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request_meta.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
     return request_meta.get("REMOTE_ADDR", "unknown")

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from summitdesk.delegations.enums import ReplyState
+from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
 from summitdesk.directory.queries import SECTOR_FIELDS
 from summitdesk.lib.countries import countries_in_region
@@ -23,7 +25,9 @@ class Audience:
     regions: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    # Codes of earlier meetings: organisations invited to any of them.
+    # Codes of earlier meetings: organisations that attended any of them, i.e. whose reply
+    # about it said they would come and was sent (submitted or amended). Being invited
+    # is not enough. (The name is kept: saved circulars use it.)
     participated_in: list[str] = field(default_factory=list)
     include: list[int] = field(default_factory=list)
     exclude: list[int] = field(default_factory=list)
@@ -68,7 +72,12 @@ class Audience:
             matched &= Q(country__in=countries)
             filtered = True
         if self.participated_in:
-            matched &= Q(invitations__circular__meeting__code__in=self.participated_in)
+            attended = Reply.objects.filter(
+                meeting__code__in=self.participated_in,
+                state__in=[ReplyState.SUBMITTED, ReplyState.AMENDED],
+                attending=True,
+            )
+            matched &= Q(pk__in=attended.values("organisation"))
             filtered = True
         selection = matched if filtered else Q(pk__in=[])
         if self.include:

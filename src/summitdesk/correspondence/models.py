@@ -1,6 +1,7 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from summitdesk.correspondence.enums import (
@@ -80,7 +81,16 @@ class CircularText(models.Model):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def awaiting_reply(self) -> "InvitationQuerySet":
-        return self.filter(replied_at__isnull=True)
+        """Invitations whose organisation has not answered about the circular's meeting
+        (by this circular or another one about the same meeting)."""
+        # The reply lives in a higher layer (delegations), reached by name, not import.
+        reply = apps.get_model("delegations", "Reply")
+        answered = reply.objects.filter(
+            organisation=OuterRef("organisation"),
+            meeting=OuterRef("circular__meeting"),
+            state__in=["submitted", "amended", "declined"],
+        )
+        return self.filter(replied_at__isnull=True).exclude(Exists(answered))
 
 
 class Invitation(models.Model):
@@ -123,6 +133,10 @@ class ReplyLink(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reply_links")
     invitation = models.ForeignKey(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="reply_links"
+    )
+    # A focal point's own link names them; a letter's link names nobody.
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from summitdesk.correspondence.models import Invitation, ReplyLink
-from summitdesk.directory.models import Organisation
+from summitdesk.directory.models import Organisation, Person
 from summitdesk.meetings.models import Meeting
 
 TOKEN_BYTES = 24  # 192 bits
@@ -27,14 +27,17 @@ def issue(
     meeting: Meeting,
     *,
     invitation: Invitation | None = None,
+    person: Person | None = None,
     expires_at: datetime | None = None,
 ) -> tuple[ReplyLink, str]:
-    """A new link; returns it with its token, which is not stored anywhere."""
+    """A new link; returns it with its token, which is not stored anywhere. With `person`,
+    the link is that person's own (a focal point's), revoked when they hand over."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ReplyLink.objects.create(
         organisation=organisation,
         meeting=meeting,
         invitation=invitation,
+        person=person,
         token_hash=hash_token(token),
         expires_at=expires_at,
     )

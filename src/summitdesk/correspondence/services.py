@@ -229,6 +229,11 @@ def awaiting_reply(circular: Circular) -> list[Invitation]:
     return list(circular.invitations.awaiting_reply().select_related("organisation"))
 
 
+def reminder_count(circular: Circular) -> int:
+    """How many organisations a reminder sent now would go to: shown before sending it."""
+    return circular.invitations.awaiting_reply().count()
+
+
 @transaction.atomic
 def send_reminders(circular: Circular, *, actor: Actor) -> Mailing:
     """Remind every invitation of `circular` still without a reply, with a fresh link."""

@@ -15,6 +15,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
+from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
@@ -134,6 +135,7 @@ class DemoSummary:
     organisations_created: int = 0
     organisations_existing: int = 0
     staff_created: list[str] = field(default_factory=list)
+    circular_created: bool = False
 
     @property
     def already_loaded(self) -> bool:
@@ -143,6 +145,7 @@ class DemoSummary:
             or self.meetings_created
             or self.organisations_created
             or self.staff_created
+            or self.circular_created
         )
 
 
@@ -163,6 +166,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
         generate_directory(ORGANISATION_COUNT, seed=SEED)
     )
     summary.staff_created = _load_staff()
+    summary.circular_created = load_circular(process, actor=ACTOR)
     return summary
 
 

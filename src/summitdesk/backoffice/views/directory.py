@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
+from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.core.access import EDITORS, staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
+from summitdesk.delegations.queries import participation
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
@@ -57,6 +59,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "duplicates": duplicates,
         "merged_from": organisation.merged_from.all(),
+        "letters": organisation_letters(organisation),
+        "participation": participation(organisation),
     }
     return render(request, "backoffice/organisation_detail.html", context)
 

@@ -40,6 +40,12 @@ class Command(BaseCommand):
             _("Dates replay the WSIS calendar %(days)d days later: today plays 9 July 2003.")
             % {"days": summary.replay_offset_days}
         )
+        self.stdout.write(
+            _(
+                "Circular DM-1048 is ready to dispatch to its audience: open Circulars, "
+                "then DM-1048, and preview it before you send it. Mail goes to the Mailbox."
+            )
+        )
         self.stdout.write("")
         self.stdout.write(
             _("Open %(url)s/ and sign in as:") % {"url": settings.SUMMITDESK_BASE_URL}

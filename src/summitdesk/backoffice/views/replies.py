@@ -1,0 +1,227 @@
+"""Replies: the response tracker of a circular or meeting, one organisation's reply as staff
+see it, and the reply staff enter or correct on its behalf. Reading goes through
+delegations.queries, every change through delegations.services (or correspondence.sending
+for a new link)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
+from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.correspondence import reply_links, sending
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular, ReplyLink
+from summitdesk.correspondence.services import CircularError
+from summitdesk.delegations import queries, services
+from summitdesk.delegations.models import ChangeRequest, Reply
+from summitdesk.delegations.services import ReplyData
+from summitdesk.directory.models import Organisation
+from summitdesk.meetings.models import Meeting
+
+PAGE_SIZE = 50
+
+
+# The tracker
+
+
+def _circular_scope(pk: int) -> queries.Scope:
+    circular = get_object_or_404(Circular.objects.select_related("meeting"), pk=pk)
+    return queries.Scope(circular.meeting, circular)
+
+
+def _meeting_scope(code: str) -> queries.Scope:
+    return queries.Scope(get_object_or_404(Meeting, code=code))
+
+
+def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
+    form = TrackerFilterForm(request.GET or None)
+    organisations = queries.tracker_list(scope, form.list_filter())
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "scope": scope,
+        "circular": scope.circular,
+        "meeting": scope.meeting,
+        "dispatched": scope.circular is not None and scope.circular.status != CircularStatus.DRAFT,
+        "circulars": scope.meeting.circulars.order_by("-date", "reference")
+        if scope.circular is None
+        else [],
+        "tracker": queries.tracker(scope),
+        "columns": queries.BREAKDOWN_COLUMNS,
+        "form": form,
+        "page": page,
+        "rows": queries.list_rows(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, "backoffice/tracker_detail.html", context)
+
+
+def _csv(request: HttpRequest, scope: queries.Scope, name: str) -> HttpResponse:
+    form = TrackerFilterForm(request.GET or None)
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-replies.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+    csv.writer(response).writerows(queries.csv_rows(scope, form.list_filter()))
+    return response
+
+
+@staff_view()
+def circular_tracker(request: HttpRequest, pk: int) -> HttpResponse:
+    return _tracker(request, _circular_scope(pk))
+
+
+@staff_view()
+def meeting_tracker(request: HttpRequest, code: str) -> HttpResponse:
+    return _tracker(request, _meeting_scope(code))
+
+
+@staff_view()
+def circular_tracker_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _circular_scope(pk)
+    assert scope.circular is not None
+    return _csv(request, scope, scope.circular.reference)
+
+
+@staff_view()
+def meeting_tracker_csv(request: HttpRequest, code: str) -> HttpResponse:
+    return _csv(request, _meeting_scope(code), code)
+
+
+# One reply
+
+
+def _organisation_and_meeting(
+    pk: int, code: str, *, current: bool = False
+) -> tuple[Organisation, Meeting]:
+    organisations = Organisation.objects.current() if current else Organisation.objects.all()
+    return get_object_or_404(organisations, pk=pk), get_object_or_404(Meeting, code=code)
+
+
+def _to_reply(organisation: Organisation, meeting: Meeting) -> HttpResponse:
+    return redirect("backoffice:reply-detail", pk=organisation.pk, code=meeting.code)
+
+
+@staff_view()
+def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    organisation, meeting = _organisation_and_meeting(pk, code)
+    overview = queries.reply_overview(organisation, meeting)
+    deadline = services.deadline(overview.reply) if overview.reply else None
+    context = {
+        "overview": overview,
+        "organisation": organisation,
+        "meeting": meeting,
+        "reply": overview.reply,
+        "history": overview.history,
+        "deadline": deadline,
+        "deadline_passed": deadline is not None and deadline < timezone.now(),
+    }
+    return render(request, "backoffice/reply_detail.html", context)
+
+
+@staff_view(*EDITORS)
+def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    organisation, meeting = _organisation_and_meeting(pk, code, current=True)
+    reply = Reply.objects.filter(organisation=organisation, meeting=meeting).first()
+    initial = services.reply_data(reply) if reply else ReplyData()
+    posted = request.POST if request.method == "POST" else None
+    form = StaffReplyForm(posted, initial=initial, version=queries.version(reply))
+    if form.stale:
+        form.add_error(_("The reply changed while you were editing it: check it, then save."))
+    elif request.method == "POST" and not form.adding_rows and form.is_valid():
+        submit = "submit" in request.POST
+        data = form.reply_data()
+        found = services.problems(data, submitting=submit)
+        if found:
+            form.add_problems(found)
+        else:
+            try:
+                target = reply or services.reply_for(organisation, meeting)
+                services.save_reply(target, data, submit=submit, actor=staff_actor(request))
+            except services.ReplyError as error:
+                form.add_error(str(error))
+            else:
+                messages.success(request, _("Submitted.") if submit else _("Draft saved."))
+                return _to_reply(organisation, meeting)
+    context = {"form": form, "organisation": organisation, "meeting": meeting, "reply": reply}
+    return render(request, "backoffice/reply_edit.html", context)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: int) -> HttpResponse:
+    organisation, meeting = _organisation_and_meeting(pk, code)
+    change = get_object_or_404(
+        ChangeRequest.objects.select_related("reply"),
+        pk=request_pk,
+        reply__organisation=organisation,
+        reply__meeting=meeting,
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "refuse"):
+        messages.error(request, _("Choose whether to accept or refuse the request."))
+        return _to_reply(organisation, meeting)
+    try:
+        services.decide_change_request(
+            change, accept=decision == "accept", actor=staff_actor(request)
+        )
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The change is accepted: the reply now reads as requested.")
+            if decision == "accept"
+            else _("The change is refused: the reply stays as it was."),
+        )
+    return _to_reply(organisation, meeting)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def reply_link_revoke(request: HttpRequest, pk: int, code: str, link_pk: int) -> HttpResponse:
+    organisation, meeting = _organisation_and_meeting(pk, code)
+    link = get_object_or_404(ReplyLink, pk=link_pk, organisation=organisation, meeting=meeting)
+    try:
+        services.revoke_reply_link(link, actor=staff_actor(request))
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The link is revoked: it no longer opens the reply."))
+    return _to_reply(organisation, meeting)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Issue a new reply link (every earlier one revoked) and show it this once."""
+    organisation, meeting = _organisation_and_meeting(pk, code, current=True)
+    invitation = queries.latest_invitation(organisation, meeting)
+    if invitation is None:
+        messages.error(request, _("No circular about this meeting was sent to it: no link."))
+        return _to_reply(organisation, meeting)
+    try:
+        token = sending.reissue_reply_link(invitation, actor=staff_actor(request))
+    except CircularError as error:
+        messages.error(request, str(error))
+        return _to_reply(organisation, meeting)
+    context = {
+        "organisation": organisation,
+        "meeting": meeting,
+        "invitation": invitation,
+        "url": reply_links.reply_url(token),
+    }
+    response = render(request, "backoffice/reply_link_issued.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,870 @@
+"""Sending a mailing: the outbox's state machine (enums.MessageState), run by the workers,
+and the staff actions on letters that did not simply go.
+
+Each outbox row moves queued -> claimed -> sending -> sent by conditional UPDATEs that name
+the state they leave and the worker that holds the row, so whichever workers run, on
+whatever hosts, a row advances once and a worker that lost a row (its claim expired and
+another took it) notices and leaves it:
+
+1. claim: one UPDATE takes up to `batch` due rows (queued, no retry pending) for a lease;
+2. render: the reply link is chosen, the letter written and stored with the email's
+   subject, body and Message-ID, in one transaction with the link's hash. The token then
+   exists only in that letter and email; a row claimed again later reuses them;
+3. sending: committed before the SMTP conversation begins, so that a worker killed from
+   here on leaves a row that the sweep shows "in doubt" (the server may have accepted it)
+   rather than one sent again silently;
+4. sent, with the time.
+
+A worker killed before 3 loses nothing: the claim expires, the sweep (a periodic job) puts
+the row back in the queue and enqueues a task to send it. django-tasks-db never restarts
+a task whose worker died, which is why the sweep, not the queue, resumes the work.
+
+SMTP failures: a temporary one (4xx, connection lost or refused, timeout) puts the row
+back in the queue for a later attempt, after 30 s, 1, 2, 4... minutes; after
+SUMMITDESK_MAIL_MAX_ATTEMPTS attempts, or at once for a permanent one (5xx) or an address
+that cannot be used, it is failed with the server's message, for staff to see.
+"""
+
+import logging
+import secrets
+import smtplib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from datetime import time as day_time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.validators import validate_email
+from django.db import DatabaseError, transaction
+from django.db.models import Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.correspondence import compose, reply_links, services
+from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
+from summitdesk.correspondence.letters import render_letter, render_letters
+from summitdesk.correspondence.models import (
+    Circular,
+    Invitation,
+    Mailing,
+    OutboundMessage,
+    ReplyLink,
+)
+from summitdesk.correspondence.services import CircularError
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Position
+from summitdesk.lib import faults
+from summitdesk.meetings.models import Meeting
+
+logger = logging.getLogger(__name__)
+
+#: Rows a worker claims at once: small enough that its lease covers rendering and sending
+#: them all, large enough that claiming costs little per letter.
+BATCH = 20
+#: Pause before the n-th retry: 30 s, 1 min, 2 min... at most an hour.
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+#: Reply links stay usable this long after the meeting's last day.
+LINK_LIFETIME_AFTER_MEETING = timedelta(days=30)
+
+SYSTEM = Actor.system("send-mailing")
+
+#: States in which a row is still on its way: a mailing is done when it has none.
+UNFINISHED = (MessageState.QUEUED, MessageState.CLAIMED, MessageState.SENDING)
+#: Rows that go on paper: printed in the postal and fax run.
+PRINTABLE = (MessageState.NO_ADDRESS, MessageState.POSTED, MessageState.FAILED)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class SendReport:
+    """What one run of send_mailing did (returned by the task, for the logs)."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    # Rows another worker took over while this one held them (its claim had expired).
+    lost: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class SweepReport:
+    requeued: int = 0
+    in_doubt: int = 0
+    tasks_enqueued: int = 0
+    circulars_finished: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Throttle:
+    """At most `rate` messages a second from this worker (0: no limit)."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at: float | None = None
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self.next_at is not None and self.next_at > now:
+            self.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + self.interval
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.SUMMITDESK_MAIL_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt."""
+    return min(BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 16)), BACKOFF_CAP)
+
+
+def link_expiry(meeting: Meeting) -> datetime | None:
+    """Reply links expire 30 days after the meeting's last day (its own time zone)."""
+    if meeting.end_date is None:
+        return None
+    day_after = datetime.combine(
+        meeting.end_date + timedelta(days=1), day_time.min, tzinfo=ZoneInfo(meeting.time_zone)
+    )
+    return day_after + LINK_LIFETIME_AFTER_MEETING
+
+
+def _due(now: datetime) -> Q:
+    return Q(state=MessageState.QUEUED) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def claim(
+    mailing_id: int, *, worker_id: str, limit: int, now: datetime
+) -> tuple[list[OutboundMessage], bool]:
+    """Claim up to `limit` due rows of the mailing; returns (rows claimed, any were due).
+
+    One conditional UPDATE: rows another worker claimed between the SELECT and the UPDATE
+    are no longer queued and so are not taken twice, on SQLite and PostgreSQL alike.
+    """
+    ids = list(
+        OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return [], False
+    OutboundMessage.objects.filter(pk__in=ids, state=MessageState.QUEUED).update(
+        state=MessageState.CLAIMED,
+        claimed_by=worker_id,
+        claimed_until=now + lease(),
+        updated_at=now,
+    )
+    rows = list(
+        OutboundMessage.objects.filter(pk__in=ids, state=MessageState.CLAIMED, claimed_by=worker_id)
+        .select_related("invitation__organisation")
+        .prefetch_related(
+            Prefetch(
+                "invitation__organisation__positions",
+                queryset=Position.objects.filter(role=PositionRole.CHIEF_EXECUTIVE).select_related(
+                    "person"
+                ),
+            )
+        )
+        .order_by("id")
+    )
+    return rows, True
+
+
+class SendingError(CircularError):
+    """A staff action on a letter refused (its state does not allow it), with a message
+    for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    permanent: bool
+    message: str
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def classify(error: BaseException) -> Failure | None:
+    """Whether a sending error is permanent, with the server's own words; None when the
+    error is not one a mail server or network causes (a bug: better in doubt than resent).
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # Raised only when every recipient was refused; each with its own reply.
+        codes = [code for code, _reply in error.recipients.values()]
+        message = "; ".join(
+            f"{address}: {code} {_text(reply)}"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return Failure(
+            permanent=bool(codes) and all(code >= 500 for code in codes), message=message
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return Failure(
+            permanent=error.smtp_code >= 500,
+            message=f"{error.smtp_code} {_text(error.smtp_error)}".strip(),
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return Failure(permanent=True, message=str(error))
+    if isinstance(error, smtplib.SMTPException | OSError):
+        # Disconnected, refused, timed out, TLS: the server or the network, for now. A
+        # connection lost after the final "." but before the server's reply could hide an
+        # accepted message (RFC 1047); smtplib cannot tell that moment from the others,
+        # and the practice of mail software, which this follows, is to try again.
+        return Failure(permanent=False, message=str(error) or type(error).__name__)
+    if isinstance(error, ValueError):
+        # Django refuses, before any SMTP command, an address it cannot encode.
+        return Failure(permanent=True, message=_("Invalid address: %(error)s") % {"error": error})
+    return None
+
+
+class _Sender:
+    """One run of send_mailing: one worker, one mailing, one SMTP connection."""
+
+    def __init__(self, context: compose.MailingContext, *, worker_id: str, now: Clock) -> None:
+        self.context = context
+        self.worker_id = worker_id
+        self.now = now
+        self.report = SendReport()
+        self.throttle = Throttle(settings.SUMMITDESK_MAIL_RATE)
+        self.connection: BaseEmailBackend = get_connection()
+        # Set when the SMTP server cannot be reached, with its reason: the run stops.
+        self.unreachable = False
+        self.unreachable_message = ""
+
+    def run(self, batch: int) -> None:
+        try:
+            while not self.unreachable:
+                rows, found = claim(
+                    self.context.mailing.pk, worker_id=self.worker_id, limit=batch, now=self.now()
+                )
+                if not found:
+                    break
+                for index, row in enumerate(rows):
+                    faults.point("after-claim")
+                    self.process(row)
+                    if self.unreachable:
+                        # Not one more connection attempt per letter: the rest of the
+                        # batch waits with this one, and the next run tries again.
+                        for waiting in rows[index + 1 :]:
+                            self.fail(
+                                waiting,
+                                Failure(permanent=False, message=self.unreachable_message),
+                                leaving=(MessageState.CLAIMED,),
+                            )
+                        break
+        finally:
+            self.disconnect()
+
+    # The steps of one row.
+
+    def process(self, row: OutboundMessage) -> None:
+        problem = self.address_problem(row)
+        if problem:
+            self.fail(
+                row, Failure(permanent=True, message=problem), leaving=(MessageState.CLAIMED,)
+            )
+            return
+        try:
+            pdf = self.stored_pdf(row) if row.pdf else self.render(row)
+            if pdf is None:
+                self.report.lost += 1
+                return
+            email = compose.email_for(row, pdf, connection=self.connection, context=self.context)
+        except DatabaseError:
+            raise
+        except Exception as error:  # whatever breaks a letter breaks it for every attempt
+            logger.exception("Letter %s could not be written", row.pk)
+            message = _("The letter could not be written: %(error)s") % {"error": error}
+            self.fail(
+                row, Failure(permanent=True, message=message), leaving=(MessageState.CLAIMED,)
+            )
+            return
+        if not self.connect(row):
+            return
+        self.throttle.wait()
+        if not self.mark_sending(row):
+            self.report.lost += 1
+            return
+        faults.point("before-smtp")
+        try:
+            self.connection.send_messages([email])
+        except Exception as error:
+            failure = classify(error)
+            # The conversation is in an unknown state: the next letter starts a new one.
+            self.disconnect()
+            if failure is None:
+                raise  # the row stays "sending" and the sweep shows it in doubt
+            self.fail(
+                row,
+                failure,
+                leaving=(MessageState.SENDING, MessageState.IN_DOUBT),
+                attempted=True,
+            )
+            return
+        faults.point("after-smtp")
+        self.mark_sent(row)
+
+    def address_problem(self, row: OutboundMessage) -> str:
+        if not row.to:
+            return _("No email address to send to.")
+        for address in [*row.to, *row.cc]:
+            try:
+                validate_email(address)
+            except ValidationError:
+                return _("Invalid email address: %(address)s") % {"address": address}
+        return ""
+
+    def stored_pdf(self, row: OutboundMessage) -> bytes:
+        # Written on an earlier claim: the same letter, with the same link, goes out.
+        with row.pdf.open("rb") as stored:
+            return bytes(stored.read())
+
+    def render(self, row: OutboundMessage) -> bytes | None:
+        """Write the row's letter with a new reply link and store it; None when another
+        worker has taken the row meanwhile (then neither letter nor link is kept).
+
+        The token is chosen here, not by reply_links.issue, because the letter must carry
+        it before its hash is saved: the hash is written in the transaction that stores the
+        letter, so a link exists exactly when a stored letter carries it, and rendering
+        holds no database lock (SQLite would serialise every worker's rendering on it).
+        """
+        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+        letter = compose.letter_for(row, token, self.context)
+        pdf = render_letter(letter)
+        subject, body = compose.email_text(row, letter, self.context)
+        message_id = compose.new_message_id()
+        reference = compose.attachment_name(row, self.context).removesuffix(".pdf")
+        row.pdf.save(f"{reference}-{get_random_string(12)}.pdf", ContentFile(pdf), save=False)
+        now = self.now()
+        with transaction.atomic():
+            taken = OutboundMessage.objects.filter(
+                pk=row.pk, state=MessageState.CLAIMED, claimed_by=self.worker_id
+            ).update(
+                pdf=row.pdf.name,
+                subject=subject,
+                body=body,
+                message_id=message_id,
+                claimed_until=now + lease(),
+                updated_at=now,
+            )
+            if taken:
+                ReplyLink.objects.create(
+                    organisation_id=row.invitation.organisation_id,
+                    meeting=self.context.meeting,
+                    invitation_id=row.invitation_id,
+                    token_hash=reply_links.hash_token(token),
+                    expires_at=link_expiry(self.context.meeting),
+                )
+        if not taken:
+            row.pdf.delete(save=False)
+            return None
+        row.subject, row.body, row.message_id = subject, body, message_id
+        faults.point("after-render")
+        return pdf
+
+    def connect(self, row: OutboundMessage) -> bool:
+        """Open the SMTP connection before the row is marked as sending: a server that
+        cannot be reached has received nothing, so the row is simply tried again later."""
+        try:
+            self.connection.open()
+        except Exception as error:
+            failure = classify(error)
+            if failure is None:
+                raise
+            self.unreachable = True
+            self.unreachable_message = failure.message
+            # A server that turns us away at the door is unavailable, not refusing the letter.
+            self.fail(
+                row,
+                Failure(permanent=False, message=failure.message),
+                leaving=(MessageState.CLAIMED,),
+            )
+            return False
+        return True
+
+    def disconnect(self) -> None:
+        try:
+            self.connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.warning("Closing the SMTP connection failed", exc_info=True)
+
+    def mark_sending(self, row: OutboundMessage) -> bool:
+        """Committed before the first SMTP command; False when the row is no longer ours."""
+        now = self.now()
+        return (
+            OutboundMessage.objects.filter(
+                pk=row.pk, state=MessageState.CLAIMED, claimed_by=self.worker_id
+            ).update(state=MessageState.SENDING, claimed_until=now + lease(), updated_at=now)
+            == 1
+        )
+
+    def mark_sent(self, row: OutboundMessage) -> None:
+        now = self.now()
+        # In doubt too: the sweep may have given up on a slow conversation that did end.
+        recorded = OutboundMessage.objects.filter(
+            pk=row.pk,
+            claimed_by=self.worker_id,
+            state__in=[MessageState.SENDING, MessageState.IN_DOUBT],
+        ).update(
+            state=MessageState.SENT,
+            sent_at=now,
+            claimed_until=None,
+            next_attempt_at=None,
+            last_error="",
+            updated_at=now,
+        )
+        if recorded:
+            self.report.sent += 1
+        else:
+            logger.warning("Letter %s was sent after staff had taken it over", row.pk)
+
+    def fail(
+        self,
+        row: OutboundMessage,
+        failure: Failure,
+        *,
+        leaving: Sequence[str],
+        attempted: bool = False,
+    ) -> None:
+        now = self.now()
+        attempts = row.attempts + 1 if attempted or not failure.permanent else row.attempts
+        final = failure.permanent or attempts >= settings.SUMMITDESK_MAIL_MAX_ATTEMPTS
+        updated = OutboundMessage.objects.filter(
+            pk=row.pk, claimed_by=self.worker_id, state__in=list(leaving)
+        ).update(
+            state=MessageState.FAILED if final else MessageState.QUEUED,
+            attempts=attempts,
+            next_attempt_at=None if final else now + backoff(attempts),
+            last_error=failure.message,
+            claimed_by="",
+            claimed_until=None,
+            updated_at=now,
+        )
+        if not updated:
+            self.report.lost += 1
+        elif final:
+            self.report.failed += 1
+        else:
+            self.report.retrying += 1
+
+
+def send_mailing(
+    mailing_id: int, *, worker_id: str, batch: int = BATCH, now: Clock = timezone.now
+) -> SendReport:
+    """Send every due letter of the mailing, several workers side by side.
+
+    Side effects: outbox rows advance (see the module's docstring); letters are stored
+    and reply links created as they are written; email leaves by the configured backend;
+    when rows wait for a retry, a task is enqueued for then; the circular is marked
+    dispatched when its letters are all done.
+    """
+    try:
+        context = compose.MailingContext.load(mailing_id)
+    except Mailing.DoesNotExist:
+        return SendReport()
+    sender = _Sender(context, worker_id=worker_id, now=now)
+    sender.run(batch)
+    _schedule_next_run(mailing_id, now(), unreachable=sender.unreachable)
+    finish_circular(context.circular)
+    return sender.report
+
+
+def _schedule_next_run(mailing_id: int, now: datetime, *, unreachable: bool) -> None:
+    """Rows waiting for a retry need a task at their time: the queue is told now, since
+    no worker polls the outbox itself."""
+    if unreachable:
+        ensure_task(mailing_id, run_after=now + BACKOFF_BASE)
+    elif OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id).exists():
+        ensure_task(mailing_id)  # put back in the queue while this run was ending
+    else:
+        retry_at = OutboundMessage.objects.filter(
+            mailing_id=mailing_id, state=MessageState.QUEUED
+        ).aggregate(at=Min("next_attempt_at"))["at"]
+        if retry_at is not None:
+            ensure_task(mailing_id, run_after=retry_at)
+
+
+def ensure_task(mailing_id: int, *, run_after: datetime | None = None) -> bool:
+    """Make sure a send_mailing task for the mailing will run by `run_after` (or now);
+    returns whether one was enqueued. A task already waiting to run by then suffices."""
+    from summitdesk.correspondence.tasks import send_mailing as send_task
+
+    by = run_after or timezone.now()
+    waiting = DBTaskResult.objects.filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=by),
+        status=TaskResultStatus.READY,
+        task_path=send_task.module_path,
+        args_kwargs__args__0=mailing_id,
+    ).exists()
+    if waiting:
+        return False
+    (send_task.using(run_after=run_after) if run_after else send_task).enqueue(mailing_id)
+    return True
+
+
+def finish_circular(circular: Circular) -> bool:
+    """Mark the circular dispatched once none of its letters is on its way any more
+    (sent, failed, in doubt, to post); returns whether this call did it."""
+    if OutboundMessage.objects.filter(
+        mailing__circular=circular, mailing__kind=MailingKind.LETTER, state__in=UNFINISHED
+    ).exists():
+        return False
+    with transaction.atomic():
+        finished = Circular.objects.filter(
+            pk=circular.pk, status=CircularStatus.DISPATCHING
+        ).update(status=CircularStatus.DISPATCHED, updated_at=timezone.now())
+        if finished:
+            counts = services.circular_status(circular)
+            audit.record(
+                circular,
+                "summitdesk.circular.sent",
+                actor=SYSTEM,
+                changes={"status": [CircularStatus.DISPATCHING, CircularStatus.DISPATCHED]},
+                note=_(
+                    "%(sent)d sent, %(failed)d failed, %(in_doubt)d in doubt, "
+                    "%(no_address)d without email"
+                )
+                % counts,
+            )
+    return bool(finished)
+
+
+def sweep(*, now: datetime | None = None) -> SweepReport:
+    """The periodic clean-up that makes killed workers' work resume (every minute).
+
+    Expired claims go back to the queue (nothing had left: the stored letter and its link
+    are kept for the next attempt); expired conversations become in doubt, for staff to
+    confirm or resend; every mailing with due rows gets a task; circulars whose letters
+    are all done are marked dispatched.
+    """
+    now = now or timezone.now()
+    report = SweepReport()
+    report.requeued = OutboundMessage.objects.filter(
+        state=MessageState.CLAIMED, claimed_until__lt=now
+    ).update(state=MessageState.QUEUED, claimed_by="", claimed_until=None, updated_at=now)
+    stalled = OutboundMessage.objects.filter(state=MessageState.SENDING, claimed_until__lt=now)
+    for pk in list(stalled.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # claimed_by is kept: the worker, if alive after all, may still record it sent.
+            if stalled.filter(pk=pk).update(
+                state=MessageState.IN_DOUBT,
+                last_error=_(
+                    "The worker stopped during the SMTP conversation: the server may have "
+                    "accepted this letter. Check with the recipient, then confirm or resend."
+                ),
+                updated_at=now,
+            ):
+                row = OutboundMessage.objects.select_related("invitation").get(pk=pk)
+                audit.record(
+                    row,
+                    "summitdesk.message.in_doubt",
+                    actor=SYSTEM,
+                    changes={"state": [MessageState.SENDING, MessageState.IN_DOUBT]},
+                    organisation_id=row.invitation.organisation_id,
+                )
+                report.in_doubt += 1
+    mailing_ids = (
+        OutboundMessage.objects.filter(_due(now)).values_list("mailing_id", flat=True).distinct()
+    )
+    for mailing_id in sorted(set(mailing_ids)):
+        with transaction.atomic():
+            report.tasks_enqueued += ensure_task(mailing_id)
+    for circular in Circular.objects.filter(status=CircularStatus.DISPATCHING):
+        report.circulars_finished += finish_circular(circular)
+    return report
+
+
+# Staff actions on single letters. Each is atomic and writes one audit entry.
+
+
+def _locked(message: OutboundMessage, allowed: Iterable[str], refusal: str) -> OutboundMessage:
+    row = (
+        OutboundMessage.objects.select_for_update()
+        .select_related("invitation__organisation", "mailing")
+        .get(pk=message.pk)
+    )
+    if row.state not in allowed:
+        raise SendingError(
+            refusal
+            % {"state": MessageState(row.state).label, "organisation": row.invitation.organisation}
+        )
+    return row
+
+
+def _record(
+    row: OutboundMessage, action: str, before: str, *, actor: Actor, **changes: list[Any]
+) -> None:
+    audit.record(
+        row,
+        action,
+        actor=actor,
+        changes={"state": [before, row.state], **changes},
+        organisation_id=row.invitation.organisation_id,
+    )
+
+
+@transaction.atomic
+def confirm_sent(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """A letter in doubt did arrive (the recipient says so): record it as sent."""
+    row = _locked(
+        message,
+        [MessageState.IN_DOUBT],
+        _("The letter to %(organisation)s is %(state)s, not in doubt: nothing to confirm."),
+    )
+    before = row.state
+    row.state = MessageState.SENT
+    row.sent_at = timezone.now()
+    row.claimed_by, row.claimed_until, row.last_error = "", None, ""
+    row.save(update_fields=["state", "sent_at", "claimed_by", "claimed_until", "last_error"])
+    _record(row, "summitdesk.message.confirmed_sent", before, actor=actor)
+    return row
+
+
+@transaction.atomic
+def resend(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """A letter in doubt did not arrive: send it again (same letter, link and Message-ID,
+    so a mailbox that did get the first shows the second as the same message).
+
+    Side effects: the row is queued again and a sending task enqueued.
+    """
+    row = _locked(
+        message,
+        [MessageState.IN_DOUBT],
+        _("The letter to %(organisation)s is %(state)s, not in doubt: it cannot be resent."),
+    )
+    before = row.state
+    _requeue(row)
+    _record(row, "summitdesk.message.resent", before, actor=actor)
+    return row
+
+
+@transaction.atomic
+def retry(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """Try a failed letter again, to the addresses the directory has now (staff may have
+    corrected the one the server refused), with a fresh count of attempts.
+
+    Side effects: the row is queued again and a sending task enqueued.
+    """
+    row = _locked(
+        message,
+        [MessageState.FAILED],
+        _("The letter to %(organisation)s is %(state)s, not failed: nothing to retry."),
+    )
+    organisation = row.invitation.organisation
+    people = {
+        position.role: position
+        for position in Position.objects.filter(
+            organisation=organisation,
+            role__in=[PositionRole.CHIEF_EXECUTIVE, PositionRole.FOCAL_POINT],
+        ).select_related("person")
+    }
+    to, cc = services.recipients(organisation, people)
+    if not to:
+        raise SendingError(
+            _("%(organisation)s has no email address now: send the letter by post or fax.")
+            % {"organisation": organisation}
+        )
+    before, old_to, old_cc = row.state, list(row.to), list(row.cc)
+    row.to, row.cc, row.attempts = to, cc, 0
+    _requeue(row)
+    changes = {"to": [old_to, to], "cc": [old_cc, cc]}
+    _record(
+        row,
+        "summitdesk.message.retried",
+        before,
+        actor=actor,
+        **{name: pair for name, pair in changes.items() if pair[0] != pair[1]},
+    )
+    return row
+
+
+def _requeue(row: OutboundMessage) -> None:
+    row.state = MessageState.QUEUED
+    row.claimed_by, row.claimed_until, row.next_attempt_at, row.last_error = "", None, None, ""
+    row.save(
+        update_fields=[
+            "state",
+            "to",
+            "cc",
+            "attempts",
+            "claimed_by",
+            "claimed_until",
+            "next_attempt_at",
+            "last_error",
+            "updated_at",
+        ]
+    )
+    # In the same transaction: the row is never queued without a task to send it.
+    ensure_task(row.mailing_id)
+
+
+@transaction.atomic
+def mark_posted(
+    message: OutboundMessage, *, how: Literal["post", "fax"], actor: Actor
+) -> OutboundMessage:
+    """The letter went by post or fax (an organisation without email, or a failed one)."""
+    if how not in ("post", "fax"):
+        raise SendingError(_("A letter goes by post or by fax."))
+    row = _locked(
+        message,
+        [MessageState.NO_ADDRESS, MessageState.FAILED],
+        _("The letter to %(organisation)s is %(state)s: it cannot be marked as posted."),
+    )
+    before = row.state
+    row.state = MessageState.POSTED
+    row.sent_at = timezone.now()
+    row.next_attempt_at = None
+    row.save(update_fields=["state", "sent_at", "next_attempt_at", "updated_at"])
+    _record(row, "summitdesk.message.posted", before, actor=actor, how=[None, how])
+    return row
+
+
+@transaction.atomic
+def reissue_reply_link(invitation: Invitation, *, actor: Actor) -> str:
+    """A new reply link for the invitation's organisation and meeting, every earlier one
+    revoked (one leaked); returns the token, which is stored nowhere: show it once."""
+    invitation = Invitation.objects.select_related("organisation", "circular__meeting").get(
+        pk=invitation.pk
+    )
+    meeting = invitation.circular.meeting
+    revoked = reply_links.revoke_all(invitation.organisation, meeting)
+    _link, token = reply_links.issue(
+        invitation.organisation,
+        meeting,
+        invitation=invitation,
+        expires_at=link_expiry(meeting),
+    )
+    audit.record(
+        invitation,
+        "summitdesk.reply_link.reissued",
+        actor=actor,
+        organisation_id=invitation.organisation_id,
+        note=_("%(count)d earlier links revoked") % {"count": revoked},
+    )
+    return token
+
+
+def combined_pdf(messages: Iterable[OutboundMessage]) -> bytes:
+    """The letters of the given rows (without email, failed, or posted) in one PDF, each
+    on new pages: the postal and fax run, in the order given.
+
+    A letter already written is printed again with its own link; one never written gets
+    its link now, and is stored, so that the letter on paper carries a live link and the
+    organisation's download shows the same letter. Raises CircularError for a row that
+    goes by email.
+    """
+    wanted = [message.pk for message in messages]
+    rows = {
+        row.pk: row
+        for row in OutboundMessage.objects.filter(pk__in=wanted)
+        .select_related("invitation__organisation")
+        .prefetch_related(
+            Prefetch(
+                "invitation__organisation__positions",
+                queryset=Position.objects.filter(role=PositionRole.CHIEF_EXECUTIVE).select_related(
+                    "person"
+                ),
+            )
+        )
+    }
+    contexts: dict[int, compose.MailingContext] = {}
+    letters = []
+    for pk in wanted:
+        row = rows[pk]
+        if row.state not in PRINTABLE:
+            raise SendingError(
+                _("The letter to %(organisation)s goes by email (%(state)s): it is not printed.")
+                % {
+                    "organisation": row.invitation.organisation,
+                    "state": MessageState(row.state).label,
+                }
+            )
+        if row.mailing_id not in contexts:
+            contexts[row.mailing_id] = compose.MailingContext.load(row.mailing_id)
+        context = contexts[row.mailing_id]
+        token = compose.token_in(row.body) if row.pdf else None
+        if token is None:
+            token = _write_for_paper(row, context)
+        letters.append(compose.letter_for(row, token, context))
+    if not letters:
+        raise SendingError(_("Choose the letters to print."))
+    return render_letters(letters)
+
+
+def _write_for_paper(row: OutboundMessage, context: compose.MailingContext) -> str:
+    """Write and store the letter of a row never sent by email; returns its token."""
+    token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+    letter = compose.letter_for(row, token, context)
+    pdf = render_letter(letter)
+    subject, body = compose.email_text(row, letter, context)
+    previous = row.pdf.name or ""
+    reference = compose.attachment_name(row, context).removesuffix(".pdf")
+    row.pdf.save(f"{reference}-{get_random_string(12)}.pdf", ContentFile(pdf), save=False)
+    with transaction.atomic():
+        stored = OutboundMessage.objects.filter(pk=row.pk, pdf=previous).update(
+            pdf=row.pdf.name,
+            subject=subject,
+            body=body,
+            message_id=row.message_id or compose.new_message_id(),
+            updated_at=timezone.now(),
+        )
+        if stored:
+            ReplyLink.objects.create(
+                organisation_id=row.invitation.organisation_id,
+                meeting=context.meeting,
+                invitation_id=row.invitation_id,
+                token_hash=reply_links.hash_token(token),
+                expires_at=link_expiry(context.meeting),
+            )
+    if not stored:
+        row.pdf.delete(save=False)
+        raise SendingError(_("A letter being printed changed meanwhile: print again."))
+    row.subject, row.body = subject, body
+    return token
+
+
+def letter_pdf(invitation: Invitation) -> bytes | None:
+    """The stored PDF of the letter the invitation's organisation received (its first),
+    or None when none has been written yet."""
+    row = (
+        OutboundMessage.objects.filter(invitation=invitation, mailing__kind=MailingKind.LETTER)
+        .exclude(pdf="")
+        .order_by("id")
+        .first()
+    )
+    if row is None:
+        return None
+    with row.pdf.open("rb") as stored:
+        return bytes(stored.read())

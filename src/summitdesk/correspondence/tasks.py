@@ -1,0 +1,29 @@
+"""Background tasks of the correspondence: thin wrappers that take ids (see sending.py)."""
+
+from datetime import timedelta
+
+from django.utils.crypto import get_random_string
+from django_tasks import task
+
+from summitdesk.core.periodic import periodic
+
+
+@task()
+def send_mailing(mailing_id: int) -> dict[str, int]:
+    """Send the mailing's due letters; several copies run side by side, each taking rows
+    the others have not, and running one again is harmless (sent rows are left alone)."""
+    from summitdesk.correspondence import sending  # sending enqueues this task
+
+    # A new id for every run: a claim names the run that holds it, so a row claimed by a
+    # killed run is never mistaken for this one's.
+    return sending.send_mailing(mailing_id, worker_id=get_random_string(32)).as_dict()
+
+
+@periodic("sweep-outbox", every=timedelta(minutes=1))
+@task()
+def sweep_outbox() -> dict[str, int]:
+    """Resume what killed workers left: expired claims back to the queue, interrupted SMTP
+    conversations in doubt, a task for every mailing with letters due."""
+    from summitdesk.correspondence import sending
+
+    return sending.sweep().as_dict()

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReplyState(models.TextChoices):
+    NOT_OPENED = "not_opened", _("Not opened")
+    OPENED = "opened", _("Opened")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    AMENDED = "amended", _("Amended")
+    DECLINED = "declined", _("Declined")
+
+
+class HeadLevel(models.TextChoices):
+    """The rank of the head of delegation: the letter asks for the highest level."""
+
+    CHIEF_EXECUTIVE = "chief_executive", _("Chief executive")
+    BOARD = "board", _("Board member")
+    SENIOR_EXECUTIVE = "senior_executive", _("Senior executive")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another gender")
+    UNSAID = "", _("Prefer not to say")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretariat")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")

@@ -1,0 +1,139 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.delegations.enums import ChangeRequestStatus, Gender, HeadLevel, ReplyState
+from summitdesk.directory.models import Organisation
+from summitdesk.meetings.models import Meeting
+
+
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def answered(self) -> "ReplyQuerySet":
+        return self.filter(
+            state__in=[ReplyState.SUBMITTED, ReplyState.AMENDED, ReplyState.DECLINED]
+        )
+
+
+class Reply(models.Model):
+    """An organisation's answer about one meeting: every letter and reminder about that
+    meeting opens this same reply."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="replies")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="replies")
+    state = models.CharField(
+        _("state"), max_length=16, choices=ReplyState.choices, default=ReplyState.NOT_OPENED
+    )
+    attending = models.BooleanField(_("attending"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    estimated_participants = models.PositiveSmallIntegerField(
+        _("estimated number of participants"), null=True, blank=True
+    )
+    head_level = models.CharField(
+        _("level of the head of delegation"),
+        max_length=32,
+        choices=HeadLevel.choices,
+        blank=True,
+    )
+    # The designated focal point and a backup for this meeting (people of the directory).
+    focal_point = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("designated focal point"),
+    )
+    backup_focal_point = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("backup focal point"),
+    )
+    entered_on_behalf = models.BooleanField(
+        _("entered by the secretariat"),
+        default=False,
+        help_text=_("The answer came by letter or fax and staff typed it in."),
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReplyQuerySet.as_manager()
+    # When two organisations are merged, one reply per meeting survives on the kept one.
+    merge_unique_with = "meeting"
+
+    class Meta:
+        ordering = ["meeting", "organisation"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "meeting"], name="one_reply_per_organisation_and_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReplyState.DECLINED) | Q(attending=False),
+                name="declined_reply_is_not_attending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.meeting}"
+
+
+class Delegate(models.Model):
+    """A member of a delegation as named in the reply. Seats may be held before the names
+    exist: the estimate can exceed the names given."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="delegates")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_head = models.BooleanField(_("head of delegation"), default=False)
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=8,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Optional, used only for anonymous statistics."),
+    )
+    consent_to_publish = models.BooleanField(
+        _("may appear on the published List of Participants"), default=False
+    )
+
+    class Meta:
+        ordering = ["reply", "-is_head", "position", "id"]
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reply"], condition=Q(is_head=True), name="one_head_per_delegation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+
+class ChangeRequest(models.Model):
+    """A change a focal point asks for after the deadline, for the secretariat to decide."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="change_requests")
+    proposed = models.JSONField(_("proposed reply"))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        max_length=16, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reply} ({self.status})"

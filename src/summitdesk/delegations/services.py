@@ -1,0 +1,431 @@
+"""Replies: what an organisation answers about a meeting, and who it sends.
+
+Portal, back office, API and tasks all call these functions. Each is atomic and writes
+one audit entry naming the channel (portal, staff on behalf, API). Emails leave only from
+tasks (delegations.tasks), enqueued in the same transaction.
+"""
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
+from summitdesk.correspondence.models import Invitation, ReplyLink
+from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
+from summitdesk.directory import services as directory_services
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.meetings.models import Meeting
+
+REPLY_FIELDS = (
+    "state",
+    "attending",
+    "decline_reason",
+    "estimated_participants",
+    "head_level",
+    "focal_point",
+    "backup_focal_point",
+    "entered_on_behalf",
+)
+ANSWERED = (ReplyState.SUBMITTED, ReplyState.AMENDED, ReplyState.DECLINED)
+MAX_DELEGATES = 200
+
+
+class ReplyError(Exception):
+    """A reply refused, with a message for the person who gave it."""
+
+
+class ReplyClosed(ReplyError):
+    """The deadline has passed: changes from the portal become a request to the secretariat."""
+
+
+@dataclass(frozen=True)
+class PersonData:
+    title: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    function: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DelegateData:
+    family_name: str
+    given_name: str = ""
+    title: str = ""
+    function: str = ""
+    email: str = ""
+    nationality: str = ""
+    gender: str = ""
+    consent_to_publish: bool = False
+    is_head: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyData:
+    attending: bool | None = None
+    decline_reason: str = ""
+    estimated_participants: int | None = None
+    head_level: str = ""
+    focal_point: PersonData | None = None
+    backup_focal_point: PersonData | None = None
+    delegates: list[DelegateData] = field(default_factory=list)
+
+
+def reply_for(organisation: Organisation, meeting: Meeting) -> Reply:
+    """The one reply of `organisation` about `meeting`, created on first use."""
+    reply, _created = Reply.objects.get_or_create(organisation=organisation, meeting=meeting)
+    return reply
+
+
+def deadline(reply: Reply) -> datetime | None:
+    """The latest reply deadline of the circulars that invited this organisation."""
+    value: datetime | None = Invitation.objects.filter(
+        organisation=reply.organisation_id, circular__meeting=reply.meeting_id
+    ).aggregate(latest=Max("circular__reply_deadline"))["latest"]
+    return value
+
+
+def accepts_changes(reply: Reply, *, now: datetime | None = None) -> bool:
+    """Whether the portal may still change the reply itself (before the deadline)."""
+    limit = deadline(reply)
+    return limit is None or (now or timezone.now()) <= limit
+
+
+def reply_data(reply: Reply) -> ReplyData:
+    """The reply as it stands, in the shape the services take (forms start from it)."""
+
+    # A focal point's function is that of their position in the directory (_save_focal_points).
+    functions = {
+        (person_id, role): function
+        for person_id, role, function in Position.objects.filter(
+            organisation=reply.organisation_id,
+            person__in=[reply.focal_point_id, reply.backup_focal_point_id],
+            role__in=[PositionRole.FOCAL_POINT, PositionRole.BACKUP_FOCAL_POINT],
+        ).values_list("person_id", "role", "function")
+    }
+
+    def person(value: Person | None, role: PositionRole) -> PersonData | None:
+        if value is None:
+            return None
+        return PersonData(
+            title=value.title,
+            given_name=value.given_name,
+            family_name=value.family_name,
+            function=functions.get((value.pk, role), ""),
+            email=value.email,
+            phone=value.phone,
+        )
+
+    return ReplyData(
+        attending=reply.attending,
+        decline_reason=reply.decline_reason,
+        estimated_participants=reply.estimated_participants,
+        head_level=reply.head_level,
+        focal_point=person(reply.focal_point, PositionRole.FOCAL_POINT),
+        backup_focal_point=person(reply.backup_focal_point, PositionRole.BACKUP_FOCAL_POINT),
+        delegates=[
+            DelegateData(
+                family_name=d.family_name,
+                given_name=d.given_name,
+                title=d.title,
+                function=d.function,
+                email=d.email,
+                nationality=d.nationality,
+                gender=d.gender,
+                consent_to_publish=d.consent_to_publish,
+                is_head=d.is_head,
+            )
+            for d in reply.delegates.all()
+        ],
+    )
+
+
+@transaction.atomic
+def open_reply(reply: Reply, *, actor: Actor) -> None:
+    """The link was opened: not opened -> opened (once)."""
+    updated = Reply.objects.filter(pk=reply.pk, state=ReplyState.NOT_OPENED).update(
+        state=ReplyState.OPENED, opened_at=timezone.now()
+    )
+    if updated:
+        reply.refresh_from_db()
+        audit.record(
+            reply,
+            "summitdesk.reply.opened",
+            actor=actor,
+            changes={"state": [ReplyState.NOT_OPENED, ReplyState.OPENED]},
+            organisation_id=reply.organisation_id,
+        )
+
+
+def problems(data: ReplyData, *, submitting: bool) -> dict[str, str]:
+    """What is wrong with `data`, by field; a draft is only checked for consistency."""
+    found: dict[str, str] = {}
+    if data.attending is False:
+        return found  # a declining reply sends nobody: its delegation is dropped
+    named = len(data.delegates)
+    if named > MAX_DELEGATES:
+        found["delegates"] = _("A delegation can list at most %(max)d people.") % {
+            "max": MAX_DELEGATES
+        }
+    if data.estimated_participants is not None and data.estimated_participants < named:
+        found["estimated_participants"] = _(
+            "The estimate (%(estimate)d) is lower than the %(named)d people named."
+        ) % {"estimate": data.estimated_participants, "named": named}
+    heads = [d for d in data.delegates if d.is_head]
+    if len(heads) > 1:
+        found["delegates"] = _("Only one person can head the delegation.")
+    if data.head_level and data.head_level not in HeadLevel.values:
+        found["head_level"] = _("Choose the level of the head of delegation.")
+    if not submitting:
+        return found
+    if data.attending is None:
+        found["attending"] = _("Say whether your organisation will attend.")
+    elif data.attending:
+        if not data.focal_point or not data.focal_point.family_name:
+            found["focal_point"] = _("Name the designated focal point.")
+        elif not data.focal_point.email:
+            found["focal_point"] = _("Give the focal point's email address.")
+        if not data.estimated_participants:
+            found["estimated_participants"] = _("Estimate the number of participants.")
+        if not heads:
+            found["delegates"] = _("Mark the head of delegation among the people named.")
+        if not data.head_level:
+            found["head_level"] = _("Choose the level of the head of delegation.")
+    return found
+
+
+def _save_person(
+    current: Person | None, data: PersonData | None, *, reply: Reply, actor: Actor
+) -> Person | None:
+    """The person named: the current one updated when it is the same person (same email,
+    or same family name without an email), else a new person of the directory."""
+    if data is None or not data.family_name:
+        return None
+    values = {
+        "title": data.title,
+        "given_name": data.given_name,
+        "family_name": data.family_name,
+        "email": data.email,
+        "phone": data.phone,
+    }
+    same = current is not None and (
+        (data.email and current.email.lower() == data.email.lower())
+        or (not data.email and current.family_name == data.family_name)
+    )
+    person = current if same and current is not None else Person()
+    directory_services.save_person(person, values, organisation=reply.organisation, actor=actor)
+    return person
+
+
+def _save_focal_points(reply: Reply, data: ReplyData, *, actor: Actor) -> None:
+    """The focal points named in the reply hold that position in the directory, with the
+    function given (Person has none: a function belongs to a position)."""
+    named = (
+        (reply.focal_point, data.focal_point, PositionRole.FOCAL_POINT),
+        (reply.backup_focal_point, data.backup_focal_point, PositionRole.BACKUP_FOCAL_POINT),
+    )
+    for person, given, role in named:
+        if person is not None and given is not None:
+            directory_services.assign_position(
+                reply.organisation, person, role=role, function=given.function, actor=actor
+            )
+
+
+def _delegates_summary(reply: Reply) -> list[str]:
+    return [
+        f"{d}{' (head)' if d.is_head else ''}{', ' + d.function if d.function else ''}"
+        for d in reply.delegates.all()
+    ]
+
+
+@transaction.atomic
+def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> Reply:
+    """Save the reply as a draft, or submit it (first time: submitted; then: amended;
+    not attending: declined).
+
+    Side effects: people of the directory for the focal points; the delegation replaced
+    by the names given; invitations marked replied; tasks enqueued for the confirmation
+    email and for a new focal point's own link. From the portal after the deadline,
+    raises ReplyClosed (see `request_change`).
+    """
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    on_behalf = actor.channel == Channel.BACKOFFICE
+    if actor.channel == Channel.PORTAL and not accepts_changes(reply):
+        raise ReplyClosed(_("The deadline has passed: your changes go to the secretariat."))
+    found = problems(data, submitting=submit)
+    if found:
+        raise ReplyError(" ".join(found.values()))
+
+    before = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(reply)}
+    previous_focal_point = reply.focal_point_id
+    reply.attending = data.attending
+    reply.decline_reason = data.decline_reason if data.attending is False else ""
+    reply.estimated_participants = data.estimated_participants
+    reply.head_level = data.head_level
+    reply.focal_point = _save_person(reply.focal_point, data.focal_point, reply=reply, actor=actor)
+    reply.backup_focal_point = _save_person(
+        reply.backup_focal_point, data.backup_focal_point, reply=reply, actor=actor
+    )
+    reply.entered_on_behalf = reply.entered_on_behalf or on_behalf
+    _save_focal_points(reply, data, actor=actor)
+    if submit:
+        if data.attending is False:
+            reply.state = ReplyState.DECLINED
+        elif reply.state in (ReplyState.SUBMITTED, ReplyState.AMENDED, ReplyState.DECLINED):
+            reply.state = ReplyState.AMENDED
+        else:
+            reply.state = ReplyState.SUBMITTED
+        reply.submitted_at = reply.submitted_at or timezone.now()
+    elif reply.state in ANSWERED:
+        # The answer the secretariat already counts has changed: that is an amendment.
+        reply.state = ReplyState.AMENDED
+    else:
+        reply.state = ReplyState.DRAFT
+    reply.save()
+
+    reply.delegates.all().delete()
+    Delegate.objects.bulk_create(
+        [
+            Delegate(reply=reply, position=index, **asdict(delegate))
+            for index, delegate in enumerate(data.delegates if data.attending is not False else [])
+        ]
+    )
+    after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(reply)}
+    changes = audit.diff(before, after)
+    if changes:
+        action = "summitdesk.reply.submitted" if submit else "summitdesk.reply.saved"
+        audit.record(
+            reply,
+            action,
+            actor=actor,
+            changes=changes,
+            organisation_id=reply.organisation_id,
+            note=_("Entered by the secretariat on the organisation's behalf") if on_behalf else "",
+        )
+    if submit:
+        Invitation.objects.filter(
+            organisation=reply.organisation_id,
+            circular__meeting=reply.meeting_id,
+            replied_at__isnull=True,
+        ).update(replied_at=timezone.now())
+        _enqueue("send_reply_confirmation", reply.pk)
+    if reply.focal_point_id and reply.focal_point_id != previous_focal_point:
+        _enqueue("send_focal_point_link", reply.pk, reply.focal_point_id)
+    return reply
+
+
+def _enqueue(task_name: str, *args: int) -> None:
+    from summitdesk.delegations import tasks
+
+    getattr(tasks, task_name).enqueue(*args)
+
+
+@transaction.atomic
+def hand_over(reply: Reply, new_focal_point: PersonData, *, actor: Actor) -> Reply:
+    """The focal point hands over to another person: the earlier focal point's own links
+    stop working and the new one receives theirs."""
+    data = reply_data(reply)
+    previous = reply.focal_point_id
+    updated = save_reply(
+        reply,
+        replace(data, focal_point=new_focal_point),
+        submit=reply.state in ANSWERED,
+        actor=actor,
+    )
+    if previous and previous != updated.focal_point_id:
+        ReplyLink.objects.filter(
+            person=previous,
+            organisation=reply.organisation_id,
+            meeting=reply.meeting_id,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
+    return updated
+
+
+@transaction.atomic
+def request_change(reply: Reply, data: ReplyData, *, note: str, actor: Actor) -> ChangeRequest:
+    """After the deadline: the portal's changes wait for the secretariat's decision."""
+    found = problems(data, submitting=True)
+    if found:
+        raise ReplyError(" ".join(found.values()))
+    request = ChangeRequest.objects.create(reply=reply, proposed=_to_json(data), note=note)
+    audit.record(
+        reply,
+        "summitdesk.reply.change_requested",
+        actor=actor,
+        note=note[:300],
+        organisation_id=reply.organisation_id,
+    )
+    return request
+
+
+def _to_json(data: ReplyData) -> dict[str, Any]:
+    return asdict(data)
+
+
+def _from_json(value: dict[str, Any]) -> ReplyData:
+    def person(item: dict[str, Any] | None) -> PersonData | None:
+        return PersonData(**item) if item else None
+
+    return ReplyData(
+        attending=value.get("attending"),
+        decline_reason=value.get("decline_reason", ""),
+        estimated_participants=value.get("estimated_participants"),
+        head_level=value.get("head_level", ""),
+        focal_point=person(value.get("focal_point")),
+        backup_focal_point=person(value.get("backup_focal_point")),
+        delegates=[DelegateData(**item) for item in value.get("delegates", [])],
+    )
+
+
+@transaction.atomic
+def decide_change_request(request: ChangeRequest, *, accept: bool, actor: Actor) -> None:
+    """The secretariat accepts (the reply becomes what was asked) or refuses a request."""
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequestStatus.PENDING:
+        raise ReplyError(_("This request has already been decided."))
+    if accept:
+        save_reply(request.reply, _from_json(request.proposed), submit=True, actor=actor)
+    request.status = ChangeRequestStatus.ACCEPTED if accept else ChangeRequestStatus.REFUSED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    audit.record(
+        request.reply,
+        "summitdesk.reply.change_accepted" if accept else "summitdesk.reply.change_refused",
+        actor=actor,
+        organisation_id=request.reply.organisation_id,
+    )
+
+
+def proposed_data(request: ChangeRequest) -> ReplyData:
+    """The reply a change request asks for, in the shape the services take."""
+    return _from_json(request.proposed)
+
+
+@transaction.atomic
+def revoke_reply_link(link: ReplyLink, *, actor: Actor) -> ReplyLink:
+    """Revoke one reply link (it leaked, or its holder left); the organisation's other
+    links keep working. Raises ReplyError when it was already revoked."""
+    link = ReplyLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise ReplyError(_("This link had already been revoked."))
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    audit.record(
+        link,
+        "summitdesk.reply_link.revoked",
+        actor=actor,
+        changes={"revoked_at": [None, link.revoked_at.isoformat()]},
+        organisation_id=link.organisation_id,
+    )
+    return link

@@ -1,0 +1,133 @@
+"""What a reply link lets its holder reach: every portal view goes through here.
+
+A link opens one organisation's reply about one meeting, and nothing else. Views take the
+token from the URL and reach data only through the `PortalAccess` that `reply_for_token`
+returns: no organisation, reply, person or delegate id given in a URL, a query string or a
+form is ever looked up, so a forwarded link, or a forged id, cannot show another
+organisation's data.
+
+An unknown, revoked or expired token gives None alike, after the same single query by the
+token's hash, so neither the answer nor its time tells them apart. Every token request is
+rate limited per address, and failed look-ups more strictly, so that tokens cannot be
+guessed by trying (they carry 192 random bits anyway).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from summitdesk.core import ratelimit
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
+from summitdesk.correspondence import reply_links
+from summitdesk.correspondence.models import Invitation, ReplyLink
+from summitdesk.delegations import services
+from summitdesk.delegations.models import Reply
+from summitdesk.directory.models import Organisation, Person
+from summitdesk.meetings.models import Meeting
+
+#: Windows, in seconds, of the limits set by SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE
+#: (requests to token pages from one address) and SUMMITDESK_PORTAL_FAILED_LINKS
+#: (look-ups of a token that opens nothing).
+REQUEST_WINDOW = 60
+FAILURE_WINDOW = 600
+#: `last_used_at` is written at most this often per link, not on every request.
+USE_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PortalAccess:
+    """What one live link opens: its organisation's reply about its meeting."""
+
+    token: str
+    link: ReplyLink
+    organisation: Organisation
+    meeting: Meeting
+    reply: Reply
+    # The focal point whose own link this is; None for a letter's link.
+    person: Person | None
+
+    @property
+    def holder(self) -> str:
+        """Who acts through this link, as the audit trail names them."""
+        if self.person is not None:
+            name = " ".join(
+                part for part in (self.person.given_name, self.person.family_name) if part
+            )
+            return f"focal point {name}"
+        return f"reply link of {self.organisation.name}"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=None, channel=Channel.PORTAL, label=self.holder)
+
+    def invitation(self) -> Invitation | None:
+        """The invitation this link came with, else the latest about the meeting."""
+        if self.link.invitation_id is not None:
+            return (
+                Invitation.objects.select_related("circular")
+                .filter(pk=self.link.invitation_id, organisation=self.organisation)
+                .first()
+            )
+        return (
+            Invitation.objects.filter(
+                organisation=self.organisation, circular__meeting=self.meeting
+            )
+            .select_related("circular")
+            .order_by("-circular__date", "-pk")
+            .first()
+        )
+
+
+def _address(request: HttpRequest) -> str:
+    return ratelimit.client_ip(request.META)
+
+
+def refused_for(request: HttpRequest) -> int:
+    """Seconds the address must wait before opening a token page again; 0 when it may.
+
+    Counts this request. An address that failed too many look-ups is refused every token,
+    valid or not, so that what it gets back tells it nothing.
+    """
+    address = _address(request)
+    if ratelimit.exceeded(
+        f"portal-failures:{address}",
+        limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
+        window=FAILURE_WINDOW,
+    ):
+        return FAILURE_WINDOW
+    if not ratelimit.hit(
+        f"portal:{address}",
+        limit=settings.SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE,
+        window=REQUEST_WINDOW,
+    ):
+        return REQUEST_WINDOW
+    return 0
+
+
+def reply_for_token(token: str, *, request: HttpRequest) -> PortalAccess | None:
+    """What the link of `token` opens, or None (unknown, revoked and expired alike, the
+    failure counted against the request's address). Marks the link as used."""
+    link = reply_links.find(token)
+    if link is None:
+        ratelimit.hit(
+            f"portal-failures:{_address(request)}",
+            limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
+            window=FAILURE_WINDOW,
+        )
+        return None
+    now = timezone.now()
+    if link.last_used_at is None or link.last_used_at < now - USE_RESOLUTION:
+        ReplyLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    reply = services.reply_for(link.organisation, link.meeting)
+    return PortalAccess(
+        token=token,
+        link=link,
+        organisation=link.organisation,
+        meeting=link.meeting,
+        reply=reply,
+        person=link.person if link.person_id is not None else None,
+    )

@@ -1,0 +1,585 @@
+"""The reply form of the portal: answer, focal points, delegation.
+
+The forms only parse and check what one field can say on its own (an email address, a
+number); whether a reply holds together (one head, an estimate not below the names given,
+what a submission needs) is the services' to say (`delegations.services.problems`), and
+`ReplyPage` shows their findings next to the fields.
+
+A member row has no id: the delegation is replaced wholesale by the rows given, so there is
+nothing in the form that could point at someone else's data.
+"""
+
+import functools
+import gettext
+import html
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import pycountry
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.formsets import BaseFormSet, formset_factory
+from django.forms.utils import flatatt
+from django.forms.widgets import Input
+from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.delegations.enums import Gender, HeadLevel
+from summitdesk.delegations.services import (
+    MAX_DELEGATES,
+    DelegateData,
+    PersonData,
+    ReplyData,
+)
+from summitdesk.lib.countries import COUNTRIES, country_choices
+
+#: Blank member rows shown at least, and added by "Add more rows".
+MIN_BLANK_ROWS = 3
+ADD_ROWS = 5
+MAX_ESTIMATE = 999
+
+ATTENDING_CHOICES = [("yes", _("Yes, we will attend")), ("no", _("No, we cannot attend"))]
+# "Prefer not to say" first: it is the value of a row nobody has touched.
+GENDER_CHOICES = [
+    (Gender.UNSAID.value, Gender.UNSAID.label),
+    (Gender.FEMALE.value, Gender.FEMALE.label),
+    (Gender.MALE.value, Gender.MALE.label),
+    (Gender.OTHER.value, Gender.OTHER.label),
+]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@functools.cache
+def nationality_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Countries named in `language` (Django's code) where a translation exists, in order."""
+    code = {"zh-hans": "zh_CN", "zh": "zh_CN"}.get(language, language.split("-")[0])
+    catalogue = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True
+    )
+    named = [(alpha2, catalogue.gettext(name)) for alpha2, name in country_choices()]
+    return tuple(sorted(named, key=lambda pair: _fold(pair[1])))
+
+
+@functools.cache
+def _options_html(language: str) -> str:
+    return "".join(
+        f'<option value="{alpha2}">{html.escape(name)}</option>'
+        for alpha2, name in nationality_choices(language)
+    )
+
+
+class DirectInput(Input):
+    """An <input> written with format_html rather than through Django's widget templates,
+    which cost a third of a millisecond each: a delegation of ten has a hundred of them.
+    Same attributes, same order (type, name, value, the rest)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        given = {} if widget["value"] is None else {"value": widget["value"]}
+        return format_html(
+            '<input type="{}" name="{}"{}>',
+            widget["type"],
+            widget["name"],
+            flatatt({**given, **widget["attrs"]}),
+        )
+
+
+class TextInput(DirectInput, forms.TextInput):
+    pass
+
+
+class EmailInput(DirectInput, forms.EmailInput):
+    pass
+
+
+class CheckboxInput(DirectInput, forms.CheckboxInput):
+    pass
+
+
+class SmallSelect(forms.Select):
+    """A <select> of a few options, written with format_html (see DirectInput)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+class CountrySelect(forms.Select):
+    """A country list rendered from one cached string per language: a delegation of ten
+    has ten of them, and Django's option-by-option templates would cost more than the
+    rest of the page."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        chosen = str(value or "")
+        options = _options_html(get_language() or "en")
+        if chosen:
+            needle = f'<option value="{html.escape(chosen)}">'
+            options = options.replace(needle, needle[:-1] + " selected>", 1)
+        return format_html(
+            '<select name="{}"{}><option value=""{}>{}</option>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            "" if chosen else " selected",
+            _("Not given"),
+            mark_safe(options),  # noqa: S308 -- built from escaped names (_options_html)
+        )
+
+
+class PortalForm(forms.Form):
+    """Labels without a trailing colon, as the page shows them above their fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PersonForm(PortalForm):
+    """A focal point (or the one taking over): filled in whole or left empty."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=50,
+        required=False,
+        widget=TextInput(
+            attrs={"autocomplete": "honorific-prefix", "placeholder": _("Ms, Dr, H.E.")}
+        ),
+    )
+    given_name = forms.CharField(
+        label=_("Given name"),
+        max_length=150,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=150,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    function = forms.CharField(
+        label=_("Function"),
+        max_length=200,
+        required=False,
+        help_text=_("The job title in your organisation."),
+        widget=TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        widget=EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        widget=TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args: Any, require_email: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_email = require_email
+        if require_email:
+            for name in ("family_name", "email"):
+                self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = any(cleaned.get(name) for name in self.fields)
+        if given and not cleaned.get("family_name") and "family_name" not in self.errors:
+            self.add_error("family_name", _("Give the family name."))
+        return cleaned
+
+    def person_data(self) -> PersonData | None:
+        data = self.cleaned_data
+        if not data.get("family_name"):
+            return None
+        return PersonData(**{name: data.get(name) or "" for name in self.fields})
+
+    @staticmethod
+    def initial_from(person: PersonData | None) -> dict[str, str]:
+        if person is None:
+            return {}
+        return {
+            "title": person.title,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "function": person.function,
+            "email": person.email,
+            "phone": person.phone,
+        }
+
+
+class MemberForm(PortalForm):
+    """One member of the delegation; a row left empty is no one."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=50,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "off"}),
+    )
+    given_name = forms.CharField(
+        label=_("Given name"),
+        max_length=150,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "off"}),
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=150,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "off"}),
+    )
+    function = forms.CharField(
+        label=_("Function"),
+        max_length=200,
+        required=False,
+        widget=TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        widget=EmailInput(attrs={"autocomplete": "off"}),
+    )
+    # Checked against the country table, not through `choices`: setting 250 choices on
+    # every row's field costs more than the check.
+    nationality = forms.CharField(
+        label=_("Nationality"), required=False, max_length=2, widget=CountrySelect()
+    )
+    # Explained once above the rows (portal/reply.html), not on each of them.
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=GENDER_CHOICES,
+        widget=SmallSelect(attrs={"aria-describedby": "gender-help"}),
+    )
+    consent_to_publish = forms.BooleanField(
+        label=_("May appear on the published List of Participants"),
+        required=False,
+        widget=CheckboxInput(attrs={"aria-describedby": "consent-help"}),
+    )
+
+    TEXT_FIELDS = ("title", "given_name", "family_name", "function", "email", "nationality")
+
+    def clean_nationality(self) -> str:
+        value = str(self.cleaned_data.get("nationality") or "")
+        if value and value not in COUNTRIES:
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return value
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether the row names nobody (a gender or consent alone names nobody)."""
+        if self.is_bound:
+            return not any(
+                str(self.data.get(self.add_prefix(name), "")).strip() for name in self.TEXT_FIELDS
+            )
+        return not any(self.initial.get(name) for name in self.TEXT_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.is_blank and not cleaned.get("family_name"):
+            self.add_error("family_name", _("Give the family name."))
+        return cleaned
+
+    def delegate_data(self, *, is_head: bool) -> DelegateData:
+        data = self.cleaned_data
+        return DelegateData(
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            title=data["title"],
+            function=data["function"],
+            email=data["email"],
+            nationality=data["nationality"],
+            gender=data["gender"],
+            consent_to_publish=data["consent_to_publish"],
+            is_head=is_head,
+        )
+
+    @staticmethod
+    def initial_from(member: DelegateData) -> dict[str, Any]:
+        return {
+            "title": member.title,
+            "given_name": member.given_name,
+            "family_name": member.family_name,
+            "function": member.function,
+            "email": member.email,
+            "nationality": member.nationality,
+            "gender": member.gender,
+            "consent_to_publish": member.consent_to_publish,
+        }
+
+
+class BaseMemberFormSet(BaseFormSet[MemberForm]):
+    def clean(self) -> None:
+        # Blank rows are dropped, not refused; the rest is the services' to check.
+        return None
+
+
+MemberFormSet = formset_factory(
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=0,
+    max_num=MAX_DELEGATES + ADD_ROWS,
+    absolute_max=MAX_DELEGATES + ADD_ROWS,
+    validate_max=True,
+)
+
+
+class ReplyForm(PortalForm):
+    attending = forms.ChoiceField(
+        label=_("Will your organisation attend?"),
+        choices=ATTENDING_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    decline_reason = forms.CharField(
+        label=_("Reason for declining (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    estimated_participants = forms.IntegerField(
+        label=_("Estimated number of participants"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ESTIMATE,
+        help_text=_("Seats can be held before the names are known."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    head_level = forms.ChoiceField(
+        label=_("Level of the head of delegation"),
+        help_text=_(
+            "The letter asks for your organisation to be represented at the highest level."
+        ),
+        choices=HeadLevel.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the secretariat (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def attending_value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("attending") or "")
+
+
+def blank_rows(estimate: int | None, named: int) -> int:
+    """Blank member rows to show: enough for the seats not yet named, at least three."""
+    wanted = max(MIN_BLANK_ROWS, (estimate or 0) - named)
+    return max(0, min(wanted, MAX_DELEGATES - named))
+
+
+def reply_data(
+    form: ReplyForm,
+    focal_point: PersonForm,
+    backup: PersonForm,
+    members: BaseFormSet[MemberForm],
+    head: str,
+) -> ReplyData:
+    """The reply the valid forms describe; `head` is the index of the row marked head."""
+    attending = form.attending_value()
+    delegates = []
+    if attending is not False:
+        for index, member in enumerate(members.forms):
+            if not member.is_blank:
+                delegates.append(member.delegate_data(is_head=head == str(index)))
+    return ReplyData(
+        attending=attending,
+        decline_reason=form.cleaned_data.get("decline_reason") or "",
+        estimated_participants=form.cleaned_data.get("estimated_participants"),
+        head_level=form.cleaned_data.get("head_level") or "",
+        focal_point=focal_point.person_data(),
+        backup_focal_point=backup.person_data(),
+        delegates=delegates,
+    )
+
+
+def _whole_number(value: Any) -> int:
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 0
+
+
+class ReplyPage:
+    """The parts of the reply form together: bound to what was posted, or filled from the
+    reply as it stands; with the services' findings placed beside the fields they concern."""
+
+    def __init__(
+        self,
+        *,
+        form: ReplyForm,
+        focal_point: PersonForm,
+        backup: PersonForm,
+        members: BaseFormSet[MemberForm],
+        head: str,
+    ) -> None:
+        self.form = form
+        self.focal_point = focal_point
+        self.backup = backup
+        self.members = members
+        self.head = head
+        self.delegation_errors: list[str] = []
+        self.page_errors: list[str] = []
+
+    @classmethod
+    def initial(cls, current: ReplyData) -> "ReplyPage":
+        attending = "" if current.attending is None else "yes" if current.attending else "no"
+        rows = [MemberForm.initial_from(member) for member in current.delegates]
+        rows += [{}] * blank_rows(current.estimated_participants, len(rows))
+        head = next(
+            (str(index) for index, member in enumerate(current.delegates) if member.is_head), ""
+        )
+        return cls(
+            form=ReplyForm(
+                initial={
+                    "attending": attending,
+                    "decline_reason": current.decline_reason,
+                    "estimated_participants": current.estimated_participants,
+                    "head_level": current.head_level,
+                }
+            ),
+            focal_point=PersonForm(
+                prefix="focal_point", initial=PersonForm.initial_from(current.focal_point)
+            ),
+            backup=PersonForm(
+                prefix="backup", initial=PersonForm.initial_from(current.backup_focal_point)
+            ),
+            members=MemberFormSet(prefix="members", initial=rows),
+            head=head,
+        )
+
+    @classmethod
+    def bound(cls, data: QueryDict) -> "ReplyPage":
+        return cls(
+            form=ReplyForm(data),
+            focal_point=PersonForm(data, prefix="focal_point"),
+            backup=PersonForm(data, prefix="backup"),
+            members=MemberFormSet(data, prefix="members"),
+            head=str(data.get("head", "")),
+        )
+
+    @classmethod
+    def with_more_rows(cls, data: QueryDict) -> "ReplyPage":
+        """For "Add more rows": the page again with what was typed, neither checked nor saved,
+        and ADD_ROWS more blank member rows (or enough for the estimate given)."""
+
+        def raw(name: str) -> str:
+            return str(data.get(name, ""))
+
+        total = min(_whole_number(data.get("members-TOTAL_FORMS")), MAX_DELEGATES)
+        rows: list[dict[str, Any]] = []
+        for index in range(total):
+            row: dict[str, Any] = {
+                name: raw(f"members-{index}-{name}") for name in MemberForm.base_fields
+            }
+            row["consent_to_publish"] = bool(data.get(f"members-{index}-consent_to_publish"))
+            rows.append(row)
+        estimate = _whole_number(data.get("estimated_participants"))
+        wanted = min(max(total + ADD_ROWS, estimate), MAX_DELEGATES)
+        rows += [{}] * max(0, wanted - total)
+
+        def person(prefix: str) -> dict[str, str]:
+            return {name: raw(f"{prefix}-{name}") for name in PersonForm.base_fields}
+
+        return cls(
+            form=ReplyForm(initial={name: raw(name) for name in ReplyForm.base_fields}),
+            focal_point=PersonForm(prefix="focal_point", initial=person("focal_point")),
+            backup=PersonForm(prefix="backup", initial=person("backup")),
+            members=MemberFormSet(prefix="members", initial=rows),
+            head=raw("head"),
+        )
+
+    @property
+    def declining(self) -> bool:
+        return self.form.is_bound and self.form.data.get("attending") == "no"
+
+    def is_valid(self) -> bool:
+        valid = [self.form.is_valid(), self.focal_point.is_valid(), self.backup.is_valid()]
+        # A delegation is not looked at when the organisation declines.
+        if not self.declining:
+            valid.append(self.members.is_valid())
+        return all(valid)
+
+    def reply_data(self) -> ReplyData:
+        return reply_data(self.form, self.focal_point, self.backup, self.members, self.head)
+
+    def add_problems(self, found: Mapping[str, str]) -> None:
+        """Place the services' findings (delegations.services.problems) by their fields."""
+        for key, message in found.items():
+            if key in ("attending", "decline_reason", "estimated_participants", "head_level"):
+                self.form.add_error(key, message)
+            elif key == "focal_point":
+                self.focal_point.add_error(None, message)
+            elif key == "delegates":
+                self.delegation_errors.append(message)
+            else:
+                self.page_errors.append(message)
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(where, message) of every error, in the page's order, for the summary on top."""
+        found = [("reply-form", message) for message in self.page_errors]
+        found += self.form_errors(self.form, "")
+        found += [("focal-point", str(error)) for error in self.focal_point.non_field_errors()]
+        found += self.form_errors(self.focal_point, str(_("Designated focal point")))
+        found += self.form_errors(self.backup, str(_("Backup focal point")))
+        found += [("delegation", message) for message in self.delegation_errors]
+        if self.members.is_bound and not self.declining:
+            found += [("delegation", str(error)) for error in self.members.non_form_errors()]
+            for index, member in enumerate(self.members.forms):
+                label = str(_("Member %(number)d")) % {"number": index + 1}
+                found += self.form_errors(member, label)
+        return found
+
+    @staticmethod
+    def form_errors(form: forms.Form, label: str) -> list[tuple[str, str]]:
+        if not form.is_bound:
+            return []
+        found = []
+        for name, errors in form.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue
+            bound = form[name]
+            where = bound.id_for_label or f"field-{bound.html_name}"
+            prefix = f"{label}, {bound.label}" if label else str(bound.label)
+            found += [(where, f"{prefix}: {error}") for error in errors]
+        return found

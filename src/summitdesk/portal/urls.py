@@ -1,0 +1,14 @@
+"""The reply portal, under /reply/<token>/ (the URL the letters carry: reply_links.reply_url)."""
+
+from django.urls import path
+
+from summitdesk.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("<str:token>/", views.reply, name="reply"),
+    path("<str:token>/hand-over/", views.hand_over, name="hand-over"),
+    path("<str:token>/letter.pdf", views.letter, name="letter"),
+    path("<str:token>/summary.pdf", views.summary_pdf, name="summary"),
+]

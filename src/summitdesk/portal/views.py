@@ -1,0 +1,290 @@
+"""The reply portal: what a focal point opens with a reply link, on a phone, without an
+account. Every view is wrapped by `portal`, which rate limits, turns the token into a
+`PortalAccess` (access.py), or answers "not valid" the same way whatever was wrong.
+
+Views parse, call one service, respond; the services (delegations.services) check the
+reply, record every change with the link's holder as actor, and enqueue the emails.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from summitdesk.correspondence import compose, reply_links, sending
+from summitdesk.correspondence.enums import MailingKind
+from summitdesk.correspondence.letters import Letter, render_letter
+from summitdesk.correspondence.models import OutboundMessage
+from summitdesk.delegations import services, summary
+from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
+from summitdesk.delegations.models import Reply
+from summitdesk.delegations.services import ReplyError
+from summitdesk.portal import access as portal_access
+from summitdesk.portal.access import PortalAccess
+from summitdesk.portal.forms import PersonForm, ReplyPage
+
+PortalView = Callable[[HttpRequest, PortalAccess], HttpResponse]
+
+#: Where a language chosen on the portal (?lang=fr) is kept for the visit.
+LANGUAGE_SESSION_KEY = "portal_language"
+LANGUAGE_ALIASES = {"zh": "zh-hans"}
+
+
+def _language(request: HttpRequest) -> str:
+    """The language chosen with ?lang= (kept in the session), else the one the browser
+    asked for (LocaleMiddleware)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    asked = request.GET.get("lang", "")
+    asked = LANGUAGE_ALIASES.get(asked, asked)
+    if asked in known:
+        request.session[LANGUAGE_SESSION_KEY] = asked
+        return asked
+    kept = request.session.get(LANGUAGE_SESSION_KEY) if hasattr(request, "session") else None
+    if kept in known:
+        return str(kept)
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def not_valid(request: HttpRequest) -> HttpResponse:
+    # The same page for an unknown, revoked or expired token: nothing in it depends on it.
+    return render(request, "portal/not_valid.html", status=404)
+
+
+def too_many(request: HttpRequest, wait: int) -> HttpResponse:
+    minutes = max(1, round(wait / 60))
+    response = render(request, "portal/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def portal(view: PortalView) -> Callable[..., HttpResponse]:
+    """Rate limit, find what the token opens, answer in the visitor's language, never cache."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+        language = _language(request)
+        with translation.override(language):
+            wait = portal_access.refused_for(request)
+            if wait:
+                response = too_many(request, wait)
+            else:
+                found = portal_access.reply_for_token(token, request=request)
+                response = not_valid(request) if found is None else view(request, found)
+        response["Content-Language"] = language
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
+# The letter
+
+
+def _letter_row(access: PortalAccess) -> OutboundMessage | None:
+    invitation = access.invitation()
+    if invitation is None:
+        return None
+    return (
+        OutboundMessage.objects.filter(
+            invitation=invitation,
+            invitation__organisation=access.organisation,
+            mailing__kind=MailingKind.LETTER,
+        )
+        .select_related("invitation__organisation")
+        .order_by("id")
+        .first()
+    )
+
+
+def _letter(access: PortalAccess) -> Letter | None:
+    """The letter as it was written to the organisation, carrying this visit's own link
+    (never the letter's: a focal point who hands over must not keep the organisation's)."""
+    row = _letter_row(access)
+    if row is None:
+        return None
+    try:
+        return compose.letter_for(row, access.token)
+    except compose.ComposeError:
+        return None
+
+
+# The reply page
+
+
+def _render(
+    request: HttpRequest,
+    access: PortalAccess,
+    page: ReplyPage,
+    *,
+    hand_over_form: PersonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    reply = access.reply
+    deadline = services.deadline(reply)
+    errors = page.error_summary()
+    if hand_over_form is not None:
+        errors += [("field-new-errors", str(error)) for error in hand_over_form.non_field_errors()]
+        errors += ReplyPage.form_errors(hand_over_form, _("Hand over"))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    context: dict[str, Any] = {
+        "access": access,
+        "organisation": access.organisation,
+        "meeting": access.meeting,
+        "reply": reply,
+        "state": ReplyState(reply.state),
+        "answered": reply.state in services.ANSWERED,
+        "submitted_at": compose.format_deadline(
+            reply.submitted_at, access.meeting.time_zone, language
+        ),
+        "deadline": compose.format_deadline(deadline, access.meeting.time_zone, language),
+        "closed": not services.accepts_changes(reply),
+        "pending_requests": reply.change_requests.filter(
+            status=ChangeRequestStatus.PENDING
+        ).count(),
+        "letter": _letter(access),
+        "page": page,
+        "errors": errors,
+        "hand_over_form": hand_over_form or PersonForm(prefix="new", require_email=True),
+        "token": access.token,
+    }
+    return render(request, "portal/reply.html", context, status=status)
+
+
+@portal
+def reply(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    if request.method == "POST":
+        return _post(request, access)
+    if access.reply.state == ReplyState.NOT_OPENED:
+        services.open_reply(access.reply, actor=access.actor)
+    return _render(request, access, ReplyPage.initial(services.reply_data(access.reply)))
+
+
+def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    action = request.POST.get("action", "")
+    if action == "add_rows":
+        return _render(request, access, ReplyPage.with_more_rows(request.POST))
+    page = ReplyPage.bound(request.POST)
+    if not page.is_valid():
+        return _render(request, access, page, status=400)
+    data = page.reply_data()
+    closed = not services.accepts_changes(access.reply)
+    if closed and action != "request_change":
+        page.page_errors.append(
+            _("The deadline has passed: send your changes to the secretariat as a request.")
+        )
+        return _render(request, access, page, status=400)
+    submitting = action in ("submit", "request_change")
+    found = services.problems(data, submitting=submitting)
+    if found:
+        page.add_problems(found)
+        return _render(request, access, page, status=400)
+    previous_focal_point = access.reply.focal_point_id
+    try:
+        if closed:
+            note = page.form.cleaned_data["note"]
+            services.request_change(access.reply, data, note=note, actor=access.actor)
+            messages.success(
+                request, _("Your request has been sent to the secretariat, who will review it.")
+            )
+        else:
+            saved = services.save_reply(access.reply, data, submit=submitting, actor=access.actor)
+            _say_saved(request, saved, submitted=submitting, previous=previous_focal_point)
+    except ReplyError as error:  # ReplyClosed too: the deadline passed meanwhile
+        page.page_errors.append(str(error))
+        return _render(request, access, page, status=400)
+    return redirect("portal:reply", token=access.token)
+
+
+def _say_saved(
+    request: HttpRequest, reply: Reply, *, submitted: bool, previous: int | None
+) -> None:
+    if not submitted:
+        message = _("Your draft is saved. Come back with the same link to complete it.")
+    elif reply.state == ReplyState.DECLINED:
+        message = _("Your answer is recorded: your organisation declines.")
+    else:
+        message = _("Thank you: your reply is submitted. A confirmation is on its way by email.")
+    messages.success(request, message)
+    if reply.focal_point_id and reply.focal_point_id != previous:
+        messages.info(request, _("The focal point you named will receive their own link by email."))
+
+
+def _handed_over(form: PersonForm, access: PortalAccess) -> Reply | None:
+    """The reply handed over to the person of the valid `form`; None, with the reason on
+    the form, when it was not."""
+    if not form.is_valid() or (new := form.person_data()) is None:
+        return None
+    try:
+        return services.hand_over(access.reply, new, actor=access.actor)
+    except ReplyError as error:
+        form.add_error(None, str(error))
+        return None
+
+
+@portal
+def hand_over(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("portal:reply", token=access.token)
+    form = PersonForm(request.POST, prefix="new", require_email=True)
+    reply = _handed_over(form, access)
+    if reply is None:
+        page = ReplyPage.initial(services.reply_data(access.reply))
+        return _render(request, access, page, hand_over_form=form, status=400)
+    name = " ".join(
+        part for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"]) if part
+    )
+    if reply_links.find(access.token) is None:
+        # This was the previous focal point's own link: it stopped working just now.
+        context = {"name": name, "organisation": access.organisation, "meeting": reply.meeting}
+        return render(request, "portal/handed_over.html", context)
+    messages.success(
+        request,
+        _("%(name)s is now the focal point and will receive their own link by email.")
+        % {"name": name},
+    )
+    return redirect("portal:reply", token=access.token)
+
+
+# Downloads
+
+
+def _pdf(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_name}"'
+    return response
+
+
+@portal
+def letter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The letter as received; from a focal point's own link, written again with that link
+    in place of the organisation's."""
+    row = _letter_row(access)
+    content: bytes | None = None
+    if row is not None and access.person is None:
+        content = sending.letter_pdf(row.invitation)
+    elif row is not None:
+        written = _letter(access)
+        content = render_letter(written) if written else None
+    if content is None:
+        return HttpResponse(
+            _("No letter has been written to your organisation yet."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _pdf(content, f"letter-{access.meeting.code}.pdf")
+
+
+@portal
+def summary_pdf(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The reply as it stands, as the confirmation email attaches it."""
+    content = summary.render_summary(summary.summary_for(access.reply, now=timezone.now()))
+    return _pdf(content, summary.file_name(access.reply))

@@ -1,0 +1,25 @@
+"""Pages strangers may open, without signing in: each one rate limited."""
+
+from django.urls import path
+
+from summitdesk.backoffice.views import packs
+
+app_name = "public"
+
+urlpatterns = [
+    path(
+        "meetings/<slug:code>/information-pack/",
+        packs.information_pack,
+        name="information-pack",
+    ),
+    path(
+        "meetings/<slug:code>/information-pack/documents/<int:pk>/",
+        packs.information_pack_document,
+        name="information-pack-document",
+    ),
+    path(
+        "meetings/<slug:code>/information-pack.zip",
+        packs.information_pack_zip,
+        name="information-pack-zip",
+    ),
+]

@@ -1,0 +1,465 @@
+"""One outbox row's letter and email (compose.py), and the builders the dispatch tests share."""
+
+import datetime
+import email
+import email.policy
+from email.message import EmailMessage as MimeMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_django import Settings
+
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
+from summitdesk.correspondence import compose, reply_links, services
+from summitdesk.correspondence.enums import Enclosure, MailingKind
+from summitdesk.correspondence.models import (
+    Circular,
+    CircularText,
+    Invitation,
+    Mailing,
+    OutboundMessage,
+)
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Organisation
+from summitdesk.meetings.models import Meeting
+from tests.factories import MeetingFactory, OrganisationFactory, PersonFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+ACTOR = Actor.system("tests", Channel.SYSTEM)
+TOKEN = "p7Qz2mK9vXw4Lr8TnB3cYaQ1"
+SUBJECT = "World Summit on the Information Society (WSIS)\nGeneva, Switzerland, 10-12 December 2003"
+BODY = (
+    "The first phase of the World Summit on the Information Society will take place in "
+    "Geneva from 10-12 December 2003.\n"
+    "I am writing to invite {{ organisation }} to be represented at the highest level.\n\n"
+    "We would appreciate a reply from {{ chief_executive }} by {{ deadline }}, online at "
+    "{{ reply_link }}."
+)
+FRENCH_SUBJECT = "Sommet mondial sur la société de l'information (SMSI)"
+FRENCH_BODY = "J'ai l'honneur d'inviter {{ organisation }} au {{ meeting }}."
+SCRIPT_NAME = '<script>alert(1)</script> #panic("x")'
+# 16:00 UTC is 18:00 in Geneva in September (summer time).
+DEADLINE = datetime.datetime(2003, 9, 12, 16, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _files(settings: Settings, tmp_path: Path) -> None:
+    """Stored letters go to a folder of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+
+
+def organisation(
+    name: str,
+    *,
+    acronym: str = "",
+    language: str = "en",
+    country: str = "CH",
+    address: str = "Place des Nations\n1211 Geneva 20",
+    email: bool = True,
+    focal_point: bool = True,
+) -> Organisation:
+    """An organisation with a chief executive (with email unless `email` is False) and,
+    when `focal_point`, a designated focal point."""
+    org = OrganisationFactory(
+        name=name, acronym=acronym, language=language, country=country, address=address
+    )
+    PositionFactory(
+        organisation=org,
+        role=PositionRole.CHIEF_EXECUTIVE,
+        function="Chief Executive Officer",
+        person=PersonFactory(
+            title="Dr",
+            given_name="Amina",
+            family_name=f"Diallo{org.pk}",
+            email=f"ceo-{org.pk}@example.org" if email else "",
+        ),
+    )
+    if focal_point and email:
+        PositionFactory(
+            organisation=org,
+            role=PositionRole.FOCAL_POINT,
+            function="Focal point",
+            person=PersonFactory(email=f"focal-{org.pk}@example.org"),
+        )
+    return org
+
+
+def wsis_meeting() -> Meeting:
+    """The Geneva phase, some months ahead (as the demo replays it): reply links expire 30
+    days after the meeting, so a meeting held in 2003 would issue links dead on arrival."""
+    start = datetime.date.today() + datetime.timedelta(days=150)
+    return MeetingFactory(
+        code="geneva-2003",
+        title="World Summit on the Information Society, first phase",
+        time_zone="Europe/Zurich",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=2),
+    )
+
+
+def dm1048(
+    organisations: list[Organisation],
+    *,
+    meeting: Meeting | None = None,
+    french: bool = False,
+    **changes: Any,
+) -> Circular:
+    """Circular DM-1048 as a draft to `organisations`, with an English text (and French)."""
+    fields: dict[str, Any] = {
+        "reference": "DM-1048",
+        "date": datetime.date(2003, 7, 9),
+        "meeting": meeting or wsis_meeting(),
+        "letterhead": "International Telecommunication Union\nPlace des Nations\nCH-1211 Geneva 20",
+        "addressees": "CEOs of ITU Sector Members and Accredited Business Sector Entities",
+        "audience": {"include": [org.pk for org in organisations]},
+        "signatory_name": "Yoshio UTSUMI",
+        "signatory_titles": "Secretary-General, International Telecommunication Union (ITU)\n"
+        "Chairman, High-Level Summit Organizing Committee (HLSOC)",
+        "contact_name": "WSIS Executive Secretariat",
+        "contact_tel": "+41 22 730 60 00",
+        "contact_fax": "+41 22 730 63 93",
+        "contact_email": "wsis@itu.int",
+        "enclosures": [Enclosure.REPLY_FORM, Enclosure.INFORMATION_PACK],
+        "reply_deadline": DEADLINE,
+    }
+    fields.update(changes)
+    circular = Circular.objects.create(**fields)
+    CircularText.objects.create(circular=circular, language="en", subject=SUBJECT, body=BODY)
+    if french:
+        CircularText.objects.create(
+            circular=circular,
+            language="fr",
+            subject=FRENCH_SUBJECT,
+            salutation="Madame, Monsieur,",
+            body=FRENCH_BODY,
+            closing="Veuillez agréer mes salutations distinguées.",
+        )
+    return circular
+
+
+def unsent_row(
+    circular: Circular, org: Organisation, kind: str = MailingKind.LETTER
+) -> OutboundMessage:
+    """A saved outbox row, as dispatching makes it, without sending anything."""
+    invitation, _created = Invitation.objects.get_or_create(
+        circular=circular, organisation=org, defaults={"language": org.language}
+    )
+    mailing = Mailing.objects.create(circular=circular, kind=kind)
+    return OutboundMessage.objects.create(
+        mailing=mailing,
+        invitation=invitation,
+        to=[f"ceo-{org.pk}@example.org"],
+        cc=[f"focal-{org.pk}@example.org"],
+    )
+
+
+def parsed(raw: bytes) -> MimeMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, MimeMessage)
+    return message
+
+
+def html_part(message: MimeMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")  # as it went over SMTP
+
+
+def text_part(message: MimeMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")  # as it went over SMTP
+
+
+# The letter
+
+
+def test_letter_for_english_letter_merges_the_organisation_and_its_link() -> None:
+    org = organisation("Ghana Telecom", acronym="GT", country="GH", address="PO Box 1\nAccra")
+    row = unsent_row(dm1048([org]), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    url = f"http://127.0.0.1:8000/reply/{TOKEN}/"
+    assert letter.language == "en"
+    assert letter.direction == "ltr"
+    assert letter.reference == "DM-1048"
+    assert letter.date == "9 July 2003"
+    assert letter.addressee == [
+        f"Dr Amina Diallo{org.pk}",
+        "Chief Executive Officer",
+        "Ghana Telecom",
+        "PO Box 1",
+        "Accra",
+        "Ghana",
+    ]
+    assert letter.subject == [
+        "World Summit on the Information Society (WSIS)",
+        "Geneva, Switzerland, 10-12 December 2003",
+    ]
+    assert letter.body == [
+        "The first phase of the World Summit on the Information Society will take place in "
+        "Geneva from 10-12 December 2003. I am writing to invite Ghana Telecom to be "
+        "represented at the highest level.",
+        f"We would appreciate a reply from Dr Amina Diallo{org.pk} by 12 September 2003, "
+        f"18:00 (Europe/Zurich), online at {url}.",
+    ]
+    assert letter.reply_url == url
+    assert letter.reply_deadline == "12 September 2003, 18:00 (Europe/Zurich)"
+    assert letter.letterhead == [
+        "International Telecommunication Union",
+        "Place des Nations",
+        "CH-1211 Geneva 20",
+    ]
+    assert letter.signatory_titles == [
+        "Secretary-General, International Telecommunication Union (ITU)",
+        "Chairman, High-Level Summit Organizing Committee (HLSOC)",
+    ]
+    assert letter.enclosures == [
+        "Reply form",
+        "Information pack: http://127.0.0.1:8000/meetings/geneva-2003/information-pack/",
+    ]
+    assert letter.contact_email == "wsis@itu.int"
+
+
+def test_letter_for_french_invitation_is_in_french_with_french_dates() -> None:
+    org = organisation("Sonatel", language="fr", country="SN", address="BP 69\nDakar")
+    row = unsent_row(dm1048([org], french=True), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert letter.language == "fr"
+    assert letter.date == "9 juillet 2003"
+    assert letter.reply_deadline == "12 septembre 2003, 18:00 (Europe/Zurich)"
+    assert letter.subject == [FRENCH_SUBJECT]
+    assert letter.salutation == "Madame, Monsieur,"
+    assert letter.body == [
+        "J'ai l'honneur d'inviter Sonatel au World Summit on the Information Society, first phase."
+    ]
+    assert letter.addressee[-1] == "Sénégal"
+
+
+def test_letter_for_language_without_text_falls_back_to_english() -> None:
+    org = organisation("Rostelecom", language="ru", country="RU", address="Moscow")
+    row = unsent_row(dm1048([org], french=True), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert letter.language == "en"
+    assert letter.salutation == "Dear Sir/Madam,"
+
+
+def test_letter_for_arabic_text_is_right_to_left() -> None:
+    org = organisation("شركة الواحة للاتصالات", language="ar", country="SA", address="الرياض")
+    circular = dm1048([org])
+    CircularText.objects.create(circular=circular, language="ar", subject="القمة", body="نص")
+    row = unsent_row(circular, org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert (letter.language, letter.direction) == ("ar", "rtl")
+    assert letter.addressee[2:] == ["شركة الواحة للاتصالات", "الرياض", "السّعوديّة"]
+
+
+def test_letter_for_address_ending_with_its_country_does_not_repeat_it() -> None:
+    org = organisation("Swisscom", address="Alte Tiefenaustrasse 6\n3048 Worblaufen\nSUISSE")
+    row = unsent_row(dm1048([org]), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert letter.addressee[-3:] == ["Alte Tiefenaustrasse 6", "3048 Worblaufen", "SUISSE"]
+
+
+def test_letter_for_circular_without_deadline_leaves_the_deadline_empty() -> None:
+    org = organisation("Telkom")
+    row = unsent_row(dm1048([org], reply_deadline=None), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert letter.reply_deadline == ""
+    assert letter.body[1].startswith(
+        f"We would appreciate a reply from Dr Amina Diallo{org.pk} by ,"
+    )
+
+
+def test_letter_for_organisation_without_chief_executive_addresses_the_organisation() -> None:
+    org = OrganisationFactory(name="Orange", country="FR", address="")
+    row = unsent_row(dm1048([org]), org)
+
+    letter = compose.letter_for(row, TOKEN)
+
+    assert letter.addressee == ["Orange", "France"]
+
+
+def test_format_deadline_names_the_meeting_time_zone() -> None:
+    winter = datetime.datetime(2003, 12, 1, 12, 0, tzinfo=datetime.UTC)
+
+    assert compose.format_deadline(winter, "Europe/Zurich", "en") == (
+        "1 December 2003, 13:00 (Europe/Zurich)"
+    )
+    assert (
+        compose.format_deadline(winter, "Asia/Tokyo", "zh") == "2003年12月1日, 21:00 (Asia/Tokyo)"
+    )
+    assert compose.format_deadline(None, "Europe/Zurich", "en") == ""
+
+
+# The email
+
+
+def test_email_text_letter_is_the_letter_with_the_reply_link() -> None:
+    org = organisation("Ghana Telecom", acronym="GT", country="GH", address="Accra")
+    row = unsent_row(dm1048([org]), org)
+    letter = compose.letter_for(row, TOKEN)
+
+    subject, body = compose.email_text(row, letter)
+
+    assert subject == (
+        "World Summit on the Information Society (WSIS), Geneva, Switzerland, 10-12 December 2003"
+    )
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0] == "Ref: DM-1048\n9 July 2003"
+    assert paragraphs[1] == (
+        f"Dr Amina Diallo{org.pk}\nChief Executive Officer\nGhana Telecom\nAccra\nGhana"
+    )
+    assert paragraphs[3] == "Dear Sir/Madam,"
+    assert (
+        "Please reply online with your organisation's personal link:\n"
+        f"http://127.0.0.1:8000/reply/{TOKEN}/\n"
+        "Please reply by 12 September 2003, 18:00 (Europe/Zurich).\n"
+    ) in body
+    assert "The signed letter is attached: DM-1048-GT.pdf." in body
+    assert "E-Mail: wsis@itu.int" in body
+    assert "{{" not in body
+
+
+def test_email_text_reminder_quotes_the_original_reference_and_date() -> None:
+    org = organisation("Ghana Telecom", acronym="GT")
+    row = unsent_row(dm1048([org]), org, kind=MailingKind.REMINDER)
+    letter = compose.letter_for(row, TOKEN)
+
+    subject, body = compose.email_text(row, letter)
+
+    assert subject == (
+        "Reminder: World Summit on the Information Society (WSIS), Geneva, Switzerland, "
+        "10-12 December 2003 (Ref. DM-1048 of 9 July 2003)"
+    )
+    assert body.startswith(
+        "Reminder: we have not yet received your reply to our letter Ref. DM-1048 of 9 July 2003."
+    )
+    assert f"http://127.0.0.1:8000/reply/{TOKEN}/" in body
+
+
+def test_html_body_escapes_markup_and_links_addresses() -> None:
+    html = compose.html_body(
+        f"Dear {SCRIPT_NAME},\n\nReply at https://summitdesk.example.org/reply/a&b/.\nThanks",
+        subject="<b>Subject</b>",
+        language="ar",
+    )
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "<title>&lt;b&gt;Subject&lt;/b&gt;</title>" in html
+    assert (
+        "<p>Dear &lt;script&gt;alert(1)&lt;/script&gt; #panic(&quot;x&quot;),</p>\n"
+        '<p>Reply at <a href="https://summitdesk.example.org/reply/a&amp;b/">'
+        "https://summitdesk.example.org/reply/a&amp;b/</a>.<br>\nThanks</p>"
+    ) in html
+    assert "<script>" not in html
+
+
+def test_html_paragraphs_address_cannot_break_out_of_its_link() -> None:
+    html = compose.html_paragraphs('See https://x.example.org/"onmouseover="alert(1) now')
+
+    assert html == (
+        '<p>See <a href="https://x.example.org/">https://x.example.org/</a>'
+        "&quot;onmouseover=&quot;alert(1) now</p>"
+    )
+
+
+def test_email_for_rendered_row_has_headers_parts_and_attachment(settings: Settings) -> None:
+    settings.DEFAULT_FROM_EMAIL = "SummitDesk <no-reply@summitdesk.example.org>"
+    org = organisation(SCRIPT_NAME, acronym="S/X")
+    row = unsent_row(dm1048([org]), org)
+    letter = compose.letter_for(row, TOKEN)
+    row.subject, row.body = compose.email_text(row, letter)
+    row.message_id = compose.new_message_id()
+
+    mime = parsed(compose.email_for(row, b"%PDF-1.7 letter").message().as_bytes())
+
+    assert mime["To"] == f"ceo-{org.pk}@example.org"
+    assert mime["Cc"] == f"focal-{org.pk}@example.org"
+    assert mime["From"] == "SummitDesk <no-reply@summitdesk.example.org>"
+    assert mime["Reply-To"] == "wsis@itu.int"
+    assert mime["Message-ID"] == row.message_id
+    assert row.message_id.endswith("@summitdesk.example.org>")
+    assert mime["X-SummitDesk-Reference"] == "DM-1048"
+    assert mime["Content-Language"] == "en"
+    assert text_part(mime) == row.body
+    html = html_part(mime)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; #panic(&quot;x&quot;)" in html
+    assert "<script>" not in html
+    [attachment] = list(mime.iter_attachments())
+    assert attachment.get_filename() == "DM-1048-SX.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_payload(decode=True) == b"%PDF-1.7 letter"
+
+
+def test_email_for_circular_without_contact_email_has_no_reply_to() -> None:
+    org = organisation("Telkom")
+    row = unsent_row(dm1048([org], contact_email=""), org)
+    row.subject, row.body, row.message_id = "Subject", "Body", compose.new_message_id()
+
+    mime = parsed(compose.email_for(row, b"%PDF").message().as_bytes())
+
+    assert mime["Reply-To"] is None
+
+
+def test_attachment_name_without_acronym_is_the_organisation_number() -> None:
+    org = organisation("Telkom")
+    row = unsent_row(dm1048([org]), org)
+
+    name = compose.attachment_name(row, compose.MailingContext.load(row.mailing_id))
+
+    assert name == f"DM-1048-{org.pk}.pdf"
+
+
+def test_token_in_stored_body_finds_the_reply_token() -> None:
+    body = f"Please reply online:\n{reply_links.reply_url(TOKEN)}\nThank you."
+
+    assert compose.token_in(body) == TOKEN
+    assert compose.token_in("no link here") is None
+
+
+def test_letter_for_circular_without_usable_text_raises_compose_error() -> None:
+    org = organisation("Telkom")
+    circular = dm1048([org])
+    circular.texts.all().delete()
+    row = unsent_row(circular, org)
+
+    with pytest.raises(compose.ComposeError, match="DM-1048 has no text in English, nor in en"):
+        compose.letter_for(row, TOKEN)
+
+
+def test_dispatch_circular_unknown_merge_field_is_refused_before_anything_is_queued() -> None:
+    org = organisation("Telkom")
+    circular = dm1048([org])
+    circular.texts.update(body="Dear {{ organisation_name }}, and {{ reply_link")
+
+    with pytest.raises(services.CircularError) as refused:
+        services.dispatch_circular(circular, actor=ACTOR)
+
+    assert str(refused.value) == (
+        "English: Unknown merge field {{ organisation_name }}. Known fields: organisation, "
+        "acronym, chief_executive, chief_executive_title, chief_executive_name, country, "
+        "reply_link, deadline, reference, meeting. "
+        "English: A merge field is not closed: write it as {{ organisation }}."
+    )
+    assert OutboundMessage.objects.count() == 0

@@ -1,0 +1,463 @@
+"""The response tracker's figures, breakdowns and list, and an organisation's participation,
+against a directory whose numbers are known in advance."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
+from summitdesk.delegations import queries
+from summitdesk.delegations.enums import HeadLevel, ReplyState
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.directory.enums import Category, StakeholderGroup
+from summitdesk.directory.models import Organisation
+from summitdesk.meetings.enums import MeetingKind
+from summitdesk.meetings.models import Meeting
+from tests.factories import MeetingFactory, OrganisationFactory, ProcessFactory
+
+pytestmark = pytest.mark.django_db
+
+SECTOR = Category.SECTOR_MEMBER
+BUSINESS = Category.BUSINESS_ENTITY
+CIVIL = Category.CIVIL_SOCIETY
+PRIVATE = StakeholderGroup.PRIVATE_SECTOR
+CIVIL_GROUP = StakeholderGroup.CIVIL_SOCIETY
+CEO = HeadLevel.CHIEF_EXECUTIVE
+
+
+def make_circular(meeting: Meeting, reference: str) -> Circular:
+    return Circular.objects.create(
+        reference=reference,
+        date=datetime.date(2003, 7, 9),
+        meeting=meeting,
+        addressees="CEOs of ITU Sector Members and Accredited Business Sector Entities",
+        signatory_name="Yoshio UTSUMI",
+        signatory_titles="Secretary-General",
+        status=CircularStatus.DISPATCHED,
+    )
+
+
+def invite(circular: Circular, organisation: Organisation) -> Invitation:
+    return Invitation.objects.create(circular=circular, organisation=organisation, language="en")
+
+
+def reply(
+    organisation: Organisation,
+    meeting: Meeting,
+    state: ReplyState,
+    *,
+    estimate: int | None = None,
+    level: str = "",
+    delegates: int = 0,
+    on_behalf: bool = False,
+) -> Reply:
+    answered = state in (ReplyState.SUBMITTED, ReplyState.AMENDED)
+    made = Reply.objects.create(
+        organisation=organisation,
+        meeting=meeting,
+        state=state,
+        attending=True if answered else (False if state == ReplyState.DECLINED else None),
+        estimated_participants=estimate,
+        head_level=level,
+        entered_on_behalf=on_behalf,
+    )
+    for position in range(delegates):
+        Delegate.objects.create(
+            reply=made, position=position, is_head=position == 0, family_name=f"D{position}"
+        )
+    return made
+
+
+def link_used(organisation: Organisation, meeting: Meeting) -> None:
+    ReplyLink.objects.create(
+        organisation=organisation,
+        meeting=meeting,
+        token_hash=f"{organisation.pk:064d}",
+        last_used_at=timezone.now(),
+    )
+
+
+@dataclass
+class Tracked:
+    """DM-1048 about PrepCom-3, sent to A..J; DM-1050 about it too, to A and L."""
+
+    meeting: Meeting
+    circular: Circular
+    second: Circular
+    by_name: dict[str, Organisation]
+
+
+def build_tracked() -> Tracked:
+    """Ten organisations invited by DM-1048 in three categories, two stakeholder groups
+    and two regions (Europe: CH, FR; Africa: SN, KE), with this mix of replies:
+
+    A sector    CH submitted est 5  chief executive, 2 named
+    B sector    FR amended   est 3  board, 1 named
+    C sector    SN declined
+    D sector    CH draft     est 4  chief executive, 1 named (a draft: not counted)
+    E business  KE submitted est 10 chief executive, 3 named, entered on behalf
+    F business  SN opened
+    G business  FR no reply, its link used: opened
+    H civil     KE no reply: not opened
+    I civil     CH reply row never opened: not opened
+    J civil     SN submitted est 2  senior executive, nobody named
+    """
+    meeting = MeetingFactory(code="prepcom-3", title="PrepCom-3")
+    other = MeetingFactory(code="prepcom-2", title="PrepCom-2")
+    circular = make_circular(meeting, "DM-1048")
+    second = make_circular(meeting, "DM-1050")
+    spec = [
+        ("A", SECTOR, PRIVATE, "CH"),
+        ("B", SECTOR, PRIVATE, "FR"),
+        ("C", SECTOR, PRIVATE, "SN"),
+        ("D", SECTOR, PRIVATE, "CH"),
+        ("E", BUSINESS, PRIVATE, "KE"),
+        ("F", BUSINESS, PRIVATE, "SN"),
+        ("G", BUSINESS, PRIVATE, "FR"),
+        ("H", CIVIL, CIVIL_GROUP, "KE"),
+        ("I", CIVIL, CIVIL_GROUP, "CH"),
+        ("J", CIVIL, CIVIL_GROUP, "SN"),
+    ]
+    by_name: dict[str, Organisation] = {
+        name: OrganisationFactory(
+            name=name, category=category, stakeholder_group=group, country=country
+        )
+        for name, category, group, country in spec
+    }
+    for organisation in by_name.values():
+        invite(circular, organisation)
+    o = by_name
+    reply(o["A"], meeting, ReplyState.SUBMITTED, estimate=5, level=CEO, delegates=2)
+    reply(o["B"], meeting, ReplyState.AMENDED, estimate=3, level=HeadLevel.BOARD, delegates=1)
+    reply(o["C"], meeting, ReplyState.DECLINED)
+    reply(o["D"], meeting, ReplyState.DRAFT, estimate=4, level=CEO, delegates=1)
+    reply(
+        o["E"], meeting, ReplyState.SUBMITTED, estimate=10, level=CEO, delegates=3, on_behalf=True
+    )
+    reply(o["F"], meeting, ReplyState.OPENED)
+    link_used(o["G"], meeting)
+    reply(o["I"], meeting, ReplyState.NOT_OPENED)
+    reply(o["J"], meeting, ReplyState.SUBMITTED, estimate=2, level=HeadLevel.SENIOR_EXECUTIVE)
+    # Outside DM-1048: L (invited by DM-1050 only), K (never invited, yet a reply), and
+    # A's reply about another meeting.
+    o["L"] = OrganisationFactory(name="L", category=SECTOR, stakeholder_group=PRIVATE)
+    invite(second, o["A"])
+    invite(second, o["L"])
+    reply(o["L"], meeting, ReplyState.SUBMITTED, estimate=7, level=CEO, delegates=4)
+    o["K"] = OrganisationFactory(name="K")
+    reply(o["K"], meeting, ReplyState.SUBMITTED, estimate=50, level=CEO, delegates=5)
+    reply(o["A"], other, ReplyState.SUBMITTED, estimate=90, level=CEO, delegates=6)
+    return Tracked(meeting, circular, second, by_name)
+
+
+@pytest.fixture
+def tracked() -> Tracked:
+    return build_tracked()
+
+
+def headline(counts: queries.Counts, named: int) -> dict[str, int]:
+    return {
+        "invited": counts.invited,
+        "opened": counts.opened,
+        "attending": counts.attending,
+        "declined": counts.declined,
+        "silent": counts.silent,
+        "heads": counts.chief_executive_heads,
+        "estimated": counts.estimated_participants,
+        "named": named,
+    }
+
+
+def table(breakdown: queries.Breakdown) -> dict[str, list[int]]:
+    return {row.key: row.counts.cells for row in breakdown.rows}
+
+
+# Headline figures
+
+
+def test_tracker_of_circular_counts_each_figure(tracked: Tracked) -> None:
+    figures = queries.tracker(queries.Scope(tracked.meeting, tracked.circular))
+
+    assert headline(figures.totals, figures.named_delegates) == {
+        "invited": 10,
+        "opened": 8,
+        "attending": 4,
+        "declined": 1,
+        "silent": 5,
+        "heads": 2,
+        "estimated": 20,
+        "named": 6,
+    }
+    assert figures.totals.by_state == {
+        "not_opened": 2,
+        "opened": 2,
+        "draft": 1,
+        "submitted": 3,
+        "amended": 1,
+        "declined": 1,
+    }
+
+
+def test_tracker_of_meeting_counts_every_circular_about_it_once(tracked: Tracked) -> None:
+    figures = queries.tracker(queries.Scope(tracked.meeting))
+
+    assert headline(figures.totals, figures.named_delegates) == {
+        "invited": 11,
+        "opened": 9,
+        "attending": 5,
+        "declined": 1,
+        "silent": 5,
+        "heads": 3,
+        "estimated": 27,
+        "named": 10,
+    }
+
+
+def test_tracker_of_circular_without_invitations_is_all_zero() -> None:
+    meeting = MeetingFactory(code="summit-geneva")
+    circular = make_circular(meeting, "DM-2000")
+
+    figures = queries.tracker(queries.Scope(meeting, circular))
+
+    assert headline(figures.totals, figures.named_delegates) == dict.fromkeys(
+        ["invited", "opened", "attending", "declined", "silent", "heads", "estimated", "named"],
+        0,
+    )
+    assert [b.rows for b in figures.breakdowns] == [[], [], []]
+
+
+# Breakdowns: invited, not opened, opened, draft, submitted, amended, declined, silent,
+# estimated participants
+
+
+def test_tracker_breakdown_by_category(tracked: Tracked) -> None:
+    figures = queries.tracker(queries.Scope(tracked.meeting, tracked.circular))
+
+    assert figures.breakdowns[0].key == "category"
+    assert table(figures.breakdowns[0]) == {
+        "sector_member": [4, 0, 0, 1, 1, 1, 1, 1, 8],
+        "business_entity": [3, 0, 2, 0, 1, 0, 0, 2, 10],
+        "civil_society": [3, 2, 0, 0, 1, 0, 0, 2, 2],
+    }
+    assert figures.totals.cells == [10, 2, 2, 1, 3, 1, 1, 5, 20]
+
+
+def test_tracker_breakdown_by_stakeholder_group(tracked: Tracked) -> None:
+    figures = queries.tracker(queries.Scope(tracked.meeting, tracked.circular))
+
+    assert table(figures.breakdowns[1]) == {
+        "private_sector": [7, 0, 2, 1, 2, 1, 1, 3, 18],
+        "civil_society": [3, 2, 0, 0, 1, 0, 0, 2, 2],
+    }
+
+
+def test_tracker_breakdown_by_region_folds_countries(tracked: Tracked) -> None:
+    figures = queries.tracker(queries.Scope(tracked.meeting, tracked.circular))
+
+    assert table(figures.breakdowns[2]) == {
+        "africa": [5, 1, 1, 0, 2, 0, 1, 2, 12],
+        "europe": [5, 1, 1, 1, 1, 1, 0, 3, 8],
+    }
+    assert [str(row.label) for row in figures.breakdowns[2].rows] == ["Africa", "Europe"]
+
+
+def test_tracker_breakdown_by_region_keeps_unknown_countries(tracked: Tracked) -> None:
+    Organisation.objects.filter(pk=tracked.by_name["H"].pk).update(country="XX")
+
+    figures = queries.tracker(queries.Scope(tracked.meeting, tracked.circular))
+
+    assert table(figures.breakdowns[2]) == {
+        "africa": [4, 0, 1, 0, 2, 0, 1, 1, 12],
+        "europe": [5, 1, 1, 1, 1, 1, 0, 3, 8],
+        "unknown": [1, 1, 0, 0, 0, 0, 0, 1, 0],
+    }
+
+
+def test_tracker_runs_two_queries_whatever_the_data(tracked: Tracked) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+    with CaptureQueriesContext(connection) as few:
+        queries.tracker(scope)
+    for n in range(30):
+        extra = OrganisationFactory(name=f"Extra {n}", country=["BR", "JP", "RU"][n % 3])
+        invite(tracked.circular, extra)
+        reply(extra, tracked.meeting, ReplyState.SUBMITTED, estimate=n + 1, delegates=n % 4)
+
+    with CaptureQueriesContext(connection) as many:
+        figures = queries.tracker(scope)
+
+    assert (len(few), len(many)) == (2, 2)
+    assert figures.totals.invited == 40
+
+
+# The list
+
+
+def names(organisations: object) -> list[str]:
+    return [o.name for o in organisations]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("", ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"]),
+        ("not_opened", ["H", "I"]),
+        ("opened", ["F", "G"]),
+        ("draft", ["D"]),
+        ("submitted", ["A", "E", "J"]),
+        ("amended", ["B"]),
+        ("declined", ["C"]),
+        ("silent", ["D", "F", "G", "H", "I"]),
+        ("attending", ["A", "B", "E", "J"]),
+    ],
+)
+def test_tracker_list_filters_by_state(tracked: Tracked, state: str, expected: list[str]) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    assert names(queries.tracker_list(scope, queries.ListFilter(state=state))) == expected
+
+
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [
+        (queries.ListFilter(category="civil_society"), ["H", "I", "J"]),
+        (queries.ListFilter(stakeholder_group="private_sector", state="silent"), ["D", "F", "G"]),
+        (queries.ListFilter(region="africa", state="submitted"), ["E", "J"]),
+        (queries.ListFilter(region="europe"), ["A", "B", "D", "G", "I"]),
+        (queries.ListFilter(region="americas"), []),
+    ],
+)
+def test_tracker_list_filters_by_category_group_and_region(
+    tracked: Tracked, f: queries.ListFilter, expected: list[str]
+) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    assert names(queries.tracker_list(scope, f)) == expected
+
+
+def test_tracker_list_rows_carry_the_reply(tracked: Tracked) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+    organisations = queries.tracker_list(scope, queries.ListFilter(state="attending"))
+
+    rows = queries.list_rows(organisations)
+
+    assert [
+        (
+            r.organisation.name,
+            str(r.state_label),
+            r.organisation.estimate,  # type: ignore[attr-defined]
+            str(r.head_level_label),
+            r.chief_executive,
+            r.named,
+            r.entered_by,
+        )
+        for r in rows
+    ] == [
+        ("A", "Submitted", 5, "Chief executive", True, 2, "organisation"),
+        ("B", "Amended", 3, "Board member", False, 1, "organisation"),
+        ("E", "Submitted", 10, "Chief executive", True, 3, "secretariat"),
+        ("J", "Submitted", 2, "Senior executive", False, 0, "organisation"),
+    ]
+
+
+def test_tracker_list_rows_without_a_written_reply_name_nobody(tracked: Tracked) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    rows = queries.list_rows(queries.tracker_list(scope, queries.ListFilter(state="silent")))
+
+    assert [(r.organisation.name, r.entered_by, r.named) for r in rows] == [
+        ("D", "organisation", 1),
+        ("F", "", 0),
+        ("G", "", 0),
+        ("H", "", 0),
+        ("I", "", 0),
+    ]
+
+
+def test_tracker_csv_rows_list_the_organisations(tracked: Tracked) -> None:
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    rows = list(queries.csv_rows(scope, queries.ListFilter(state="submitted")))
+
+    assert rows[0] == queries.CSV_HEADER
+    assert [row[1:12] for row in rows[1:]] == [
+        ["A", "", "sector_member", "private_sector", "CH", "europe", "submitted", 5,
+         "chief_executive", 2, ""],
+        ["E", "", "business_entity", "private_sector", "KE", "africa", "submitted", 10,
+         "chief_executive", 3, "yes"],
+        ["J", "", "civil_society", "civil_society", "SN", "africa", "submitted", 2,
+         "senior_executive", 0, ""],
+    ]  # fmt: skip
+
+
+# Participation across a process
+
+
+def test_participation_lists_every_meeting_in_calendar_order() -> None:
+    wsis = ProcessFactory(code="wsis", name="WSIS")
+    dates = {
+        "summit-geneva": datetime.date(2003, 12, 10),
+        "prepcom-3": datetime.date(2003, 9, 15),
+        "prepcom-1": datetime.date(2002, 7, 1),
+        "prepcom-2": datetime.date(2003, 2, 17),
+    }
+    meetings = {
+        code: MeetingFactory(
+            process=wsis, code=code, title=code, start_date=day, kind=MeetingKind.PREPCOM
+        )
+        for code, day in dates.items()
+    }
+    acme = OrganisationFactory(name="Acme")
+    invite(make_circular(meetings["prepcom-2"], "DM-0001"), acme)
+    reply(acme, meetings["prepcom-1"], ReplyState.DECLINED)
+    reply(acme, meetings["prepcom-2"], ReplyState.SUBMITTED, estimate=3, level=CEO, delegates=2)
+    reply(OrganisationFactory(name="Other"), meetings["prepcom-3"], ReplyState.SUBMITTED)
+
+    with CaptureQueriesContext(connection) as captured:
+        result = queries.participation(acme)
+
+    assert len(captured) == 4
+    [(process, rows)] = result
+    assert process == wsis
+    assert [
+        (
+            row.meeting.code,
+            row.invited,
+            row.reply.state if row.reply else None,
+            row.named,
+            str(row.head) if row.head else None,
+        )
+        for row in rows
+    ] == [
+        ("prepcom-1", False, "declined", 0, None),
+        ("prepcom-2", True, "submitted", 2, "D0"),
+        ("prepcom-3", False, None, 0, None),
+        ("summit-geneva", False, None, 0, None),
+    ]
+
+
+def test_participation_groups_meetings_by_process() -> None:
+    MeetingFactory(process=ProcessFactory(name="WSIS Tunis"), code="tunis")
+    MeetingFactory(process=ProcessFactory(name="WSIS Geneva"), code="geneva")
+
+    result = queries.participation(OrganisationFactory())
+
+    assert [(p.name, [r.meeting.code for r in rows]) for p, rows in result] == [
+        ("WSIS Geneva", ["geneva"]),
+        ("WSIS Tunis", ["tunis"]),
+    ]
+
+
+def test_tracker_csv_rows_do_not_start_a_formula(tracked: Tracked) -> None:
+    Organisation.objects.filter(pk=tracked.by_name["C"].pk).update(
+        name='=HYPERLINK("http://evil.example")', acronym="+C"
+    )
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    rows = list(queries.csv_rows(scope, queries.ListFilter(state="declined")))
+
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example")', "'+C"]

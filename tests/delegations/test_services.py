@@ -1,0 +1,434 @@
+"""Replies (delegations.services): drafts, submission, amendment, declining, the checks a
+reply must pass, the deadline rule, the audit trail; and the builders the portal tests share."""
+
+import datetime
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
+from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.models import Circular, CircularText, Invitation
+from summitdesk.delegations import services
+from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.models import ChangeRequest, Reply
+from summitdesk.delegations.services import (
+    DelegateData,
+    PersonData,
+    ReplyClosed,
+    ReplyData,
+    ReplyError,
+)
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Organisation, Position
+from summitdesk.meetings.models import Meeting
+from tests.factories import MeetingFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+PORTAL = Actor(user=None, channel=Channel.PORTAL, label="focal point Jane Doe")
+STAFF = Actor.system("secretary", Channel.BACKOFFICE)
+
+
+# Builders (the portal tests use them too)
+
+
+def summit(**changes: object) -> Meeting:
+    """The Geneva phase, some months ahead, so that reply links issued now are alive."""
+    start = datetime.date.today() + datetime.timedelta(days=150)
+    fields: dict[str, object] = {
+        "code": "geneva-2003",
+        "title": "World Summit on the Information Society, first phase",
+        "time_zone": "Europe/Zurich",
+        "start_date": start,
+        "end_date": start + datetime.timedelta(days=2),
+    }
+    fields.update(changes)
+    return MeetingFactory(**fields)
+
+
+def invite(
+    organisation: Organisation,
+    meeting: Meeting,
+    *,
+    deadline: datetime.datetime | None = None,
+    reference: str = "DM-1048",
+) -> Invitation:
+    """An invitation of `organisation` to `meeting` by circular `reference` (made once)."""
+    circular, _created = Circular.objects.get_or_create(
+        reference=reference,
+        defaults={
+            "date": datetime.date(2003, 7, 9),
+            "meeting": meeting,
+            "addressees": "CEOs of ITU Sector Members and Accredited Business Sector Entities",
+            "signatory_name": "Yoshio UTSUMI",
+            "signatory_titles": "Secretary-General, International Telecommunication Union",
+            "contact_email": "wsis@itu.int",
+            "reply_deadline": deadline or timezone.now() + datetime.timedelta(days=30),
+        },
+    )
+    CircularText.objects.get_or_create(
+        circular=circular,
+        language="en",
+        defaults={"subject": "World Summit on the Information Society", "body": "Dear all."},
+    )
+    return Invitation.objects.create(
+        circular=circular, organisation=organisation, language=organisation.language
+    )
+
+
+def person(given: str, family: str, **changes: str) -> PersonData:
+    email = f"{given}.{family}@example.org".lower()
+    return replace(PersonData(given_name=given, family_name=family, email=email), **changes)
+
+
+def member(given: str, family: str, **changes: Any) -> DelegateData:
+    return replace(DelegateData(family_name=family, given_name=given), **changes)
+
+
+def delegation(names: list[tuple[str, str]], *, head: int | None = 0) -> list[DelegateData]:
+    return [
+        member(given, family, function=f"Function {index + 1}", is_head=index == head)
+        for index, (given, family) in enumerate(names)
+    ]
+
+
+def attending(
+    names: list[tuple[str, str]], *, estimate: int | None = None, **changes: Any
+) -> ReplyData:
+    """A complete reply: attending, focal point Jane Doe, the people named, the first head."""
+    data = ReplyData(
+        attending=True,
+        estimated_participants=estimate if estimate is not None else len(names),
+        head_level=HeadLevel.CHIEF_EXECUTIVE,
+        focal_point=person("Jane", "Doe", function="Head of external relations"),
+        delegates=delegation(names),
+    )
+    return replace(data, **changes)
+
+
+SIX = [
+    ("Amina", "Diallo"),
+    ("Boris", "Ivanov"),
+    ("Chen", "Wei"),
+    ("Dolores", "Ruiz"),
+    ("Erik", "Larsen"),
+    ("Fatima", "Haddad"),
+]
+
+
+@pytest.fixture
+def meeting(db: None) -> Meeting:
+    return summit()
+
+
+@pytest.fixture
+def acme(meeting: Meeting) -> Organisation:
+    organisation = OrganisationFactory(name="Acme Telecom", acronym="ACME")
+    invite(organisation, meeting)
+    return organisation
+
+
+@pytest.fixture
+def reply(acme: Organisation, meeting: Meeting) -> Reply:
+    return services.reply_for(acme, meeting)
+
+
+def queued(task_name: str) -> list[list[object]]:
+    return [
+        list(result.args_kwargs["args"])
+        for result in DBTaskResult.objects.filter(task_path__endswith=f".{task_name}").order_by(
+            "enqueued_at"
+        )
+    ]
+
+
+def actions(reply: Reply) -> list[tuple[str, str, str]]:
+    return list(
+        AuditEntry.objects.filter(object_type="delegations.reply", object_id=str(reply.pk))
+        .order_by("id")
+        .values_list("action", "channel", "actor_label")
+    )
+
+
+# One reply per organisation and meeting
+
+
+def test_reply_for_returns_the_same_reply_for_every_invitation_about_the_meeting(
+    acme: Organisation, meeting: Meeting
+) -> None:
+    invite(acme, meeting, reference="DM-1049")
+
+    first = services.reply_for(acme, meeting)
+    second = services.reply_for(acme, meeting)
+
+    assert first.pk == second.pk
+    assert Reply.objects.count() == 1
+    assert first.state == ReplyState.NOT_OPENED
+
+
+def test_open_reply_moves_not_opened_to_opened_once(reply: Reply) -> None:
+    services.open_reply(reply, actor=PORTAL)
+    services.open_reply(reply, actor=PORTAL)
+
+    reply.refresh_from_db()
+    assert reply.state == ReplyState.OPENED
+    assert reply.opened_at is not None
+    assert actions(reply) == [("summitdesk.reply.opened", "portal", "focal point Jane Doe")]
+
+
+# Drafts, submission, amendment, declining
+
+
+def test_save_reply_as_draft_keeps_an_incomplete_reply(reply: Reply) -> None:
+    data = ReplyData(attending=True, estimated_participants=6, delegates=delegation(SIX[:2]))
+
+    saved = services.save_reply(reply, data, submit=False, actor=PORTAL)
+
+    assert saved.state == ReplyState.DRAFT
+    assert saved.submitted_at is None
+    assert [str(d) for d in saved.delegates.all()] == ["Amina Diallo", "Boris Ivanov"]
+    assert queued("send_reply_confirmation") == []
+    assert Invitation.objects.get(organisation=reply.organisation).replied_at is None
+
+
+def test_save_reply_submits_the_delegation_and_marks_the_invitations_replied(
+    reply: Reply, meeting: Meeting
+) -> None:
+    invite(reply.organisation, meeting, reference="DM-1049")
+
+    saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+
+    assert saved.state == ReplyState.SUBMITTED
+    assert saved.submitted_at is not None
+    assert saved.focal_point is not None
+    assert saved.focal_point.email == "jane.doe@example.org"
+    assert [(str(d), d.is_head, d.function) for d in saved.delegates.all()] == [
+        ("Amina Diallo", True, "Function 1"),
+        ("Boris Ivanov", False, "Function 2"),
+        ("Chen Wei", False, "Function 3"),
+        ("Dolores Ruiz", False, "Function 4"),
+        ("Erik Larsen", False, "Function 5"),
+        ("Fatima Haddad", False, "Function 6"),
+    ]
+    replied = Invitation.objects.filter(organisation=reply.organisation).values_list(
+        "replied_at", flat=True
+    )
+    assert [value is not None for value in replied] == [True, True]
+    assert queued("send_reply_confirmation") == [[reply.pk]]
+    assert queued("send_focal_point_link") == [[reply.pk, saved.focal_point.pk]]
+
+
+def test_save_reply_keeps_the_focal_points_function_as_their_position(reply: Reply) -> None:
+    data = attending(SIX, backup_focal_point=person("Kofi", "Mensah", function="Deputy"))
+
+    services.save_reply(reply, data, submit=True, actor=PORTAL)
+
+    positions = Position.objects.filter(organisation=reply.organisation).order_by("role")
+    assert [(p.role, str(p.person), p.function) for p in positions] == [
+        (PositionRole.BACKUP_FOCAL_POINT, "Kofi Mensah", "Deputy"),
+        (PositionRole.FOCAL_POINT, "Jane Doe", "Head of external relations"),
+    ]
+    current = services.reply_data(Reply.objects.get(pk=reply.pk))
+    assert current.focal_point == person("Jane", "Doe", function="Head of external relations")
+    assert current.backup_focal_point == person("Kofi", "Mensah", function="Deputy")
+
+
+def test_save_reply_submitted_again_is_amended(reply: Reply) -> None:
+    services.save_reply(reply, attending(SIX[:5], estimate=6), submit=True, actor=PORTAL)
+    first_submission = Reply.objects.get(pk=reply.pk).submitted_at
+
+    amended = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+
+    assert amended.state == ReplyState.AMENDED
+    assert amended.submitted_at == first_submission
+    assert amended.delegates.count() == 6
+    assert queued("send_reply_confirmation") == [[reply.pk], [reply.pk]]
+    # The focal point did not change: one link only.
+    assert len(queued("send_focal_point_link")) == 1
+
+
+def test_save_reply_declining_with_a_reason_drops_the_delegation(reply: Reply) -> None:
+    services.save_reply(reply, attending(SIX), submit=False, actor=PORTAL)
+    data = ReplyData(attending=False, decline_reason="Our board meets that week.")
+
+    declined = services.save_reply(reply, data, submit=True, actor=PORTAL)
+
+    assert declined.state == ReplyState.DECLINED
+    assert declined.attending is False
+    assert declined.decline_reason == "Our board meets that week."
+    assert declined.delegates.count() == 0
+    assert queued("send_reply_confirmation") == [[reply.pk]]
+
+
+def test_save_reply_holds_seats_before_the_names_exist(reply: Reply) -> None:
+    data = attending(SIX[:3], estimate=6)
+
+    saved = services.save_reply(reply, data, submit=True, actor=PORTAL)
+
+    assert saved.state == ReplyState.SUBMITTED
+    assert saved.estimated_participants == 6
+    assert saved.delegates.count() == 3
+
+
+# Refused
+
+
+def test_save_reply_refuses_an_estimate_below_the_names_given(reply: Reply) -> None:
+    data = attending(SIX, estimate=5)
+
+    with pytest.raises(ReplyError) as refused:
+        services.save_reply(reply, data, submit=False, actor=PORTAL)
+
+    assert str(refused.value) == "The estimate (5) is lower than the 6 people named."
+    assert Reply.objects.get(pk=reply.pk).state == ReplyState.NOT_OPENED
+    assert actions(reply) == []
+
+
+def test_save_reply_refuses_two_heads(reply: Reply) -> None:
+    delegates = delegation(SIX[:3])
+    delegates[2] = replace(delegates[2], is_head=True)
+
+    with pytest.raises(ReplyError) as refused:
+        services.save_reply(
+            reply, attending(SIX[:3], delegates=delegates), submit=False, actor=PORTAL
+        )
+
+    assert str(refused.value) == "Only one person can head the delegation."
+    assert reply.delegates.count() == 0
+
+
+def test_problems_of_an_empty_submission_name_what_is_missing() -> None:
+    assert services.problems(ReplyData(), submitting=True) == {
+        "attending": "Say whether your organisation will attend."
+    }
+    assert services.problems(ReplyData(attending=True), submitting=True) == {
+        "focal_point": "Name the designated focal point.",
+        "estimated_participants": "Estimate the number of participants.",
+        "delegates": "Mark the head of delegation among the people named.",
+        "head_level": "Choose the level of the head of delegation.",
+    }
+    assert services.problems(ReplyData(attending=True), submitting=False) == {}
+
+
+# The deadline rule
+
+
+def test_save_reply_from_the_portal_after_the_deadline_raises_reply_closed(
+    meeting: Meeting,
+) -> None:
+    late = OrganisationFactory(name="Late Networks")
+    invite(late, meeting, deadline=timezone.now() - datetime.timedelta(hours=1))
+    reply = services.reply_for(late, meeting)
+
+    with pytest.raises(ReplyClosed) as closed:
+        services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+
+    assert str(closed.value) == "The deadline has passed: your changes go to the secretariat."
+    assert services.accepts_changes(reply) is False
+    assert Reply.objects.get(pk=reply.pk).state == ReplyState.NOT_OPENED
+
+
+def test_request_change_after_the_deadline_waits_for_the_secretariat(meeting: Meeting) -> None:
+    late = OrganisationFactory(name="Late Networks")
+    invite(late, meeting, deadline=timezone.now() - datetime.timedelta(hours=1))
+    reply = services.reply_for(late, meeting)
+
+    request = services.request_change(
+        reply, attending(SIX), note="Two more advisers.", actor=PORTAL
+    )
+
+    assert request.status == ChangeRequestStatus.PENDING
+    assert request.proposed["delegates"][0]["family_name"] == "Diallo"
+    assert Reply.objects.get(pk=reply.pk).delegates.count() == 0
+    assert actions(reply) == [
+        ("summitdesk.reply.change_requested", "portal", "focal point Jane Doe")
+    ]
+
+    services.decide_change_request(request, accept=True, actor=STAFF)
+
+    accepted = Reply.objects.get(pk=reply.pk)
+    assert accepted.state == ReplyState.SUBMITTED
+    assert accepted.delegates.count() == 6
+    assert ChangeRequest.objects.get(pk=request.pk).status == ChangeRequestStatus.ACCEPTED
+
+
+def test_save_reply_by_staff_after_the_deadline_is_accepted(meeting: Meeting) -> None:
+    late = OrganisationFactory(name="Late Networks")
+    invite(late, meeting, deadline=timezone.now() - datetime.timedelta(hours=1))
+    reply = services.reply_for(late, meeting)
+
+    saved = services.save_reply(reply, attending(SIX), submit=True, actor=STAFF)
+
+    assert saved.state == ReplyState.SUBMITTED
+    assert saved.entered_on_behalf is True
+    [entry] = AuditEntry.objects.filter(action="summitdesk.reply.submitted")
+    assert (entry.channel, entry.note) == (
+        "backoffice",
+        "Entered by the secretariat on the organisation's behalf",
+    )
+
+
+def test_accepts_changes_follows_the_latest_deadline_of_the_circulars(
+    acme: Organisation, meeting: Meeting, reply: Reply
+) -> None:
+    Circular.objects.filter(reference="DM-1048").update(
+        reply_deadline=timezone.now() - datetime.timedelta(days=1)
+    )
+    assert services.accepts_changes(reply) is False
+
+    invite(acme, meeting, reference="DM-1049", deadline=timezone.now() + datetime.timedelta(days=3))
+
+    assert services.accepts_changes(reply) is True
+
+
+# Hand over and audit
+
+
+def test_hand_over_names_the_new_focal_point_and_revokes_the_previous_ones_links(
+    reply: Reply,
+) -> None:
+    from summitdesk.correspondence import reply_links
+
+    saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+    previous = saved.focal_point
+    assert previous is not None
+    _link, token = reply_links.issue(
+        reply.organisation, reply.meeting, person=previous, expires_at=None
+    )
+    _letter_link, letter_token = reply_links.issue(reply.organisation, reply.meeting)
+
+    handed = services.hand_over(saved, person("Kofi", "Mensah"), actor=PORTAL)
+
+    assert handed.focal_point is not None
+    assert str(handed.focal_point) == "Kofi Mensah"
+    assert handed.state == ReplyState.AMENDED
+    assert reply_links.find(token) is None
+    assert reply_links.find(letter_token) is not None
+    assert queued("send_focal_point_link")[-1] == [reply.pk, handed.focal_point.pk]
+
+
+def test_every_change_is_recorded_with_its_channel_and_holder(reply: Reply) -> None:
+    services.open_reply(reply, actor=PORTAL)
+    services.save_reply(reply, attending(SIX[:2], estimate=6), submit=False, actor=PORTAL)
+    services.save_reply(reply, attending(SIX[:3], estimate=6), submit=True, actor=PORTAL)
+    services.save_reply(reply, attending(SIX, estimate=6), submit=True, actor=STAFF)
+
+    assert actions(reply) == [
+        ("summitdesk.reply.opened", "portal", "focal point Jane Doe"),
+        ("summitdesk.reply.saved", "portal", "focal point Jane Doe"),
+        ("summitdesk.reply.submitted", "portal", "focal point Jane Doe"),
+        ("summitdesk.reply.submitted", "backoffice", "secretary"),
+    ]
+    last = AuditEntry.objects.filter(object_type="delegations.reply").order_by("id").last()
+    assert last is not None
+    assert last.changes["delegates"][1][3:] == [
+        "Dolores Ruiz, Function 4",
+        "Erik Larsen, Function 5",
+        "Fatima Haddad, Function 6",
+    ]
+    assert last.changes["state"] == ["submitted", "amended"]

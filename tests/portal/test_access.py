@@ -1,0 +1,280 @@
+"""What a reply link opens, and nothing more: focal point B tries Acme's data by every route
+(ids in URLs, query strings and form fields, htmx-style requests, the PDF summary); unknown,
+revoked and expired tokens look alike; token endpoints are rate limited."""
+
+import datetime
+import io
+import re
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pypdf
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from summitdesk.core import ratelimit
+from summitdesk.correspondence import reply_links
+from summitdesk.correspondence.models import ReplyLink
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.portal.access import reply_for_token
+from tests.portal.conftest import DELEGATION, JANE, Invited, posted, written_letter
+
+pytestmark = pytest.mark.django_db
+
+NOT_VALID = (
+    "This link is not valid. It may have expired or been replaced: ask the secretariat for a "
+    "new one."
+)
+
+
+@pytest.fixture
+def acme_replied(acme: Invited) -> Invited:
+    """Acme has submitted: focal point Jane Doe, its delegation of six."""
+    response = Client().post(
+        acme.url,
+        posted(
+            action="submit",
+            estimate=6,
+            focal_point={**JANE, "family_name": "Acmefocal", "email": "jane@acme.example.org"},
+            backup={"given_name": "Axel", "family_name": "Acmebackup"},
+            members=DELEGATION,
+        ),
+    )
+    assert response.status_code == 302
+    return acme
+
+
+def words_of(content: bytes, content_type: str) -> str:
+    if content_type == "application/pdf":
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        return " ".join(page.extract_text() for page in reader.pages)
+    return content.decode()
+
+
+# Looking up a token
+
+
+def test_reply_for_token_opens_the_links_organisation_and_meeting(acme: Invited) -> None:
+    found = reply_for_token(acme.token, request=RequestFactory().get("/"))
+
+    assert found is not None
+    assert (found.organisation, found.reply, found.person) == (
+        acme.organisation,
+        acme.reply,
+        None,
+    )
+    assert found.actor.label == "reply link of Acme Telecom"
+    assert ReplyLink.objects.get(organisation=acme.organisation).last_used_at is not None
+
+
+def test_reply_for_token_unknown_revoked_and_expired_give_none(acme: Invited) -> None:
+    _revoked, revoked = reply_links.issue(acme.organisation, acme.reply.meeting)
+    reply_links.revoke_all(acme.organisation, acme.reply.meeting)
+    _expired, expired = reply_links.issue(
+        acme.organisation,
+        acme.reply.meeting,
+        expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    request = RequestFactory().get("/")
+
+    assert [reply_for_token(t, request=request) for t in ("x" * 32, revoked, expired)] == [
+        None,
+        None,
+        None,
+    ]
+
+
+def endpoints(token: str) -> list[tuple[str, str]]:
+    base = f"/reply/{token}/"
+    return [
+        ("get", base),
+        ("post", base),
+        ("get", base + "letter.pdf"),
+        ("get", base + "summary.pdf"),
+        ("get", base + "hand-over/"),
+        ("post", base + "hand-over/"),
+    ]
+
+
+def test_unknown_revoked_and_expired_tokens_get_identical_answers(acme: Invited) -> None:
+    meeting = acme.reply.meeting
+    _link, revoked = reply_links.issue(acme.organisation, meeting)
+    ReplyLink.objects.filter(token_hash=reply_links.hash_token(revoked)).update(
+        revoked_at=timezone.now()
+    )
+    _link, expired = reply_links.issue(
+        acme.organisation, meeting, expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    unknown = "Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ"
+
+    answers = []
+    for token in (unknown, revoked, expired):
+        for method, url in endpoints(token):
+            response = getattr(Client(), method)(url, {"action": "submit"})
+            answers.append((response.status_code, response.content, response["Content-Type"]))
+
+    first = answers[0]
+    assert first[0] == 404
+    assert NOT_VALID in first[1].decode()
+    assert answers == [first] * len(answers)
+    assert Reply.objects.get(pk=acme.reply.pk).state == "not_opened"
+
+
+def forged(acme: Invited) -> dict[str, str]:
+    """Every id of Acme's one might put in a request, under every name one might try."""
+    reply = acme.reply
+    delegate = Delegate.objects.filter(reply=reply).first()
+    assert delegate is not None and reply.focal_point_id is not None
+    ids = {
+        "reply": str(reply.pk),
+        "reply_id": str(reply.pk),
+        "organisation": str(acme.organisation.pk),
+        "organisation_id": str(acme.organisation.pk),
+        "meeting": str(reply.meeting_id),
+        "person": str(reply.focal_point_id),
+        "focal_point": str(reply.focal_point_id),
+        "focal_point_id": str(reply.focal_point_id),
+        "delegate": str(delegate.pk),
+        "id": str(delegate.pk),
+        "pk": str(reply.pk),
+        "token": acme.token,
+    }
+    for index in range(3):
+        ids[f"members-{index}-id"] = str(delegate.pk)
+        ids[f"members-{index}-reply"] = str(reply.pk)
+    return ids
+
+
+def routes(borealis: Invited, acme: Invited) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Every request focal point B can make with B's token and Acme's ids."""
+    ids = forged(acme)
+    base = borealis.url
+    query = "?" + "&".join(f"{key}={value}" for key, value in ids.items())
+    for suffix in ("", "letter.pdf", "summary.pdf", "hand-over/"):
+        yield "get", base + suffix, {}
+        yield "get", base + suffix + query, {}
+    for action in ("save", "submit", "add_rows", "request_change"):
+        data = posted(action=action, estimate=4, members=[("Bo", "Borealmember", "Adviser")])
+        yield "post", base, {**data, **ids}
+        yield "post", base + query, {**data, **ids}
+    yield (
+        "post",
+        base + "hand-over/",
+        {
+            **ids,
+            "new-given_name": "Bea",
+            "new-family_name": "Borealnew",
+            "new-email": "bea@borealis.example.org",
+        },
+    )
+
+
+def test_b_with_acmes_ids_in_every_parameter_never_sees_acme(
+    acme_replied: Invited, borealis: Invited
+) -> None:
+    acme = acme_replied
+    written_letter(acme)
+    written_letter(borealis)
+    before = [(str(d), d.function) for d in acme.reply.delegates.all()]
+    acme_focal_point = acme.reply.focal_point_id
+    client = Client()
+    seen = 0
+
+    for method, url, data in routes(borealis, acme):
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "members"}):
+            response = getattr(client, method)(url, data, headers=headers)
+            if response.status_code == 302:
+                response = client.get(response["Location"])
+            words = words_of(response.content, response["Content-Type"].split(";")[0])
+            assert response.status_code in (200, 400, 404), url
+            assert re.search(r"acme", words, re.I) is None, (method, url)
+            seen += 1
+
+    assert seen == 34
+    # Acme's reply is as it was, and B's changes went to B's reply.
+    assert [(str(d), d.function) for d in acme.reply.delegates.all()] == before
+    assert acme.reply.focal_point_id == acme_focal_point
+    assert [str(d) for d in borealis.reply.delegates.all()] == ["Bo Borealmember"]
+    assert str(borealis.reply.focal_point) == "Bea Borealnew"
+
+
+def test_b_summary_pdf_holds_only_bs_reply(acme_replied: Invited, borealis: Invited) -> None:
+    client = Client()
+    client.post(
+        borealis.url,
+        posted(action="submit", estimate=1, focal_point=JANE, members=[("Bo", "Borealis", "CEO")]),
+    )
+
+    response = client.get(borealis.url + "summary.pdf?reply=" + str(acme_replied.reply.pk))
+
+    words = words_of(response.content, "application/pdf")
+    assert "Borealis Networks" in words
+    assert "Bo Borealis" in words
+    for name in ("Acme", "Acmeceo", "Acmefocal", "Acmebackup", "Senior", "Adviser"):
+        assert name not in words
+
+
+def test_acmes_focal_point_link_opens_only_acmes_reply(
+    acme_replied: Invited, borealis: Invited
+) -> None:
+    focal_point = acme_replied.reply.focal_point
+    assert focal_point is not None
+    _link, token = reply_links.issue(
+        acme_replied.organisation, acme_replied.reply.meeting, person=focal_point
+    )
+
+    html = Client().get(f"/reply/{token}/?organisation={borealis.organisation.pk}").content.decode()
+
+    assert "Acme Telecom" in html
+    assert "Borealis" not in html
+
+
+# Rate limits
+
+
+@pytest.fixture
+def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rate limiter's clock stands still: its fixed windows would otherwise start
+    afresh whenever a test runs across the turn of a minute."""
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_020.0))
+
+
+def test_token_pages_allow_sixty_requests_a_minute_from_one_address(
+    acme: Invited, one_window: None
+) -> None:
+    client = Client()
+    for _count in range(settings.SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE):
+        assert client.get(acme.url).status_code == 200
+
+    response = client.get(acme.url)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert (
+        "Too many attempts came from your connection in a short time. Please wait 1 minute, "
+        "then open your link again."
+    ) in response.content.decode()
+    # Another address is not held back.
+    assert client.get(acme.url, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_failed_lookups_lock_the_address_out_of_every_token(
+    acme: Invited, one_window: None
+) -> None:
+    client = Client()
+    for count in range(settings.SUMMITDESK_PORTAL_FAILED_LINKS):
+        assert client.get(f"/reply/guess-{count}/").status_code == 404
+
+    guessed = client.get("/reply/guess-again/")
+    valid = client.get(acme.url)
+
+    # Locked out, a valid token and an invalid one get the same answer.
+    assert (guessed.status_code, valid.status_code) == (429, 429)
+    assert guessed.content == valid.content
+    assert valid["Retry-After"] == "600"
+    assert "Please wait 10 minutes" in valid.content.decode()
+    cache.clear()
+    assert client.get(acme.url).status_code == 200

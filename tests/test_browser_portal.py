@@ -1,0 +1,238 @@
+"""A chief executive's assistant answers the letter on a phone, in headless Chromium: opens
+the reply link, attends, names the focal point and a delegation of ten, saves a draft; the
+focal point comes back with their own link (from the email the test SMTP server received),
+adds a name, submits, and the confirmation arrives. And an organisation that declines."""
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from django.db import connection
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from summitdesk.meetings.models import Meeting
+from tests.delegations.test_services import summit
+from tests.portal.conftest import Invited, Sink, invited, smtp_server
+from tests.tasks import run_queued_tasks
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE: ViewportSize = {"width": 390, "height": 844}
+# Files for people to look at.
+REPLY_SCREENSHOT = Path("/tmp/summitdesk-portal.png")  # noqa: S108
+ARABIC_SCREENSHOT = Path("/tmp/summitdesk-portal-ar.png")  # noqa: S108
+
+TEN = [
+    ("Amina", "Diallo", "Chief Executive Officer"),
+    ("Bruno", "Costa", "Senior Vice-President"),
+    ("Carla", "Moreau", "Senior Vice-President, Regulation"),
+    ("Dmitri", "Volkov", "Adviser"),
+    ("Elena", "Petrova", "Adviser"),
+    ("Farid", "Haddad", "Adviser"),
+    ("Grace", "Mensah", "Adviser"),
+    ("Hiroshi", "Tanaka", "Adviser"),
+    ("Ingrid", "Larsen", "Adviser"),
+    ("Jorge", "Ruiz", "Adviser"),
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+T = TypeVar("T")
+
+
+def in_thread(function: Callable[[], T]) -> T:
+    """Run `function` in a thread of its own: Playwright's sync API runs an event loop in
+    the test's thread, where Django refuses database queries (see tests/test_browser.py)."""
+    values: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            values.append(function())
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return values[0]
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
+        pytest.skip(f"{CHROMIUM} is missing")
+    return CHROMIUM
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Sink]:
+    with smtp_server(settings) as sink:
+        yield sink
+
+
+@pytest.fixture
+def meeting(db: None) -> Meeting:
+    return summit()
+
+
+@pytest.fixture
+def acme(meeting: Meeting) -> Invited:
+    return invited(meeting, "Acme Telecom", ceo=("Amina", "Diallo"))
+
+
+@pytest.fixture
+def borealis(meeting: Meeting) -> Invited:
+    return invited(meeting, "Borealis Networks", ceo=("Bjorn", "Berg"))
+
+
+@pytest.fixture
+def page(
+    chromium: Path, live_server: LiveServer, acme: Invited, borealis: Invited
+) -> Iterator[Page]:
+    # The data is made before the browser starts (the fixtures above).
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-GB",
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def fill_member(page: Page, number: int, given: str, family: str, function: str) -> None:
+    row = page.get_by_role("group", name=f"Member {number}", exact=True)
+    row.get_by_label("Given name").fill(given)
+    row.get_by_label("Family name").fill(family)
+    row.get_by_label("Function").fill(function)
+
+
+def link_in(sink: Sink, address: str) -> str:
+    """The reply link's path in the email `address` received."""
+    [received] = [r for r in sink.received if address in r.rcpt_tos]
+    body = received.message.get_body(preferencelist=("plain",))
+    assert body is not None
+    match = re.search(r"https?://[^/\s]+(/reply/[A-Za-z0-9_-]+/)", body.get_content())
+    assert match is not None
+    return match.group(1)
+
+
+def test_assistant_drafts_on_a_phone_and_the_focal_point_submits_from_their_own_link(
+    acme: Invited,
+    smtp: Sink,
+    page: Page,
+) -> None:
+    page.goto(acme.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme Telecom")
+    expect(page.locator("#reply-state")).to_have_text("Opened")
+
+    page.get_by_label("Yes, we will attend").check()
+    focal_point = page.get_by_role("region", name="Designated focal point")
+    focal_point.get_by_label("Title").fill("Ms")
+    focal_point.get_by_label("Given name").fill("Jane")
+    focal_point.get_by_label("Family name").fill("Doe")
+    focal_point.get_by_label("Function").fill("Head of external relations")
+    focal_point.get_by_label("Email").fill("jane.doe@acme.example.org")
+    focal_point.get_by_label("Phone").fill("+41 22 730 51 11")
+    page.get_by_label("Estimated number of participants").fill("10")
+    page.get_by_label("Chief executive", exact=True).check()
+    for _added in range(7):
+        page.get_by_role("button", name="Add more rows").click()
+    expect(page.locator("fieldset.member")).to_have_count(10)
+    for number, (given, family, function) in enumerate(TEN, start=1):
+        fill_member(page, number, given, family, function)
+    first = page.get_by_role("group", name="Member 1", exact=True)
+    first.get_by_label("Head of delegation").check()
+    first.get_by_label("May appear on the published List of Participants").check()
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        "Your draft is saved. Come back with the same link to complete it."
+    )
+    expect(page.locator("#reply-state")).to_have_text("Draft")
+
+    # The focal point's own link, issued by the queued task and emailed.
+    assert in_thread(run_queued_tasks) == 1
+    own_link = link_in(smtp, "jane.doe@acme.example.org")
+    assert own_link != acme.url
+
+    page.goto(own_link)
+    expect(page.locator("dl.facts")).to_contain_text("Ms Jane Doe")
+    expect(page.locator("fieldset.member")).to_have_count(13)
+    fill_member(page, 11, "Kofi", "Boateng", "Adviser")
+    page.get_by_role("button", name="Submit reply").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The estimate (10) is lower than the 11 people named.")
+    page.get_by_label("Estimated number of participants").fill("11")
+    page.get_by_role("button", name="Submit reply").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        "Thank you: your reply is submitted. A confirmation is on its way by email."
+    )
+    expect(page.locator("#reply-state")).to_have_text("Submitted")
+    page.screenshot(path=str(REPLY_SCREENSHOT), full_page=False)
+
+    assert in_thread(run_queued_tasks) == 1
+    [confirmation] = [r for r in smtp.received if "Reply received" in r.message["Subject"]]
+    assert confirmation.rcpt_tos == ["jane.doe@acme.example.org", "ceo@acme.example.org"]
+    assert confirmation.message["Subject"] == (
+        "Reply received: Acme Telecom, World Summit on the Information Society, first phase"
+    )
+    [attachment] = list(confirmation.message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+
+    page.goto(own_link + "?lang=ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.screenshot(path=str(ARABIC_SCREENSHOT), full_page=False)
+
+
+def test_organisation_declines_with_a_reason_on_a_phone(
+    borealis: Invited,
+    smtp: Sink,
+    page: Page,
+) -> None:
+    page.goto(borealis.url)
+    reason = page.get_by_label("Reason for declining (optional)")
+    expect(reason).to_be_hidden()
+
+    page.get_by_label("No, we cannot attend").check()
+    expect(reason).to_be_visible()
+    expect(page.get_by_role("region", name="Delegation")).to_be_hidden()
+    reason.fill("Our board meets that week.")
+    page.get_by_role("button", name="Submit reply").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        "Your answer is recorded: your organisation declines."
+    )
+    expect(page.locator("#reply-state")).to_have_text("Declined")
+    assert in_thread(run_queued_tasks) == 1
+    [confirmation] = smtp.received
+    assert confirmation.rcpt_tos == ["ceo@borealis.example.org"]

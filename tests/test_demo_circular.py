@@ -1,0 +1,151 @@
+"""Circular DM-1048 in the demo: the letter's own text, a draft ready to dispatch."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from pytest_django import Settings
+
+from summitdesk.correspondence import services
+from summitdesk.correspondence.audience import Audience
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular
+from summitdesk.demo import circular as demo_circular
+from summitdesk.demo.load import DemoSummary, load_demo
+from summitdesk.meetings.models import PackItem
+
+TODAY = datetime.date(2026, 3, 2)
+
+SCRIPTS = {
+    "arabic": re.compile(r"[\u0600-\u06ff]"),
+    "chinese": re.compile(r"[\u4e00-\u9fff]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: None) -> DemoSummary:
+    return load_demo(today=TODAY)
+
+
+def test_demo_adds_dm_1048_as_a_draft_dated_the_load_day(demo: DemoSummary) -> None:
+    circular = Circular.objects.select_related("meeting").get()
+
+    assert demo.circular_created is True
+    assert (circular.reference, circular.status, circular.date) == (
+        "DM-1048",
+        CircularStatus.DRAFT,
+        TODAY,
+    )
+    assert circular.meeting.code == "geneva-2003"
+    assert circular.meeting.process.historical(circular.date) == datetime.date(2003, 7, 9)
+    assert circular.addressees == (
+        "CEOs of ITU Sector Members and Accredited Business Sector Entities"
+    )
+    assert circular.letterhead.splitlines() == [
+        "International Telecommunication Union",
+        "Place des Nations",
+        "CH-1211 Geneva 20, Switzerland",
+    ]
+    assert circular.signatory_name == "Yoshio UTSUMI"
+    assert circular.titles == [
+        "Secretary-General, International Telecommunication Union (ITU)",
+        "Chairman, High-Level Summit Organizing Committee (HLSOC)",
+    ]
+    assert (
+        circular.contact_name,
+        circular.contact_tel,
+        circular.contact_fax,
+        circular.contact_email,
+    ) == (
+        "WSIS Executive Secretariat",
+        "+41 22 000 00 00",
+        "+41 22 000 00 01",
+        "wsis-contact@example.org",
+    )
+    assert circular.enclosures == ["reply_form", "information_pack"]
+    assert circular.reply_deadline is None  # the letter gives none
+
+
+def test_demo_circular_has_the_letter_text_in_english_french_and_spanish(
+    demo: DemoSummary,
+) -> None:
+    circular = Circular.objects.get()
+    texts = {text.language: text for text in circular.texts.all()}
+
+    assert sorted(texts) == ["en", "es", "fr"]
+    english = texts["en"]
+    assert english.subject == (
+        "World Summit on the Information Society (WSIS)\nGeneva, Switzerland, 10-12 December 2003"
+    )
+    assert (english.salutation, english.closing) == ("Dear Sir/Madam,", "Yours faithfully,")
+    paragraphs = english.body.split("\n\n")
+    assert len(paragraphs) == 6
+    assert paragraphs[0].startswith("The first phase of the World Summit on the Information")
+    assert paragraphs[-1].endswith("essential web links to our key partners.")
+    assert "Bamako, Bucharest, Tokyo, Bávaro, Beirut" in paragraphs[2]
+    assert (texts["fr"].salutation, texts["es"].closing) == (
+        "Madame, Monsieur,",
+        "Le saluda atentamente,",
+    )
+    assert texts["fr"].subject.startswith("Sommet mondial sur la société de l'information")
+    assert texts["es"].subject.startswith("Cumbre Mundial sobre la Sociedad de la Información")
+    assert len(texts["fr"].body.split("\n\n")) == len(texts["es"].body.split("\n\n")) == 6
+
+
+def test_demo_circular_is_ready_to_dispatch_to_organisations_in_every_script(
+    demo: DemoSummary,
+) -> None:
+    circular = Circular.objects.get()
+    organisations = Audience.from_json(circular.audience).organisations()
+    names = list(organisations.values_list("name", flat=True))
+    summary = services.audience_summary(circular)
+
+    assert services.problems(circular) == []
+    assert circular.audience == {"categories": ["sector_member", "business_entity"]}
+    assert summary.total == len(names) > 100
+    assert 0 < summary.without_email < summary.total
+    for script, pattern in SCRIPTS.items():
+        assert any(pattern.search(name) for name in names), script
+
+
+def test_demo_information_pack_has_generic_links(demo: DemoSummary) -> None:
+    items = list(PackItem.objects.filter(meeting__code="geneva-2003"))
+
+    assert [(item.title, item.url, item.language) for item in items] == [
+        ("Summit background", "https://wsis.example.org/background/", ""),
+        (
+            "Draft Declaration of Principles and Plan of Action",
+            "https://wsis.example.org/drafts/",
+            "",
+        ),
+        ("Partners", "https://wsis.example.org/partners/", ""),
+    ]
+
+
+def test_demo_circular_is_added_once(demo: DemoSummary) -> None:
+    again = load_demo(today=TODAY + datetime.timedelta(days=3))
+
+    assert again.circular_created is False
+    assert again.already_loaded is True
+    assert Circular.objects.count() == 1
+    assert Circular.objects.get().date == TODAY
+    assert PackItem.objects.count() == len(demo_circular.PACK_LINKS)
+
+
+def test_load_demo_command_says_dm_1048_is_ready(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    assert (
+        "Circular DM-1048 is ready to dispatch to its audience: open Circulars, then DM-1048, "
+        "and preview it before you send it. Mail goes to the Mailbox."
+    ) in out
