@@ -46,15 +46,22 @@ RTL_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur"
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
+QR_MASK = 4
+
+
 def qr_svg(url: str) -> str:
     """An SVG QR code of `url` (error correction M), for the letter's reply box.
 
     Made here rather than in Typst because Typst's QR packages are downloads, which cannot
     work offline. Four modules of quiet zone, as the QR standard asks, so that a phone
     reads it off paper; the XML namespace is required by Typst's SVG reader.
+
+    The mask pattern is fixed: every mask gives a valid code, and scoring all eight in
+    Python cost 3 of the 20 ms a letter takes to send. A printed code at this size reads
+    as well with any of them (the tests decode it).
     """
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(
+    segno.make(url, error="m", mask=QR_MASK).save(
         buffer, kind="svg", scale=1, border=4, xmldecl=False, svgns=True, nl=False
     )
     return buffer.getvalue().decode("ascii")
