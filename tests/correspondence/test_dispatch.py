@@ -24,7 +24,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.periodic import registered_jobs, run_due_jobs
-from summitdesk.correspondence import compose, mailbox, reply_links, sending, services
+from summitdesk.correspondence import compose, mailbox, outbox, reply_links, sending, services
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
 from summitdesk.correspondence.models import (
     Circular,
@@ -580,7 +580,7 @@ def test_confirm_sent_in_doubt_letter_is_recorded_sent() -> None:
     org = organisation("Ghana Telecom")
     _circular, _mailing = dispatched([org])
 
-    sending.confirm_sent(in_doubt(org), actor=STAFF)
+    outbox.confirm_sent(in_doubt(org), actor=STAFF)
 
     row = row_of(org)
     assert row.state == MessageState.SENT
@@ -599,7 +599,7 @@ def test_resend_in_doubt_letter_sends_the_same_letter_again(smtp: Sink) -> None:
     send(mailing)
     first = row_of(org)
 
-    sending.resend(in_doubt(org), actor=STAFF)
+    outbox.resend(in_doubt(org), actor=STAFF)
     run_queued_tasks()
 
     row = row_of(org)
@@ -618,7 +618,7 @@ def test_resend_letter_not_in_doubt_is_refused() -> None:
     _circular, _mailing = dispatched([org])
 
     with pytest.raises(sending.SendingError, match="is Queued, not in doubt"):
-        sending.resend(row_of(org), actor=STAFF)
+        outbox.resend(row_of(org), actor=STAFF)
 
     assert AuditEntry.objects.filter(action="summitdesk.message.resent").count() == 0
 
@@ -632,7 +632,7 @@ def test_retry_failed_letter_goes_to_the_corrected_address(smtp: Sink) -> None:
     ceo.email = "amina.diallo@example.org"
     ceo.save()
 
-    sending.retry(row_of(org), actor=STAFF)
+    outbox.retry(row_of(org), actor=STAFF)
     run_queued_tasks()
 
     row = row_of(org)
@@ -653,7 +653,7 @@ def test_mark_posted_letter_without_email_records_how() -> None:
     org = organisation("Télécoms sans courriel", email=False)
     _circular, _mailing = dispatched([org])
 
-    sending.mark_posted(row_of(org), how="fax", actor=STAFF)
+    outbox.mark_posted(row_of(org), how="fax", actor=STAFF)
 
     row = row_of(org)
     assert row.state == MessageState.POSTED
@@ -668,7 +668,7 @@ def test_mark_posted_sent_letter_is_refused() -> None:
     send(mailing)
 
     with pytest.raises(sending.SendingError, match="is Sent: it cannot be marked as posted"):
-        sending.mark_posted(row_of(org), how="post", actor=STAFF)
+        outbox.mark_posted(row_of(org), how="post", actor=STAFF)
 
 
 def test_combined_pdf_prints_letters_without_email_with_live_links() -> None:
@@ -679,8 +679,8 @@ def test_combined_pdf_prints_letters_without_email_with_live_links() -> None:
     _circular, _mailing = dispatched(orgs)
     rows = [row_of(org) for org in orgs]
 
-    first = sending.combined_pdf(rows)
-    again = sending.combined_pdf(rows)
+    first = outbox.combined_pdf(rows)
+    again = outbox.combined_pdf(rows)
 
     reader = pypdf.PdfReader(io.BytesIO(first))
     assert len(reader.pages) == 2
@@ -703,19 +703,19 @@ def test_combined_pdf_letter_going_by_email_is_refused() -> None:
     _circular, _mailing = dispatched([org])
 
     with pytest.raises(sending.SendingError, match="goes by email"):
-        sending.combined_pdf([row_of(org)])
+        outbox.combined_pdf([row_of(org)])
 
 
 def test_letter_pdf_is_the_stored_letter_of_the_invitation(smtp: Sink) -> None:
     org, other = organisation("Ghana Telecom"), organisation("Swisscom")
     _circular, mailing = dispatched([org, other])
     invitation = Invitation.objects.get(organisation=org)
-    assert sending.letter_pdf(invitation) is None
+    assert outbox.letter_pdf(invitation) is None
 
     send(mailing)
 
-    assert sending.letter_pdf(invitation) == stored(row_of(org))
-    assert sending.letter_pdf(invitation) != stored(row_of(other))
+    assert outbox.letter_pdf(invitation) == stored(row_of(org))
+    assert outbox.letter_pdf(invitation) != stored(row_of(other))
 
 
 # Reply links and reminders
@@ -762,7 +762,7 @@ def test_reissue_reply_link_revokes_the_earlier_links(smtp: Sink) -> None:
     sent_token = token_of(row_of(org))
     invitation = Invitation.objects.get(organisation=org)
 
-    token = sending.reissue_reply_link(invitation, actor=STAFF)
+    token = outbox.reissue_reply_link(invitation, actor=STAFF)
 
     assert reply_links.find(sent_token) is None
     link = reply_links.find(token)

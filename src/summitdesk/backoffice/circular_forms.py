@@ -15,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import Enclosure
 from summitdesk.correspondence.models import Circular
+from summitdesk.correspondence.services import TextData
 from summitdesk.directory.enums import Category, Language, Sector, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import REGIONS, country_choices
@@ -302,26 +303,17 @@ class CircularForm(forms.Form):
         )
         return {name: self.cleaned_data[name] for name in names}
 
-    def texts_for_service(self) -> dict[str, tuple[str, str]]:
-        """{language: (subject, body)}; an empty pair removes the language."""
+    def texts_for_service(self) -> dict[str, TextData]:
+        """{language: TextData}; an empty subject and body removes the language."""
         return {
-            language: (
-                _lines(self.cleaned_data[f"subject_{language}"]),
-                self.cleaned_data[f"body_{language}"].strip(),
+            language: TextData(
+                subject=_lines(self.cleaned_data[f"subject_{language}"]),
+                body=self.cleaned_data[f"body_{language}"].strip(),
+                salutation=self.cleaned_data[f"salutation_{language}"].strip(),
+                closing=self.cleaned_data[f"closing_{language}"].strip(),
             )
             for language in Language.values
         }
-
-    def greetings_for_service(self) -> dict[str, tuple[str, str]]:
-        """{language: (salutation, closing)} of the languages kept."""
-        greetings = {}
-        for language in Language.values:
-            if self.cleaned_data[f"subject_{language}"].strip():
-                greetings[language] = (
-                    self.cleaned_data[f"salutation_{language}"].strip(),
-                    self.cleaned_data[f"closing_{language}"].strip(),
-                )
-        return greetings
 
 
 class OrganisationNumbersField(forms.CharField):

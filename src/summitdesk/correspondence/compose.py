@@ -448,7 +448,7 @@ def token_in(body: str) -> str | None:
     """The reply token carried by a stored email body, or None.
 
     The token is stored nowhere else (only its hash is), so this is how a letter already
-    written can be printed again with the same live link (sending.combined_pdf).
+    written can be printed again with the same live link (outbox.combined_pdf).
     """
     prefix = reply_links.reply_url("\0").partition("\0")[0]
     match = re.search(re.escape(prefix) + r"([A-Za-z0-9_-]+)/", body)

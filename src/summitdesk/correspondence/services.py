@@ -53,6 +53,20 @@ class CircularError(Exception):
 
 
 @dataclass(frozen=True)
+class TextData:
+    """A circular's text in one language, as written by the secretariat."""
+
+    subject: str
+    body: str
+    salutation: str = "Dear Sir/Madam,"
+    closing: str = "Yours faithfully,"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.subject.strip() or self.body.strip())
+
+
+@dataclass(frozen=True)
 class AudienceSummary:
     total: int
     without_email: int
@@ -97,12 +111,12 @@ def problems(circular: Circular) -> list[str]:
 def save_circular(
     circular: Circular,
     data: dict[str, Any],
-    texts: dict[str, tuple[str, str]],
+    texts: dict[str, TextData],
     *,
     actor: Actor,
 ) -> dict[str, list[Any]]:
-    """Create or update a draft circular and its texts ({language: (subject, body)});
-    a language given with an empty subject and body is removed."""
+    """Create or update a draft circular and its texts ({language: TextData}); a language
+    given with an empty subject and body is removed."""
     creating = circular.pk is None
     if not creating and circular.status != CircularStatus.DRAFT:
         raise CircularError(_("A circular that has been dispatched can no longer be changed."))
@@ -112,13 +126,20 @@ def save_circular(
         setattr(circular, name, value)
     circular.full_clean()
     circular.save()
-    for language, (subject, body) in texts.items():
-        if subject.strip() or body.strip():
-            CircularText.objects.update_or_create(
-                circular=circular, language=language, defaults={"subject": subject, "body": body}
-            )
-        else:
+    for language, text in texts.items():
+        if text.empty:
             CircularText.objects.filter(circular=circular, language=language).delete()
+        else:
+            CircularText.objects.update_or_create(
+                circular=circular,
+                language=language,
+                defaults={
+                    "subject": text.subject,
+                    "body": text.body,
+                    "salutation": text.salutation,
+                    "closing": text.closing,
+                },
+            )
     after = audit.snapshot(circular, CIRCULAR_FIELDS) | _text_snapshot(circular)
     changes = audit.diff(before, after)
     if changes:
@@ -130,8 +151,8 @@ def save_circular(
 def _text_snapshot(circular: Circular) -> dict[str, str]:
     snapshot = {}
     for text in circular.texts.all():
-        snapshot[f"subject_{text.language}"] = text.subject
-        snapshot[f"body_{text.language}"] = text.body
+        for name in ("subject", "salutation", "body", "closing"):
+            snapshot[f"{name}_{text.language}"] = getattr(text, name)
     return snapshot
 
 

@@ -10,10 +10,11 @@ of the Geneva phase gets generic web links under example.org in place of the CD-
 import datetime
 
 from summitdesk.core.audit import Actor
-from summitdesk.correspondence import drafting
+from summitdesk.correspondence import services
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import Enclosure
 from summitdesk.correspondence.models import Circular
+from summitdesk.correspondence.services import TextData
 from summitdesk.directory.enums import Category
 from summitdesk.meetings import packs
 from summitdesk.meetings.models import Meeting, Process
@@ -221,12 +222,10 @@ def load_circular(process: Process, *, actor: Actor) -> bool:
         "reply_deadline": None,
     }
     texts = {
-        language: (subject, "\n\n".join(body))
-        for language, (subject, _salutation, body, _closing) in TEXTS.items()
+        language: TextData(
+            subject=subject, body="\n\n".join(body), salutation=salutation, closing=closing
+        )
+        for language, (subject, salutation, body, closing) in TEXTS.items()
     }
-    greetings = {
-        language: (salutation, closing)
-        for language, (_subject, salutation, _body, closing) in TEXTS.items()
-    }
-    drafting.save_draft(Circular(), data, texts, greetings, actor=actor)
+    services.save_circular(Circular(), data, texts, actor=actor)
     return True

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from summitdesk.correspondence import compose, reply_links, sending
+from summitdesk.correspondence import compose, outbox, reply_links
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
@@ -270,7 +270,7 @@ def letter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     row = _letter_row(access)
     content: bytes | None = None
     if row is not None and access.person is None:
-        content = sending.letter_pdf(row.invitation)
+        content = outbox.letter_pdf(row.invitation)
     elif row is not None:
         written = _letter(access)
         content = render_letter(written) if written else None

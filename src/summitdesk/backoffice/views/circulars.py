@@ -1,5 +1,5 @@
 """Circulars: draft, audience, preview, dispatch, follow the sending, remind; the letters an
-organisation received. Every change goes through correspondence.services or .sending."""
+organisation received. Every change goes through correspondence.services or .outbox."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,11 +27,10 @@ from summitdesk.core.access import EDITORS, staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence import (
     compose,
-    drafting,
     merge_fields,
+    outbox,
     preview,
     reply_links,
-    sending,
     services,
 )
 from summitdesk.correspondence.audience import Audience
@@ -107,11 +106,10 @@ def _edit(request: HttpRequest, circular: Circular) -> HttpResponse:
         creating = circular.pk is None
         target = Circular.objects.get(pk=circular.pk) if circular.pk else Circular()
         try:
-            drafting.save_draft(
+            services.save_circular(
                 target,
                 form.data_for_service(),
                 form.texts_for_service(),
-                form.greetings_for_service(),
                 actor=staff_actor(request),
             )
         except services.CircularError as error:
@@ -462,7 +460,7 @@ def mailing_status(request: HttpRequest, pk: int) -> JsonResponse:
 def mailing_letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Every letter of the mailing without an email address, one after the other: the
     postal and fax run. Editors only: a letter never written is written now, with its
-    reply link (sending.combined_pdf)."""
+    reply link (outbox.combined_pdf)."""
     mailing = _mailing(pk)
     rows = list(
         OutboundMessage.objects.filter(
@@ -474,7 +472,7 @@ def mailing_letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not rows:
         messages.error(request, _("Every organisation of this mailing has an email address."))
         return redirect("backoffice:mailing-progress", pk=mailing.pk)
-    content = sending.combined_pdf(rows)
+    content = outbox.combined_pdf(rows)
     filename = f"{mailing.circular.reference}-{mailing.kind}-{mailing.pk}-post-and-fax.pdf"
     return _attachment(content, PDF, filename)
 
@@ -497,7 +495,7 @@ def _act(
 ) -> HttpResponse:
     message = _message(mailing_pk, pk)
     try:
-        getattr(sending, action)(message, actor=staff_actor(request), **kwargs)
+        getattr(outbox, action)(message, actor=staff_actor(request), **kwargs)
     except services.CircularError as error:
         messages.error(request, str(error))
         return redirect("backoffice:mailing-progress", pk=mailing_pk)
@@ -555,7 +553,7 @@ def mailing_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     failed = OutboundMessage.objects.filter(mailing=mailing, state=MessageState.FAILED)
     for message in failed.select_related("invitation__organisation"):
         try:
-            sending.retry(message, actor=actor)
+            outbox.retry(message, actor=actor)
         except services.CircularError as error:
             messages.error(request, f"{message.invitation.organisation.name}: {error}")
         else:
@@ -580,7 +578,7 @@ class LetterRow:
 
     @property
     def has_pdf(self) -> bool:
-        """Whether the letter has been written (sending.letter_pdf has something to give)."""
+        """Whether the letter has been written (outbox.letter_pdf has something to give)."""
         return any(m.pdf for m in self.messages if m.mailing.kind == MailingKind.LETTER)
 
 
@@ -611,7 +609,7 @@ def _invitation(pk: int, invitation_pk: int) -> Invitation:
 @staff_view()
 def organisation_letter_pdf(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = _invitation(pk, invitation_pk)
-    content = sending.letter_pdf(invitation)
+    content = outbox.letter_pdf(invitation)
     if content is None:
         raise Http404("No letter rendered yet")
     filename = f"{invitation.circular.reference}-{invitation.organisation_id}.pdf"
@@ -624,7 +622,7 @@ def organisation_reply_link(request: HttpRequest, pk: int, invitation_pk: int) -
     """Issue a new reply link and show it this once: it is stored only as a hash."""
     invitation = _invitation(pk, invitation_pk)
     try:
-        token = sending.reissue_reply_link(invitation, actor=staff_actor(request))
+        token = outbox.reissue_reply_link(invitation, actor=staff_actor(request))
     except services.CircularError as error:
         messages.error(request, str(error))
         return redirect("backoffice:organisation-detail", pk=pk)

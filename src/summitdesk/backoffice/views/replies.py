@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
 from summitdesk.core.access import EDITORS, staff_actor, staff_view
-from summitdesk.correspondence import reply_links, sending
+from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.correspondence.services import CircularError
@@ -212,7 +212,7 @@ def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         messages.error(request, _("No circular about this meeting was sent to it: no link."))
         return _to_reply(organisation, meeting)
     try:
-        token = sending.reissue_reply_link(invitation, actor=staff_actor(request))
+        token = outbox.reissue_reply_link(invitation, actor=staff_actor(request))
     except CircularError as error:
         messages.error(request, str(error))
         return _to_reply(organisation, meeting)
