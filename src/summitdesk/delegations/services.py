@@ -5,7 +5,7 @@ one audit entry naming the channel (portal, staff on behalf, API). Emails leave 
 tasks (delegations.tasks), enqueued in the same transaction.
 """
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.directory import services as directory_services
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 
 REPLY_FIELDS = (
@@ -241,11 +242,136 @@ def _save_focal_points(reply: Reply, data: ReplyData, *, actor: Actor) -> None:
             )
 
 
-def _delegates_summary(reply: Reply) -> list[str]:
-    return [
-        f"{d}{' (head)' if d.is_head else ''}{', ' + d.function if d.function else ''}"
-        for d in reply.delegates.all()
+def _delegate_line(delegate: Delegate) -> str:
+    head = " (head)" if delegate.is_head else ""
+    function = f", {delegate.function}" if delegate.function else ""
+    return f"{delegate}{head}{function}"
+
+
+def _delegates_summary(delegates: list[Delegate]) -> list[str]:
+    """One line per member, in the delegation's order (the head first, then by position)."""
+    ordered = sorted(delegates, key=lambda d: (not d.is_head, d.position, d.pk))
+    return [_delegate_line(d) for d in ordered]
+
+
+# What identifies a member, and what an edit may change about them (position is the order
+# of the list: shown by the "delegates" summary, not member by member).
+DELEGATE_FIELDS = tuple(f.name for f in fields(DelegateData))
+
+
+def _email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def _name_key(family_name: str, given_name: str) -> tuple[str, str]:
+    return (fold(" ".join(family_name.split())), fold(" ".join(given_name.split())))
+
+
+def _match_delegates(
+    existing: list[Delegate], incoming: list[DelegateData]
+) -> list[Delegate | None]:
+    """For each member named, the delegate of the same reply they are (None: a new member).
+
+    Identity is never taken from outside: only the existing delegates of this reply can
+    match, each at most once; first by email (case-insensitive) when both have one, then,
+    for those still unmatched, by family and given name folded (accents and case ignored).
+    """
+    by_email: dict[str, list[Delegate]] = {}
+    by_name: dict[tuple[str, str], list[Delegate]] = {}
+    for delegate in existing:  # in the delegation's order: the earlier namesake matches first
+        if email := _email_key(delegate.email):
+            by_email.setdefault(email, []).append(delegate)
+        by_name.setdefault(_name_key(delegate.family_name, delegate.given_name), []).append(
+            delegate
+        )
+    taken: set[int] = set()
+
+    def take(candidates: list[Delegate]) -> Delegate | None:
+        for delegate in candidates:
+            if delegate.pk not in taken:
+                taken.add(delegate.pk)
+                return delegate
+        return None
+
+    # An empty email is never a key of by_email: without one, only the name can match.
+    matched = [take(by_email.get(_email_key(data.email), [])) for data in incoming]
+    for index, data in enumerate(incoming):
+        if matched[index] is None:
+            matched[index] = take(by_name.get(_name_key(data.family_name, data.given_name), []))
+    return matched
+
+
+def _save_delegates(
+    reply: Reply, existing: list[Delegate], incoming: list[DelegateData]
+) -> tuple[list[Delegate], dict[str, list[Any]]]:
+    """Reconcile the delegation with the members named: matched delegates are updated in
+    place (they keep their primary key), new members are created, the others deleted.
+
+    Returns the delegation as it now stands and the audit changes member by member:
+    "delegate added: <name> (#id)", "delegate removed: <name> (#id)" (the member's line),
+    and "delegate changed: <name> (#id): <field>" ([old, new], position aside).
+    """
+    matches = _match_delegates(existing, incoming)
+    kept = {delegate.pk for delegate in matches if delegate is not None}
+    removed = [delegate for delegate in existing if delegate.pk not in kept]
+    if removed:
+        Delegate.objects.filter(pk__in=[delegate.pk for delegate in removed]).delete()
+    before = {
+        delegate.pk: {name: getattr(delegate, name) for name in DELEGATE_FIELDS}
+        for delegate in matches
+        if delegate is not None
+    }
+    old_positions = {delegate.pk: delegate.position for delegate in existing}
+    # One head per delegation (a constraint checked row by row): a kept delegate who no longer
+    # heads it is cleared before another one becomes head.
+    new_head = next(
+        (
+            delegate.pk
+            for delegate, data in zip(matches, incoming, strict=True)
+            if delegate is not None and data.is_head
+        ),
+        None,
+    )
+    stepping_down = [
+        delegate.pk
+        for delegate in matches
+        if delegate is not None and delegate.is_head and delegate.pk != new_head
     ]
+    if stepping_down:
+        Delegate.objects.filter(pk__in=stepping_down).update(is_head=False)
+
+    updated: list[Delegate] = []
+    created: list[Delegate] = []
+    current: list[Delegate] = []
+    for position, (delegate, data) in enumerate(zip(matches, incoming, strict=True)):
+        values = asdict(data)
+        if delegate is None:
+            delegate = Delegate(reply=reply, position=position, **values)
+            created.append(delegate)
+        elif values != before[delegate.pk] or position != old_positions[delegate.pk]:
+            for name, value in values.items():
+                setattr(delegate, name, value)
+            delegate.position = position
+            updated.append(delegate)
+        current.append(delegate)
+    if updated:
+        Delegate.objects.bulk_update(updated, [*DELEGATE_FIELDS, "position"])
+    if created:
+        Delegate.objects.bulk_create(created)
+
+    changes: dict[str, list[Any]] = {}
+    for delegate in current:
+        label = f"{delegate} (#{delegate.pk})"
+        if delegate.pk not in before:
+            changes[f"delegate added: {label}"] = [None, _delegate_line(delegate)]
+            continue
+        for name in DELEGATE_FIELDS:
+            old, new = before[delegate.pk][name], getattr(delegate, name)
+            if old != new:
+                changes[f"delegate changed: {label}: {name}"] = [old, new]
+    for delegate in removed:
+        changes[f"delegate removed: {delegate} (#{delegate.pk})"] = [_delegate_line(delegate), None]
+    return current, changes
 
 
 @transaction.atomic
@@ -253,8 +379,9 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     """Save the reply as a draft, or submit it (first time: submitted; then: amended;
     not attending: declined).
 
-    Side effects: people of the directory for the focal points; the delegation replaced
-    by the names given; invitations marked replied; tasks enqueued for the confirmation
+    Side effects: people of the directory for the focal points; the delegation reconciled
+    with the names given (members keep their row, matched within this reply only: see
+    `_match_delegates`); invitations marked replied; tasks enqueued for the confirmation
     email and for a new focal point's own link. From the portal after the deadline,
     raises ReplyClosed (see `request_change`).
     """
@@ -266,7 +393,8 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     if found:
         raise ReplyError(" ".join(found.values()))
 
-    before = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(reply)}
+    existing = list(reply.delegates.all())
+    before = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(existing)}
     previous_focal_point = reply.focal_point_id
     reply.attending = data.attending
     reply.decline_reason = data.decline_reason if data.attending is False else ""
@@ -293,15 +421,11 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
         reply.state = ReplyState.DRAFT
     reply.save()
 
-    reply.delegates.all().delete()
-    Delegate.objects.bulk_create(
-        [
-            Delegate(reply=reply, position=index, **asdict(delegate))
-            for index, delegate in enumerate(data.delegates if data.attending is not False else [])
-        ]
+    delegates, member_changes = _save_delegates(
+        reply, existing, data.delegates if data.attending is not False else []
     )
-    after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(reply)}
-    changes = audit.diff(before, after)
+    after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
+    changes = audit.diff(before, after) | member_changes
     if changes:
         action = "summitdesk.reply.submitted" if submit else "summitdesk.reply.saved"
         audit.record(
