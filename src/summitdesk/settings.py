@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "summitdesk.meetings",
     "summitdesk.correspondence",
     "summitdesk.delegations",
+    "summitdesk.accreditation",
     "summitdesk.backoffice",
     "summitdesk.portal",
 ]

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
+    BADGE_DESK = "badge_desk", _("Badge desk")
+    CHECKIN_DESK = "checkin_desk", _("Check-in desk")
     VIEWER = "viewer", _("Viewer")
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccreditationConfig(AppConfig):
+    name = "summitdesk.accreditation"
+    label = "accreditation"
+    verbose_name = _("Accreditation")

@@ -1,0 +1,155 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult, PrintRunStatus
+from summitdesk.delegations.models import Delegate
+from summitdesk.directory.enums import Category
+from summitdesk.meetings.models import Meeting
+
+
+class Accreditation(models.Model):
+    """One delegate's accreditation to the meeting of their reply.
+
+    The status says whether the secretariat lets them in; badge printing and check-in
+    are recorded beside it, never as statuses.
+    """
+
+    delegate = models.OneToOneField(
+        Delegate, on_delete=models.PROTECT, related_name="accreditation"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="accreditations")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        default=AccreditationStatus.PENDING,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # Names as in the passport, and the identity document: visible only to the roles
+    # that need them, deleted on schedule after the meeting.
+    passport_given_name = models.CharField(
+        _("given name(s) as in the passport"), max_length=150, blank=True
+    )
+    passport_family_name = models.CharField(
+        _("family name as in the passport"), max_length=150, blank=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    document_number = models.CharField(_("identity document number"), max_length=50, blank=True)
+    document_expires = models.DateField(_("identity document expiry"), null=True, blank=True)
+    identity_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    photo = models.FileField(_("photo"), upload_to="photos/%Y/", blank=True)
+    # The badge: a new version on every (re)issue; the code printed in the QR carries it,
+    # so an older badge's code is refused at the door.
+    badge_version = models.PositiveIntegerField(default=0)
+    badge_number = models.CharField(max_length=20, blank=True)
+    badge_printed_version = models.PositiveIntegerField(default=0)
+    badge_printed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "delegate__family_name", "id"]
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "badge_number"],
+                condition=~Q(badge_number=""),
+                name="unique_badge_number_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AccreditationStatus.REJECTED) | ~Q(reason=""),
+                name="rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} ({self.get_status_display()})"
+
+
+class DelegateLimit(models.Model):
+    """How many delegates an organisation of a category may have accredited to a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegate_limits")
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    limit = models.PositiveSmallIntegerField(_("delegates at most"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "category"], name="one_limit_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.category} ≤ {self.limit}"
+
+
+class LimitException(models.Model):
+    """More delegates than the limit for one organisation, as the secretariat granted."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="limit_exceptions"
+    )
+    requested = models.PositiveSmallIntegerField(_("delegates requested"))
+    granted = models.PositiveSmallIntegerField(_("delegates granted"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.meeting}"
+
+
+class CheckIn(models.Model):
+    """A scan at a desk. One `entered` per accreditation (the database refuses a second);
+    later scans are re-entries, refusals are kept too."""
+
+    accreditation = models.ForeignKey(
+        Accreditation, null=True, blank=True, on_delete=models.PROTECT, related_name="check_ins"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="check_ins")
+    result = models.CharField(max_length=16, choices=CheckInResult.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    desk = models.CharField(_("desk"), max_length=50)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scanned_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-scanned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accreditation"],
+                condition=Q(result=CheckInResult.ENTERED),
+                name="one_check_in_per_accreditation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accreditation_id} {self.result} at {self.desk}"
+
+
+class PrintRun(models.Model):
+    """Badges printed in one go, as a background task: PDFs of at most 1,000 badges."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="print_runs")
+    accreditation_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=16, choices=PrintRunStatus.choices, default=PrintRunStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    files = models.JSONField(default=list)  # storage names of the PDFs and the ZIP
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.meeting} print run {self.pk}"
