@@ -17,6 +17,8 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
+from tests.accreditation import test_checkin, test_print_runs
+from tests.accreditation import test_pages as test_accreditation_pages
 from tests.backoffice import (
     test_circular_pages,
     test_mailbox_and_pack_pages,
@@ -161,6 +163,9 @@ def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
         | test_circular_pages.URL_NAMES
         | test_mailbox_and_pack_pages.URL_NAMES
         | test_reply_pages.URL_NAMES
+        | test_checkin.URL_NAMES
+        | test_accreditation_pages.URL_NAMES
+        | test_print_runs.URL_NAMES
     )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 

@@ -2,6 +2,9 @@ from django.urls import path
 
 from summitdesk.backoffice.views import (
     account,
+    accreditations,
+    badges,
+    checkin,
     circulars,
     directory,
     imports,
@@ -92,9 +95,58 @@ urlpatterns = [
         replies.meeting_tracker_csv,
         name="tracker-meeting-csv",
     ),
+    path("meetings/<slug:code>/check-in/", checkin.checkin_desk, name="checkin-desk"),
+    path("meetings/<slug:code>/check-in/count.json", checkin.checkin_count, name="checkin-count"),
+    path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),
+    path("accreditations/<int:pk>/photo/", checkin.photo_upload, name="photo-upload"),
+    path("accreditations/<int:pk>/photo.jpg", checkin.photo_image, name="photo-image"),
     path("meetings/<slug:code>/pack/", packs.pack_manage, name="pack-manage"),
     path("meetings/<slug:code>/pack/add/", packs.pack_add, name="pack-add"),
     path("meetings/<slug:code>/pack/<int:pk>/remove/", packs.pack_remove, name="pack-remove"),
+    path("accreditations/", accreditations.accreditation_index, name="accreditation-index"),
+    path(
+        "meetings/<slug:code>/accreditations/",
+        accreditations.accreditation_list,
+        name="accreditation-list",
+    ),
+    path(
+        "meetings/<slug:code>/accreditations/bulk/",
+        accreditations.accreditation_bulk,
+        name="accreditation-bulk",
+    ),
+    path(
+        "meetings/<slug:code>/accreditations/limits/",
+        accreditations.accreditation_limits,
+        name="accreditation-limits",
+    ),
+    path(
+        "accreditations/<int:pk>/", accreditations.accreditation_detail, name="accreditation-detail"
+    ),
+    path(
+        "accreditations/<int:pk>/move/",
+        accreditations.accreditation_move,
+        name="accreditation-move",
+    ),
+    path(
+        "accreditations/<int:pk>/identity/",
+        accreditations.accreditation_identity,
+        name="accreditation-identity",
+    ),
+    path(
+        "meetings/<slug:code>/accreditations/remind/",
+        accreditations.accreditation_remind,
+        name="accreditation-remind",
+    ),
+    path(
+        "accreditations/<int:pk>/substitute/",
+        accreditations.accreditation_substitute,
+        name="accreditation-substitute",
+    ),
+    path(
+        "limit-exceptions/<int:pk>/decide/",
+        accreditations.accreditation_exception_decide,
+        name="accreditation-exception-decide",
+    ),
     path("circulars/", circulars.circular_list, name="circular-list"),
     path("circulars/new/", circulars.circular_create, name="circular-create"),
     path("circulars/<int:pk>/", circulars.circular_detail, name="circular-detail"),
@@ -170,5 +222,25 @@ urlpatterns = [
         "staff/<int:pk>/reset-second-factor/",
         staff.staff_reset_second_factor,
         name="staff-reset-second-factor",
+    ),
+    path("badges/", badges.badge_meetings, name="badge-meetings"),
+    path("meetings/<slug:code>/badges/", badges.badge_print, name="badge-print"),
+    path(
+        "meetings/<slug:code>/badges/reprint/",
+        badges.badge_reprint_by_number,
+        name="badge-reprint-number",
+    ),
+    path("badges/runs/<int:pk>/", badges.print_run, name="print-run"),
+    path("badges/runs/<int:pk>/retry/", badges.print_run_retry, name="print-run-retry"),
+    path(
+        "badges/runs/<int:pk>/files/<int:index>/",
+        badges.print_run_file,
+        name="print-run-file",
+    ),
+    path("badges/accreditations/<int:pk>/reprint/", badges.badge_reprint, name="badge-reprint"),
+    path(
+        "accreditations/<int:pk>/visa-letter.pdf",
+        badges.visa_letter_pdf,
+        name="visa-letter-pdf",
     ),
 ]

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,7 +146,7 @@ def reply_data(reply: Reply) -> ReplyData:
                 consent_to_publish=d.consent_to_publish,
                 is_head=d.is_head,
             )
-            for d in reply.delegates.all()
+            for d in active_delegates(reply)
         ],
     )
 
@@ -315,7 +315,12 @@ def _save_delegates(
     kept = {delegate.pk for delegate in matches if delegate is not None}
     removed = [delegate for delegate in existing if delegate.pk not in kept]
     if removed:
-        Delegate.objects.filter(pk__in=[delegate.pk for delegate in removed]).delete()
+        # A delegate with an accreditation is never deleted (the accreditation PROTECTs it,
+        # and its history must stay): the row is kept, out of the delegation, and save_reply
+        # has the accreditation withdrawn (see `active_delegates`).
+        gone = Delegate.objects.filter(pk__in=[delegate.pk for delegate in removed])
+        gone.filter(accreditation__isnull=True).delete()
+        gone.update(is_head=False)
     before = {
         delegate.pk: {name: getattr(delegate, name) for name in DELEGATE_FIELDS}
         for delegate in matches
@@ -393,7 +398,7 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     if found:
         raise ReplyError(" ".join(found.values()))
 
-    existing = list(reply.delegates.all())
+    existing = list(active_delegates(reply))
     before = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(existing)}
     previous_focal_point = reply.focal_point_id
     reply.attending = data.attending
@@ -426,6 +431,12 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     )
     after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
     changes = audit.diff(before, after) | member_changes
+    _reconcile_accreditations(
+        reply,
+        removed={d.pk for d in existing} - {d.pk for d in delegates},
+        submitted=reply.state in (ReplyState.SUBMITTED, ReplyState.AMENDED),
+        actor=actor,
+    )
     if changes:
         action = "summitdesk.reply.submitted" if submit else "summitdesk.reply.saved"
         audit.record(
@@ -446,6 +457,24 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     if reply.focal_point_id and reply.focal_point_id != previous_focal_point:
         _enqueue("send_focal_point_link", reply.pk, reply.focal_point_id)
     return reply
+
+
+def active_delegates(reply: Reply) -> "QuerySet[Delegate]":
+    """The delegation as it stands: the reply's delegates but those taken out of it whose
+    row is kept for their accreditation (withdrawn, or revoked on substitution)."""
+    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
+
+    return reply.delegates.exclude(accreditation__status__in=DETACHED)
+
+
+def _reconcile_accreditations(
+    reply: Reply, *, removed: set[int], submitted: bool, actor: Actor
+) -> None:
+    """Withdraw the accreditations of the delegates taken out of the delegation; give the
+    delegates of a submitted, attending reply a pending accreditation."""
+    from summitdesk.accreditation.services import on_reply_saved
+
+    on_reply_saved(reply, removed=removed, submitted=submitted, actor=actor)
 
 
 def _enqueue(task_name: str, *args: int) -> None:

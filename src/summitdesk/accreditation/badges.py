@@ -1,0 +1,236 @@
+"""Badges: the signed code in the QR, the data a badge template prints, and reissue.
+
+The code carries only (accreditation id, badge version), signed with the project's secret
+key (salt "summitdesk.badge"): nothing personal, and nothing a stranger can forge. A
+badge is reissued by bumping `badge_version`; the code on the older badge then reads as
+that older version, which check-in compares with the current one and refuses.
+
+The code is made from the accreditation as approved, not at printing: the same
+accreditation and version always give the same code (signing is deterministic).
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import formats
+
+from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.directory.enums import Category
+from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.documents import render_pdf, render_png
+
+SALT = "summitdesk.badge"
+TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "badge.typ"
+QR_MASK = 4
+QR_BORDER = 4
+# Dark modules are odd in segno's matrix: made 1, the rest 0, to find runs of them.
+_DARK = bytes(value & 1 for value in range(256))
+_DARK_RUN = re.compile(b"\x01+")
+
+#: The colour band of each category: (band colour, text colour on it). Eight hues far
+#: apart; dark bands carry white text, the two light ones (yellow, orange) black text.
+CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
+    Category.MEMBER_STATE: ("#1f4e9c", "#ffffff"),
+    Category.SECTOR_MEMBER: ("#00796b", "#ffffff"),
+    Category.ASSOCIATE: ("#6a1b9a", "#ffffff"),
+    Category.ACADEMIA: ("#f9c22e", "#000000"),
+    Category.BUSINESS_ENTITY: ("#37474f", "#ffffff"),
+    Category.CIVIL_SOCIETY: ("#2e7d32", "#ffffff"),
+    Category.INTERNATIONAL_ORGANISATION: ("#b71c1c", "#ffffff"),
+    Category.MEDIA: ("#f57c00", "#000000"),
+}
+DEFAULT_COLOURS = ("#616161", "#ffffff")
+
+
+class BadgeError(Exception):
+    """A badge cannot be issued for this accreditation (not approved, say)."""
+
+
+_signer = signing.Signer(salt=SALT)
+
+
+def badge_code(accreditation: Accreditation) -> str:
+    """The signed identifier printed in the badge's QR code: (id, badge_version) only.
+
+    Compact JSON, base64, and an HMAC-SHA256 signature (django.core.signing.Signer, no
+    timestamp): the same accreditation and version always give the same code, fixed when
+    the accreditation is approved (which sets the version), whenever the badge is printed.
+    """
+    return _signer.sign_object([accreditation.pk, accreditation.badge_version])
+
+
+def read_badge_code(code: str) -> tuple[int, int] | None:
+    """(accreditation id, badge version) of a genuine code, or None for anything else.
+
+    A code of an older badge reads as its own version: the caller compares it with the
+    accreditation's current `badge_version`.
+    """
+    if not isinstance(code, str) or len(code) > 200:
+        return None
+    try:
+        value = _signer.unsign_object(code.strip())
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(part) is int and part >= 0 for part in value)
+    ):
+        return value[0], value[1]
+    return None
+
+
+def qr_svg(code: str) -> str:
+    """An SVG QR code of `code` (error correction M, four modules of quiet zone).
+
+    The mask is fixed (any mask gives a valid code; scoring all eight costs time), and
+    the SVG is one path of horizontal runs, written here: segno's SVG writer took a third
+    of a badge's preparation. Print runs make ten thousand of these.
+    """
+    matrix = segno.make(code, error="m", mask=QR_MASK, micro=False).matrix
+    size = len(matrix)
+    runs = [
+        f"M{run.start() + QR_BORDER} {y + QR_BORDER + 0.5}h{run.end() - run.start()}"
+        for y, row in enumerate(matrix)
+        for run in _DARK_RUN.finditer(bytes(row).translate(_DARK))
+    ]
+    side = size + 2 * QR_BORDER
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" '
+        f'width="{side}" height="{side}"><path stroke="#000" d="{"".join(runs)}"/></svg>'
+    )
+
+
+def photo_kind(content: bytes) -> str:
+    """'jpg' or 'png' from the file's first bytes; '' when it is neither."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return ""
+
+
+def read_photo(accreditation: Accreditation) -> tuple[str, bytes] | None:
+    """(safe file name, content) of the accreditation's photo, or None (no photo, a file
+    gone missing, or not a JPEG/PNG): the badge then shows a neutral box."""
+    name = accreditation.photo.name if accreditation.photo else None
+    if not name:
+        return None
+    try:
+        with default_storage.open(name, "rb") as file:
+            content = file.read()
+    except OSError:
+        return None
+    kind = photo_kind(content)
+    if not kind:
+        return None
+    return f"photo-{accreditation.pk}.{kind}", content
+
+
+def _dates(accreditation: Accreditation) -> str:
+    meeting = accreditation.meeting
+    start, end = meeting.start_date, meeting.end_date
+    if start and end and start != end:
+        return f"{formats.date_format(start, 'j F Y')} \u2013 {formats.date_format(end, 'j F Y')}"
+    if start:
+        return formats.date_format(start, "j F Y")
+    return ""
+
+
+def badge_data(accreditation: Accreditation, *, photo: str = "") -> dict[str, Any]:
+    """The JSON one badge template reads. `photo` is the name under which the photo is
+    passed in `files` ("" for the placeholder box).
+
+    Queries: none when delegate__reply__organisation and meeting are selected with it.
+    """
+    delegate = accreditation.delegate
+    organisation = delegate.reply.organisation
+    category = organisation.category
+    band, ink = CATEGORY_COLOURS.get(category, DEFAULT_COLOURS)
+    country = COUNTRIES.get(organisation.country)
+    meeting = accreditation.meeting
+    return {
+        "given_name": delegate.given_name,
+        "family_name": delegate.family_name,
+        "title": delegate.title,
+        "organisation": organisation.name,
+        "country": country.name if country else organisation.country,
+        "category": str(Category(category).label) if category in Category.values else category,
+        "band": band,
+        "ink": ink,
+        "badge_number": accreditation.badge_number,
+        "meeting_title": meeting.title,
+        "meeting_dates": _dates(accreditation),
+        "meeting_place": meeting.city,
+        "qr_svg": qr_svg(badge_code(accreditation)),
+        "photo": photo,
+    }
+
+
+def badge_documents(
+    accreditations: list[Accreditation],
+) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The data and files for printing `accreditations` as one document."""
+    data = []
+    files: dict[str, bytes] = {}
+    for accreditation in accreditations:
+        photo = read_photo(accreditation)
+        if photo is not None:
+            files[photo[0]] = photo[1]
+        data.append(badge_data(accreditation, photo=photo[0] if photo else ""))
+    return data, files
+
+
+def render_badges(accreditations: list[Accreditation]) -> bytes:
+    """Badges as one PDF, one badge a page (badge size, for a badge printer)."""
+    if not accreditations:
+        raise ValueError("No badges to render.")
+    data, files = badge_documents(accreditations)
+    return render_pdf(TEMPLATE, data, files=files)
+
+
+def render_badge_png(accreditation: Accreditation, *, ppi: float = 200.0) -> bytes:
+    """One badge as a PNG image: a preview, and the tests that read its QR code."""
+    data, files = badge_documents([accreditation])
+    return render_png(TEMPLATE, data, files=files, ppi=ppi)[0]
+
+
+def printable(accreditation: Accreditation) -> bool:
+    return (
+        accreditation.status == AccreditationStatus.APPROVED
+        and accreditation.badge_version > 0
+        and bool(accreditation.badge_number)
+    )
+
+
+def reissue_badge(accreditation: Accreditation, *, actor: Actor, reason: str = "") -> int:
+    """A new badge version for an approved accreditation (a lost badge, a corrected name).
+
+    The older badge's code stops opening doors: it reads as the older version. Returns the
+    new version; the badge is printed by a print run as any other. Raises BadgeError when
+    the accreditation is not approved.
+    """
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        if not printable(locked):
+            raise BadgeError("Only an approved accreditation with a badge number has a badge.")
+        before = locked.badge_version
+        locked.badge_version = before + 1
+        locked.save(update_fields=["badge_version", "updated_at"])
+        audit.record(
+            locked,
+            "badge_reissued",
+            actor=actor,
+            changes={"badge_version": [before, locked.badge_version]},
+            note=reason,
+        )
+    accreditation.badge_version = locked.badge_version
+    return locked.badge_version

@@ -1,0 +1,95 @@
+"""`summitdesk print-badges --meeting CODE [--out DIR] [--only-unprinted]`."""
+
+import shutil
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from summitdesk.accreditation import print_runs
+from summitdesk.accreditation.badges import BadgeError
+from summitdesk.accreditation.enums import PrintRunStatus
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
+from summitdesk.lib.progress import ProgressBar
+from summitdesk.meetings.models import Meeting
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class Command(BaseCommand):
+    help = _(
+        "Print the badges of a meeting's approved accreditations, in the foreground, as "
+        "PDFs of at most 1,000 badges (one badge a page) and a ZIP of them, written to "
+        "--out. The run is recorded as a print run, as one started in the back office. "
+        "Exit codes: 0 badges printed (or none to print), 1 printing failed, "
+        "2 bad arguments (unknown meeting, --out not a writable folder)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--meeting", required=True, help=_("the meeting's code"))
+        parser.add_argument(
+            "--out",
+            default=".",
+            help=_("folder for the PDFs and the ZIP (default: the current folder)"),
+        )
+        parser.add_argument(
+            "--only-unprinted",
+            action="store_true",
+            help=_("only the badges whose current version has not been printed yet"),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        meeting = Meeting.objects.filter(code=options["meeting"]).first()
+        if meeting is None:
+            raise CommandError(
+                _("No meeting with the code %(code)s.") % {"code": options["meeting"]},
+                returncode=EXIT_USAGE,
+            )
+        out = Path(options["out"])
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write to %(out)s: %(error)s") % {"out": out, "error": error.strerror},
+                returncode=EXIT_USAGE,
+            ) from error
+        selection = print_runs.printable_accreditations(meeting)
+        if options["only_unprinted"]:
+            selection = print_runs.unprinted(selection)
+        ids = list(selection.values_list("pk", flat=True))
+        if not ids:
+            self.stdout.write(_("No badges to print."))
+            return
+        try:
+            run = print_runs.create_print_run(
+                meeting, ids, actor=Actor.system("print-badges", Channel.CLI)
+            )
+        except BadgeError as error:
+            raise CommandError(str(error), returncode=EXIT_FAILED) from error
+        with ProgressBar(sys.stderr) as bar:
+            try:
+                printed = print_runs.run_print_run(
+                    run.pk, progress=lambda done, total: bar.update(done, total, _("Badges"))
+                )
+            except Exception as error:
+                bar.close()
+                raise CommandError(
+                    _("Printing failed: %(error)s") % {"error": error}, returncode=EXIT_FAILED
+                ) from error
+        if printed is None or printed.status != PrintRunStatus.DONE:
+            raise CommandError(_("Printing failed."), returncode=EXIT_FAILED)
+        for name in printed.files:
+            target = out / Path(name).name
+            with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
+            self.stdout.write(str(target))
+        self.stdout.write(
+            _("%(count)s badges printed (print run %(run)s).")
+            % {"count": printed.total, "run": printed.pk}
+        )

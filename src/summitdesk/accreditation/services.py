@@ -1,0 +1,533 @@
+"""Accreditation: who the secretariat lets into a meeting.
+
+Every change goes through these functions; each is atomic, writes one audit entry per
+accreditation changed (dotted codes `summitdesk.accreditation.<what>`) and enqueues its
+emails (accreditation.tasks) in the same transaction.
+
+- `transition` is the one function that knows the moves of the status (MOVES); every
+  other service that changes a status calls it.
+- The badge: approving issues a new badge version (and a badge number, unique per
+  meeting, kept across re-approvals); revoking, rejecting or withdrawing an approved
+  accreditation bumps the version again, so every code printed before is refused.
+- Limits: `check_limit` counts an organisation's delegates against the limit of its
+  category for the meeting, raised by a granted exception; an approval beyond it is refused.
+- Identity data: the audit trail names the fields changed, never their values; they are
+  purged on schedule after the meeting (`purge_identity_data`, run by a periodic task).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from summitdesk.accreditation.enums import AccreditationStatus as Status
+from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Role
+from summitdesk.core.models import AuditEntry, User
+from summitdesk.delegations.enums import ReplyState
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.services import DelegateData
+from summitdesk.directory.models import Organisation
+from summitdesk.meetings.models import Meeting
+
+
+class AccreditationError(Exception):
+    """A change refused, with a message for the person who asked for it."""
+
+
+#: The allowed moves: from each status, the statuses it may go to. Withdrawn and revoked
+#: are final (a delegate named again is a new delegate with a new accreditation).
+MOVES: dict[str, frozenset[str]] = {
+    Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.APPROVED: frozenset({Status.REJECTED, Status.REVOKED, Status.WITHDRAWN}),
+    Status.REJECTED: frozenset({Status.PENDING, Status.WITHDRAWN}),
+    Status.WITHDRAWN: frozenset(),
+    Status.REVOKED: frozenset(),
+}
+#: Moves that need a reason (the delegate and the focal point receive it).
+NEEDS_REASON = frozenset({Status.REJECTED, Status.REVOKED})
+#: The statuses of a delegate no longer in the delegation (kept, never deleted).
+DETACHED = (Status.WITHDRAWN, Status.REVOKED)
+#: Statuses that hold a seat against the organisation's limit.
+COUNTED = (Status.PENDING, Status.APPROVED)
+#: Who may see and change identity data: the officers who accredit, and the badge desk,
+#: which hands a badge over against the identity document. The check-in desk compares
+#: the person with the badge's photo and needs no document data; viewers never see it.
+IDENTITY_ROLES = (Role.REGISTRATION_OFFICER, Role.BADGE_DESK)
+IDENTITY_FIELDS = (
+    "passport_given_name",
+    "passport_family_name",
+    "date_of_birth",
+    "document_number",
+    "document_expires",
+)
+#: What the purge deletes (the passport names stay for the List of Participants and badges).
+PURGED_FIELDS = ("date_of_birth", "document_number", "document_expires")
+BADGE_NUMBER_DIGITS = 6
+
+
+def can_see_identity(user: User | Any) -> bool:
+    """Whether `user` may see and change identity document data (administrators too)."""
+    return isinstance(user, User) and user.has_role(*IDENTITY_ROLES)
+
+
+def allowed_moves(accreditation: Accreditation) -> list[str]:
+    """The statuses `accreditation` may move to, in the order of AccreditationStatus."""
+    moves = MOVES[accreditation.status]
+    return [value for value in Status.values if value in moves]
+
+
+def _enqueue(task_name: str, *args: int) -> None:
+    from summitdesk.accreditation import tasks  # tasks import these services
+
+    getattr(tasks, task_name).enqueue(*args)
+
+
+# Creating accreditations
+
+
+@transaction.atomic
+def ensure_accreditations(reply: Reply, *, actor: Actor) -> list[Accreditation]:
+    """Pending accreditations for the named delegates of an answered, attending reply who
+    have none yet; returns those created (one audit entry each)."""
+    if reply.attending is not True or reply.state not in (ReplyState.SUBMITTED, ReplyState.AMENDED):
+        return []
+    delegates = list(Delegate.objects.filter(reply=reply, accreditation__isnull=True))
+    created = Accreditation.objects.bulk_create(
+        [Accreditation(delegate=delegate, meeting_id=reply.meeting_id) for delegate in delegates]
+    )
+    if created and created[0].pk is None:  # backends that return no keys from bulk_create
+        created = list(Accreditation.objects.filter(delegate__in=delegates))
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                accreditation,
+                "summitdesk.accreditation.created",
+                actor=actor,
+                changes={"status": [None, Status.PENDING]},
+                organisation_id=reply.organisation_id,
+            )
+            for accreditation in created
+        ]
+    )
+    return created
+
+
+@transaction.atomic
+def on_reply_saved(reply: Reply, *, removed: Iterable[int], submitted: bool, actor: Actor) -> None:
+    """Called by delegations.services.save_reply: the accreditations of the delegates taken
+    out of the delegation are withdrawn (their rows are kept), and a submitted, attending
+    reply's new delegates get a pending accreditation."""
+    removed = list(removed)
+    withdrawn = (
+        Accreditation.objects.filter(delegate__in=removed).exclude(status__in=DETACHED)
+        if removed
+        else Accreditation.objects.none()
+    )
+    for accreditation in withdrawn:
+        transition(
+            accreditation,
+            Status.WITHDRAWN,
+            reason=_("Removed from the delegation by the reply."),
+            actor=actor,
+        )
+    if submitted:
+        ensure_accreditations(reply, actor=actor)
+
+
+# The status
+
+
+def _next_badge_number(meeting_id: int) -> str:
+    """The next badge number of the meeting (the caller holds the meeting's row lock)."""
+    highest = (
+        Accreditation.objects.filter(meeting=meeting_id)
+        .exclude(badge_number="")
+        .aggregate(highest=Max("badge_number"))["highest"]
+    )
+    number = int(highest) + 1 if highest and highest.isdigit() else 1
+    return f"{number:0{BADGE_NUMBER_DIGITS}d}"
+
+
+@transaction.atomic
+def transition(
+    accreditation: Accreditation, to: str, *, reason: str = "", actor: Actor
+) -> Accreditation:
+    """Move `accreditation` to status `to`, or raise AccreditationError saying why not.
+
+    Side effects: on approval, a new badge version and (first time) a badge number, within
+    the organisation's limit; leaving `approved`, the badge version is bumped so the
+    printed badge is refused at the door; emails to the delegate and the focal point
+    (approved, rejected, revoked); one audit entry.
+    """
+    if to not in Status.values:
+        raise AccreditationError(_("Unknown status: %(status)s.") % {"status": to})
+    reason = reason.strip()
+    if to == Status.APPROVED:
+        # One approval at a time per meeting: badge numbers and limits stay right.
+        Meeting.objects.select_for_update().filter(pk=accreditation.meeting_id).first()
+    accreditation = (
+        Accreditation.objects.select_for_update(of=("self",))
+        .select_related("delegate__reply__organisation")
+        .get(pk=accreditation.pk)
+    )
+    current = accreditation.status
+    if to not in MOVES[current]:
+        raise AccreditationError(
+            _("An accreditation that is %(current)s cannot become %(to)s.")
+            % {"current": Status(current).label, "to": Status(to).label}
+        )
+    if to in NEEDS_REASON and not reason:
+        raise AccreditationError(_("Give the reason: the delegate and the focal point read it."))
+    organisation = accreditation.delegate.reply.organisation
+    if to == Status.APPROVED:
+        limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)
+        if limit.allowed is not None and limit.approved >= limit.allowed:
+            raise AccreditationError(
+                _(
+                    "%(organisation)s already has %(approved)d approved delegates, its limit "
+                    "for this meeting: grant an exception to approve more."
+                )
+                % {"organisation": organisation.name, "approved": limit.approved}
+            )
+    before = audit.snapshot(accreditation, ("status", "reason", "badge_version", "badge_number"))
+    accreditation.status = to
+    accreditation.reason = reason if to != Status.APPROVED else ""
+    if to == Status.APPROVED:
+        accreditation.badge_version += 1
+        if not accreditation.badge_number:
+            accreditation.badge_number = _next_badge_number(accreditation.meeting_id)
+    elif current == Status.APPROVED:
+        accreditation.badge_version += 1  # the badge printed before is invalid now
+    accreditation.save(update_fields=["status", "reason", "badge_version", "badge_number"])
+    after = audit.snapshot(accreditation, ("status", "reason", "badge_version", "badge_number"))
+    audit.record(
+        accreditation,
+        f"summitdesk.accreditation.{'reconsidered' if to == Status.PENDING else to}",
+        actor=actor,
+        changes=audit.diff(before, after),
+        organisation_id=organisation.pk,
+    )
+    if to in (Status.APPROVED, Status.REJECTED, Status.REVOKED):
+        _enqueue("send_accreditation_decision", accreditation.pk, accreditation.badge_version)
+    return accreditation
+
+
+@dataclass
+class BulkReport:
+    """What a bulk move did: how many moved, and why each of the others did not."""
+
+    moved: int = 0
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def bulk_transition(ids: Iterable[int], to: str, *, reason: str = "", actor: Actor) -> BulkReport:
+    """Move every accreditation of `ids` to `to`, each one completely or not at all (one
+    refused does not stop the others); the report says which were refused and why."""
+    report = BulkReport()
+    for accreditation in Accreditation.objects.filter(pk__in=list(ids)).order_by("pk"):
+        try:
+            transition(accreditation, to, reason=reason, actor=actor)
+        except AccreditationError as error:
+            report.refused[accreditation.pk] = str(error)
+        else:
+            report.moved += 1
+    return report
+
+
+# Limits
+
+
+@dataclass(frozen=True)
+class LimitCheck:
+    """An organisation's delegates for a meeting against what it may have (None: no limit)."""
+
+    limit: int | None
+    granted: int | None
+    approved: int
+    pending: int
+
+    @property
+    def allowed(self) -> int | None:
+        if self.limit is None:
+            return None
+        return max(self.limit, self.granted or 0)
+
+    @property
+    def over(self) -> bool:
+        """Whether the approved and pending delegates together exceed what is allowed."""
+        return self.allowed is not None and self.approved + self.pending > self.allowed
+
+
+def check_limit(
+    organisation: Organisation, meeting: Meeting, *, exclude: int | None = None
+) -> LimitCheck:
+    """The limit of the organisation's category for the meeting, the exception granted
+    (a total of delegates, which replaces the limit when higher: the latest one decided),
+    and its approved and pending accreditations (but `exclude`)."""
+    limit = (
+        DelegateLimit.objects.filter(meeting=meeting, category=organisation.category)
+        .values_list("limit", flat=True)
+        .first()
+    )
+    granted = (
+        LimitException.objects.filter(
+            meeting=meeting, organisation=organisation, granted__isnull=False
+        )
+        .order_by("-decided_at", "-pk")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    counted = Accreditation.objects.filter(
+        meeting=meeting, delegate__reply__organisation=organisation, status__in=COUNTED
+    )
+    if exclude is not None:
+        counted = counted.exclude(pk=exclude)
+    approved = counted.filter(status=Status.APPROVED).count()
+    pending = counted.filter(status=Status.PENDING).count()
+    return LimitCheck(limit=limit, granted=granted, approved=approved, pending=pending)
+
+
+@transaction.atomic
+def set_limit(meeting: Meeting, category: str, limit: int | None, *, actor: Actor) -> None:
+    """Set (or with None remove) the limit of a category of organisation for `meeting`."""
+    current = DelegateLimit.objects.filter(meeting=meeting, category=category).first()
+    old = current.limit if current else None
+    if old == limit:
+        return
+    if limit is None:
+        assert current is not None
+        current.delete()
+    else:
+        DelegateLimit.objects.update_or_create(
+            meeting=meeting, category=category, defaults={"limit": limit}
+        )
+    audit.record(
+        meeting,
+        "summitdesk.accreditation.limit_set",
+        actor=actor,
+        changes={f"limit: {category}": [old, limit]},
+    )
+
+
+@transaction.atomic
+def request_exception(
+    organisation: Organisation, meeting: Meeting, *, requested: int, reason: str, actor: Actor
+) -> LimitException:
+    """An organisation asks for `requested` delegates in all, beyond its limit."""
+    if requested < 1:
+        raise AccreditationError(_("Ask for at least one delegate."))
+    if LimitException.objects.filter(
+        meeting=meeting, organisation=organisation, decided_at__isnull=True
+    ).exists():
+        raise AccreditationError(_("A request is already waiting for the secretariat."))
+    exception = LimitException.objects.create(
+        meeting=meeting, organisation=organisation, requested=requested, reason=reason.strip()
+    )
+    audit.record(
+        exception,
+        "summitdesk.accreditation.exception_requested",
+        actor=actor,
+        changes={"requested": [None, requested]},
+        organisation_id=organisation.pk,
+        note=reason,
+    )
+    return exception
+
+
+@transaction.atomic
+def decide_exception(
+    exception: LimitException, *, granted: int | None, actor: Actor
+) -> LimitException:
+    """Grant `granted` delegates in all (at most what was asked), or refuse (None)."""
+    exception = LimitException.objects.select_for_update().get(pk=exception.pk)
+    if exception.decided_at is not None:
+        raise AccreditationError(_("This request has already been decided."))
+    if granted is not None and not 1 <= granted <= exception.requested:
+        raise AccreditationError(
+            _("Grant between 1 and the %(requested)d delegates asked for.")
+            % {"requested": exception.requested}
+        )
+    exception.granted = granted
+    exception.decided_at = timezone.now()
+    exception.save(update_fields=["granted", "decided_at"])
+    audit.record(
+        exception,
+        "summitdesk.accreditation.exception_granted"
+        if granted is not None
+        else "summitdesk.accreditation.exception_refused",
+        actor=actor,
+        changes={"granted": [None, granted]},
+        organisation_id=exception.organisation_id,
+    )
+    return exception
+
+
+# Substitution
+
+
+@transaction.atomic
+def substitute(
+    accreditation: Accreditation, newcomer: DelegateData, *, actor: Actor
+) -> Accreditation:
+    """A focal point replaces an approved delegate: the old accreditation is revoked (its
+    badge refused from now on), the newcomer joins the delegation in the old delegate's
+    place with a pending accreditation. Returns the newcomer's accreditation."""
+    accreditation = Accreditation.objects.select_related("delegate__reply").get(pk=accreditation.pk)
+    if accreditation.status != Status.APPROVED:
+        raise AccreditationError(_("Only an approved delegate can be substituted."))
+    if not newcomer.family_name.strip():
+        raise AccreditationError(_("Give the family name of the substitute."))
+    old = accreditation.delegate
+    transition(
+        accreditation,
+        Status.REVOKED,
+        reason=_("Substituted by %(name)s.")
+        % {"name": " ".join(p for p in (newcomer.given_name, newcomer.family_name) if p)},
+        actor=actor,
+    )
+    was_head = old.is_head
+    if was_head:
+        Delegate.objects.filter(pk=old.pk).update(is_head=False)
+    values = {name: getattr(newcomer, name) for name in DelegateData.__dataclass_fields__}
+    values["is_head"] = was_head
+    delegate = Delegate.objects.create(reply=old.reply, position=old.position, **values)
+    created = Accreditation.objects.create(delegate=delegate, meeting_id=accreditation.meeting_id)
+    audit.record(
+        created,
+        "summitdesk.accreditation.substitute_named",
+        actor=actor,
+        changes={"substitutes": [None, f"{old} (#{old.pk})"], "status": [None, Status.PENDING]},
+        organisation_id=old.reply.organisation_id,
+    )
+    return created
+
+
+# Identity data and consent
+
+
+@transaction.atomic
+def update_identity(
+    accreditation: Accreditation, data: dict[str, Any], *, actor: Actor
+) -> list[str]:
+    """Change identity fields (those of IDENTITY_FIELDS in `data`); returns the names of
+    the fields changed. The audit entry names them, never their values."""
+    accreditation = Accreditation.objects.select_for_update(of=("self",)).get(pk=accreditation.pk)
+    unknown = set(data) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise AccreditationError(_("Not identity fields: %(names)s.") % {"names": sorted(unknown)})
+    changed = [name for name, value in data.items() if getattr(accreditation, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(accreditation, name, data[name])
+    accreditation.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        accreditation,
+        "summitdesk.accreditation.identity_changed",
+        actor=actor,
+        changes={name: ["…", _("changed")] for name in changed},
+        organisation_id=Reply.objects.filter(delegates=accreditation.delegate_id)
+        .values_list("organisation_id", flat=True)
+        .first(),
+    )
+    return changed
+
+
+@transaction.atomic
+def set_consent(delegate: Delegate, consent: bool, *, actor: Actor) -> bool:
+    """The delegate's consent to appear on the published List of Participants; returns
+    whether it changed."""
+    delegate = Delegate.objects.select_for_update().select_related("reply").get(pk=delegate.pk)
+    if delegate.consent_to_publish == consent:
+        return False
+    delegate.consent_to_publish = consent
+    delegate.save(update_fields=["consent_to_publish"])
+    audit.record(
+        delegate,
+        "summitdesk.delegate.consent_changed",
+        actor=actor,
+        changes={"consent_to_publish": [not consent, consent]},
+        organisation_id=delegate.reply.organisation_id,
+    )
+    return True
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "SUMMITDESK_IDENTITY_RETENTION_DAYS", 30))
+
+
+@transaction.atomic
+def purge_identity_data(*, now: datetime.datetime | None = None, actor: Actor) -> int:
+    """Delete the identity document data of every accreditation whose meeting ended more
+    than SUMMITDESK_IDENTITY_RETENTION_DAYS days ago (by its end date, else its start
+    date); returns how many were purged. One audit entry each, naming the fields only."""
+    now = now or timezone.now()
+    cutoff = now.date() - datetime.timedelta(days=retention_days())
+    ended = Q(meeting__end_date__lt=cutoff) | Q(
+        meeting__end_date__isnull=True, meeting__start_date__lt=cutoff
+    )
+    due = list(
+        Accreditation.objects.filter(ended, identity_purged_at__isnull=True)
+        .select_related("delegate__reply")
+        .order_by("pk")
+    )
+    if not due:
+        return 0
+    Accreditation.objects.filter(pk__in=[a.pk for a in due]).update(
+        date_of_birth=None, document_number="", document_expires=None, identity_purged_at=now
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                accreditation,
+                "summitdesk.accreditation.identity_purged",
+                actor=actor,
+                changes={name: ["…", _("deleted")] for name in PURGED_FIELDS},
+                organisation_id=accreditation.delegate.reply.organisation_id,
+            )
+            for accreditation in due
+        ]
+    )
+    return len(due)
+
+
+# Reminders
+
+
+def missing_data(accreditation: Accreditation) -> list[str]:
+    """The labels of what the delegate has still to give for the badge."""
+    missing = []
+    for name in ("passport_given_name", "passport_family_name", "document_number", "photo"):
+        if not getattr(accreditation, name):
+            missing.append(str(getattr(Accreditation._meta.get_field(name), "verbose_name", name)))
+    return missing
+
+
+@transaction.atomic
+def remind_missing_data(meeting: Meeting, *, actor: Actor) -> int:
+    """Enqueue a reminder for every pending or approved accreditation of `meeting` that
+    misses data; returns how many."""
+    ids = [
+        accreditation.pk
+        for accreditation in Accreditation.objects.filter(meeting=meeting, status__in=COUNTED)
+        if missing_data(accreditation)
+    ]
+    for pk in ids:
+        _enqueue("send_missing_data_reminder", pk)
+    if ids:
+        audit.record(
+            meeting,
+            "summitdesk.accreditation.reminded",
+            actor=actor,
+            changes={"reminders": [None, len(ids)]},
+        )
+    return len(ids)

@@ -1,0 +1,259 @@
+"""Accreditations: the registration officer's list of a meeting (filter, tick, approve or
+reject many at once after a confirmation showing the count), one accreditation's page (the
+delegate, the organisation, identity data for the roles that may see it, the history, the
+moves allowed), and the limits of a meeting with the exception requests. Reading goes
+through accreditation.queries, every change through accreditation.services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from summitdesk.accreditation import queries, services
+from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.models import Accreditation, LimitException
+from summitdesk.backoffice.accreditation_forms import (
+    BULK_MOVES,
+    AccreditationFilterForm,
+    BulkForm,
+    ExceptionDecisionForm,
+    IdentityForm,
+    LimitsForm,
+    MoveForm,
+    SubstituteForm,
+)
+from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.enums import Role
+from summitdesk.delegations.services import DelegateData
+from summitdesk.meetings.models import Meeting
+
+PAGE_SIZE = 100
+
+
+@staff_view()
+def accreditation_list(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    form = AccreditationFilterForm(request.GET or None)
+    found = queries.accreditation_list(meeting, form.list_filter())
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "page": page,
+        "counts": queries.status_counts(meeting),
+        "query": query.urlencode(),
+    }
+    return render(request, "backoffice/accreditation_list.html", context)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
+    """First post (from the list): the confirmation page with the count. Second post
+    (confirmed): every accreditation moved or refused one by one, and the report."""
+    meeting = get_object_or_404(Meeting, code=code)
+    ids = list(
+        Accreditation.objects.filter(meeting=meeting).values_list("pk", flat=True)
+    )  # only this meeting's accreditations can be chosen
+    form = BulkForm(request.POST, ids=ids)
+    if not form.is_valid() and ("ids" in form.errors or "action" in form.errors):
+        messages.error(request, _("Tick the accreditations first."))
+        return redirect("backoffice:accreditation-list", code=meeting.code)
+    if form.is_valid() and form.cleaned_data["confirm"]:
+        to = BULK_MOVES[form.cleaned_data["action"]]
+        report = services.bulk_transition(
+            form.cleaned_data["ids"],
+            to,
+            reason=form.cleaned_data["reason"],
+            actor=staff_actor(request),
+        )
+        messages.success(
+            request,
+            _("%(moved)d of %(total)d accreditations are now %(status)s.")
+            % {
+                "moved": report.moved,
+                "total": len(form.cleaned_data["ids"]),
+                "status": AccreditationStatus(to).label.lower(),
+            },
+        )
+        for pk, reason in report.refused.items():
+            messages.error(request, f"#{pk}: {reason}")
+        return redirect("backoffice:accreditation-list", code=meeting.code)
+    chosen = request.POST.getlist("ids")
+    selected = Accreditation.objects.filter(meeting=meeting, pk__in=chosen).select_related(
+        "delegate__reply__organisation"
+    )
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "action": request.POST.get("action"),
+        "selected": selected,
+        "count": len(selected),
+    }
+    return render(request, "backoffice/accreditation_bulk.html", context)
+
+
+def _accreditation(pk: int) -> Accreditation:
+    return get_object_or_404(
+        Accreditation.objects.select_related(
+            "meeting", "delegate__reply__organisation", "delegate__reply__focal_point"
+        ),
+        pk=pk,
+    )
+
+
+@staff_view()
+def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    accreditation = _accreditation(pk)
+    may_see_identity = services.can_see_identity(request.user)
+    context = {
+        "accreditation": accreditation,
+        "delegate": accreditation.delegate,
+        "organisation": accreditation.delegate.reply.organisation,
+        "meeting": accreditation.meeting,
+        "may_see_identity": may_see_identity,
+        "identity_form": IdentityForm(instance=accreditation) if may_see_identity else None,
+        "may_decide": request.user.has_role(*EDITORS),  # type: ignore[union-attr]
+        "moves": [AccreditationStatus(move) for move in services.allowed_moves(accreditation)],
+        "needs_reason": services.NEEDS_REASON,
+        "limit": services.check_limit(
+            accreditation.delegate.reply.organisation, accreditation.meeting
+        ),
+        "missing": services.missing_data(accreditation),
+        "substitute_form": SubstituteForm(),
+        "history": queries.history(accreditation),
+    }
+    return render(request, "backoffice/accreditation_detail.html", context)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def accreditation_move(request: HttpRequest, pk: int) -> HttpResponse:
+    accreditation = _accreditation(pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+    else:
+        try:
+            services.transition(
+                accreditation,
+                form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+                actor=staff_actor(request),
+            )
+        except services.AccreditationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The accreditation is now %(status)s.")
+                % {"status": AccreditationStatus(form.cleaned_data["to"]).label.lower()},
+            )
+    return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+
+
+@staff_view(*EDITORS, Role.BADGE_DESK)
+@require_POST
+def accreditation_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    accreditation = _accreditation(pk)
+    form = IdentityForm(request.POST, instance=Accreditation.objects.get(pk=pk))
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.IDENTITY_FIELDS}
+        changed = services.update_identity(accreditation, data, actor=staff_actor(request))
+        messages.success(
+            request, _("Identity data saved.") if changed else _("Nothing was changed.")
+        )
+    else:
+        messages.error(request, _("Identity data not saved: check the dates."))
+    return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+
+
+@staff_view(*EDITORS)
+def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    rows = queries.limit_rows(meeting)
+    form = LimitsForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        actor = staff_actor(request)
+        for row in rows:
+            services.set_limit(meeting, row.category, form.cleaned_data[row.category], actor=actor)
+        messages.success(request, _("Limits saved."))
+        return redirect("backoffice:accreditation-limits", code=meeting.code)
+    context = {"meeting": meeting, "form": form, "exceptions": queries.exceptions(meeting)}
+    return render(request, "backoffice/accreditation_limits.html", context)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    exception = get_object_or_404(LimitException.objects.select_related("meeting"), pk=pk)
+    form = ExceptionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.values()))
+    else:
+        grant = form.cleaned_data["decision"] == "grant"
+        try:
+            services.decide_exception(
+                exception,
+                granted=form.cleaned_data["granted"] if grant else None,
+                actor=staff_actor(request),
+            )
+        except services.AccreditationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The exception is granted.") if grant else _("The request is refused.")
+            )
+    return redirect("backoffice:accreditation-limits", code=exception.meeting.code)
+
+
+@staff_view()
+def accreditation_index(request: HttpRequest) -> HttpResponse:
+    """The meetings, each with how many accreditations wait, to open one's list."""
+    meetings = queries.meetings_with_counts()
+    return render(request, "backoffice/accreditation_index.html", {"meetings": meetings})
+
+
+@staff_view(*EDITORS)
+@require_POST
+def accreditation_substitute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff enter a substitution for the focal point: the newcomer's accreditation opens."""
+    accreditation = _accreditation(pk)
+    form = SubstituteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give at least the substitute's family name, and a valid email."))
+        return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+    try:
+        created = services.substitute(
+            accreditation, DelegateData(**form.cleaned_data), actor=staff_actor(request)
+        )
+    except services.AccreditationError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+    messages.success(
+        request, _("The badge is revoked; the substitute's accreditation waits for approval.")
+    )
+    return redirect("backoffice:accreditation-detail", pk=created.pk)
+
+
+@staff_view(*EDITORS)
+@require_POST
+def accreditation_remind(request: HttpRequest, code: str) -> HttpResponse:
+    """Email every pending or approved delegate of the meeting whose details are missing."""
+    meeting = get_object_or_404(Meeting, code=code)
+    count = services.remind_missing_data(meeting, actor=staff_actor(request))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d reminder of missing details is being sent.",
+            "%(count)d reminders of missing details are being sent.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("backoffice:accreditation-list", code=meeting.code)

@@ -1,0 +1,210 @@
+"""The check-in desk of a meeting (scan, name search, live count, camera frames) and the
+delegate photo (upload with crop, and the staff-only image). Every change goes through
+accreditation.checkin and accreditation.photos."""
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from summitdesk.accreditation import checkin, decode, photos
+from summitdesk.accreditation.enums import CheckInResult
+from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.enums import Role
+from summitdesk.core.models import User
+from summitdesk.meetings.models import Meeting
+
+#: Who works the door (administrators always may).
+DESK_ROLES = (Role.CHECKIN_DESK,)
+#: Who may change a delegate's photo.
+PHOTO_EDITORS = (Role.REGISTRATION_OFFICER,)
+#: Who may see a delegate's photo: those who accredit, print badges or check people in.
+PHOTO_READERS = (Role.REGISTRATION_OFFICER, Role.BADGE_DESK, Role.CHECKIN_DESK)
+
+DESK_SESSION_KEY = "summitdesk_checkin_desk"
+MAX_CODE_LENGTH = 500
+#: Room for the form fields and multipart framing around an uploaded file.
+FORM_OVERHEAD = 64 * 1024
+
+
+def _body_too_large(request: HttpRequest, limit: int) -> bool:
+    """Whether the request announces more than `limit` bytes (checked before Django
+    reads the upload, so that a huge body is never spooled to disk)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > limit + FORM_OVERHEAD
+
+
+def _operator(request: HttpRequest) -> User | None:
+    return staff_actor(request).user
+
+
+def _desk_url(meeting: Meeting, **query: int) -> str:
+    url = reverse("backoffice:checkin-desk", kwargs={"code": meeting.code})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@staff_view(*DESK_ROLES)
+def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the desk, with the last scan shown big and the name search; POST: a scan
+    (the code typed by a USB scanner, or an accreditation chosen by name), or the desk's
+    name. Scans answer with a redirect to the desk showing their result."""
+    meeting = get_object_or_404(Meeting, code=code)
+    desk = request.session.get(DESK_SESSION_KEY, "")
+    if request.method == "POST":
+        if "desk" in request.POST:
+            name = request.POST["desk"].strip()[: checkin.DESK_MAX_LENGTH]
+            if name:
+                request.session[DESK_SESSION_KEY] = name
+            else:
+                messages.error(request, _("Give this desk a name, such as “Desk 2”."))
+            return redirect(_desk_url(meeting))
+        if not desk:
+            messages.error(request, _("Name this desk first: every scan records its desk."))
+            return redirect(_desk_url(meeting))
+        scanned: str | int
+        if "accreditation" in request.POST:
+            try:
+                scanned = int(request.POST["accreditation"])
+            except ValueError:
+                raise Http404 from None
+        else:
+            scanned = request.POST.get("code", "").strip()[:MAX_CODE_LENGTH]
+            if not scanned:
+                return redirect(_desk_url(meeting))
+        result = checkin.check_in(scanned, meeting=meeting, desk=desk, operator=_operator(request))
+        assert result.check_in is not None
+        return redirect(_desk_url(meeting, last=result.check_in.pk))
+
+    last = None
+    first = None
+    last_pk = request.GET.get("last", "")
+    if last_pk.isdigit():
+        last = (
+            CheckIn.objects.select_related("accreditation__delegate__reply__organisation")
+            .filter(pk=int(last_pk), meeting=meeting)
+            .first()
+        )
+        if (
+            last is not None
+            and last.accreditation_id is not None
+            and last.result == CheckInResult.REENTERED
+        ):
+            first = CheckIn.objects.filter(
+                accreditation_id=last.accreditation_id, result=CheckInResult.ENTERED
+            ).first()
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "meeting": meeting,
+        "desk": desk,
+        "last": last,
+        "first": first,
+        "first_time": checkin.local_time(first, meeting) if first else "",
+        "last_time": checkin.local_time(last, meeting, seconds=True) if last else "",
+        "query": query,
+        "found": checkin.search(meeting, query) if query else None,
+        "count": checkin.live_count(meeting),
+        "desk_max_length": checkin.DESK_MAX_LENGTH,
+    }
+    return render(request, "backoffice/checkin_desk.html", context)
+
+
+@staff_view(*DESK_ROLES)
+def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    count = checkin.live_count(meeting)
+    return JsonResponse(
+        {"entered": count.entered, "approved": count.approved},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@staff_view(*DESK_ROLES)
+@require_POST
+def checkin_decode(request: HttpRequest, code: str) -> JsonResponse:
+    """A camera frame (field `frame`, JPEG or PNG) in; the QR code's text, if any, out."""
+    get_object_or_404(Meeting, code=code)
+    if _body_too_large(request, decode.MAX_FRAME_BYTES):
+        return JsonResponse({"error": _("The frame is too large.")}, status=413)
+    frame = request.FILES.get("frame")
+    if frame is None:
+        return JsonResponse({"error": _("Send a frame.")}, status=400)
+    if frame.size is None or frame.size > decode.MAX_FRAME_BYTES:
+        return JsonResponse({"error": _("The frame is too large.")}, status=400)
+    try:
+        text = decode.decode_frame(frame.read())
+    except decode.FrameError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"code": text}, headers={"Cache-Control": "no-store"})
+
+
+# Photos
+
+
+def _accreditation(pk: int) -> Accreditation:
+    return get_object_or_404(
+        Accreditation.objects.select_related("delegate__reply__organisation", "meeting"), pk=pk
+    )
+
+
+@staff_view(*PHOTO_EDITORS)
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new photo for the accreditation: a file, and the crop box the person adjusted
+    (x, y, width, height in pixels of the picture; empty: the centred crop)."""
+    accreditation = _accreditation(pk)
+    error = ""
+    too_large = _("The photo is too large: at most %(size)d MB are accepted.") % {
+        "size": photos.MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+    if request.method == "POST" and _body_too_large(request, photos.MAX_UPLOAD_BYTES):
+        error = too_large
+    elif request.method == "POST":
+        upload = request.FILES.get("photo")
+        if upload is None:
+            error = _("Choose a photo to upload.")
+        elif upload.size is None or upload.size > photos.MAX_UPLOAD_BYTES:
+            error = too_large
+        else:
+            try:
+                crop = photos.Crop.from_strings(
+                    *(request.POST.get(name, "") for name in ("x", "y", "width", "height"))
+                )
+                photos.save_photo(accreditation, upload.read(), crop, actor=staff_actor(request))
+            except photos.PhotoError as refused:
+                error = str(refused)
+            else:
+                messages.success(request, _("The photo is saved."))
+                return redirect("backoffice:photo-upload", pk=accreditation.pk)
+    context = {
+        "accreditation": accreditation,
+        "error": error,
+        "min_width": photos.MIN_WIDTH,
+        "min_height": photos.MIN_HEIGHT,
+        "max_mb": photos.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    return render(request, "backoffice/checkin_photo.html", context, status=400 if error else 200)
+
+
+@staff_view(*PHOTO_READERS)
+def photo_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo, to signed-in staff who need it only: never a public media path."""
+    accreditation = get_object_or_404(Accreditation.objects.only("photo"), pk=pk)
+    if not accreditation.photo.name:
+        raise Http404
+    try:
+        with default_storage.open(accreditation.photo.name, "rb") as handle:
+            content = handle.read()  # a cleaned photo: about 100 kB
+    except FileNotFoundError:
+        raise Http404 from None
+    return HttpResponse(
+        content,
+        content_type="image/jpeg",
+        headers={"Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"},
+    )

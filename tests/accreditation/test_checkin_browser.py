@@ -1,0 +1,165 @@
+"""The check-in desk and the photo page in headless Chromium: a USB scanner typing into the
+focused field, the camera (a fake one showing a badge's QR code), and the crop frame."""
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import segno
+from PIL import Image
+from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.core.enums import Role
+from tests.accreditation.test_checkin import code_of, make_accreditation
+from tests.factories import PASSWORD, MeetingFactory, UserFactory
+from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - a fixture
+
+SCREENSHOT = Path("/tmp/summitdesk-checkin-desk.png")  # noqa: S108 - a file for people to look at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@dataclass
+class Door:
+    meeting_code: str
+    accreditation: Accreditation
+    code: str
+    camera_video: Path
+
+
+def mjpeg_of(code: str, folder: Path) -> Path:
+    """A fake camera: an MJPEG file whose every frame shows the badge's QR code."""
+    qr = io.BytesIO()
+    segno.make(code, error="m").save(qr, kind="png", scale=6, border=4)
+    frame = Image.new("RGB", (640, 480), (255, 255, 255))
+    symbol = Image.open(qr).convert("RGB")
+    frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
+    buffer = io.BytesIO()
+    frame.save(buffer, "JPEG", quality=90)
+    path = folder / "camera.mjpeg"
+    path.write_bytes(buffer.getvalue() * 10)
+    return path
+
+
+@pytest.fixture
+def door(db: None, settings: Settings, tmp_path: Path) -> Door:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+    UserFactory(username="door", role=Role.CHECKIN_DESK)
+    UserFactory(username="sara", role=Role.REGISTRATION_OFFICER)
+    meeting = MeetingFactory(code="prepcom-3", title="PrepCom-3", time_zone="Europe/Zurich")
+    accreditation = make_accreditation(meeting)
+    code = code_of(accreditation)
+    return Door(meeting.code, accreditation, code, mjpeg_of(code, tmp_path))
+
+
+@pytest.fixture
+def page(chromium: Path, live_server: LiveServer, door: Door) -> Iterator[Page]:  # noqa: F811
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={door.camera_video}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.grant_permissions(["camera"])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def sign_in(page: Page, username: str) -> list[str]:
+    problems: list[str] = []
+
+    def seen(message: ConsoleMessage) -> None:
+        if message.type == "error" and "favicon" not in str(message.location.get("url", "")):
+            problems.append(message.text)
+
+    page.on("console", seen)
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    return problems
+
+
+def test_desk_scanner_types_code_then_second_scan_is_reentry(page: Page, door: Door) -> None:
+    problems = sign_in(page, "door")
+    page.goto(f"/meetings/{door.meeting_code}/check-in/")
+    page.get_by_label("This desk").fill("Desk 2")
+    page.get_by_role("button", name="Name the desk").click()
+
+    # A USB scanner: keystrokes into whatever has the focus, then Enter.
+    expect(page.get_by_label("Scan a badge")).to_be_focused()
+    page.keyboard.type(door.code)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Checked in")).to_be_visible()
+    expect(page.locator(".checkin-name")).to_have_text("Amina Diallo")
+    expect(page.locator("[data-field=entered]")).to_have_text("1")
+    expect(page.get_by_label("Scan a badge")).to_be_focused()
+    page.keyboard.type(door.code)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Re-entry")).to_be_visible()
+    expect(page.locator(".checkin-reason")).to_contain_text("Already checked in at ")
+    expect(page.locator(".checkin-reason")).to_contain_text(", desk Desk 2.")
+    expect(page.locator("[data-field=entered]")).to_have_text("1")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert problems == []
+
+
+def test_desk_camera_reads_badge_and_checks_in(page: Page, door: Door) -> None:
+    problems = sign_in(page, "door")
+    page.goto(f"/meetings/{door.meeting_code}/check-in/")
+    page.get_by_label("This desk").fill("Camera desk")
+    page.get_by_role("button", name="Name the desk").click()
+
+    page.get_by_role("button", name="Use the camera").click()
+
+    expect(page.get_by_role("heading", name="Checked in")).to_be_visible(timeout=20_000)
+    expect(page.locator(".checkin-name")).to_have_text("Amina Diallo")
+    assert problems == []
+
+
+def test_photo_crop_frame_fills_fields_and_saves(page: Page, door: Door, tmp_path: Path) -> None:
+    problems = sign_in(page, "sara")
+    picture = tmp_path / "portrait.jpg"
+    Image.new("RGB", (1200, 900), (30, 120, 200)).save(picture, "JPEG")
+    page.goto(f"/accreditations/{door.accreditation.pk}/photo/")
+    expect(page.locator("#photo-crop")).to_be_hidden()
+
+    page.get_by_label("Photo (JPEG or PNG)").set_input_files(str(picture))
+
+    expect(page.locator("#photo-box")).to_be_visible()
+    expect(page.get_by_label("Height")).to_have_value("900")
+    expect(page.get_by_label("Width")).to_have_value("700")
+    expect(page.get_by_label("From the left")).to_have_value("250")
+    page.locator("#photo-box").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_label("From the left")).to_have_value("262")
+    page.keyboard.press("Shift+ArrowUp")
+    expect(page.get_by_label("Height")).to_have_value("888")
+    page.screenshot(path="/tmp/summitdesk-photo-crop.png", full_page=True)  # noqa: S108
+    page.get_by_role("button", name="Save the photo").click()
+
+    expect(page.get_by_text("The photo is saved.")).to_be_visible()
+    image = page.get_by_role("img", name="Photo of Amina Diallo")
+    expect(image).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.photo-current img').complete")
+    assert image.evaluate("node => node.naturalWidth") == 700
+    assert problems == []
