@@ -194,6 +194,8 @@ def test_load_demo_creates_one_staff_member_per_role(demo: DemoSummary) -> None:
     assert {name: user.role for name, user in staff.items()} == {
         "admin": Role.ADMINISTRATOR,
         "officer": Role.REGISTRATION_OFFICER,
+        "badges": Role.BADGE_DESK,
+        "doors": Role.CHECKIN_DESK,
         "viewer": Role.VIEWER,
     }
     assert all(user.check_password("summitdesk-demo") for user in staff.values())
@@ -251,7 +253,7 @@ def test_load_demo_command_prints_the_sign_in(db: None, capsys: pytest.CaptureFi
     call_command("load_demo")
 
     output = capsys.readouterr().out
-    assert "Demo loaded: 1000 organisations, 11 meetings and 3 staff accounts created." in output
+    assert "Demo loaded: 1000 organisations, 11 meetings and 5 staff accounts created." in output
     assert "The demo is already loaded: nothing was added." in output
     assert "http://127.0.0.1:8000/" in output
     assert "  officer / summitdesk-demo  (Registration officer)" in output

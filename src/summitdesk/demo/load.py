@@ -123,6 +123,8 @@ MEETINGS = [
 STAFF = [
     ("admin", Role.ADMINISTRATOR, "Ada", "Administrator"),
     ("officer", Role.REGISTRATION_OFFICER, "Omar", "Officer"),
+    ("badges", Role.BADGE_DESK, "Bea", "Badges"),
+    ("doors", Role.CHECKIN_DESK, "Dan", "Doors"),
     ("viewer", Role.VIEWER, "Vera", "Viewer"),
 ]
 
