@@ -6,7 +6,7 @@ Builds N letters to fictional organisations (names in Latin with accents, Cyrill
 Chinese and Arabic; a personal reply link each, so a QR code each), then renders them one
 by one with `render_letter`, as the dispatch tasks do. Prints:
 - the rate and p50/p95 of rendering alone (reused compiler),
-- the rate of building the letters (dominated by choosing the QR code's mask in segno),
+- the rate of building the letters (the QR code included),
 - the rate of both, which is what one worker achieves per core,
 - the from-scratch rate: a new `typst.Compiler` built from the font folders for each of
   20 letters (the fonts are scanned and loaded again every time), and the ratio,

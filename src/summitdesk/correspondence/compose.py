@@ -14,9 +14,12 @@ the chief executive's position when prefetched (see sending.claim).
 import functools
 import gettext
 import re
+import secrets
+import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.message import Message
 from email.utils import make_msgid, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -249,9 +252,14 @@ def enclosures(circular: Circular, meeting: Meeting) -> list[str]:
 
 
 def letter_for(
-    message: OutboundMessage, token: str, context: MailingContext | None = None
+    message: OutboundMessage,
+    token: str,
+    context: MailingContext | None = None,
+    *,
+    qr: bool = True,
 ) -> Letter:
-    """The letter of outbox row `message`, carrying the reply link of `token`.
+    """The letter of outbox row `message`, carrying the reply link of `token`; without
+    its QR code when `qr` is False (a letter shown as text, not printed).
 
     In the invitation's language when the circular has a text in it, else in English.
     Raises ComposeError when the circular has no usable text.
@@ -295,6 +303,7 @@ def letter_for(
             reply_url=reply_url,
             reply_deadline=deadline,
             labels={key: str(label) for key, label in LABELS.items()},
+            qr=qr,
         )
 
 
@@ -395,6 +404,42 @@ def html_body(text: str, *, subject: str, language: str) -> str:
         )
 
 
+class LetterEmail(EmailMultiAlternatives):
+    """An email whose MIME boundaries are chosen when it is built, not while it is written.
+
+    Python's generator otherwise picks each boundary by compiling a new regular expression
+    and running it over the whole message, the base64 letter included: 0.4 of the 1 ms
+    that turning a letter's email into bytes takes. The boundaries look the same; each is
+    checked against every part's text instead (a substring, so a stricter test than the
+    generator's own line match); base64 holds no "-" and could not contain one anyway.
+    """
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        built = super().message(*args, **kwargs)
+        set_boundaries(built)
+        return built
+
+
+def set_boundaries(message: Message) -> None:
+    """Give every multipart of `message` without a boundary one found in none of its parts."""
+    texts = [
+        part.get_payload()
+        for part in message.walk()
+        if not part.is_multipart() and isinstance(part.get_payload(), str)
+    ]
+    chosen: set[str] = set()
+    for part in message.walk():
+        if not part.is_multipart() or part.get_boundary() is not None:
+            continue
+        while True:
+            # The generator's own form: 15 "=", a random 19-digit number, "==".
+            boundary = f"{'=' * 15}{secrets.randbelow(sys.maxsize):019d}=="
+            if boundary not in chosen and not any(boundary in text for text in texts):
+                break
+        chosen.add(boundary)
+        part.set_boundary(boundary)
+
+
 def email_for(
     message: OutboundMessage,
     letter_pdf: bytes,
@@ -427,7 +472,7 @@ def email_for(
         if original:
             headers["In-Reply-To"] = original
             headers["References"] = original
-    email = EmailMultiAlternatives(
+    email = LetterEmail(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -19,6 +19,11 @@ A worker killed before 3 loses nothing: the claim expires, the sweep (a periodic
 the row back in the queue and enqueues a task to send it. django-tasks-db never restarts
 a task whose worker died, which is why the sweep, not the queue, resumes the work.
 
+While one row is stored and sent, a thread of the worker writes the next row's letter (its
+token, text and PDF: no query, nothing stored): Typst releases the GIL, so the compiling
+fills the time spent waiting for the database and the SMTP server. Nothing of it is kept
+before that row reaches step 2 in its turn, so the steps above happen as described.
+
 SMTP failures: a temporary one (4xx, connection lost or refused, timeout) puts the row
 back in the queue for a later attempt, after 30 s, 1, 2, 4... minutes; after
 SUMMITDESK_MAIL_MAX_ATTEMPTS attempts, or at once for a permanent one (5xx) or an address
@@ -30,6 +35,7 @@ import secrets
 import smtplib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from datetime import time as day_time
@@ -41,7 +47,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -53,7 +59,7 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.correspondence import compose, reply_links, services
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
-from summitdesk.correspondence.letters import render_letter
+from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import (
     Circular,
     Mailing,
@@ -247,6 +253,15 @@ def classify(error: BaseException) -> Failure | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Written:
+    """A row's letter, written but not yet stored: its reply link exists nowhere else."""
+
+    token: str
+    letter: Letter
+    pdf: bytes
+
+
 class _Sender:
     """One run of send_mailing: one worker, one mailing, one SMTP connection."""
 
@@ -260,6 +275,9 @@ class _Sender:
         # Set when the SMTP server cannot be reached, with its reason: the run stops.
         self.unreachable = False
         self.unreachable_message = ""
+        # The next row's letter, written while this one is stored and sent (see the module).
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letter-writer")
+        self.written: dict[int, Future[_Written]] = {}
 
     def run(self, batch: int) -> None:
         try:
@@ -271,7 +289,7 @@ class _Sender:
                     break
                 for index, row in enumerate(rows):
                     faults.point("after-claim")
-                    self.process(row)
+                    self.process(row, following=rows[index + 1] if index + 1 < len(rows) else None)
                     if self.unreachable:
                         # Not one more connection attempt per letter: the rest of the
                         # batch waits with this one, and the next run tries again.
@@ -283,11 +301,14 @@ class _Sender:
                             )
                         break
         finally:
+            # Letters written ahead for rows not reached are dropped with their tokens.
+            self.writer.shutdown(cancel_futures=True)
+            self.written.clear()
             self.disconnect()
 
     # The steps of one row.
 
-    def process(self, row: OutboundMessage) -> None:
+    def process(self, row: OutboundMessage, following: OutboundMessage | None = None) -> None:
         problem = self.address_problem(row)
         if problem:
             self.fail(
@@ -295,7 +316,11 @@ class _Sender:
             )
             return
         try:
-            pdf = self.stored_pdf(row) if row.pdf else self.render(row)
+            if row.pdf:
+                pdf: bytes | None = self.stored_pdf(row)
+                self.write_ahead(following)
+            else:
+                pdf = self.render(row, following)
             if pdf is None:
                 self.report.lost += 1
                 return
@@ -349,7 +374,28 @@ class _Sender:
         with row.pdf.open("rb") as stored:
             return bytes(stored.read())
 
-    def render(self, row: OutboundMessage) -> bytes | None:
+    def write(self, row: OutboundMessage) -> _Written:
+        """The row's letter with a new reply link, as a PDF; nothing stored, no query (the
+        row comes from `claim` with what the letter needs)."""
+        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+        letter = compose.letter_for(row, token, self.context)
+        return _Written(token=token, letter=letter, pdf=render_letter(letter))
+
+    def _write_in_background(self, row: OutboundMessage) -> _Written:
+        try:
+            return self.write(row)
+        finally:
+            connections.close_all()  # this thread's own, should a query have opened one
+
+    def write_ahead(self, row: OutboundMessage | None) -> None:
+        """Start writing the letter of `row`, the next to be processed, in the writer thread."""
+        if row is None or row.pdf or row.pk in self.written or self.address_problem(row):
+            return
+        self.written[row.pk] = self.writer.submit(self._write_in_background, row)
+
+    def render(
+        self, row: OutboundMessage, following: OutboundMessage | None = None
+    ) -> bytes | None:
         """Write the row's letter with a new reply link and store it; None when another
         worker has taken the row meanwhile (then neither letter nor link is kept).
 
@@ -357,10 +403,12 @@ class _Sender:
         it before its hash is saved: the hash is written in the transaction that stores the
         letter, so a link exists exactly when a stored letter carries it, and rendering
         holds no database lock (SQLite would serialise every worker's rendering on it).
+        The letter may have been written ahead (write_ahead); the next one is started here.
         """
-        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
-        letter = compose.letter_for(row, token, self.context)
-        pdf = render_letter(letter)
+        ahead = self.written.pop(row.pk, None)
+        written = ahead.result() if ahead is not None else self.write(row)
+        self.write_ahead(following)
+        token, letter, pdf = written.token, written.letter, written.pdf
         subject, body = compose.email_text(row, letter, self.context)
         message_id = compose.new_message_id()
         reference = compose.attachment_name(row, self.context).removesuffix(".pdf")

@@ -1,8 +1,16 @@
 """Typst documents fed with JSON: letters, badges, lists.
 
-A template is a `.typ` file that reads everything it prints from one JSON value:
+A template is a `.typ` file that reads everything it prints from one JSON value, written
+for each render to `/data.json` in the template's private root (see below):
 
-    #let data = json(bytes(sys.inputs.data))
+    #let data = json("/data.json")
+
+A template that reads `sys.inputs` (the older convention, `json(bytes(sys.inputs.data))`)
+gets the same JSON there too. The file is faster: Typst keeps the work of one compilation
+for the next only where its inputs did not change, and `sys.inputs` belong to Typst's
+standard library, so data passed there changes the library itself and voids all of it;
+a file changes only what reads it. A letter, whose long body is the same for every
+organisation, takes 4 ms instead of 7.
 
 Values are never spliced into markup. A string taken from the JSON and placed as
 `#value` is text, whatever it contains (`#panic()`, `*`, `$`, `<script>`), so an
@@ -29,7 +37,7 @@ Noto Sans Arabic (`fontpkg-noto-sans-arabic`) and Noto Sans CJK
 (`noto-cjk-sans-otc`, families "Noto Sans CJK SC", "TC", "JP", "KR", "HK").
 
 Typst packages (`@preview/...`) are downloaded on first use, which cannot work offline:
-templates use none. QR codes are made in Python (segno).
+templates use none. QR codes are made in Python (zxing-cpp).
 """
 
 import json
@@ -56,6 +64,8 @@ FONT_FALLBACK = ("Libertinus Serif", "Noto Sans Arabic", "Noto Sans CJK SC")
 
 #: Folder, inside a template's private root, where `files` are written for one render.
 FILES_FOLDER = "files"
+#: File, inside a template's private root, that holds the JSON data of one render.
+DATA_FILE = "data.json"
 
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
@@ -101,6 +111,10 @@ class _Template:
     root: Path
     compiler: typst.Compiler
     signature: tuple[tuple[str, int, int], ...]
+    # Whether a source file of the folder mentions `sys.inputs`, which then carry the data.
+    reads_inputs: bool = False
+    # Whether the compiler holds data in its `sys.inputs` (to clear once no longer read).
+    inputs_set: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -127,19 +141,38 @@ def _shared_fonts() -> typst.Fonts:
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """What a copy of `folder` depends on: each file's relative path, size and mtime."""
+    """What a copy of `folder` depends on: each file's relative path, size and mtime.
+
+    Taken before every render, so that an edited template shows at once: os.scandir
+    rather than Path.rglob, which costs three times as much for the same stat calls.
+    """
     entries = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            stat = path.stat()
-            entries.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(folder / relative if relative else folder) as found:
+            for entry in found:
+                if entry.name == "__pycache__":
+                    continue
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir():
+                    pending.append(name)
+                elif entry.is_file():
+                    stat = entry.stat()
+                    entries.append((name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
 
 
-def _copy_folder(source: Path, root: Path) -> None:
-    # A template's own `files` folder would be removed after each render: it is not copied.
-    ignore = shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", FILES_FOLDER)
+def _copy_folder(source: Path, root: Path) -> bool:
+    """Copy the template's folder to its root; returns whether a source reads sys.inputs."""
+    # A template's own `files` folder would be removed after each render, and its own
+    # data file replaced by each render's: neither is copied.
+    ignore = shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", FILES_FOLDER, DATA_FILE)
     shutil.copytree(source, root, dirs_exist_ok=True, ignore=ignore)
+    return any(
+        "sys.inputs" in path.read_text(encoding="utf-8", errors="replace")
+        for path in root.rglob("*.typ")
+    )
 
 
 def _remove_root(root: Path, pid: int) -> None:
@@ -161,14 +194,20 @@ def _template(template: Path) -> _Template:
                 raise DocumentError(f"Template not found: {source}")
             root = Path(tempfile.mkdtemp(prefix="summitdesk-typst-")).resolve()
             signature = _folder_signature(source.parent)
-            _copy_folder(source.parent, root)
+            reads_inputs = _copy_folder(source.parent, root)
             compiler = typst.Compiler(
                 root / source.name,
                 root=root,
                 font_paths=_shared_fonts(),
                 ignore_system_fonts=True,
             )
-            entry = _Template(source=source, root=root, compiler=compiler, signature=signature)
+            entry = _Template(
+                source=source,
+                root=root,
+                compiler=compiler,
+                signature=signature,
+                reads_inputs=reads_inputs,
+            )
             weakref.finalize(entry, _remove_root, root, os.getpid())
             _templates[key] = entry
     return entry
@@ -200,17 +239,33 @@ def _compile(
         signature = _folder_signature(entry.source.parent)
         # Also when the copy is gone: a long-running worker's /tmp may be cleaned under it.
         if signature != entry.signature or not (entry.root / entry.source.name).is_file():
-            _copy_folder(entry.source.parent, entry.root)
+            entry.reads_inputs = _copy_folder(entry.source.parent, entry.root)
             entry.signature = signature
         folder = entry.root / FILES_FOLDER
         if files:
             folder.mkdir(exist_ok=True)
             for name, content in files.items():
                 (folder / name).write_bytes(content)
+        data_file = entry.root / DATA_FILE
+        # Under the lock, so one render never reads another's data. Typst reads the file
+        # again for every compilation, and keeps earlier work only for unchanged content.
+        data_file.write_text(payload, encoding="utf-8")
+        inputs: dict[str, str] | None = None
+        if entry.reads_inputs:
+            inputs = {"data": payload}
+        elif entry.inputs_set:
+            inputs = {}  # edited to read the file: no earlier document's data stays there
+        if inputs is not None:
+            entry.inputs_set = bool(inputs)
         try:
-            result, warnings = entry.compiler.compile_with_warnings(
-                format=output, ppi=ppi, sys_inputs={"data": payload}
-            )
+            if inputs is None:
+                # Unchanged sys.inputs (empty): setting them, even to the same empty
+                # dictionary, rebuilds Typst's library (0.5 ms) and voids the memoised work.
+                result, warnings = entry.compiler.compile_with_warnings(format=output, ppi=ppi)
+            else:
+                result, warnings = entry.compiler.compile_with_warnings(
+                    format=output, ppi=ppi, sys_inputs=inputs
+                )
         except typst.TypstError as error:
             raise DocumentError(
                 f"{entry.source.name}: {error.message}",
@@ -220,6 +275,10 @@ def _compile(
         except RuntimeError as error:  # raised by the binding itself, outside Typst
             raise DocumentError(f"{entry.source.name}: {error}") from error
         finally:
+            # The data (a letter's reply link among it) stays on disk no longer than needed;
+            # emptied rather than removed, since creating a file costs ten times as much
+            # as rewriting one (0.7 ms against 0.05 on the benchmark machine).
+            data_file.write_bytes(b"")
             if files:
                 shutil.rmtree(folder, ignore_errors=True)
     for warning in warnings:

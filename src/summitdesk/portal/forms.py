@@ -9,20 +9,24 @@ A member row has no id: the delegation is replaced wholesale by the rows given, 
 nothing in the form that could point at someone else's data.
 """
 
+import copy
 import functools
 import gettext
 import html
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import pycountry
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet, formset_factory
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -41,6 +45,9 @@ from summitdesk.lib.countries import COUNTRIES, country_choices
 MIN_BLANK_ROWS = 3
 ADD_ROWS = 5
 MAX_ESTIMATE = 999
+#: Blank fragments kept per process (see blank_fragment): a blank member row, with its
+#: country list, takes 15 kB.
+BLANK_FRAGMENTS = 512
 
 ATTENDING_CHOICES = [("yes", _("Yes, we will attend")), ("no", _("No, we cannot attend"))]
 # "Prefer not to say" first: it is the value of a row nobody has touched.
@@ -74,6 +81,98 @@ def _options_html(language: str) -> str:
         f'<option value="{alpha2}">{html.escape(name)}</option>'
         for alpha2, name in nationality_choices(language)
     )
+
+
+_blank_fragments: dict[tuple[Hashable, ...], SafeString] = {}
+
+
+def is_blank(form: forms.Form) -> bool:
+    """Whether `form` shows nothing of anyone's: unbound (so without errors), no initial."""
+    return not form.is_bound and not form.initial
+
+
+def blank_fragment(key: tuple[Hashable, ...], render: Callable[[], SafeString]) -> SafeString:
+    """The HTML that `render` makes for a blank form, made once per process and `key`.
+
+    A blank form's HTML depends only on the language, the form's prefix and the like,
+    which `key` must name; it holds no one's data, so one copy serves every visitor. The
+    blank member rows, the row template and the empty person forms make up most of a
+    fresh reply page, and rendering them field by field half of its time. Not under
+    DEBUG, where templates may be edited while the server runs.
+    """
+    if settings.DEBUG:
+        return render()
+    full_key = (get_language(), *key)
+    found = _blank_fragments.get(full_key)
+    if found is None:
+        found = render()
+        if len(_blank_fragments) < BLANK_FRAGMENTS:
+            _blank_fragments[full_key] = found
+    return found
+
+
+def member_html(member: "MemberForm", index: int | str, number: int | str, head: str) -> SafeString:
+    """One member row (portal/_member.html); `index` "__prefix__" for the row template."""
+
+    def render() -> SafeString:
+        context = {"member": member, "index": index, "number": number, "head": head}
+        return render_to_string("portal/_member.html", context)
+
+    if not is_blank(member):
+        return render()
+    return blank_fragment(("member", member.prefix, index, number, head == str(index)), render)
+
+
+def field_html(field: BoundField) -> SafeString:
+    """One field of an unbound form (portal/_field.html): made once per value where the
+    value says nothing of anyone (empty, a number, one of the field's choices)."""
+
+    def render() -> SafeString:
+        return render_to_string("portal/_field.html", {"field": field})
+
+    value = field.value()
+    choices = getattr(field.field, "choices", None)
+    plain = (
+        value is None
+        or value == ""
+        or isinstance(value, int)
+        or (choices is not None and str(value) in {str(key) for key, _label in choices})
+    )
+    if field.form.is_bound or not plain:
+        return render()
+    key = (
+        "field",
+        type(field.form).__name__,
+        field.form.prefix,
+        field.name,
+        "" if value is None else str(value),
+        field.field.required,
+        field.form.use_required_attribute,
+    )
+    return blank_fragment(key, render)
+
+
+class FieldsHtml:
+    """`form_html.<name>` in a template: the field's HTML, by field_html."""
+
+    def __init__(self, form: forms.Form) -> None:
+        self.form = form
+
+    def __getitem__(self, name: str) -> SafeString:
+        return field_html(self.form[name])
+
+
+def person_fields_html(form: "PersonForm") -> SafeString:
+    """The fields of a person form (portal/_person_fields.html)."""
+
+    def render() -> SafeString:
+        return render_to_string("portal/_person_fields.html", {"form": form})
+
+    if not is_blank(form):
+        return render()
+    required = tuple(field.required for field in form.fields.values())
+    key = ("person", form.prefix, form.use_required_attribute, required)
+    return blank_fragment(key, render)
 
 
 class DirectInput(Input):
@@ -215,6 +314,8 @@ class PersonForm(PortalForm):
         self.require_email = require_email
         if require_email:
             for name in ("family_name", "email"):
+                # Its own copy: the fields are shared by every PersonForm (SharedFields).
+                self.fields[name] = copy.deepcopy(self.fields[name])
                 self.fields[name].required = True
 
     def clean(self) -> dict[str, Any]:
@@ -343,6 +444,25 @@ class MemberForm(PortalForm):
             "gender": member.gender,
             "consent_to_publish": member.consent_to_publish,
         }
+
+
+class SharedFields(dict[str, forms.Field]):
+    """A form's base fields that its instances share rather than deep-copy.
+
+    Django deep-copies every field and widget of a form for each instance, so that one may
+    change its fields without touching the others'. MemberForm never does (no choices,
+    required flag or widget set per row), and a delegation of ten took 80 field copies, half
+    of the time that checking a posted reply takes; PersonForm copies the two fields it
+    changes first. Each instance still gets a dictionary of its own: adding or replacing a
+    field in one form leaves the others alone.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+MemberForm.base_fields = SharedFields(MemberForm.base_fields)
+PersonForm.base_fields = SharedFields(PersonForm.base_fields)
 
 
 class BaseMemberFormSet(BaseFormSet[MemberForm]):
@@ -528,6 +648,34 @@ class ReplyPage:
             members=MemberFormSet(prefix="members", initial=rows),
             head=raw("head"),
         )
+
+    @property
+    def form_html(self) -> FieldsHtml:
+        return FieldsHtml(self.form)
+
+    def management_html(self) -> SafeString:
+        """The member formset's management form (hidden counts)."""
+        management = self.members.management_form
+        if self.members.is_bound:
+            return management.render()
+        counts = tuple(management.initial.get(name) for name in management.fields)
+        return blank_fragment(("management", self.members.prefix, counts), management.render)
+
+    def member_rows(self) -> list[SafeString]:
+        return [
+            member_html(member, index, index + 1, self.head)
+            for index, member in enumerate(self.members.forms)
+        ]
+
+    def member_template(self) -> SafeString:
+        """The row that the page's script copies for each member added."""
+        return member_html(self.members.empty_form, "__prefix__", "__number__", "")
+
+    def focal_point_fields(self) -> SafeString:
+        return person_fields_html(self.focal_point)
+
+    def backup_fields(self) -> SafeString:
+        return person_fields_html(self.backup)
 
     @property
     def declining(self) -> bool:

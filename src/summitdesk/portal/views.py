@@ -7,11 +7,13 @@ reply, record every change with the link's holder as actor, and enqueue the emai
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -25,10 +27,12 @@ from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services, summary
 from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import Reply
-from summitdesk.delegations.services import ReplyError
+from summitdesk.delegations.services import ReplyClosed, ReplyError
+from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.models import Position
 from summitdesk.portal import access as portal_access
 from summitdesk.portal.access import PortalAccess
-from summitdesk.portal.forms import PersonForm, ReplyPage
+from summitdesk.portal.forms import PersonForm, ReplyPage, person_fields_html
 
 PortalView = Callable[[HttpRequest, PortalAccess], HttpResponse]
 
@@ -90,31 +94,54 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
 
 
 def _letter_row(access: PortalAccess) -> OutboundMessage | None:
-    invitation = access.invitation()
-    if invitation is None:
-        return None
+    """The letter written to the organisation with the link's invitation (else the latest
+    invitation about the meeting), with its mailing, circular and meeting."""
+    letters = OutboundMessage.objects.filter(
+        invitation__organisation=access.organisation, mailing__kind=MailingKind.LETTER
+    )
+    if access.link.invitation_id is not None:
+        # One query: the organisation is checked on the invitation, as access.invitation()
+        # does when it looks the invitation up on its own.
+        letters = letters.filter(invitation_id=access.link.invitation_id)
+    else:
+        invitation = access.invitation()
+        if invitation is None:
+            return None
+        letters = letters.filter(invitation=invitation)
     return (
-        OutboundMessage.objects.filter(
-            invitation=invitation,
-            invitation__organisation=access.organisation,
-            mailing__kind=MailingKind.LETTER,
-        )
-        .select_related("invitation__organisation")
+        letters.select_related("invitation__organisation", "mailing__circular__meeting")
         .order_by("id")
         .first()
     )
 
 
-def _letter(access: PortalAccess) -> Letter | None:
+def _letter(access: PortalAccess, *, qr: bool = True) -> Letter | None:
     """The letter as it was written to the organisation, carrying this visit's own link
-    (never the letter's: a focal point who hands over must not keep the organisation's)."""
+    (never the letter's: a focal point who hands over must not keep the organisation's).
+    Without its QR code (`qr=False`) when only its text is shown."""
     row = _letter_row(access)
     if row is None:
         return None
+    # The chief executive that the letter is addressed to, in one query (as sending.claim).
+    chief_executives = Position.objects.filter(role=PositionRole.CHIEF_EXECUTIVE)
+    prefetch_related_objects(
+        [row.invitation.organisation],
+        Prefetch("positions", queryset=chief_executives.select_related("person")),
+    )
+    mailing = row.mailing
+    context = compose.MailingContext(
+        mailing=mailing, circular=mailing.circular, meeting=mailing.circular.meeting
+    )
     try:
-        return compose.letter_for(row, access.token)
+        return compose.letter_for(row, access.token, context, qr=qr)
     except compose.ComposeError:
         return None
+
+
+def _accepts_changes(deadline: datetime | None) -> bool:
+    """services.accepts_changes for a deadline already read: the page shows the deadline
+    too, and one query serves both."""
+    return deadline is None or timezone.now() <= deadline
 
 
 # The reply page
@@ -134,6 +161,8 @@ def _render(
     if hand_over_form is not None:
         errors += [("field-new-errors", str(error)) for error in hand_over_form.non_field_errors()]
         errors += ReplyPage.form_errors(hand_over_form, _("Hand over"))
+    else:
+        hand_over_form = PersonForm(prefix="new", require_email=True)
     language = translation.get_language() or settings.LANGUAGE_CODE
     context: dict[str, Any] = {
         "access": access,
@@ -146,14 +175,15 @@ def _render(
             reply.submitted_at, access.meeting.time_zone, language
         ),
         "deadline": compose.format_deadline(deadline, access.meeting.time_zone, language),
-        "closed": not services.accepts_changes(reply),
+        "closed": not _accepts_changes(deadline),
         "pending_requests": reply.change_requests.filter(
             status=ChangeRequestStatus.PENDING
         ).count(),
-        "letter": _letter(access),
+        "letter": _letter(access, qr=False),
         "page": page,
         "errors": errors,
-        "hand_over_form": hand_over_form or PersonForm(prefix="new", require_email=True),
+        "hand_over_form": hand_over_form,
+        "hand_over_fields": person_fields_html(hand_over_form),
         "token": access.token,
     }
     return render(request, "portal/reply.html", context, status=status)
@@ -176,15 +206,16 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if not page.is_valid():
         return _render(request, access, page, status=400)
     data = page.reply_data()
-    closed = not services.accepts_changes(access.reply)
-    if closed and action != "request_change":
-        page.page_errors.append(
-            _("The deadline has passed: send your changes to the secretariat as a request.")
-        )
-        return _render(request, access, page, status=400)
+    requesting = action == "request_change"
+    # Only a change request reads the deadline here. A draft or a submission after it is
+    # refused by save_reply, which reads it in its own transaction anyway: one query
+    # fewer on every save, and the same answer as when it was read here first.
+    closed = requesting and not services.accepts_changes(access.reply)
     submitting = action in ("submit", "request_change")
     found = services.problems(data, submitting=submitting)
     if found:
+        if not requesting and not services.accepts_changes(access.reply):
+            return _deadline_passed(request, access, page)  # said first, before problems
         page.add_problems(found)
         return _render(request, access, page, status=400)
     previous_focal_point = access.reply.focal_point_id
@@ -198,10 +229,22 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         else:
             saved = services.save_reply(access.reply, data, submit=submitting, actor=access.actor)
             _say_saved(request, saved, submitted=submitting, previous=previous_focal_point)
-    except ReplyError as error:  # ReplyClosed too: the deadline passed meanwhile
+    except ReplyClosed as error:
+        if not requesting:
+            return _deadline_passed(request, access, page)
+        page.page_errors.append(str(error))  # the deadline passed meanwhile
+        return _render(request, access, page, status=400)
+    except ReplyError as error:
         page.page_errors.append(str(error))
         return _render(request, access, page, status=400)
     return redirect("portal:reply", token=access.token)
+
+
+def _deadline_passed(request: HttpRequest, access: PortalAccess, page: ReplyPage) -> HttpResponse:
+    page.page_errors.append(
+        _("The deadline has passed: send your changes to the secretariat as a request.")
+    )
+    return _render(request, access, page, status=400)
 
 
 def _say_saved(
