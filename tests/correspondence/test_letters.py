@@ -27,48 +27,11 @@ from summitdesk.correspondence.letters import (
     render_letter_png,
     render_letters,
 )
+from summitdesk.demo.circular import ENGLISH
 from summitdesk.lib.documents import DocumentError, compiler_for, render_pdf, render_png
 
-# The body of ITU's circular DM-1048 (9 July 2003), as the letter has it.
-DM1048_BODY = [
-    "The first phase of the World Summit on the Information Society will take place in "
-    "Geneva from 10-12 December 2003. The International Telecommunication Union (ITU) is "
-    "the lead organizing agency for the Summit and I am writing to invite your "
-    "organization to be represented at the highest level at this important Summit.",
-    "This is the first Summit devoted to the issues of the Information Society. The WSIS "
-    "will be a key opportunity for industry leaders to pledge their commitment to use the "
-    "power of Information and Communication Technologies (ICT) to bridge the digital "
-    "divide and harness the benefits of ICT to reach economic and development targets. "
-    "The ITU Sector Members have an important role to play in this process and their "
-    "active presence at the Summit will be a concrete demonstration of their commitment "
-    "to achieving the goal of digital solidarity and a recognition of the importance of "
-    "ICT as an engine for global economic growth.",
-    "An intensive preparatory process has been undertaken for the Summit. This includes "
-    "the holding of five WSIS regional preparatory conferences in Bamako, Bucharest, "
-    "Tokyo, Bávaro, Beirut and sub regional conferences in Bishkek and Moscow as well as "
-    "two Preparatory Committee meetings.  Invitations were extended to you to attend the "
-    "first and second Preparatory Committee meetings held from 1-5 July 2002 and 17-28 "
-    "February 2003, in Geneva. I am pleased that both these PrepComs were successful in "
-    "terms of attendance and in moving forward the process. The third PrepCom, which will "
-    "be held in Geneva from 15-26 September 2003, should further develop and forge "
-    "consensus on the draft Declaration of Principles and Plan of Action.",
-    "I am confident that the steady progress being made in the preparatory process, will "
-    "lead to agreement on many important issues that are vital to our future.  "
-    "Nonetheless, our joint efforts must be sustained, and indeed accelerated, if we are "
-    "to ensure the successful outcome of the Summit. One important objective of the "
-    "Summit will be to initiate a high level dialogue and foster true global consensus on "
-    "issues related to the Information Society, between Heads of State and Government and "
-    "leaders of the Private Sector, Civil Society and International Organizations.  We "
-    "therefore attach high importance to the participation of the Chief Executive of your "
-    "organization in the WSIS.",
-    "We would be very pleased to receive information on the composition of your "
-    "delegation to the Summit and would appreciate your completing and returning the "
-    "attached form providing the name of your entity's designated focal point and "
-    "estimated number of participants.",
-    "I am pleased to enclose a CD Rom that contains detailed information on the Summit "
-    "and its preparatory process, and which provides background information and essential "
-    "web links to our key partners.",
-]
+# The body of ITU's circular DM-1048 (9 July 2003), as the demo's circular has it.
+DM1048_BODY = list(ENGLISH[2])
 
 # 128 bits of randomness, as the personal links carry.
 REPLY_URL = "https://summitdesk.example.org/reply/p7Qz2mK9vXw4Lr8TnB3cYa"
