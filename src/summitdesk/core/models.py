@@ -82,6 +82,9 @@ class AuditEntry(models.Model):
     )
     changes = models.JSONField(_("changes"), default=dict)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The change feed's order: given after commit, in the order entries became visible
+    # (core.changes.assign_sequences), so a reader never skips a late commit.
+    sequence = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -100,6 +103,15 @@ class AuditEntry(models.Model):
     @property
     def change_list(self) -> list[tuple[str, Any, Any]]:
         return [(field, pair[0], pair[1]) for field, pair in self.changes.items()]
+
+
+class ChangeCounter(models.Model):
+    """The last change sequence given: one row, locked while sequences are given."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class PeriodicRun(models.Model):
