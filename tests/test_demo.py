@@ -196,6 +196,7 @@ def test_load_demo_creates_one_staff_member_per_role(demo: DemoSummary) -> None:
         "officer": Role.REGISTRATION_OFFICER,
         "badges": Role.BADGE_DESK,
         "doors": Role.CHECKIN_DESK,
+        "comms": Role.COMMUNICATIONS,
         "viewer": Role.VIEWER,
     }
     assert all(user.check_password("summitdesk-demo") for user in staff.values())

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "summitdesk.accreditation",
     "summitdesk.backoffice",
     "summitdesk.portal",
+    "summitdesk.reports",
+    "summitdesk.exports",
+    "summitdesk.api",
+    "summitdesk.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -25,12 +25,13 @@ def test_entries_are_numbered_in_order_once() -> None:
     assert assign_sequences() == 2
     first.refresh_from_db()
     second.refresh_from_db()
+    assert first.sequence is not None
     assert second.sequence == first.sequence + 1 == latest_sequence()
     assert assign_sequences() == 0  # nothing new: nothing renumbered
     third = _record("c")
     assert assign_sequences(batch=1) == 1
     third.refresh_from_db()
-    assert third.sequence == latest_sequence() == second.sequence + 1
+    assert third.sequence == latest_sequence() == first.sequence + 2
 
 
 @pytest.mark.django_db
@@ -39,7 +40,9 @@ def test_large_backlog_is_numbered_in_batches_without_gaps() -> None:
         _record(str(index))
     assert assign_sequences(batch=3) == 7
     sequences = list(AuditEntry.objects.order_by("id").values_list("sequence", flat=True))
-    assert sequences == list(range(sequences[0], sequences[0] + 7))
+    start = sequences[0]
+    assert start is not None
+    assert sequences == list(range(start, start + 7))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -56,7 +56,7 @@ def _number(ids: list[int], last: int) -> int:
             f"WHERE {table}.id = numbered.id",
             [last, ids[0], ids[-1]],
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def latest_sequence() -> int:

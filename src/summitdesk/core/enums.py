@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
     BADGE_DESK = "badge_desk", _("Badge desk")
     CHECKIN_DESK = "checkin_desk", _("Check-in desk")
+    COMMUNICATIONS = "communications", _("Communications officer")
     VIEWER = "viewer", _("Viewer")
 
 

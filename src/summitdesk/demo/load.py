@@ -125,6 +125,7 @@ STAFF = [
     ("officer", Role.REGISTRATION_OFFICER, "Omar", "Officer"),
     ("badges", Role.BADGE_DESK, "Bea", "Badges"),
     ("doors", Role.CHECKIN_DESK, "Dan", "Doors"),
+    ("comms", Role.COMMUNICATIONS, "Carla", "Comms"),
     ("viewer", Role.VIEWER, "Vera", "Viewer"),
 ]
 
