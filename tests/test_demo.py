@@ -254,7 +254,7 @@ def test_load_demo_command_prints_the_sign_in(db: None, capsys: pytest.CaptureFi
     call_command("load_demo")
 
     output = capsys.readouterr().out
-    assert "Demo loaded: 1000 organisations, 11 meetings and 5 staff accounts created." in output
+    assert "Demo loaded: 1000 organisations, 11 meetings and 6 staff accounts created." in output
     assert "The demo is already loaded: nothing was added." in output
     assert "http://127.0.0.1:8000/" in output
     assert "  officer / summitdesk-demo  (Registration officer)" in output
