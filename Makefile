@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench serve worker lock clean
+.PHONY: demo test lint format bench serve worker lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,21 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.dev | var
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(VENV)/.dev
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header -o requirements/base.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q --no-header -o requirements/dev.lock
+
+# Regenerate the translation catalogues from the strings marked for translation, then
+# compile them. Both the .po and the .mo are committed: installs need no gettext tools.
+# Needs GNU gettext (msgfmt, xgettext, msgmerge).
+MESSAGE_LANGUAGES := fr es ar ru zh_Hans
+messages: $(VENV)/.base
+	cd src/summitdesk && $(abspath $(BIN))/summitdesk makemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) --no-obsolete --add-location=file --ignore=.venv
+	cd src/summitdesk && $(abspath $(BIN))/summitdesk compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

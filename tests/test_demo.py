@@ -33,6 +33,13 @@ def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _without_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PrepCom-2's history (tests/test_demo_history.py) takes seconds: left out here,
+    the command's included."""
+    monkeypatch.setattr("summitdesk.demo.load.load_history", lambda *args, **kwargs: None)
+
+
 @pytest.fixture
 def demo(db: None) -> DemoSummary:
     return load_demo(today=TODAY)

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from summitdesk.backoffice.views import packs
+from summitdesk.reports import dashboard_views
 
 app_name = "public"
 
 urlpatterns = [
+    path("meetings/<slug:code>/statistics/", dashboard_views.statistics, name="statistics"),
     path(
         "meetings/<slug:code>/information-pack/",
         packs.information_pack,

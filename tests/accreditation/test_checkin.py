@@ -13,6 +13,7 @@ import segno
 from django.core import signing
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -691,3 +692,96 @@ def test_photo_upload_refused_to_roles_without_registration(
     assert response.status_code == 403
     accreditation.refresh_from_db()
     assert accreditation.photo.name == ""
+
+
+# Accents folded in the name search, and the audit entry of an admission
+
+
+@pytest.mark.parametrize(
+    ("query", "family", "given"),
+    [
+        ("Muller", "Müller", "Hans"),
+        ("MULLER hans", "Müller", "Hans"),
+        ("Jose", "Ramírez", "José"),
+        ("ramirez", "Ramírez", "José"),
+        ("Müller", "Muller", "Anna"),
+        ("sogard", "Søgård", "Lise"),
+        ("strasse", "Straße", "Eva"),
+        ("nguyen", "Nguyễn", "Van"),
+        ("ИВАНОВА", "Иванова", "Ольга"),
+    ],
+)
+def test_search_ignores_accents_and_case(
+    meeting: Meeting, query: str, family: str, given: str
+) -> None:
+    found = make_accreditation(meeting, given=given, family=family)
+    make_accreditation(meeting, given="Amina", family="Diallo", organisation="Other")
+
+    assert checkin.search(meeting, query) == [found]
+
+
+def test_search_folds_passport_names_too(meeting: Meeting) -> None:
+    found = make_accreditation(meeting, given="Jo", family="Smith")
+    Accreditation.objects.filter(pk=found.pk).update(passport_family_name="Gómez Smith")
+
+    assert checkin.search(meeting, "gomez") == [found]
+
+
+def test_search_does_not_match_other_letters(meeting: Meeting) -> None:
+    make_accreditation(meeting, given="Hans", family="Miller")
+
+    assert checkin.search(meeting, "muller") == []
+
+
+def test_check_in_entered_writes_one_audit_entry_for_the_webhooks(
+    meeting: Meeting, desk_officer: User
+) -> None:
+    from summitdesk.core.models import AuditEntry
+
+    accreditation = make_accreditation(meeting)
+
+    checkin.check_in(code_of(accreditation), meeting=meeting, desk="North", operator=desk_officer)
+    checkin.check_in(code_of(accreditation), meeting=meeting, desk="South", operator=desk_officer)
+    waiting = make_accreditation(meeting, status=AccreditationStatus.PENDING, family="Waiting")
+    checkin.check_in(code_of(waiting), meeting=meeting, desk="North", operator=desk_officer)
+
+    [entry] = AuditEntry.objects.filter(action="summitdesk.accreditation.checked_in")
+    row = CheckIn.objects.get(result=CheckInResult.ENTERED)
+    assert (entry.object_type, entry.object_id) == (
+        "accreditation.accreditation",
+        str(accreditation.pk),
+    )
+    assert entry.organisation_id == accreditation.delegate.reply.organisation_id
+    assert entry.actor == desk_officer
+    assert entry.changes == {
+        "checked_in": [None, row.scanned_at.isoformat()],
+        "desk": [None, "North"],
+    }
+    assert AuditEntry.objects.count() == 1
+
+
+def test_check_in_entered_costs_one_insert_more_than_the_row(meeting: Meeting) -> None:
+    accreditation = make_accreditation(meeting)
+    code = code_of(accreditation)
+
+    with CaptureQueriesContext(connection) as captured:
+        checkin.check_in(code, meeting=meeting, desk="1", operator=None)
+
+    inserts = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2
+    assert "auditentry" in inserts[1].lower()
+
+
+def test_check_in_audit_entry_rolls_back_with_the_admission(meeting: Meeting) -> None:
+    from django.db import transaction
+
+    from summitdesk.core.models import AuditEntry
+
+    accreditation = make_accreditation(meeting)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
+        raise RuntimeError
+
+    assert not AuditEntry.objects.exists()
+    assert not CheckIn.objects.exists()

@@ -89,6 +89,7 @@ OFFICER_ACTIONS: list[tuple[str, Kwargs, dict[str, Any]]] = [
     ),
     ("backoffice:accreditation-move", _pk, {"to": "approved"}),
     ("backoffice:accreditation-remind", _code, {}),
+    ("backoffice:accreditation-link", _pk, {}),
     (
         "backoffice:accreditation-substitute",
         lambda s: {"pk": s.approved.pk},

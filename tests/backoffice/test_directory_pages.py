@@ -19,6 +19,7 @@ from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, Posi
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
 from tests.accreditation import test_checkin, test_print_runs
 from tests.accreditation import test_pages as test_accreditation_pages
+from tests.api import test_tokens as test_api_token_pages
 from tests.backoffice import (
     test_circular_pages,
     test_mailbox_and_pack_pages,
@@ -166,6 +167,7 @@ def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
         | test_checkin.URL_NAMES
         | test_accreditation_pages.URL_NAMES
         | test_print_runs.URL_NAMES
+        | test_api_token_pages.URL_NAMES
     )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 

@@ -461,3 +461,49 @@ def test_tracker_csv_rows_do_not_start_a_formula(tracked: Tracked) -> None:
     rows = list(queries.csv_rows(scope, queries.ListFilter(state="declined")))
 
     assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example")', "'+C"]
+
+
+# Delegates withdrawn or substituted are no longer named
+
+
+def detach(organisation: Organisation, meeting: Meeting, status: str) -> None:
+    """One more delegate of `organisation`'s reply, kept only for an accreditation that is
+    `status` (withdrawn, or revoked on substitution)."""
+    from summitdesk.accreditation.models import Accreditation
+
+    made = Reply.objects.get(organisation=organisation, meeting=meeting)
+    delegate = Delegate.objects.create(reply=made, position=99, family_name=f"Gone {status}")
+    Accreditation.objects.create(delegate=delegate, meeting=meeting, status=status)
+
+
+def test_tracker_counts_only_delegates_still_in_the_delegation(tracked: Tracked) -> None:
+    from summitdesk.accreditation.models import Accreditation
+
+    a, e = tracked.by_name["A"], tracked.by_name["E"]
+    detach(a, tracked.meeting, "withdrawn")
+    detach(e, tracked.meeting, "revoked")
+    kept = Delegate.objects.filter(reply__organisation=e, family_name="D1").get()
+    Accreditation.objects.create(delegate=kept, meeting=tracked.meeting, status="approved")
+    scope = queries.Scope(tracked.meeting, tracked.circular)
+
+    figures = queries.tracker(scope)
+    rows = queries.list_rows(queries.tracker_list(scope, queries.ListFilter(state="attending")))
+
+    assert figures.named_delegates == 6
+    assert [(r.organisation.name, r.named) for r in rows] == [
+        ("A", 2),
+        ("B", 1),
+        ("E", 3),
+        ("J", 0),
+    ]
+
+
+def test_participation_counts_only_delegates_still_in_the_delegation() -> None:
+    meeting = MeetingFactory(code="prepcom-2", title="PrepCom-2")
+    acme = OrganisationFactory(name="Acme")
+    reply(acme, meeting, ReplyState.SUBMITTED, estimate=3, level=CEO, delegates=2)
+    detach(acme, meeting, "withdrawn")
+
+    [(_process, [row])] = queries.participation(acme)
+
+    assert row.named == 2

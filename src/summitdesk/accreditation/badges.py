@@ -120,8 +120,10 @@ def photo_kind(content: bytes) -> str:
 
 def read_photo(accreditation: Accreditation) -> tuple[str, bytes] | None:
     """(safe file name, content) of the accreditation's photo, or None (no photo, a file
-    gone missing, or not a JPEG/PNG): the badge then shows a neutral box."""
-    name = accreditation.photo.name if accreditation.photo else None
+    gone missing, or not a JPEG/PNG): the badge then shows a neutral box.
+
+    The badge-size copy when there is one (photos saved before it existed have none)."""
+    name = accreditation.badge_photo.name or accreditation.photo.name
     if not name:
         return None
     try:

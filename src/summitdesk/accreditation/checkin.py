@@ -7,6 +7,8 @@ IntegrityError inside a savepoint and records a re-entry instead. Every refusal 
 recorded too, with its reason, the desk and the operator.
 """
 
+import functools
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -18,8 +20,11 @@ from django.utils.translation import gettext as _
 from summitdesk.accreditation.badges import read_badge_code
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
-from summitdesk.lib.text import search_words
+from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
 
 DESK_MAX_LENGTH = 50
@@ -144,6 +149,7 @@ def _admit(
         except IntegrityError:
             pass
         else:
+            _record_entry(accreditation, row, operator)
             return ScanResult(CheckInResult.ENTERED, _("Welcome."), accreditation, row)
         first = CheckIn.objects.get(accreditation=accreditation, result=CheckInResult.ENTERED)
         message = _("Already checked in at %(time)s, desk %(desk)s.") % {
@@ -161,6 +167,20 @@ def _admit(
     return ScanResult(CheckInResult.REENTERED, message, accreditation, row, first)
 
 
+def _record_entry(accreditation: Accreditation, row: CheckIn, operator: User | None) -> None:
+    """The audit entry of an admission, in the admission's transaction: integrations
+    (webhooks) learn of check-ins from it. One insert: the accreditation, its delegate and
+    organisation are already loaded. Re-entries and refusals stay CheckIn rows only."""
+    actor = Actor(user=operator, channel=Channel.BACKOFFICE, label=f"check-in desk {row.desk}")
+    audit.record(
+        accreditation,
+        "summitdesk.accreditation.checked_in",
+        actor=actor,
+        changes={"checked_in": [None, row.scanned_at.isoformat()], "desk": [None, row.desk]},
+        organisation_id=accreditation.delegate.reply.organisation_id,
+    )
+
+
 def live_count(meeting: Meeting) -> LiveCount:
     """People checked in (each once) and people accredited, for the meeting."""
     entered = CheckIn.objects.filter(meeting=meeting, result=CheckInResult.ENTERED).count()
@@ -170,20 +190,72 @@ def live_count(meeting: Meeting) -> LiveCount:
     return LiveCount(entered=entered, approved=approved)
 
 
+#: Characters beyond ASCII looked at when a folded search word is matched in the database.
+_LETTER_RANGES = ((0x00C0, 0x0250), (0x1E00, 0x1F00), (0x0370, 0x0530))
+
+
+@functools.cache
+def _variants() -> dict[str, str]:
+    """For each folded letter, the letters that fold to it (both cases): "u" -> "uUùúûüÜ…"."""
+    found: dict[str, set[str]] = {}
+    for start, end in _LETTER_RANGES:
+        for code in range(start, end):
+            char = chr(code)
+            folded = fold(char)
+            if len(folded) == 1 and folded != char:
+                found.setdefault(folded, {folded, folded.upper()}).add(char)
+    return {letter: "".join(sorted(chars)) for letter, chars in found.items()}
+
+
+#: Letters that fold to two: a word typed "strasse" finds "Straße".
+_PAIRS = {"ss": "ßẞ", "ae": "æÆ", "oe": "œŒ"}
+
+
+def folded_pattern(word: str) -> str:
+    """A regular expression (the same on SQLite and PostgreSQL) that finds `word`, already
+    folded, in text that is not: every letter also matches its accented forms, and
+    combining marks may follow it. Names of delegates are stored as typed; the directory
+    stores a folded copy, delegates have none."""
+    variants = _variants()
+
+    def letter(char: str) -> str:
+        if char in variants:
+            return f"[{variants[char]}]"
+        if char.upper() != char:  # the database's case folding may not know every script
+            return f"[{char}{char.upper()}]"
+        return re.escape(char)
+
+    marks = "[\u0300-\u036f]*"
+    parts: list[str] = []
+    index = 0
+    while index < len(word):
+        pair = word[index : index + 2]
+        char = word[index]
+        if pair in _PAIRS:
+            parts.append(f"(?:{letter(char)}{marks}{letter(pair[1])}|[{_PAIRS[pair]}])")
+            index += 2
+        else:
+            parts.append(letter(char))
+            index += 1
+        parts.append(marks)
+    return "".join(parts)
+
+
 def search(meeting: Meeting, query: str, *, limit: int = SEARCH_LIMIT) -> list[Accreditation]:
-    """Accreditations of the meeting whose delegate or organisation matches every word
-    (case-insensitive; accents must match on PostgreSQL as typed), or the badge number."""
+    """Accreditations of the meeting whose delegate or organisation matches every word, or
+    the badge number. Case and accents are ignored on both sides, as in the directory:
+    "Muller" finds "Müller", "José" finds "Jose" (see `folded_pattern`)."""
     words = search_words(query)[:5]
     if not words and not query.strip():
         return []
     found = _accreditations().filter(meeting=meeting)
-    terms = words or [query.strip()]
-    for word in terms:
+    for word in words or [query.strip()]:
+        pattern = folded_pattern(word)
         found = found.filter(
-            Q(delegate__family_name__icontains=word)
-            | Q(delegate__given_name__icontains=word)
-            | Q(passport_family_name__icontains=word)
-            | Q(passport_given_name__icontains=word)
+            Q(delegate__family_name__iregex=pattern)
+            | Q(delegate__given_name__iregex=pattern)
+            | Q(passport_family_name__iregex=pattern)
+            | Q(passport_given_name__iregex=pattern)
             | Q(delegate__reply__organisation__search_text__contains=word)
             | Q(badge_number__iexact=word)
         )

@@ -41,6 +41,9 @@ class Accreditation(models.Model):
     document_expires = models.DateField(_("identity document expiry"), null=True, blank=True)
     identity_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     photo = models.FileField(_("photo"), upload_to="photos/%Y/", blank=True)
+    # A small copy of the photo (350 x 450) made at upload, which badges print: a run of
+    # ten thousand badges then never decodes the full-size photos.
+    badge_photo = models.FileField(upload_to="photos/%Y/", blank=True, editable=False)
     # The badge: a new version on every (re)issue; the code printed in the QR carries it,
     # so an older badge's code is refused at the door.
     badge_version = models.PositiveIntegerField(default=0)
@@ -54,6 +57,14 @@ class Accreditation(models.Model):
         ordering = ["meeting", "delegate__family_name", "id"]
         verbose_name = _("accreditation")
         verbose_name_plural = _("accreditations")
+        indexes = [
+            # The reports read a delegate's accreditation status from this index alone.
+            models.Index(
+                fields=["delegate", "status", "meeting"], name="accreditation_delegate_status"
+            ),
+            # Counting a meeting's accreditations by status reads only this index.
+            models.Index(fields=["meeting", "status"], name="accreditation_meeting_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "badge_number"],
@@ -68,6 +79,27 @@ class Accreditation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate} ({self.get_status_display()})"
+
+
+class DelegateLink(models.Model):
+    """A delegate's own link to complete their accreditation (identity data, photo,
+    consent). Only the SHA-256 of the token is stored: the token exists only in the
+    email that carried it. A new link revokes the ones before it."""
+
+    accreditation = models.ForeignKey(
+        Accreditation, on_delete=models.CASCADE, related_name="delegate_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"link of accreditation {self.accreditation_id}"
 
 
 class DelegateLimit(models.Model):
@@ -96,6 +128,7 @@ class LimitException(models.Model):
     requested = models.PositiveSmallIntegerField(_("delegates requested"))
     granted = models.PositiveSmallIntegerField(_("delegates granted"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("the secretariat's reason"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -31,6 +31,9 @@ MAX_PIXELS = 50_000_000
 #: Passport photo proportions (width : height) and the size that is kept.
 RATIO_WIDTH, RATIO_HEIGHT = 35, 45
 OUTPUT_SIZE = (700, 900)
+#: The copy badges print (a 35 x 45 mm photo at 254 ppi), made once at upload.
+BADGE_SIZE = (350, 450)
+BADGE_JPEG_QUALITY = 85
 #: How far a crop box may be from 35:45 (rounding in the browser) before it is refused.
 RATIO_TOLERANCE = 0.02
 JPEG_QUALITY = 88
@@ -63,6 +66,29 @@ class Crop:
         except (ValueError, OverflowError):
             raise PhotoError(_("The crop must be given as four whole numbers.")) from None
         return cls(*numbers)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """A crop chosen without seeing the picture (a page without JavaScript): the share of
+    the largest 35:45 box to keep (1: all of it) and where it sits from top (0) to bottom
+    (1), centred across."""
+
+    zoom: float = 1.0
+    vertical: float = 0.5
+
+    def crop_for(self, width: int, height: int) -> Crop:
+        largest = centred_crop(width, height)
+        zoom = min(max(self.zoom, 0.1), 1.0)
+        crop_width = max(1, round(largest.width * zoom))
+        crop_height = crop_width * RATIO_HEIGHT // RATIO_WIDTH
+        vertical = min(max(self.vertical, 0.0), 1.0)
+        return Crop(
+            (width - crop_width) // 2,
+            round((height - crop_height) * vertical),
+            crop_width,
+            crop_height,
+        )
 
 
 def _sniff(content: bytes) -> str:
@@ -151,15 +177,15 @@ def _rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def validate_photo(content: bytes, crop: Crop | None = None) -> bytes:
+def validate_photo(content: bytes, crop: Crop | Framing | None = None) -> bytes:
     """The photo to keep: a 700 x 900 JPEG without metadata, or PhotoError saying why not.
 
     JPEG and PNG only, told by their content (never the file name); at most
     MAX_UPLOAD_BYTES; between MIN and MAX dimensions; decompression bombs refused from the
     header; the camera's orientation applied; then cropped to the box the person chose (in
-    the coordinates of the picture as displayed, trimmed to exactly 35:45), or the centred
-    box when none is given, and re-encoded, which drops EXIF (GPS included), XMP, ICC
-    and comments.
+    the coordinates of the picture as displayed, trimmed to exactly 35:45), or the box a
+    `Framing` places, or the centred box when none is given, and re-encoded, which drops
+    EXIF (GPS included), XMP, ICC and comments.
     """
     if not content:
         raise PhotoError(_("The file is empty."))
@@ -180,6 +206,8 @@ def validate_photo(content: bytes, crop: Crop | None = None) -> bytes:
             _("The picture is too small: at least %(width)d by %(height)d pixels are needed.")
             % {"width": MIN_WIDTH, "height": MIN_HEIGHT}
         )
+    if isinstance(crop, Framing):
+        crop = crop.crop_for(width, height)
     box = _checked_crop(crop or centred_crop(width, height), width, height)
     cleaned = oriented.crop(box).resize(OUTPUT_SIZE, Image.Resampling.LANCZOS)
     # A fresh image holds pixels only: nothing of the original's info survives.
@@ -190,27 +218,44 @@ def validate_photo(content: bytes, crop: Crop | None = None) -> bytes:
     return output.getvalue()
 
 
+def badge_copy(cleaned: bytes) -> bytes:
+    """The badge-size copy (BADGE_SIZE JPEG, about 30 kB) of a photo `validate_photo` kept."""
+    with Image.open(io.BytesIO(cleaned), formats=["JPEG"]) as image:
+        small = image.convert("RGB").resize(BADGE_SIZE, Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    small.save(output, format="JPEG", quality=BADGE_JPEG_QUALITY, optimize=True)
+    return output.getvalue()
+
+
 def photo_name() -> str:
     """A storage name nobody can guess (192 random bits)."""
     return f"photos/{secrets.token_urlsafe(24)}.jpg"
 
 
 def save_photo(
-    accreditation: Accreditation, content: bytes, crop: Crop | None, *, actor: audit.Actor
+    accreditation: Accreditation,
+    content: bytes,
+    crop: Crop | Framing | None,
+    *,
+    actor: audit.Actor,
 ) -> str:
-    """Validate, clean and store a new photo for `accreditation`; returns its storage name.
+    """Validate, clean and store a new photo for `accreditation`, with its badge-size copy;
+    returns the photo's storage name.
 
-    The previous photo file is deleted once the change is committed. The audit entry says
-    the photo changed, never what it shows.
+    The previous files are deleted once the change is committed (the new ones at once
+    when it fails). The audit entry says the photo changed, never what it shows.
     """
     cleaned = validate_photo(content, crop)
+    small = badge_copy(cleaned)
     name = default_storage.save(photo_name(), ContentFile(cleaned))
+    small_name = default_storage.save(photo_name(), ContentFile(small))
     try:
         with transaction.atomic():
             locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
-            previous = locked.photo.name or ""
+            previous = [old for old in (locked.photo.name, locked.badge_photo.name) if old]
             locked.photo.name = name
-            locked.save(update_fields=["photo", "updated_at"])
+            locked.badge_photo.name = small_name
+            locked.save(update_fields=["photo", "badge_photo", "updated_at"])
             audit.record(
                 locked,
                 "photo changed",
@@ -219,9 +264,15 @@ def save_photo(
                 organisation_id=locked.delegate.reply.organisation_id,
             )
             if previous:
-                transaction.on_commit(lambda: default_storage.delete(previous))
+                transaction.on_commit(lambda: _delete(previous))
     except BaseException:
-        default_storage.delete(name)
+        _delete([name, small_name])
         raise
     accreditation.photo.name = name
+    accreditation.badge_photo.name = small_name
     return name
+
+
+def _delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

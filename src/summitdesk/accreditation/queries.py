@@ -50,6 +50,7 @@ def status_counts(meeting: Meeting) -> list[StatusCount]:
     """How many accreditations of `meeting` there are in each status (every status given)."""
     counts = dict(
         Accreditation.objects.filter(meeting=meeting)
+        .order_by()  # the default ordering would join meeting and delegate for nothing
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")

@@ -26,11 +26,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from summitdesk.accreditation import delegate_links
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Role
+from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
@@ -118,7 +119,16 @@ def ensure_accreditations(reply: Reply, *, actor: Actor) -> list[Accreditation]:
             for accreditation in created
         ]
     )
+    with_email = [accreditation.pk for accreditation in created if accreditation.delegate.email]
+    if with_email:  # one task for the whole reply: a submission stays one write more
+        _enqueue_links(with_email)
     return created
+
+
+def _enqueue_links(ids: list[int]) -> None:
+    from summitdesk.accreditation import tasks
+
+    tasks.send_delegate_links.enqueue(ids)
 
 
 @transaction.atomic
@@ -345,9 +355,10 @@ def request_exception(
 
 @transaction.atomic
 def decide_exception(
-    exception: LimitException, *, granted: int | None, actor: Actor
+    exception: LimitException, *, granted: int | None, reason: str = "", actor: Actor
 ) -> LimitException:
-    """Grant `granted` delegates in all (at most what was asked), or refuse (None)."""
+    """Grant `granted` delegates in all (at most what was asked), or refuse (None), with
+    the reason the focal point reads."""
     exception = LimitException.objects.select_for_update().get(pk=exception.pk)
     if exception.decided_at is not None:
         raise AccreditationError(_("This request has already been decided."))
@@ -357,21 +368,43 @@ def decide_exception(
             % {"requested": exception.requested}
         )
     exception.granted = granted
+    exception.decision_reason = reason.strip()
     exception.decided_at = timezone.now()
-    exception.save(update_fields=["granted", "decided_at"])
+    exception.save(update_fields=["granted", "decision_reason", "decided_at"])
     audit.record(
         exception,
         "summitdesk.accreditation.exception_granted"
         if granted is not None
         else "summitdesk.accreditation.exception_refused",
         actor=actor,
-        changes={"granted": [None, granted]},
+        changes={
+            "granted": [None, granted],
+            "decision_reason": ["", exception.decision_reason],
+        },
         organisation_id=exception.organisation_id,
     )
     return exception
 
 
-# Substitution
+# Withdrawal and substitution
+
+
+def registration_open(meeting: Meeting, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the meeting's registration window (if it has one) is open: focal points may
+    substitute delegates only then."""
+    now = now or timezone.now()
+    opens, closes = meeting.registration_opens_at, meeting.registration_closes_at
+    return (opens is None or opens <= now) and (closes is None or now <= closes)
+
+
+@transaction.atomic
+def withdraw(accreditation: Accreditation, *, reason: str = "", actor: Actor) -> Accreditation:
+    """A delegate leaves the delegation (the focal point withdraws them, or they withdraw):
+    the accreditation becomes withdrawn (an approved one's badge is refused from now on)
+    and the delegate no longer heads the delegation, so that another may."""
+    withdrawn = transition(accreditation, Status.WITHDRAWN, reason=reason, actor=actor)
+    Delegate.objects.filter(pk=withdrawn.delegate_id, is_head=True).update(is_head=False)
+    return withdrawn
 
 
 @transaction.atomic
@@ -381,7 +414,13 @@ def substitute(
     """A focal point replaces an approved delegate: the old accreditation is revoked (its
     badge refused from now on), the newcomer joins the delegation in the old delegate's
     place with a pending accreditation. Returns the newcomer's accreditation."""
-    accreditation = Accreditation.objects.select_related("delegate__reply").get(pk=accreditation.pk)
+    accreditation = Accreditation.objects.select_related("delegate__reply", "meeting").get(
+        pk=accreditation.pk
+    )
+    if actor.channel == Channel.PORTAL and not registration_open(accreditation.meeting):
+        raise AccreditationError(
+            _("Registration for this meeting is closed: ask the secretariat for the substitution.")
+        )
     if accreditation.status != Status.APPROVED:
         raise AccreditationError(_("Only an approved delegate can be substituted."))
     if not newcomer.family_name.strip():
@@ -408,6 +447,8 @@ def substitute(
         changes={"substitutes": [None, f"{old} (#{old.pk})"], "status": [None, Status.PENDING]},
         organisation_id=old.reply.organisation_id,
     )
+    if delegate.email:
+        _enqueue("send_delegate_link", created.pk)
     return created
 
 
@@ -440,6 +481,48 @@ def update_identity(
         .first(),
     )
     return changed
+
+
+@transaction.atomic
+def set_nationality(delegate: Delegate, nationality: str, *, actor: Actor) -> bool:
+    """The delegate's nationality (ISO 3166 alpha-2, as on the passport); returns whether it
+    changed. Recorded as identity data: the field's name, never its value."""
+    delegate = Delegate.objects.select_for_update().select_related("reply").get(pk=delegate.pk)
+    if delegate.nationality == nationality:
+        return False
+    delegate.nationality = nationality
+    delegate.save(update_fields=["nationality"])
+    audit.record(
+        delegate,
+        "summitdesk.accreditation.identity_changed",
+        actor=actor,
+        changes={"nationality": ["…", _("changed")]},
+        organisation_id=delegate.reply.organisation_id,
+    )
+    return True
+
+
+@transaction.atomic
+def reissue_delegate_link(accreditation: Accreditation, *, actor: Actor) -> None:
+    """Revoke the delegate's links at once and send them a new one (the task issues it, so
+    that the token exists only in the email). Refused without an email address, or for a
+    delegate no longer in the delegation."""
+    accreditation = Accreditation.objects.select_related("delegate__reply").get(pk=accreditation.pk)
+    if accreditation.status in DETACHED:
+        raise AccreditationError(_("This delegate is no longer in the delegation."))
+    if not accreditation.delegate.email:
+        raise AccreditationError(
+            _("The delegate has no email address: the focal point completes the details.")
+        )
+    revoked = delegate_links.revoke(accreditation)
+    audit.record(
+        accreditation,
+        "summitdesk.accreditation.link_reissued",
+        actor=actor,
+        changes={"delegate link": [revoked or None, _("a new link is sent")]},
+        organisation_id=accreditation.delegate.reply.organisation_id,
+    )
+    _enqueue("send_delegate_link", accreditation.pk)
 
 
 @transaction.atomic
@@ -503,13 +586,21 @@ def purge_identity_data(*, now: datetime.datetime | None = None, actor: Actor) -
 # Reminders
 
 
+#: What a badge cannot be prepared without.
+NEEDED_FOR_BADGE = ("passport_given_name", "passport_family_name", "document_number", "photo")
+
+
+def missing_fields(accreditation: Accreditation) -> list[str]:
+    """The names of the fields of NEEDED_FOR_BADGE the delegate has still to give."""
+    return [name for name in NEEDED_FOR_BADGE if not getattr(accreditation, name)]
+
+
 def missing_data(accreditation: Accreditation) -> list[str]:
     """The labels of what the delegate has still to give for the badge."""
-    missing = []
-    for name in ("passport_given_name", "passport_family_name", "document_number", "photo"):
-        if not getattr(accreditation, name):
-            missing.append(str(getattr(Accreditation._meta.get_field(name), "verbose_name", name)))
-    return missing
+    return [
+        str(getattr(Accreditation._meta.get_field(name), "verbose_name", name))
+        for name in missing_fields(accreditation)
+    ]
 
 
 @transaction.atomic

@@ -1,5 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-app_name = "api"
+from summitdesk.api import docs
+from summitdesk.api.main import api
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("docs", docs.page, name="api-docs"),
+    path("", api.urls),
+]

@@ -106,6 +106,8 @@ class LimitsForm(forms.Form):
 class ExceptionDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("grant", "grant"), ("refuse", "refuse")])
     granted = forms.IntegerField(required=False, min_value=1, max_value=10000)
+    # Shown to the focal point (kept as the audit entry's note, hence the length).
+    reason = forms.CharField(required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -3,6 +3,7 @@ from django.urls import path
 from summitdesk.backoffice.views import (
     account,
     accreditations,
+    api_tokens,
     badges,
     checkin,
     circulars,
@@ -133,6 +134,11 @@ urlpatterns = [
         name="accreditation-identity",
     ),
     path(
+        "accreditations/<int:pk>/link/",
+        accreditations.accreditation_link,
+        name="accreditation-link",
+    ),
+    path(
         "meetings/<slug:code>/accreditations/remind/",
         accreditations.accreditation_remind,
         name="accreditation-remind",
@@ -223,6 +229,9 @@ urlpatterns = [
         staff.staff_reset_second_factor,
         name="staff-reset-second-factor",
     ),
+    path("api-tokens/", api_tokens.api_token_list, name="api-token-list"),
+    path("api-tokens/new/", api_tokens.api_token_create, name="api-token-create"),
+    path("api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api-token-revoke"),
     path("badges/", badges.badge_meetings, name="badge-meetings"),
     path("meetings/<slug:code>/badges/", badges.badge_print, name="badge-print"),
     path(

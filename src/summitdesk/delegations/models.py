@@ -110,6 +110,8 @@ class Delegate(models.Model):
         ordering = ["reply", "-is_head", "position", "id"]
         verbose_name = _("delegate")
         verbose_name_plural = _("delegates")
+        # The reports count delegates per reply and gender from this index alone.
+        indexes = [models.Index(fields=["reply", "gender"], name="delegate_reply_gender")]
         constraints = [
             models.UniqueConstraint(
                 fields=["reply"], condition=Q(is_head=True), name="one_head_per_delegation"

@@ -28,6 +28,8 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -198,6 +200,17 @@ class Tracker:
 TRACKER_GROUPS = ("category", "stakeholder_group", "country", "reply_state")
 
 
+def in_delegation(prefix: str = "") -> Q:
+    """Delegates still in their delegation (as `services.active_delegates`): not those kept
+    only for their withdrawn or revoked accreditation. `prefix` reaches them from another
+    model ("delegates__")."""
+    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
+
+    return Q(**{f"{prefix}accreditation__isnull": True}) | ~Q(
+        **{f"{prefix}accreditation__status__in": DETACHED}
+    )
+
+
 def tracker(scope: Scope) -> Tracker:
     """Every figure of the response tracker, in two queries."""
     attending = Q(reply__state__in=ATTENDING_STATES)
@@ -225,11 +238,7 @@ def tracker(scope: Scope) -> Tracker:
         by["region"][region_of(row["country"])].add(*values)
     return Tracker(
         totals=totals,
-        named_delegates=Delegate.objects.filter(
-            reply__meeting=scope.meeting,
-            reply__state__in=ATTENDING_STATES,
-            reply__organisation__in=Subquery(scope.invitations().values("organisation")),
-        ).count(),
+        named_delegates=named_delegates(scope),
         breakdowns=[
             _breakdown(
                 "category", _("By category"), _("Category"), Category.choices, by["category"]
@@ -250,6 +259,32 @@ def tracker(scope: Scope) -> Tracker:
             ),
         ],
     )
+
+
+def named_delegates(scope: Scope) -> int:
+    """The delegates named in the attending replies of the invited organisations and still
+    in their delegation, in one query: all of them, less the few kept only for their
+    withdrawn or revoked accreditation (counted apart, the delegates are read from an
+    index alone instead of each being joined to its accreditation)."""
+    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
+
+    replies = Subquery(
+        Reply.objects.filter(
+            meeting=scope.meeting,
+            state__in=ATTENDING_STATES,
+            organisation__in=Subquery(scope.invitations().values("organisation")),
+        ).values("pk")
+    )
+    detached = (
+        Delegate.objects.filter(reply__in=replies, accreditation__status__in=DETACHED)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    counted = Delegate.objects.filter(reply__in=replies).aggregate(
+        n=Count("pk") - Subquery(detached, output_field=IntegerField())
+    )
+    return int(counted["n"] or 0)
 
 
 def region_of(country: str) -> str:
@@ -312,12 +347,18 @@ def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
 
 
 def delegate_counts(reply_ids: Iterable[int | None]) -> dict[int, int]:
-    """The number of delegates named in each of these replies (one query)."""
+    """The number of delegates named in each of these replies, and still in the delegation
+    (one query). "Not detached" is asked as a NOT EXISTS: joined instead, PostgreSQL reads
+    every accreditation to find the few of a page's delegates."""
+    from summitdesk.accreditation.models import Accreditation  # builds on this app
+    from summitdesk.accreditation.services import DETACHED
+
     wanted = [pk for pk in reply_ids if pk is not None]
     if not wanted:
         return {}
+    detached = Accreditation.objects.filter(delegate=OuterRef("pk"), status__in=DETACHED)
     rows = (
-        Delegate.objects.filter(reply__in=wanted)
+        Delegate.objects.filter(~Exists(detached), reply__in=wanted)
         .order_by()
         .values("reply")
         .annotate(named=Count("pk"))
@@ -532,7 +573,7 @@ def participation(organisation: Organisation) -> list[tuple[Process, list[Partic
     replies = {
         reply.meeting_id: reply
         for reply in Reply.objects.filter(organisation=organisation)
-        .annotate(named=Count("delegates"))
+        .annotate(named=Count("delegates", filter=in_delegation("delegates__")))
         .prefetch_related(
             Prefetch("delegates", queryset=Delegate.objects.filter(is_head=True), to_attr="heads")
         )

@@ -391,7 +391,7 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     raises ReplyClosed (see `request_change`).
     """
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    on_behalf = actor.channel == Channel.BACKOFFICE
+    on_behalf = actor.channel in (Channel.BACKOFFICE, Channel.API)
     if actor.channel == Channel.PORTAL and not accepts_changes(reply):
         raise ReplyClosed(_("The deadline has passed: your changes go to the secretariat."))
     found = problems(data, submitting=submit)

@@ -13,19 +13,17 @@ return quietly when what they were about is gone or has changed meanwhile.
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from summitdesk.correspondence import compose, reply_links
-from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations import services, summary
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Person, Position
+from summitdesk.lib import mail
 
 
 @dataclass(frozen=True)
@@ -38,21 +36,6 @@ class Sent:
         return {"to": self.to}
 
 
-def _latest_invitation(reply: Reply) -> Invitation | None:
-    return (
-        Invitation.objects.filter(
-            organisation=reply.organisation_id, circular__meeting=reply.meeting_id
-        )
-        .select_related("circular")
-        .order_by("-circular__date", "-pk")
-        .first()
-    )
-
-
-def _reply_to(circular: Circular | None) -> list[str] | None:
-    return [circular.contact_email] if circular and circular.contact_email else None
-
-
 def _chief_executive_email(reply: Reply) -> str:
     position = (
         Position.objects.filter(
@@ -62,39 +45,6 @@ def _chief_executive_email(reply: Reply) -> str:
         .first()
     )
     return position.person.email if position else ""
-
-
-def _email(
-    *,
-    subject: str,
-    body: str,
-    to: list[str],
-    language: str,
-    reply_to: list[str] | None,
-) -> EmailMultiAlternatives:
-    subject = " ".join(subject.split())
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        reply_to=reply_to,
-        headers={"Content-Language": language},
-    )
-    email.attach_alternative(
-        compose.html_body(body, subject=subject, language=language), "text/html"
-    )
-    return email
-
-
-def _tidy(text: str) -> str:
-    """Template output as plain text: no trailing spaces, at most one blank line in a row."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    tidy: list[str] = []
-    for line in lines:
-        if line or (tidy and tidy[-1]):
-            tidy.append(line)
-    return "\n".join(tidy) + "\n"
 
 
 def _deadline_text(reply: Reply, language: str) -> str:
@@ -114,7 +64,7 @@ def send_confirmation(reply: Reply) -> Sent:
     if not to:
         return Sent(to=[])
     language = reply.organisation.language
-    circular = invitation.circular if (invitation := _latest_invitation(reply)) else None
+    circular = invitation.circular if (invitation := mail.latest_invitation(reply)) else None
     with translation.override(compose.django_language(language)):
         reply_summary = summary.summary_for(reply, now=timezone.now())
         pdf = summary.render_summary(reply_summary)
@@ -143,12 +93,12 @@ def send_confirmation(reply: Reply) -> Sent:
             "organisation": reply.organisation.name,
             "meeting": reply.meeting.title,
         }
-        email = _email(
+        email = mail.email(
             subject=subject,
-            body=_tidy(body),
+            body=mail.tidy(body),
             to=to,
             language=language,
-            reply_to=_reply_to(circular),
+            reply_to=mail.reply_to(circular),
         )
     email.attach(attachment, pdf, summary.CONTENT_TYPE)
     email.send()
@@ -162,7 +112,7 @@ def send_link(reply: Reply, person: Person) -> Sent:
     if not person.email:
         return Sent(to=[])
     language = reply.organisation.language
-    invitation = _latest_invitation(reply)
+    invitation = mail.latest_invitation(reply)
     _link, token = reply_links.issue(
         reply.organisation,
         reply.meeting,
@@ -188,12 +138,12 @@ def send_link(reply: Reply, person: Person) -> Sent:
         subject = _("Your personal link to reply for %(organisation)s") % {
             "organisation": reply.organisation.name
         }
-        email = _email(
+        email = mail.email(
             subject=subject,
-            body=_tidy(body),
+            body=mail.tidy(body),
             to=[person.email],
             language=language,
-            reply_to=_reply_to(invitation.circular if invitation else None),
+            reply_to=mail.reply_to(invitation.circular if invitation else None),
         )
     email.send()
     return Sent(to=[person.email])

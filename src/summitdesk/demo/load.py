@@ -17,6 +17,7 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
+from summitdesk.demo.history import HistorySummary, load_history
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.services import ORGANISATION_FIELDS, refresh_search_fields
@@ -139,6 +140,8 @@ class DemoSummary:
     organisations_existing: int = 0
     staff_created: list[str] = field(default_factory=list)
     circular_created: bool = False
+    # PrepCom-2 as it went, when this run loaded it (see demo.history).
+    history: HistorySummary | None = None
 
     @property
     def already_loaded(self) -> bool:
@@ -149,6 +152,7 @@ class DemoSummary:
             or self.organisations_created
             or self.staff_created
             or self.circular_created
+            or self.history
         )
 
 
@@ -157,9 +161,11 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     """Load the demo, with `today` playing 9 July 2003; a second run adds only what is missing.
 
     Side effects: creates the WSIS process, its 11 meetings, about 1,000 organisations with
-    their chief executives and some focal points, and three staff accounts (one per role),
-    each with one audit entry. What exists already (by code, external ID or user name) is
-    left as it is, including the replay offset chosen on the first run.
+    their chief executives and some focal points, and six staff accounts (one per role),
+    each with one audit entry; then PrepCom-2's past (invitations, replies, accreditations,
+    check-ins, a provisional List of Participants: see demo.history). What exists already
+    (by code, external ID or user name) is left as it is, including the replay offset
+    chosen on the first run.
     """
     process, created = _load_process(today)
     assert process.replay_offset_days is not None  # set on creation, never cleared
@@ -170,6 +176,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     )
     summary.staff_created = _load_staff()
     summary.circular_created = load_circular(process, actor=ACTOR)
+    summary.history = load_history(process, actor=ACTOR)
     return summary
 
 

@@ -521,6 +521,11 @@ GIVEN_NAMES: dict[str, tuple[list[str], list[str]]] = {
         ["Wei", "Jun", "Ming", "Qiang", "Hao", "Lei", "Jian", "Tao"],
         ["Fang", "Li", "Jing", "Mei", "Xiu", "Yan", "Hong", "Ling"],
     ),
+    # Delegations write some names in Chinese characters (the directory does not).
+    "zh-native": (
+        ["伟", "军", "明", "强", "浩", "磊", "建华", "志刚"],
+        ["芳", "丽", "静", "梅", "秀英", "艳", "红", "玲"],
+    ),
 }
 
 FAMILY_NAMES: dict[str, list[tuple[str, str]]] = {
@@ -571,6 +576,42 @@ FAMILY_NAMES: dict[str, list[tuple[str, str]]] = {
         ("Назаров", "Назарова"),
     ],
     "zh": [(name, name) for name in ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao")],
+    "zh-native": [(name, name) for name in ("王", "李", "张", "刘", "陈", "杨", "赵")],
+}
+
+# What the other members of a delegation do (the head's function comes from the directory).
+DELEGATE_FUNCTIONS: dict[str, list[str]] = {
+    "en": [
+        "Senior Adviser",
+        "Director, International Relations",
+        "Policy Officer",
+        "Legal Counsel",
+        "Head of Regulatory Affairs",
+        "Chief Engineer",
+        "Counsellor",
+    ],
+    "fr": [
+        "Conseiller principal",
+        "Directrice des relations internationales",
+        "Chargé de mission",
+        "Juriste",
+        "Ingénieur en chef",
+    ],
+    "es": [
+        "Asesor principal",
+        "Directora de Relaciones Internacionales",
+        "Oficial de políticas",
+        "Asesor jurídico",
+        "Ingeniero jefe",
+    ],
+    "ar": ["مستشار أول", "مدير العلاقات الدولية", "مستشار قانوني", "كبير المهندسين"],
+    "ru": [
+        "Старший советник",
+        "Директор по международным связям",
+        "Юрисконсульт",
+        "Главный инженер",
+    ],
+    "zh": ["高级顾问", "国际合作司司长", "法律顾问", "总工程师"],
 }
 
 # The first line of a postal address; {n} is a house number.

@@ -80,7 +80,11 @@ class Organisation(models.Model):
                 name="organisation_merged_has_status",
             ),
         ]
-        indexes = [models.Index(fields=["category", "stakeholder_group"])]
+        indexes = [
+            models.Index(fields=["category", "stakeholder_group"]),
+            # Lists of a meeting's accreditations are read in organisation-name order.
+            models.Index(fields=["name"], name="organisation_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

@@ -79,6 +79,11 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=32, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
+    public_statistics = models.BooleanField(
+        _("public statistics"),
+        default=False,
+        help_text=_("Publish the meeting's participation figures (numbers only) on a public page."),
+    )
 
     objects = MeetingQuerySet.as_manager()
 

@@ -731,3 +731,60 @@ class ReplyPage:
             prefix = f"{label}, {bound.label}" if label else str(bound.label)
             found += [(where, f"{prefix}: {error}") for error in errors]
         return found
+
+
+# The delegation page: changes to accredited delegates
+
+
+class SubstituteForm(MemberForm):
+    """The newcomer who takes an approved delegate's place (accreditation.services.substitute)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.is_blank and "family_name" not in self.errors:
+            self.add_error("family_name", _("Give the family name of the substitute."))
+        return cleaned
+
+    def newcomer(self) -> DelegateData:
+        return self.delegate_data(is_head=False)
+
+
+class WithdrawForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExceptionRequestForm(PortalForm):
+    """More delegates than the limit of the organisation's category, as a request to the
+    secretariat (accreditation.services.request_exception)."""
+
+    requested = forms.IntegerField(
+        label=_("Delegates wanted in all"),
+        min_value=1,
+        max_value=MAX_ESTIMATE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": _("Say how many delegates you want in all.")},
+    )
+    reason = forms.CharField(
+        label=_("Why you need them"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason: the secretariat decides on it.")},
+    )
+
+    def __init__(self, *args: Any, limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+
+    def clean_requested(self) -> int:
+        requested = int(self.cleaned_data["requested"])
+        if self.limit is not None and requested <= self.limit:
+            raise forms.ValidationError(
+                _("Your limit is already %(limit)d: ask for more than that.")
+                % {"limit": self.limit}
+            )
+        return requested

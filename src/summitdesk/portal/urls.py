@@ -11,4 +11,12 @@ urlpatterns = [
     path("<str:token>/hand-over/", views.hand_over, name="hand-over"),
     path("<str:token>/letter.pdf", views.letter, name="letter"),
     path("<str:token>/summary.pdf", views.summary_pdf, name="summary"),
+    path("<str:token>/delegation/", views.delegation, name="delegation"),
+    path("<str:token>/delegation/<int:delegate_id>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "<str:token>/delegation/<int:delegate_id>/substitute/",
+        views.substitute,
+        name="substitute",
+    ),
+    path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
 ]

@@ -7,6 +7,7 @@ reply, record every change with the link's holder as actor, and enqueue the emai
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -20,30 +21,45 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from summitdesk.accreditation import services as accreditation_services
+from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.models import Accreditation, LimitException
+from summitdesk.accreditation.services import AccreditationError, LimitCheck
 from summitdesk.correspondence import compose, outbox, reply_links
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services, summary
 from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
-from summitdesk.delegations.models import Reply
+from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import ReplyClosed, ReplyError
-from summitdesk.directory.enums import PositionRole
+from summitdesk.directory.enums import Category, PositionRole
 from summitdesk.directory.models import Position
 from summitdesk.portal import access as portal_access
 from summitdesk.portal.access import PortalAccess
-from summitdesk.portal.forms import PersonForm, ReplyPage, person_fields_html
+from summitdesk.portal.forms import (
+    ExceptionRequestForm,
+    PersonForm,
+    ReplyPage,
+    SubstituteForm,
+    WithdrawForm,
+    person_fields_html,
+)
 
-PortalView = Callable[[HttpRequest, PortalAccess], HttpResponse]
+# A view takes the request, what the token opens, and the URL's other parts (a delegate's
+# id, never trusted: looked up within the reply only).
+PortalView = Callable[..., HttpResponse]
 
 #: Where a language chosen on the portal (?lang=fr) is kept for the visit.
 LANGUAGE_SESSION_KEY = "portal_language"
 LANGUAGE_ALIASES = {"zh": "zh-hans"}
 
 
-def _language(request: HttpRequest) -> str:
-    """The language chosen with ?lang= (kept in the session), else the one the browser
-    asked for (LocaleMiddleware)."""
+def visitor_language(request: HttpRequest, default: str = "") -> str:
+    """The language chosen with ?lang= (kept in the session), else `default` (the
+    organisation's language, in which its letter was written) when the portal has it and
+    it is not English (the directory's default, which says nothing about the reader),
+    else the one the browser asked for (LocaleMiddleware)."""
     known = {code for code, _name in settings.LANGUAGES}
     asked = request.GET.get("lang", "")
     asked = LANGUAGE_ALIASES.get(asked, asked)
@@ -53,6 +69,9 @@ def _language(request: HttpRequest) -> str:
     kept = request.session.get(LANGUAGE_SESSION_KEY) if hasattr(request, "session") else None
     if kept in known:
         return str(kept)
+    default = LANGUAGE_ALIASES.get(default, default)
+    if default in known and default != "en":
+        return default
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
@@ -72,15 +91,15 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
     """Rate limit, find what the token opens, answer in the visitor's language, never cache."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, token: str) -> HttpResponse:
-        language = _language(request)
+    def wrapped(request: HttpRequest, token: str, **parts: Any) -> HttpResponse:
+        wait = portal_access.refused_for(request)
+        found = None if wait else portal_access.reply_for_token(token, request=request)
+        language = visitor_language(request, found.organisation.language if found else "")
         with translation.override(language):
-            wait = portal_access.refused_for(request)
             if wait:
                 response = too_many(request, wait)
             else:
-                found = portal_access.reply_for_token(token, request=request)
-                response = not_valid(request) if found is None else view(request, found)
+                response = not_valid(request) if found is None else view(request, found, **parts)
         response["Content-Language"] = language
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
@@ -179,6 +198,8 @@ def _render(
         "pending_requests": reply.change_requests.filter(
             status=ChangeRequestStatus.PENDING
         ).count(),
+        "accredited": reply.state in services.ANSWERED
+        and Accreditation.objects.filter(delegate__reply=reply).exists(),
         "letter": _letter(access, qr=False),
         "page": page,
         "errors": errors,
@@ -331,3 +352,233 @@ def summary_pdf(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     """The reply as it stands, as the confirmation email attaches it."""
     content = summary.render_summary(summary.summary_for(access.reply, now=timezone.now()))
     return _pdf(content, summary.file_name(access.reply))
+
+
+# The delegation: each delegate's accreditation, withdrawals, substitutions, the limit
+
+
+@dataclass(frozen=True)
+class DelegateRow:
+    """A delegate of the reply and their accreditation (None before the reply is submitted)."""
+
+    delegate: Delegate
+    accreditation: Accreditation | None
+
+    @property
+    def status(self) -> AccreditationStatus | None:
+        return AccreditationStatus(self.accreditation.status) if self.accreditation else None
+
+    @property
+    def active(self) -> bool:
+        return self.status not in accreditation_services.DETACHED
+
+    @property
+    def missing(self) -> list[str]:
+        if self.accreditation is None or self.status not in accreditation_services.COUNTED:
+            return []
+        return accreditation_services.missing_data(self.accreditation)
+
+    @property
+    def may_withdraw(self) -> bool:
+        moves = accreditation_services.MOVES
+        return self.status is not None and AccreditationStatus.WITHDRAWN in moves[self.status]
+
+    @property
+    def may_substitute(self) -> bool:
+        return self.status == AccreditationStatus.APPROVED
+
+
+def _rows(access: PortalAccess, *, delegate_id: int | None = None) -> list[DelegateRow]:
+    """The reply's delegates (or the one of `delegate_id`, if it is the reply's: an id from
+    a URL is only ever looked for among them), with their accreditations."""
+    delegates = Delegate.objects.filter(reply=access.reply).select_related("accreditation")
+    if delegate_id is not None:
+        delegates = delegates.filter(pk=delegate_id)
+    return [
+        DelegateRow(delegate, getattr(delegate, "accreditation", None))
+        for delegate in delegates.order_by("-is_head", "position", "pk")
+    ]
+
+
+def _row(access: PortalAccess, delegate_id: int) -> DelegateRow | None:
+    found = _rows(access, delegate_id=delegate_id)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class LimitSummary:
+    """The organisation's delegates against the limit of its category, and its latest
+    request for an exception."""
+
+    check: LimitCheck
+    category: str
+    request: LimitException | None
+    # The secretariat's reason when it decided on the request.
+    decision_reason: str = ""
+
+    @property
+    def named(self) -> int:
+        return self.check.approved + self.check.pending
+
+    @property
+    def waiting(self) -> bool:
+        return self.request is not None and self.request.decided_at is None
+
+    @property
+    def may_request(self) -> bool:
+        return self.check.limit is not None and not self.waiting
+
+
+def _limit(access: PortalAccess) -> LimitSummary:
+    organisation = access.organisation
+    latest = (
+        LimitException.objects.filter(meeting=access.meeting, organisation=organisation)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return LimitSummary(
+        check=accreditation_services.check_limit(organisation, access.meeting),
+        category=str(Category(organisation.category).label)
+        if organisation.category in Category.values
+        else organisation.category,
+        request=latest,
+        decision_reason=latest.decision_reason if latest else "",
+    )
+
+
+def _render_delegation(
+    request: HttpRequest,
+    access: PortalAccess,
+    *,
+    exception_form: ExceptionRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = _rows(access)
+    limit = _limit(access)
+    context: dict[str, Any] = {
+        "access": access,
+        "organisation": access.organisation,
+        "meeting": access.meeting,
+        "token": access.token,
+        "current": [row for row in rows if row.active],
+        "former": [row for row in rows if not row.active],
+        "limit": limit,
+        "exception_form": exception_form or ExceptionRequestForm(limit=limit.check.allowed),
+        "registration_open": accreditation_services.registration_open(access.meeting),
+    }
+    return render(request, "portal/delegation.html", context, status=status)
+
+
+@portal
+def delegation(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    return _render_delegation(request, access)
+
+
+def _refused(request: HttpRequest, access: PortalAccess, message: str) -> HttpResponse:
+    """Back to the delegation page, saying why nothing was changed."""
+    messages.error(request, message)
+    return redirect("portal:delegation", token=access.token)
+
+
+@portal
+def withdraw(request: HttpRequest, access: PortalAccess, delegate_id: int) -> HttpResponse:
+    """A confirmation page; its form withdraws the delegate's accreditation."""
+    row = _row(access, delegate_id)
+    if row is None:
+        return not_valid(request)
+    if row.accreditation is None:
+        return _refused(
+            request,
+            access,
+            _("%(name)s has no accreditation yet: take them out of the delegation in the reply.")
+            % {"name": row.delegate},
+        )
+    if not row.may_withdraw:
+        return _refused(
+            request,
+            access,
+            _("%(name)s cannot be withdrawn: the accreditation is %(status)s.")
+            % {"name": row.delegate, "status": row.status.label.lower() if row.status else ""},
+        )
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accreditation_services.withdraw(
+                row.accreditation, reason=form.cleaned_data["reason"], actor=access.actor
+            )
+        except AccreditationError as error:
+            return _refused(request, access, str(error))
+        messages.success(
+            request,
+            _("%(name)s is withdrawn from the delegation.") % {"name": row.delegate},
+        )
+        return redirect("portal:delegation", token=access.token)
+    context = {"access": access, "meeting": access.meeting, "token": access.token}
+    context |= {"row": row, "form": form}
+    return render(request, "portal/withdraw.html", context, status=400 if form.errors else 200)
+
+
+@portal
+def substitute(request: HttpRequest, access: PortalAccess, delegate_id: int) -> HttpResponse:
+    """Name the person who takes an approved delegate's place."""
+    row = _row(access, delegate_id)
+    if row is None:
+        return not_valid(request)
+    if row.accreditation is None or not row.may_substitute:
+        return _refused(request, access, _("Only an approved delegate can be substituted."))
+    form = SubstituteForm(
+        request.POST if request.method == "POST" else None,
+        prefix="substitute",
+        use_required_attribute=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            accreditation_services.substitute(
+                row.accreditation, form.newcomer(), actor=access.actor
+            )
+        except AccreditationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s's badge is revoked; the substitute's accreditation waits for "
+                    "the secretariat's approval."
+                )
+                % {"name": row.delegate},
+            )
+            return redirect("portal:delegation", token=access.token)
+    context: dict[str, Any] = {"access": access, "meeting": access.meeting, "token": access.token}
+    context |= {
+        "row": row,
+        "form": form,
+        "errors": ReplyPage.form_errors(form, ""),
+        "registration_open": accreditation_services.registration_open(access.meeting),
+    }
+    return render(request, "portal/substitute.html", context, status=400 if form.errors else 200)
+
+
+@portal
+def request_exception(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """Ask the secretariat for more delegates than the limit of the organisation's category."""
+    if request.method != "POST":
+        return redirect("portal:delegation", token=access.token)
+    limit = _limit(access)
+    if limit.check.limit is None:
+        return _refused(request, access, _("Your organisation's category has no limit here."))
+    form = ExceptionRequestForm(request.POST, limit=limit.check.allowed)
+    if not form.is_valid():
+        return _render_delegation(request, access, exception_form=form, status=400)
+    try:
+        accreditation_services.request_exception(
+            access.organisation,
+            access.meeting,
+            requested=form.cleaned_data["requested"],
+            reason=form.cleaned_data["reason"],
+            actor=access.actor,
+        )
+    except AccreditationError as error:
+        form.add_error(None, str(error))
+        return _render_delegation(request, access, exception_form=form, status=400)
+    messages.success(request, _("Your request is sent: the secretariat will decide on it."))
+    return redirect("portal:delegation", token=access.token)

@@ -174,6 +174,24 @@ def accreditation_identity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(*EDITORS)
+@require_POST
+def accreditation_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-issue the delegate's own link: the earlier ones stop working at once."""
+    accreditation = _accreditation(pk)
+    try:
+        services.reissue_delegate_link(accreditation, actor=staff_actor(request))
+    except services.AccreditationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("A new link is on its way to %(email)s; the earlier ones no longer work.")
+            % {"email": accreditation.delegate.email},
+        )
+    return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+
+
+@staff_view(*EDITORS)
 def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     rows = queries.limit_rows(meeting)
@@ -201,6 +219,7 @@ def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpRespons
             services.decide_exception(
                 exception,
                 granted=form.cleaned_data["granted"] if grant else None,
+                reason=form.cleaned_data["reason"],
                 actor=staff_actor(request),
             )
         except services.AccreditationError as error:

@@ -2,29 +2,23 @@
 (no sign-in, rate limited per address) and download its documents one by one or as a ZIP."""
 
 import mimetypes
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.circular_forms import PackItemForm
-from summitdesk.core import ratelimit
 from summitdesk.core.access import EDITORS, staff_actor, staff_view
 from summitdesk.directory.enums import Language
+from summitdesk.lib import public_pages
 from summitdesk.meetings import packs
 from summitdesk.meetings.models import Meeting, PackItem
 
 #: Requests a minute from one address to the public pages of the pack, all together.
 PUBLIC_LIMIT = 60
 PUBLIC_WINDOW = 60
-
-View = Callable[..., HttpResponseBase]
 
 
 def _meeting(code: str) -> Meeting:
@@ -96,19 +90,9 @@ def pack_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # Public pages
 
 
-def rate_limited(view: View) -> View:
-    """Refuse (429) an address that asked more than PUBLIC_LIMIT times this minute."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        key = f"information-pack:{ratelimit.client_ip(request.META)}"
-        if not ratelimit.hit(key, limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW):
-            response = render(request, "public/too_many_requests.html", status=429)
-            response["Retry-After"] = str(PUBLIC_WINDOW)
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapped
+rate_limited = public_pages.rate_limited(
+    "information-pack", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW
+)
 
 
 @rate_limited

@@ -1,5 +1,6 @@
-"""`summitdesk print-badges --meeting CODE [--out DIR] [--only-unprinted]`."""
+"""`summitdesk print-badges --meeting CODE [--out DIR] [--only-unprinted] [--format json]`."""
 
+import json
 import shutil
 import sys
 from argparse import ArgumentParser
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             action="store_true",
             help=_("only the badges whose current version has not been printed yet"),
         )
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help=_("json prints {meeting, print_run, badges, files} for scripts (default: text)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         meeting = Meeting.objects.filter(code=options["meeting"]).first()
@@ -63,8 +70,12 @@ class Command(BaseCommand):
         if options["only_unprinted"]:
             selection = print_runs.unprinted(selection)
         ids = list(selection.values_list("pk", flat=True))
+        as_json = options["format"] == "json"
         if not ids:
-            self.stdout.write(_("No badges to print."))
+            if as_json:
+                self._json(meeting.code, None, 0, [])
+            else:
+                self.stdout.write(_("No badges to print."))
             return
         try:
             run = print_runs.create_print_run(
@@ -84,12 +95,22 @@ class Command(BaseCommand):
                 ) from error
         if printed is None or printed.status != PrintRunStatus.DONE:
             raise CommandError(_("Printing failed."), returncode=EXIT_FAILED)
+        written = []
         for name in printed.files:
             target = out / Path(name).name
             with default_storage.open(name, "rb") as source, target.open("wb") as copy:
                 shutil.copyfileobj(source, copy, 1 << 20)
-            self.stdout.write(str(target))
+            written.append(str(target))
+        if as_json:
+            self._json(meeting.code, printed.pk, printed.total, written)
+            return
+        for file in written:
+            self.stdout.write(file)
         self.stdout.write(
             _("%(count)s badges printed (print run %(run)s).")
             % {"count": printed.total, "run": printed.pk}
         )
+
+    def _json(self, meeting: str, run: int | None, badges: int, files: list[str]) -> None:
+        data = {"meeting": meeting, "print_run": run, "badges": badges, "files": files}
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -40,6 +40,16 @@ class Command(BaseCommand):
             _("Dates replay the WSIS calendar %(days)d days later: today plays 9 July 2003.")
             % {"days": summary.replay_offset_days}
         )
+        if summary.history is not None:
+            self.stdout.write(
+                _(
+                    "History of %(title)s loaded: %(invited)d organisations invited, "
+                    "%(answered)d answered (%(declined)d declined), %(delegates)d delegates "
+                    "named, %(approved)d accredited, %(checked_in)d checked in, %(listed)d on "
+                    "the provisional List of Participants."
+                )
+                % vars(summary.history)
+            )
         self.stdout.write(
             _(
                 "Circular DM-1048 is ready to dispatch to its audience: open Circulars, "

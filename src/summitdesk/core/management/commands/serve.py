@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
@@ -39,8 +39,9 @@ class Command(BaseCommand):
     help = _(
         "Serve SummitDesk with gunicorn, after collecting the static files; the access log "
         "goes to standard output. Stop it with Ctrl-C or SIGTERM. "
-        "Exit codes: 0 stopped cleanly; 1 could not start (address in use, bad option); "
-        "3 a worker process could not boot; 4 the application could not be loaded."
+        "Exit codes: 0 stopped cleanly; 1 could not start (address in use, a worker "
+        "process that could not boot, an application that could not be loaded); 2 bad "
+        "option."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         # Workers are forked from this process: they must not share its connections.
         connections.close_all()
-        Server(
+        server = Server(
             {
                 "bind": bind,
                 "workers": workers,
@@ -74,4 +75,15 @@ class Command(BaseCommand):
                 # would fight over it, and nothing here uses it.
                 "control_socket_disable": True,
             }
-        ).run()
+        )
+        try:
+            server.run()
+        except SystemExit as stopped:
+            # Gunicorn's own codes (3 a worker could not boot, 4 the application could not
+            # load) would read as "partial" to a script: every failure to serve is 1.
+            if stopped.code in (None, 0):
+                raise
+            raise CommandError(
+                _("The server stopped: gunicorn exit code %(code)s.") % {"code": stopped.code},
+                returncode=1,
+            ) from stopped

@@ -1,0 +1,406 @@
+"""Organisations and people: read, create, update (If-Match), and their change feeds.
+
+Input is checked by the same forms as the back office's pages, so the API accepts and
+refuses exactly what a registration officer could type; writes go through
+`directory.services` with the token as actor.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from summitdesk.api.common import (
+    DEFAULT_LIMIT,
+    ERRORS,
+    WRITE_ERRORS,
+    Page,
+    actor,
+    changes_operation,
+    error,
+    feed_record,
+    page_of,
+    require_if_match,
+    scope,
+    with_etag,
+)
+from summitdesk.backoffice.forms import DirectoryFilterForm, OrganisationForm, PersonForm
+from summitdesk.core.models import AuditEntry
+from summitdesk.directory import services
+from summitdesk.directory.enums import OrganisationStatus, PositionRole
+from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.directory.queries import DirectoryFilter, search_organisations
+
+organisations = Router(tags=["organisations"])
+people = Router(tags=["people"])
+
+READ = "directory:read"
+WRITE = "directory:write"
+
+
+class PositionOut(Schema):
+    person: int
+    role: str
+    function: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    external_id: str | None
+    name: str
+    acronym: str
+    category: str
+    stakeholder_group: str
+    sectors: list[str]
+    country: str
+    region: str
+    language: str
+    address: str
+    email: str
+    website: str
+    status: str
+    merged_into: int | None
+    people: list[PositionOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganisationIn(Schema):
+    name: str
+    acronym: str = ""
+    category: str
+    stakeholder_group: str
+    sectors: list[str] = []
+    country: str
+    language: str = "en"
+    address: str = ""
+    email: str = ""
+    website: str = ""
+    external_id: str | None = None
+    status: str = OrganisationStatus.ACTIVE
+
+
+class OrganisationPatch(Schema):
+    """Only the fields sent change."""
+
+    name: str | None = None
+    acronym: str | None = None
+    category: str | None = None
+    stakeholder_group: str | None = None
+    sectors: list[str] | None = None
+    country: str | None = None
+    language: str | None = None
+    address: str | None = None
+    email: str | None = None
+    website: str | None = None
+    external_id: str | None = None
+    status: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    title: str
+    given_name: str
+    family_name: str
+    email: str
+    phone: str
+    fax: str
+    nationality: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonIn(Schema):
+    """A person joins the directory through an organisation, in a role."""
+
+    organisation: int
+    role: str
+    function: str = ""
+    title: str = ""
+    given_name: str = ""
+    family_name: str
+    email: str = ""
+    phone: str = ""
+    fax: str = ""
+    nationality: str = ""
+
+
+class PersonPatch(Schema):
+    title: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    nationality: str | None = None
+
+
+# Representations
+
+
+def organisation_data(organisation: Organisation) -> dict[str, Any]:
+    positions = sorted(organisation.positions.all(), key=lambda p: (p.role, p.pk))
+    return OrganisationOut(
+        id=organisation.pk,
+        external_id=organisation.external_id,
+        name=organisation.name,
+        acronym=organisation.acronym,
+        category=organisation.category,
+        stakeholder_group=organisation.stakeholder_group,
+        sectors=organisation.sectors,
+        country=organisation.country,
+        region=organisation.region,
+        language=organisation.language,
+        address=organisation.address,
+        email=organisation.email,
+        website=organisation.website,
+        status=organisation.status,
+        merged_into=organisation.merged_into_id,
+        people=[
+            PositionOut(person=p.person_id, role=p.role, function=p.function) for p in positions
+        ],
+        created_at=organisation.created_at,
+        updated_at=organisation.updated_at,
+    ).model_dump(mode="json")
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    return PersonOut.model_validate(person).model_dump(mode="json")
+
+
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.prefetch_related(
+        Prefetch("positions", queryset=Position.objects.order_by("role", "id"))
+    )
+
+
+def _organisation(pk: int) -> Organisation:
+    return get_object_or_404(_organisations(), pk=pk)
+
+
+def form_errors(form: Any) -> dict[str, list[str]]:
+    return {
+        ("body" if field == "__all__" else field): [str(message) for message in messages]
+        for field, messages in form.errors.items()
+    }
+
+
+def _refuse(form: Any) -> None:
+    error(422, _("Some fields are not valid."), form_errors(form))
+
+
+def _refuse_nulls(changes: dict[str, Any]) -> None:
+    """A PATCH may leave a field out, not empty it with null."""
+    nulls = [field for field, value in changes.items() if value is None]
+    if nulls:
+        error(422, _("Some fields are not valid."), {f: [_("May not be null.")] for f in nulls})
+
+
+# Organisations
+
+
+@organisations.get("", response={200: Page[OrganisationOut], **ERRORS})
+@scope(READ)
+def list_organisations(
+    request: HttpRequest,
+    q: str = "",
+    category: str = "",
+    stakeholder_group: str = "",
+    sector: str = "",
+    country: str = "",
+    region: str = "",
+    language: str = "",
+    status: str = "",
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> HttpResponse:
+    """Organisations in id order; without `status`, merged ones are left out."""
+    filters = DirectoryFilterForm(
+        {
+            "q": q,
+            "category": category,
+            "stakeholder_group": stakeholder_group,
+            "sector": sector,
+            "region": region,
+            "country": country.upper(),
+            "language": language,
+        }
+    )
+    if not filters.is_valid():
+        error(422, _("Some filters are not valid."), form_errors(filters))
+    if status and status not in OrganisationStatus.values:
+        error(
+            422,
+            _("Some filters are not valid."),
+            {"status": [_("One of: %(values)s.") % {"values": ", ".join(OrganisationStatus)}]},
+        )
+    criteria = DirectoryFilter(**filters.cleaned_data, include_merged=bool(status))
+    rows = search_organisations(criteria).prefetch_related(
+        Prefetch("positions", queryset=Position.objects.order_by("role", "id"))
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return page_of(request, rows, cursor=cursor, limit=limit, serialize=organisation_data)
+
+
+@changes_operation(organisations, ["directory.organisation", "directory.position"], read_scope=READ)
+def organisation_changes(entry: AuditEntry) -> dict[str, Any]:
+    """Every change to organisations after `since`, in commit order (people's roles in an
+    organisation count as a change to it; a merge is `merged` on the duplicate)."""
+    if entry.object_type == "directory.position":
+        return feed_record(
+            entry, "organisations", object_id=str(entry.organisation_id), action="updated"
+        )
+    action = {
+        "summitdesk.organisation.created": "created",
+        "summitdesk.organisation.merged": "merged",
+    }.get(entry.action, "updated")
+    return feed_record(entry, "organisations", action=action)
+
+
+@organisations.get("/{int:organisation_id}", response={200: OrganisationOut, **ERRORS})
+@scope(READ)
+def get_organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """One organisation, with its ETag (send it back in If-Match to update)."""
+    return with_etag(request, organisation_data(_organisation(organisation_id)))
+
+
+@organisations.post("", response={201: OrganisationOut, **WRITE_ERRORS})
+@scope(WRITE)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> HttpResponse:
+    data = payload.model_dump()
+    data["external_id"] = data["external_id"] or ""
+    form = OrganisationForm(data)
+    if not form.is_valid():
+        _refuse(form)
+    organisation = services.create_organisation(
+        form.changed_data_for_service(), actor=actor(request)
+    )
+    services.flag_duplicates(organisation)
+    return with_etag(request, organisation_data(_organisation(organisation.pk)), status=201)
+
+
+def _form_data(organisation: Organisation) -> dict[str, Any]:
+    fields = OrganisationForm.Meta.fields
+    data = {field: getattr(organisation, field) for field in fields}
+    data["external_id"] = data["external_id"] or ""
+    data["sectors"] = organisation.sectors
+    return data
+
+
+@organisations.patch("/{int:organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
+@scope(WRITE)
+@transaction.atomic
+def update_organisation(
+    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+) -> HttpResponse:
+    """Change the fields sent; needs If-Match with the ETag last read."""
+    # Locked from the If-Match comparison to the write: no change slips in between.
+    organisation = get_object_or_404(_organisations().select_for_update(), pk=organisation_id)
+    require_if_match(request, organisation_data(organisation))
+    if organisation.status == OrganisationStatus.MERGED:
+        error(
+            409,
+            _("This organisation was merged into #%(id)s: change that one.")
+            % {"id": organisation.merged_into_id},
+        )
+    changes = payload.model_dump(exclude_unset=True)
+    if changes.get("external_id") is None and "external_id" in changes:
+        changes["external_id"] = ""
+    _refuse_nulls(changes)
+    form = OrganisationForm(_form_data(organisation) | changes, instance=organisation)
+    if not form.is_valid():
+        _refuse(form)
+    target = Organisation.objects.get(pk=organisation.pk)
+    services.update_organisation(target, form.changed_data_for_service(), actor=actor(request))
+    return with_etag(request, organisation_data(_organisation(organisation.pk)))
+
+
+# People
+
+
+@people.get("", response={200: Page[PersonOut], **ERRORS})
+@scope(READ)
+def list_people(
+    request: HttpRequest,
+    organisation: int | None = None,
+    email: str = "",
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> HttpResponse:
+    """People in id order; `organisation` keeps those holding a role in it."""
+    rows = Person.objects.all()
+    if organisation is not None:
+        rows = rows.filter(positions__organisation=organisation).distinct()
+    if email:
+        rows = rows.filter(email__iexact=email)
+    return page_of(request, rows, cursor=cursor, limit=limit, serialize=person_data)
+
+
+@changes_operation(people, ["directory.person"], read_scope=READ)
+def person_changes(entry: AuditEntry) -> dict[str, Any]:
+    """Every change to people after `since`, in commit order."""
+    return feed_record(entry, "people")
+
+
+@people.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
+@scope(READ)
+def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    return with_etag(request, person_data(get_object_or_404(Person, pk=person_id)))
+
+
+@people.post("", response={201: PersonOut, **WRITE_ERRORS})
+@scope(WRITE)
+def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
+    """Add a person to an organisation in a role (a new chief executive or focal point
+    replaces the previous one, who stays on as another contact)."""
+    organisation = Organisation.objects.current().filter(pk=payload.organisation).first()
+    if organisation is None:
+        error(
+            422,
+            _("Some fields are not valid."),
+            {"organisation": [_("No current organisation has that id.")]},
+        )
+    form = PersonForm(payload.model_dump(exclude={"organisation"}))
+    if not form.is_valid():
+        _refuse(form)
+    who = actor(request)
+    person = Person()
+    services.save_person(person, form.person_data(), organisation=organisation, actor=who)
+    services.assign_position(
+        organisation,
+        person,
+        role=PositionRole(form.cleaned_data["role"]),
+        function=form.cleaned_data["function"],
+        actor=who,
+    )
+    return with_etag(request, person_data(person), status=201)
+
+
+@people.patch("/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS})
+@scope(WRITE)
+@transaction.atomic
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> HttpResponse:
+    """Change the fields sent; needs If-Match with the ETag last read."""
+    person = get_object_or_404(Person.objects.select_for_update(), pk=person_id)
+    require_if_match(request, person_data(person))
+    changes = payload.model_dump(exclude_unset=True)
+    _refuse_nulls(changes)
+    position = person.positions.select_related("organisation").order_by("id").first()
+    if position is None:
+        error(409, _("This person holds no role in any organisation."))
+    current = {field: getattr(person, field) for field in PersonForm.Meta.fields}
+    data = current | changes | {"role": position.role, "function": position.function}
+    form = PersonForm(data, instance=person)
+    if not form.is_valid():
+        _refuse(form)
+    target = Person.objects.get(pk=person.pk)
+    services.save_person(
+        target, form.person_data(), organisation=position.organisation, actor=actor(request)
+    )
+    return with_etag(request, person_data(target))

@@ -1,0 +1,524 @@
+"""Invitations and replies in the REST API: read them, and write a reply on an
+organisation's behalf (it answered by letter or fax to a system that speaks to ours).
+
+A reply is written through `delegations.services.save_reply`, the function the back
+office's reply page calls, with the token as actor: the same checks (`problems`, given
+field by field), the same reconciliation of the delegation and its accreditations, the
+same audit entry. Like the back office, and unlike the portal, the API may still change a
+reply after the reply deadline.
+"""
+
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+
+from summitdesk.api.common import (
+    DEFAULT_LIMIT,
+    ERRORS,
+    WRITE_ERRORS,
+    ChangeRecord,
+    Page,
+    actor,
+    changes_operation,
+    error,
+    feed_record_leaving,
+    one_or_404,
+    page_of,
+    require_if_match,
+    scope,
+    with_etag,
+)
+from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.models import Invitation
+from summitdesk.delegations import services
+from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
+from summitdesk.delegations.models import Reply
+from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
+from summitdesk.directory.models import Organisation
+from summitdesk.lib.countries import COUNTRY_REGIONS
+from summitdesk.meetings.models import Meeting
+
+invitations = Router(tags=["invitations"])
+replies = Router(tags=["replies"])
+
+OBJECT_TYPE = Reply._meta.label_lower
+FEED_ACTIONS = {
+    "summitdesk.reply.opened": "opened",
+    "summitdesk.reply.saved": "updated",
+    "summitdesk.reply.submitted": "submitted",
+    "summitdesk.reply.change_requested": "change_requested",
+    "summitdesk.reply.change_accepted": "updated",
+    "summitdesk.reply.change_refused": "change_refused",
+}
+MAX_ESTIMATE = 999
+
+
+# Shapes
+
+
+class ReplyOrganisation(Schema):
+    id: int
+    name: str
+    acronym: str
+    country: str
+    region: str = Field(description="The region of its country (empty when unknown).")
+
+
+class InvitationOut(Schema):
+    id: int
+    circular: str = Field(description="The circular's reference.")
+    meeting: str = Field(description="The meeting's code.")
+    organisation: ReplyOrganisation
+    language: str
+    answered: bool = Field(
+        description="The organisation has answered about the meeting (by any circular)."
+    )
+    replied_at: datetime | None
+    created_at: datetime
+
+
+class InvitationFilter(Schema):
+    meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
+    circular: str | None = Field(None, max_length=50, description="A circular's reference.")
+    organisation: int | None = Field(None, description="An organisation's id.")
+    answered: bool | None = None
+
+    @field_validator("meeting", "circular")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        return None if value is None else text(value)
+
+
+def text(value: str) -> str:
+    """PostgreSQL refuses the NUL character in text: a clear 422 instead of an error."""
+    if "\x00" in value:
+        raise ValueError(_("Text cannot contain the NUL character."))
+    return value.strip()
+
+
+class _PersonIn(Schema):
+    """What a focal point and a delegate are both given by, checked the same way."""
+
+    title: str = Field("", max_length=50)
+    given_name: str = Field("", max_length=150)
+    family_name: str = Field(min_length=1, max_length=150)
+    function: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+
+    @field_validator("title", "given_name", "family_name", "function")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return text(value)
+
+    @field_validator("family_name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("Give the family name."))
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return _valid_email(value)
+
+
+class FocalPointIn(_PersonIn):
+    phone: str = Field("", max_length=50)
+
+    @field_validator("phone")
+    @classmethod
+    def _plain_phone(cls, value: str) -> str:
+        return text(value)
+
+
+class FocalPointOut(Schema):
+    title: str
+    given_name: str
+    family_name: str
+    function: str
+    email: str
+    phone: str
+
+
+def _valid_email(value: str) -> str:
+    value = text(value)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError(_("Enter a valid email address.")) from None
+    return value
+
+
+class ReplyDelegateIn(_PersonIn):
+    nationality: str = Field("", max_length=2, description="ISO 3166 alpha-2, or empty.")
+    gender: Gender = Field(Gender.UNSAID, description="Only for anonymous statistics.")
+    consent_to_publish: bool = False
+    is_head: bool = False
+
+    @field_validator("nationality")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        value = text(value).upper()
+        if value and value not in COUNTRY_REGIONS:
+            raise ValueError(_("Give an ISO 3166 country code, such as CH."))
+        return value
+
+
+class ReplyDelegateOut(Schema):
+    id: int
+    title: str
+    given_name: str
+    family_name: str
+    function: str
+    email: str
+    nationality: str
+    consent_to_publish: bool
+    is_head: bool
+    accreditation: int | None = Field(description="The delegate's accreditation id, if any.")
+
+
+class ReplyIn(Schema):
+    """The whole reply, as the back office's reply page takes it."""
+
+    submit: bool = Field(
+        False,
+        description="Submit (first time: submitted; then: amended; not attending: declined); "
+        "else saved as a draft (a reply already answered becomes amended).",
+    )
+    attending: bool | None = None
+    decline_reason: str = Field("", max_length=2000)
+    estimated_participants: int | None = Field(None, ge=1, le=MAX_ESTIMATE)
+    head_level: HeadLevel | Literal[""] = ""
+    focal_point: FocalPointIn | None = None
+    backup_focal_point: FocalPointIn | None = None
+    delegates: list[ReplyDelegateIn] = Field(
+        default_factory=list, max_length=services.MAX_DELEGATES
+    )
+
+    @field_validator("decline_reason")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return text(value)
+
+
+class ReplyPatch(Schema):
+    """Only the fields given change; the others keep their value. A list of delegates given
+    replaces the delegation (members are matched by email, then by name)."""
+
+    submit: bool = False
+    attending: bool | None = None
+    decline_reason: str | None = Field(None, max_length=2000)
+    estimated_participants: int | None = Field(None, ge=1, le=MAX_ESTIMATE)
+    head_level: HeadLevel | Literal[""] | None = None
+    focal_point: FocalPointIn | None = None
+    backup_focal_point: FocalPointIn | None = None
+    delegates: list[ReplyDelegateIn] | None = Field(None, max_length=services.MAX_DELEGATES)
+
+    @field_validator("decline_reason")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        return None if value is None else text(value)
+
+
+class NewReply(ReplyIn):
+    organisation: int = Field(description="The organisation answering.")
+    meeting: str = Field(max_length=50, description="The meeting's code.")
+
+    @field_validator("meeting")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return text(value)
+
+
+class ReplySummary(Schema):
+    id: int
+    organisation: ReplyOrganisation
+    meeting: str
+    state: ReplyState
+    attending: bool | None
+    estimated_participants: int | None
+    head_level: str
+    entered_on_behalf: bool
+    submitted_at: datetime | None
+    updated_at: datetime
+
+
+class ReplyOut(ReplySummary):
+    decline_reason: str
+    focal_point: FocalPointOut | None
+    backup_focal_point: FocalPointOut | None
+    delegates: list[ReplyDelegateOut]
+    deadline: datetime | None = Field(description="The latest reply deadline of the circulars.")
+
+
+class ReplyFilter(Schema):
+    meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
+    state: ReplyState | None = None
+    organisation: int | None = Field(None, description="An organisation's id.")
+
+    @field_validator("meeting")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        return None if value is None else text(value)
+
+
+class ReplyChange(ChangeRecord):
+    state: str | None = Field(
+        None, description="The state the change left (null when the state did not change)."
+    )
+
+
+class ReplyFeed(Schema):
+    items: list[ReplyChange]
+    next_since: int
+
+
+# Representations
+
+
+def _organisation(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "country": organisation.country,
+        "region": organisation.region,
+    }
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def represent_invitation(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "id": invitation.pk,
+        "circular": invitation.circular.reference,
+        "meeting": invitation.circular.meeting.code,
+        "organisation": _organisation(invitation.organisation),
+        "language": invitation.language,
+        "answered": bool(getattr(invitation, "answered", invitation.replied_at)),
+        "replied_at": _when(invitation.replied_at),
+        "created_at": _when(invitation.created_at),
+    }
+
+
+def summarise(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.pk,
+        "organisation": _organisation(reply.organisation),
+        "meeting": reply.meeting.code,
+        "state": reply.state,
+        "attending": reply.attending,
+        "estimated_participants": reply.estimated_participants,
+        "head_level": reply.head_level,
+        "entered_on_behalf": reply.entered_on_behalf,
+        "submitted_at": _when(reply.submitted_at),
+        "updated_at": _when(reply.updated_at),
+    }
+
+
+def represent(reply: Reply) -> dict[str, Any]:
+    """The reply as the API shows it (and as its ETag is computed)."""
+    data = services.reply_data(reply)
+    delegates = services.active_delegates(reply).select_related("accreditation")
+    deadline = services.deadline(reply)
+    return summarise(reply) | {
+        "decline_reason": reply.decline_reason,
+        "focal_point": asdict(data.focal_point) if data.focal_point else None,
+        "backup_focal_point": asdict(data.backup_focal_point) if data.backup_focal_point else None,
+        "delegates": [
+            {
+                "id": delegate.pk,
+                "title": delegate.title,
+                "given_name": delegate.given_name,
+                "family_name": delegate.family_name,
+                "function": delegate.function,
+                "email": delegate.email,
+                "nationality": delegate.nationality,
+                "consent_to_publish": delegate.consent_to_publish,
+                "is_head": delegate.is_head,
+                "accreditation": getattr(getattr(delegate, "accreditation", None), "pk", None),
+            }
+            for delegate in delegates
+        ],
+        "deadline": _when(deadline),
+    }
+
+
+def _replies() -> QuerySet[Reply]:
+    return Reply.objects.select_related(
+        "organisation", "meeting", "focal_point", "backup_focal_point"
+    )
+
+
+def _one(reply_id: int) -> Reply:
+    return one_or_404(_replies(), reply_id, _("No reply with this id."))
+
+
+# Invitations
+
+
+@invitations.get("", response={200: Page[InvitationOut], 304: None, **ERRORS})
+@scope("replies:read")
+def list_invitations(
+    request: HttpRequest,
+    filters: Query[InvitationFilter],
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> HttpResponse:
+    """The circulars as sent to each organisation, in id order, page by page."""
+    answered = Reply.objects.answered().filter(
+        organisation=OuterRef("organisation"), meeting=OuterRef("circular__meeting")
+    )
+    found = Invitation.objects.select_related("circular__meeting", "organisation").annotate(
+        answered=Exists(answered)
+    )
+    if filters.meeting:
+        found = found.filter(circular__meeting__code=filters.meeting)
+    if filters.circular:
+        found = found.filter(circular__reference=filters.circular)
+    if filters.organisation is not None:
+        found = found.filter(organisation=filters.organisation)
+    if filters.answered is not None:
+        awaiting = Invitation.objects.awaiting_reply().values("pk")
+        found = (
+            found.exclude(pk__in=awaiting) if filters.answered else found.filter(pk__in=awaiting)
+        )
+    return page_of(request, found, cursor=cursor, limit=limit, serialize=represent_invitation)
+
+
+# Replies
+
+
+@replies.get("", response={200: Page[ReplySummary], 304: None, **ERRORS})
+@scope("replies:read")
+def list_replies(
+    request: HttpRequest,
+    filters: Query[ReplyFilter],
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> HttpResponse:
+    """Replies in id order, page by page; the delegation is given by `GET /replies/{id}`."""
+    found = Reply.objects.select_related("organisation", "meeting")
+    if filters.meeting:
+        found = found.filter(meeting__code=filters.meeting)
+    if filters.state:
+        found = found.filter(state=filters.state)
+    if filters.organisation is not None:
+        found = found.filter(organisation=filters.organisation)
+    return page_of(request, found, cursor=cursor, limit=limit, serialize=summarise)
+
+
+@changes_operation(replies, [OBJECT_TYPE], read_scope="replies:read", feed=ReplyFeed, etag=False)
+def reply_changes(entry: AuditEntry) -> dict[str, Any]:
+    """What changed after `since` (the `next_since` of the previous call; 0 at first)."""
+    return feed_record_leaving(entry, "replies", actions=FEED_ACTIONS, field="state")
+
+
+@replies.get("/{int:reply_id}", response={200: ReplyOut, 304: None, **ERRORS})
+@scope("replies:read")
+def get_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    """One reply with its delegation, and an `ETag` to send as `If-Match` when changing it."""
+    return with_etag(request, represent(_one(reply_id)))
+
+
+def _reply_data(given: ReplyIn | ReplyPatch, current: ReplyData) -> ReplyData:
+    """The reply to save: for a PUT, the reply given; for a PATCH, `current` with the
+    fields given (a delegation left out, or null, stays as it is)."""
+    values = given.model_dump(
+        mode="json", exclude_unset=True, exclude={"submit", "organisation", "meeting"}
+    )
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in ("focal_point", "backup_focal_point"):
+            changes[name] = PersonData(**value) if value else None
+        elif name == "delegates":
+            if value is not None:
+                changes[name] = [DelegateData(**member) for member in value]
+        elif name in ("decline_reason", "head_level"):
+            changes[name] = value or ""
+        else:
+            changes[name] = value
+    return replace(ReplyData() if isinstance(given, ReplyIn) else current, **changes)
+
+
+def _check(data: ReplyData, *, submit: bool) -> None:
+    """422 with the problems `services.problems` finds, field by field."""
+    found = services.problems(data, submitting=submit)
+    if found:
+        error(
+            422,
+            _("The reply cannot be saved as it is."),
+            {name: [message] for name, message in found.items()},
+        )
+
+
+def _save(request: HttpRequest, reply: Reply, data: ReplyData, *, submit: bool) -> None:
+    _check(data, submit=submit)
+    try:
+        services.save_reply(reply, data, submit=submit, actor=actor(request))
+    except services.ReplyError as refused:
+        error(409, str(refused))
+
+
+def _write(request: HttpRequest, reply_id: int, given: ReplyIn | ReplyPatch) -> HttpResponse:
+    with transaction.atomic():
+        reply = _one(reply_id)
+        locked = _replies().select_for_update(of=("self",)).get(pk=reply.pk)
+        require_if_match(request, represent(locked))
+        _save(request, locked, _reply_data(given, services.reply_data(locked)), submit=given.submit)
+    return with_etag(request, represent(_one(reply_id)))
+
+
+@replies.put("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
+@scope("replies:write")
+def replace_reply(request: HttpRequest, reply_id: int, body: ReplyIn) -> HttpResponse:
+    """Replace the reply on the organisation's behalf (fields left out are emptied; the
+    delegation becomes the list given). `If-Match` with the reply's ETag is required."""
+    return _write(request, reply_id, body)
+
+
+@replies.patch("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
+@scope("replies:write")
+def change_reply(request: HttpRequest, reply_id: int, body: ReplyPatch) -> HttpResponse:
+    """Change some fields of the reply on the organisation's behalf. `If-Match` required."""
+    return _write(request, reply_id, body)
+
+
+@replies.post("", response={201: ReplyOut, **WRITE_ERRORS})
+@scope("replies:write")
+def create_reply(request: HttpRequest, body: NewReply) -> HttpResponse:
+    """Enter the reply of an organisation that has none about the meeting yet (one that
+    has: `PUT /replies/{id}`)."""
+    organisation = Organisation.objects.current().filter(pk=body.organisation).first()
+    meeting = Meeting.objects.filter(code=body.meeting).first()
+    problems: dict[str, list[str]] = {}
+    if organisation is None:
+        problems["organisation"] = [_("No current organisation with this id.")]
+    if meeting is None:
+        problems["meeting"] = [_("No meeting with this code.")]
+    if organisation is None or meeting is None:
+        error(422, _("The reply cannot be saved as it is."), problems)
+    with transaction.atomic():
+        if Reply.objects.filter(organisation=organisation, meeting=meeting).exists():
+            error(
+                409,
+                _("This organisation already has a reply about this meeting: change it with PUT."),
+            )
+        data = _reply_data(body, ReplyData())
+        _check(data, submit=body.submit)
+        reply = services.reply_for(organisation, meeting)
+        _save(request, reply, data, submit=body.submit)
+    return with_etag(request, represent(_one(reply.pk)), status=201)

@@ -1,0 +1,589 @@
+"""What can be exported: the four kinds of list, their columns and their filters.
+
+Each kind reads its rows with `values()` (plain dictionaries, no model instances) through
+`iterator(chunk_size=...)`, so that memory stays flat whatever the number of rows, and
+turns each into cells with its columns. The same columns serve the back office, the
+background jobs and the command line.
+
+Filters come as a mapping of names to lists of strings: a page's GET parameters
+(`dict(request.GET.lists())`) or the command line's options. `parse_filters` checks every
+value and says precisely which one is wrong. Several values of one filter mean any of
+them ("the approved delegates of three regions": `region=africa,arab-states,europe`);
+values may also be separated by commas.
+
+Identity document columns (names as in the passport, date of birth, document number and
+expiry) are added to accreditations only when `identity` is asked for: the back office asks
+for them for the roles `accreditation.services.can_see_identity` allows; the command line
+always does (whoever runs it can read the database anyway).
+"""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from operator import itemgetter
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
+from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.accreditation.services import IDENTITY_FIELDS
+from summitdesk.correspondence.models import Circular
+from summitdesk.delegations import queries as reply_queries
+from summitdesk.delegations.enums import HeadLevel, ReplyState
+from summitdesk.delegations.models import Delegate
+from summitdesk.directory.enums import Category, Language, OrganisationStatus, StakeholderGroup
+from summitdesk.directory.models import Organisation
+from summitdesk.directory.queries import SECTOR_FIELDS
+from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region, lookup_country
+from summitdesk.lib.text import fold, search_words
+from summitdesk.meetings.models import Meeting
+
+#: Rows fetched from the database at a time.
+CHUNK_SIZE = 2000
+#: Region value for countries the lookup does not know (as on the reply tracker).
+UNKNOWN_REGION = reply_queries.UNKNOWN_REGION
+
+Row = dict[str, Any]
+
+
+class ExportError(Exception):
+    """A request for an export that cannot be met; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of one export, checked; tuples hold alternatives (any of them)."""
+
+    meeting: Meeting | None = None
+    circular: Circular | None = None
+    q: str = ""
+    organisation: str = ""  # accreditations: an organisation's id, or part of its name
+    category: tuple[str, ...] = ()
+    stakeholder_group: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()  # of replies (replies, delegates)
+    status: tuple[str, ...] = ()  # of accreditations
+
+    def as_data(self) -> dict[str, list[str]]:
+        """The filters as names and strings again: what a job stores and the audit shows."""
+        data: dict[str, list[str]] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Meeting):
+                data[item.name] = [value.code]
+            elif isinstance(value, Circular):
+                data[item.name] = [str(value.pk)]
+            elif isinstance(value, str) and value:
+                data[item.name] = [value]
+            elif isinstance(value, tuple) and value:
+                data[item.name] = list(value)
+        return data
+
+    def summary(self) -> str:
+        return " ".join(f"{name}={','.join(values)}" for name, values in self.as_data().items())
+
+
+@dataclass(frozen=True)
+class Column:
+    header: StrOrPromise
+    value: Callable[[Row], Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: StrOrPromise
+    needs_meeting: bool
+    filter_names: tuple[str, ...]
+    rows: Callable[[Filters], QuerySet[Any, Row]]
+    columns: Callable[[bool], list[Column]]
+    #: What the command line's --status means for this kind.
+    status_filter: str = ""
+
+    def count(self, f: Filters) -> int:
+        return self.rows(f).count()
+
+    def cells(self, f: Filters, columns: Sequence[Column]) -> Iterator[list[Any]]:
+        """The rows as lists of cells, read from the database in chunks."""
+        for row in self.rows(f).iterator(chunk_size=CHUNK_SIZE):
+            yield [column.value(row) for column in columns]
+
+
+# Reading values
+
+
+def _get(key: str) -> Callable[[Row], Any]:
+    """The value as stored; None (nothing) is written as an empty cell."""
+    return itemgetter(key)
+
+
+def _label(key: str, choices: Sequence[tuple[str, StrOrPromise]]) -> Callable[[Row], Any]:
+    """A choice's label in the active language; a value outside the choices as it is."""
+    labels = {value: str(label) for value, label in choices}
+    return lambda row: labels.get(row[key], row[key] or "")
+
+
+def _yes(key: str) -> Callable[[Row], str]:
+    yes = _("yes")
+    return lambda row: yes if row[key] else ""
+
+
+def _iso(key: str) -> Callable[[Row], str]:
+    return lambda row: row[key].isoformat() if row[key] else ""
+
+
+def _country_name(key: str) -> Callable[[Row], str]:
+    def name(row: Row) -> str:
+        known = COUNTRIES.get(row[key])
+        return known.name if known else str(row[key] or "")
+
+    return name
+
+
+def _region(key: str) -> Callable[[Row], str]:
+    def region(row: Row) -> str:
+        known = COUNTRIES.get(row[key])
+        return known.region_label if known else ""
+
+    return region
+
+
+def _organisation_columns(prefix: str) -> list[Column]:
+    """The columns that say who an organisation is, read through `prefix`."""
+    return [
+        Column(gettext_lazy("Organisation ID"), _get(f"{prefix}id")),
+        Column(gettext_lazy("Organisation"), _get(f"{prefix}name")),
+        Column(gettext_lazy("Acronym"), _get(f"{prefix}acronym")),
+        Column(gettext_lazy("Category"), _label(f"{prefix}category", Category.choices)),
+        Column(
+            gettext_lazy("Stakeholder group"),
+            _label(f"{prefix}stakeholder_group", StakeholderGroup.choices),
+        ),
+        Column(gettext_lazy("Country code"), _get(f"{prefix}country")),
+        Column(gettext_lazy("Country"), _country_name(f"{prefix}country")),
+        Column(gettext_lazy("Region"), _region(f"{prefix}country")),
+    ]
+
+
+ORGANISATION_FIELDS = ("id", "name", "acronym", "category", "stakeholder_group", "country")
+
+
+def _organisation_fields(prefix: str) -> list[str]:
+    return [f"{prefix}{name}" for name in ORGANISATION_FIELDS]
+
+
+def _organisation_q(prefix: str, f: Filters) -> Q:
+    """The organisation filters shared by every kind, on the organisation at `prefix`."""
+    q = Q()
+    if f.category:
+        q &= Q(**{f"{prefix}category__in": f.category})
+    if f.stakeholder_group:
+        q &= Q(**{f"{prefix}stakeholder_group__in": f.stakeholder_group})
+    if f.country:
+        q &= Q(**{f"{prefix}country__in": f.country})
+    if f.region:
+        codes = [
+            code for region in f.region if region in REGIONS for code in countries_in_region(region)
+        ]
+        in_regions = Q(**{f"{prefix}country__in": codes})
+        if UNKNOWN_REGION in f.region:
+            in_regions |= ~Q(**{f"{prefix}country__in": list(COUNTRIES)})
+        q &= in_regions
+    return q
+
+
+def _state_q(key: str, states: tuple[str, ...]) -> Q:
+    """Replies in any of `states`: a reply state, or the tracker's groups silent/attending."""
+    q = Q()
+    for state in states:
+        if state == reply_queries.SILENT:
+            q |= ~Q(**{f"{key}__in": reply_queries.ANSWERED_STATES})
+        elif state == reply_queries.ATTENDING:
+            q |= Q(**{f"{key}__in": reply_queries.ATTENDING_STATES})
+        else:
+            q |= Q(**{key: state})
+    return q
+
+
+def _invited(f: Filters) -> Subquery:
+    assert f.meeting is not None
+    return Subquery(reply_queries.Scope(f.meeting, f.circular).invitations().values("organisation"))
+
+
+# Organisations
+
+
+def _organisation_rows(f: Filters) -> QuerySet[Any, Row]:
+    found = Organisation.objects.current().filter(_organisation_q("", f))
+    for word in search_words(f.q):
+        found = found.filter(search_text__contains=word)
+    if f.language:
+        found = found.filter(language__in=f.language)
+    if f.sector:
+        held = Q()
+        for sector in f.sector:
+            held |= Q(**{SECTOR_FIELDS[sector]: True})
+        found = found.filter(held)
+    if f.meeting is not None:
+        found = found.filter(pk__in=_invited(f))
+    rows: QuerySet[Any, Row] = found.order_by("name_key", "pk").values(
+        *ORGANISATION_FIELDS,
+        "external_id",
+        "itu_r",
+        "itu_t",
+        "itu_d",
+        "language",
+        "email",
+        "website",
+        "address",
+        "status",
+    )
+    return rows
+
+
+def _sectors(row: Row) -> str:
+    return ", ".join(name for name, key in SECTOR_FIELDS.items() if row[key])
+
+
+def _organisation_columns_all(identity: bool) -> list[Column]:
+    return [
+        *_organisation_columns(""),
+        Column(gettext_lazy("External ID"), _get("external_id")),
+        Column(gettext_lazy("ITU sectors"), _sectors),
+        Column(gettext_lazy("Language"), _label("language", Language.choices)),
+        Column(gettext_lazy("General email"), _get("email")),
+        Column(gettext_lazy("Website"), _get("website")),
+        Column(gettext_lazy("Postal address"), _get("address")),
+        Column(gettext_lazy("Status"), _label("status", OrganisationStatus.choices)),
+    ]
+
+
+# Replies
+
+
+def _reply_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.meeting is not None
+    found = reply_queries.tracker_list(
+        reply_queries.Scope(f.meeting, f.circular), reply_queries.ListFilter()
+    ).filter(_organisation_q("", f))
+    if f.state:
+        found = found.filter(_state_q("reply_state", f.state))
+    named = (
+        Delegate.objects.filter(reply=OuterRef("reply_id"))
+        .order_by()
+        .values("reply")
+        .annotate(named=Count("pk"))
+        .values("named")
+    )
+    rows: QuerySet[Any, Row] = found.annotate(
+        named=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+    ).values(
+        *ORGANISATION_FIELDS,
+        "reply_state",
+        "estimate",
+        "head_level",
+        "named",
+        "on_behalf",
+        "submitted_at",
+    )
+    return rows
+
+
+def _reply_columns(identity: bool) -> list[Column]:
+    states = [*ReplyState.choices]
+    return [
+        *_organisation_columns(""),
+        Column(gettext_lazy("Reply"), _label("reply_state", states)),
+        Column(gettext_lazy("Estimated participants"), _get("estimate")),
+        Column(
+            gettext_lazy("Level of the head of delegation"), _label("head_level", HeadLevel.choices)
+        ),
+        Column(gettext_lazy("Delegates named"), _get("named")),
+        Column(gettext_lazy("Entered by the secretariat"), _yes("on_behalf")),
+        Column(gettext_lazy("Submitted"), _iso("submitted_at")),
+    ]
+
+
+# Delegates
+
+
+def _delegate_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.meeting is not None
+    found = Delegate.objects.filter(reply__meeting=f.meeting).filter(
+        _organisation_q("reply__organisation__", f)
+    )
+    if f.circular is not None:
+        found = found.filter(reply__organisation__in=_invited(f))
+    if f.state:
+        found = found.filter(_state_q("reply__state", f.state))
+    rows: QuerySet[Any, Row] = found.order_by(
+        "reply__organisation__name_key", "reply__organisation", "-is_head", "position", "pk"
+    ).values(
+        *_organisation_fields("reply__organisation__"),
+        "reply__state",
+        *PERSON_FIELDS,
+        "consent_to_publish",
+        "accreditation__status",
+        "accreditation__badge_number",
+    )
+    return rows
+
+
+def _delegate_columns(identity: bool) -> list[Column]:
+    return [
+        *_organisation_columns("reply__organisation__"),
+        Column(gettext_lazy("Reply"), _label("reply__state", ReplyState.choices)),
+        *_person_columns(""),
+        Column(gettext_lazy("May be published"), _yes("consent_to_publish")),
+        Column(
+            gettext_lazy("Accreditation"),
+            _label("accreditation__status", AccreditationStatus.choices),
+        ),
+        Column(gettext_lazy("Badge number"), _get("accreditation__badge_number")),
+    ]
+
+
+def _person_columns(prefix: str) -> list[Column]:
+    return [
+        Column(gettext_lazy("Head of delegation"), _yes(f"{prefix}is_head")),
+        Column(gettext_lazy("Title"), _get(f"{prefix}title")),
+        Column(gettext_lazy("Given name"), _get(f"{prefix}given_name")),
+        Column(gettext_lazy("Family name"), _get(f"{prefix}family_name")),
+        Column(gettext_lazy("Function"), _get(f"{prefix}function")),
+        Column(gettext_lazy("Email"), _get(f"{prefix}email")),
+        Column(gettext_lazy("Nationality"), _get(f"{prefix}nationality")),
+    ]
+
+
+PERSON_FIELDS = (
+    "is_head",
+    "title",
+    "given_name",
+    "family_name",
+    "function",
+    "email",
+    "nationality",
+)
+
+
+# Accreditations
+
+
+def _accreditation_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.meeting is not None
+    prefix = "delegate__reply__organisation__"
+    found = Accreditation.objects.filter(meeting=f.meeting).filter(_organisation_q(prefix, f))
+    if f.status:
+        found = found.filter(status__in=f.status)
+    if f.circular is not None:
+        found = found.filter(delegate__reply__organisation__in=_invited(f))
+    text = f.organisation.strip()
+    if text.isdigit():
+        found = found.filter(delegate__reply__organisation=int(text))
+    elif text:
+        found = found.filter(delegate__reply__organisation__search_text__contains=fold(text))
+    rows: QuerySet[Any, Row] = found.order_by(
+        "delegate__reply__organisation__name", "delegate__family_name", "delegate__given_name", "pk"
+    ).values(
+        "id",
+        "status",
+        "badge_number",
+        "badge_printed_at",
+        *_organisation_fields(prefix),
+        *(f"delegate__{name}" for name in PERSON_FIELDS),
+        *IDENTITY_FIELDS,
+    )
+    return rows
+
+
+def _accreditation_columns(identity: bool) -> list[Column]:
+    columns = [
+        Column(gettext_lazy("Accreditation ID"), _get("id")),
+        Column(gettext_lazy("Status"), _label("status", AccreditationStatus.choices)),
+        Column(gettext_lazy("Badge number"), _get("badge_number")),
+        Column(gettext_lazy("Badge printed"), _iso("badge_printed_at")),
+        *_organisation_columns("delegate__reply__organisation__"),
+        *_person_columns("delegate__"),
+    ]
+    if identity:
+        columns += [
+            Column(gettext_lazy("Given name(s) as in the passport"), _get("passport_given_name")),
+            Column(gettext_lazy("Family name as in the passport"), _get("passport_family_name")),
+            Column(gettext_lazy("Date of birth"), _iso("date_of_birth")),
+            Column(gettext_lazy("Identity document number"), _get("document_number")),
+            Column(gettext_lazy("Identity document expiry"), _iso("document_expires")),
+        ]
+    return columns
+
+
+ORGANISATION_FILTERS = ("category", "stakeholder_group", "region", "country")
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in [
+        Kind(
+            name="organisations",
+            title=gettext_lazy("Organisations"),
+            needs_meeting=False,
+            filter_names=("meeting", "circular", "q", *ORGANISATION_FILTERS, "sector", "language"),
+            rows=_organisation_rows,
+            columns=_organisation_columns_all,
+        ),
+        Kind(
+            name="replies",
+            title=gettext_lazy("Replies"),
+            needs_meeting=True,
+            filter_names=("meeting", "circular", *ORGANISATION_FILTERS, "state"),
+            rows=_reply_rows,
+            columns=_reply_columns,
+            status_filter="state",
+        ),
+        Kind(
+            name="delegates",
+            title=gettext_lazy("Delegates"),
+            needs_meeting=True,
+            filter_names=("meeting", "circular", *ORGANISATION_FILTERS, "state"),
+            rows=_delegate_rows,
+            columns=_delegate_columns,
+            status_filter="state",
+        ),
+        Kind(
+            name="accreditations",
+            title=gettext_lazy("Accreditations"),
+            needs_meeting=True,
+            filter_names=("meeting", "circular", "organisation", *ORGANISATION_FILTERS, "status"),
+            rows=_accreditation_rows,
+            columns=_accreditation_columns,
+            status_filter="status",
+        ),
+    ]
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ExportError(
+            _("Unknown kind of export %(kind)s; choose from %(choices)s.")
+            % {"kind": name, "choices": ", ".join(KINDS)}
+        ) from None
+
+
+# Parsing filters
+
+
+def _values(data: Mapping[str, Sequence[str]], name: str) -> list[str]:
+    raw = data.get(name, [])
+    if isinstance(raw, str):
+        raw = [raw]
+    found = [part.strip() for value in raw for part in value.split(",")]
+    return list(dict.fromkeys(value for value in found if value))
+
+
+def _bad(name: str, value: str, choices: Sequence[str]) -> ExportError:
+    return ExportError(
+        _("Unknown %(filter)s %(value)s; choose from %(choices)s.")
+        % {"filter": name.replace("_", " "), "value": value, "choices": ", ".join(choices)}
+    )
+
+
+def _choices(name: str, values: list[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    for value in values:
+        if value not in allowed:
+            raise _bad(name, value, allowed)
+    return tuple(values)
+
+
+def _region_key(value: str) -> str | None:
+    wanted = fold(value).replace(" ", "-")
+    for key, label in [*REGIONS.items(), (UNKNOWN_REGION, UNKNOWN_REGION)]:
+        if wanted in (key, fold(label).replace(" ", "-")):
+            return key
+    return None
+
+
+def _country_code(value: str) -> str | None:
+    known = COUNTRIES.get(value.upper()) or lookup_country(value)
+    return known.code if known else None
+
+
+def parse_filters(
+    kind: Kind, data: Mapping[str, Sequence[str]], *, strict: bool = False
+) -> Filters:
+    """Check the filters in `data` for `kind`; raise ExportError naming the bad value.
+
+    With `strict` (the command line), a filter that does not apply to the kind is an
+    error; otherwise (a page's parameters, which carry others such as the page number)
+    it is ignored.
+    """
+    given = {name for name, values in data.items() if _values(data, name)}
+    if strict:
+        for name in sorted(given - set(kind.filter_names)):
+            raise ExportError(
+                _("The filter %(filter)s does not apply to %(kind)s.")
+                % {"filter": name.replace("_", "-"), "kind": kind.name}
+            )
+    values: dict[str, Any] = {}
+    code = " ".join(_values(data, "meeting"))
+    meeting = Meeting.objects.filter(code=code).first() if code else None
+    if code and meeting is None:
+        raise ExportError(_("No meeting with the code %(code)s.") % {"code": code})
+    if kind.needs_meeting and meeting is None:
+        raise ExportError(_("An export of %(kind)s needs a meeting.") % {"kind": kind.name})
+    values["meeting"] = meeting
+    circular = " ".join(_values(data, "circular")) if "circular" in kind.filter_names else ""
+    if circular:
+        if meeting is None:
+            raise ExportError(_("A circular can only be chosen with its meeting."))
+        by = (
+            Q(reference=circular) | Q(pk=int(circular))
+            if circular.isdigit()
+            else Q(reference=circular)
+        )
+        found = Circular.objects.filter(by, meeting=meeting).first()
+        if found is None:
+            raise ExportError(
+                _("No circular %(circular)s about the meeting %(code)s.")
+                % {"circular": circular, "code": meeting.code}
+            )
+        values["circular"] = found
+    for name in ("q", "organisation"):
+        if name in kind.filter_names:
+            values[name] = " ".join(_values(data, name))[:200]
+    checks: dict[str, Sequence[str]] = {
+        "category": Category.values,
+        "stakeholder_group": StakeholderGroup.values,
+        "sector": list(SECTOR_FIELDS),
+        "language": Language.values,
+        "state": [value for value, _label in reply_queries.LIST_STATES],
+        "status": AccreditationStatus.values,
+    }
+    for name, allowed in checks.items():
+        if name in kind.filter_names:
+            values[name] = _choices(name, _values(data, name), allowed)
+    regions = []
+    for value in _values(data, "region"):
+        key = _region_key(value)
+        if key is None:
+            raise _bad("region", value, [*REGIONS, UNKNOWN_REGION])
+        regions.append(key)
+    values["region"] = tuple(dict.fromkeys(regions))
+    countries = []
+    for value in _values(data, "country"):
+        country = _country_code(value)
+        if country is None:
+            raise ExportError(
+                _("Unknown country %(value)s; give its ISO code (such as CH) or its name.")
+                % {"value": value}
+            )
+        countries.append(country)
+    values["country"] = tuple(dict.fromkeys(countries))
+    return Filters(**values)

@@ -1,0 +1,597 @@
+"""The participation dashboard's figures, for one meeting or every meeting of a process.
+
+Every figure comes from seven queries, whatever the number of organisations, replies,
+delegates, accreditations or meetings, and none reads back a row per delegate: the
+invitations and the answered replies, grouped by the organisation's category, stakeholder
+group and country (and the reply's state and head level); the delegates with their
+approved accreditations, and the entered check-ins, first counted per reply in the
+database (grouping by an integer along an index is what keeps 100,000 accreditations
+fast) and then added up by group around that query (`_by_group`); the few delegates taken
+out of their delegation, subtracted; the circulars; and the answers per day. Regions are
+derived from countries in Python, as everywhere else.
+
+How each figure is counted (the pages and docs/architecture.md say the same):
+- invited: organisations a dispatched circular about the meeting was sent to, each once
+  per meeting (several circulars or reminders to one organisation count once);
+- answered: invited organisations whose reply is submitted, amended or declined;
+  attending: submitted or amended; declined: declined;
+- response rate: answered / invited;
+- replies over time: answered replies of invited organisations by the day they were first
+  submitted (in the meeting's time zone), counted from the first dispatch;
+- estimated: the estimated participants of the attending replies of invited organisations
+  (as the response tracker counts them);
+- registered: delegates named in attending replies, less those taken out of the delegation
+  (accreditation withdrawn or revoked);
+- approved: accreditations whose status is approved now;
+- checked in: accreditations with an `entered` check-in (at most one each), whatever their
+  status since;
+- headed at chief-executive level: attending replies of invited organisations whose head
+  of delegation is at chief-executive level;
+- gender: registered delegates by the gender they chose to give ("not given" otherwise).
+
+Filters narrow every figure to the organisations of a category, stakeholder group, region
+or country.
+"""
+
+import datetime
+import hashlib
+import zoneinfo
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Substr, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
+from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular, Invitation
+from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.directory.enums import Category, StakeholderGroup
+from summitdesk.directory.models import Organisation
+from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
+from summitdesk.meetings.models import Meeting, Process
+
+ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
+ANSWERED_STATES = (*ATTENDING_STATES, ReplyState.DECLINED)
+#: Delegates whose accreditation has these statuses are no longer in the delegation.
+DETACHED = (AccreditationStatus.WITHDRAWN, AccreditationStatus.REVOKED)
+#: Countries the lookup does not know are folded into this region key.
+UNKNOWN_REGION = "unknown"
+NOT_GIVEN = "not_given"
+
+REGION_CHOICES: list[tuple[str, StrOrPromise]] = [
+    *REGIONS.items(),
+    (UNKNOWN_REGION, _("Unknown region")),
+]
+HEAD_LEVEL_CHOICES: list[tuple[str, StrOrPromise]] = [
+    *HeadLevel.choices,
+    (NOT_GIVEN, _("Not given")),
+]
+GENDER_CHOICES: list[tuple[str, StrOrPromise]] = [
+    (Gender.FEMALE, Gender.FEMALE.label),
+    (Gender.MALE, Gender.MALE.label),
+    (Gender.OTHER, Gender.OTHER.label),
+    (NOT_GIVEN, _("Not given")),
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which organisations the figures count; empty values count every one."""
+
+    category: str = ""
+    stakeholder_group: str = ""
+    region: str = ""
+    country: str = ""
+
+    def organisations(self, prefix: str) -> Q:
+        """The condition on the organisation reached through `prefix` (e.g. `reply__`)."""
+        condition = Q()
+        if self.category:
+            condition &= Q(**{f"{prefix}organisation__category": self.category})
+        if self.stakeholder_group:
+            condition &= Q(**{f"{prefix}organisation__stakeholder_group": self.stakeholder_group})
+        if self.region == UNKNOWN_REGION:
+            condition &= ~Q(**{f"{prefix}organisation__country__in": list(COUNTRIES)})
+        elif self.region:
+            condition &= Q(
+                **{f"{prefix}organisation__country__in": countries_in_region(self.region)}
+            )
+        if self.country:
+            condition &= Q(**{f"{prefix}organisation__country": self.country})
+        return condition
+
+    @property
+    def active(self) -> bool:
+        return any((self.category, self.stakeholder_group, self.region, self.country))
+
+
+@dataclass
+class Tally:
+    """The figures of one group of organisations (or of all of them)."""
+
+    invited: int = 0
+    attending: int = 0
+    declined: int = 0
+    estimated: int = 0
+    chief_executive_heads: int = 0
+    registered: int = 0
+    approved: int = 0
+    checked_in: int = 0
+
+    @property
+    def answered(self) -> int:
+        return self.attending + self.declined
+
+    @property
+    def response_rate(self) -> float | None:
+        """Answered / invited, from 0 to 1; None when nobody was invited."""
+        return self.answered / self.invited if self.invited else None
+
+    @property
+    def response_percent(self) -> str:
+        rate = self.response_rate
+        return "" if rate is None else f"{rate * 100:.1f}"
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in Tally.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: StrOrPromise
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The figures by one property of the organisations, a row per value met."""
+
+    key: str
+    title: StrOrPromise
+    heading: StrOrPromise
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: StrOrPromise
+    count: int
+
+
+@dataclass(frozen=True)
+class Day:
+    day: datetime.date
+    replies: int
+    cumulative: int
+
+
+@dataclass(frozen=True)
+class Deadline:
+    reference: str
+    day: datetime.date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Answered replies by day, from the first dispatch."""
+
+    start: datetime.date | None
+    deadlines: list[Deadline]
+    days: list[Day]
+    #: Answered replies without a submission time (none are expected; kept visible).
+    undated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.days[-1].cumulative if self.days else 0
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    title: str
+    meetings: list[Meeting]
+    filters: Filters
+    totals: Tally
+    breakdowns: list[Breakdown]
+    timeline: Timeline
+    head_levels: list[Figure]
+    genders: list[Figure]
+    counted_at: datetime.datetime = field(default_factory=timezone.now)
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.key == key)
+
+    @property
+    def genders_given(self) -> int:
+        return sum(g.count for g in self.genders if g.key != NOT_GIVEN)
+
+
+@dataclass
+class _Groups:
+    """Tallies by (category, stakeholder group, country) while the queries are read."""
+
+    tallies: dict[tuple[str, str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+    def of(self, row: dict[str, Any], prefix: str) -> Tally:
+        key = (
+            str(row[f"{prefix}organisation__category"]),
+            str(row[f"{prefix}organisation__stakeholder_group"]),
+            str(row[f"{prefix}organisation__country"]),
+        )
+        return self.tallies[key]
+
+
+def _org_fields(prefix: str) -> tuple[str, str, str]:
+    return (
+        f"{prefix}organisation__category",
+        f"{prefix}organisation__stakeholder_group",
+        f"{prefix}organisation__country",
+    )
+
+
+#: How long the back office reuses a dashboard's figures, in seconds.
+CACHE_SECONDS = 60
+
+
+def cache_key(scope: Meeting | Process, filters: Filters) -> str:
+    kind = "meeting" if isinstance(scope, Meeting) else "process"
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    return f"dashboard:{kind}:{scope.pk}:{digest}"
+
+
+def cached_dashboard(
+    scope: Meeting | Process, filters: Filters = Filters(), *, fresh: bool = False
+) -> Dashboard:
+    """The dashboard of a meeting or process, counted at most CACHE_SECONDS ago (at
+    100,000 accreditations counting takes a little over a tenth of a second; reading the
+    figures again within the minute costs nothing, and the page, its CSV and SVG agree).
+    `fresh` counts again now."""
+    key = cache_key(scope, filters)
+    found = None if fresh else cache.get(key)
+    if isinstance(found, Dashboard):
+        return found
+    if isinstance(scope, Meeting):
+        result = meeting_dashboard(scope, filters)
+    else:
+        result = process_dashboard(scope, filters)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def meeting_dashboard(meeting: Meeting, filters: Filters = Filters()) -> Dashboard:
+    return _dashboard(meeting.title, [meeting], filters)
+
+
+def process_dashboard(process: Process, filters: Filters = Filters()) -> Dashboard:
+    """Every meeting of the process together: an organisation invited to two meetings
+    counts twice (once per meeting), as do its two replies."""
+    meetings = list(process.meetings.in_calendar_order())
+    return _dashboard(process.name, meetings, filters)
+
+
+def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboard:
+    groups = _Groups()
+    heads: dict[str, int] = defaultdict(int)
+    genders: dict[str, int] = defaultdict(int)
+    _count_invited(groups, meetings, filters)
+    _count_replies(groups, heads, meetings, filters)
+    _count_delegates(groups, genders, meetings, filters)
+    _subtract_detached(groups, genders, meetings, filters)
+    totals = Tally()
+    by: dict[str, dict[str, Tally]] = {
+        "stakeholder_group": defaultdict(Tally),
+        "region": defaultdict(Tally),
+        "category": defaultdict(Tally),
+    }
+    for (category, group, country), tally in groups.tallies.items():
+        for target in (
+            totals,
+            by["category"][category],
+            by["stakeholder_group"][group],
+            by["region"][region_of(country)],
+        ):
+            _add(target, tally)
+    timeline = _timeline(meetings, filters)
+    timeline = replace(timeline, undated=totals.answered - timeline.total)
+    return Dashboard(
+        title=title,
+        meetings=meetings,
+        filters=filters,
+        totals=totals,
+        breakdowns=[
+            _breakdown(
+                "stakeholder_group",
+                _("By stakeholder group"),
+                _("Stakeholder group"),
+                StakeholderGroup.choices,
+                by["stakeholder_group"],
+            ),
+            _breakdown("region", _("By region"), _("Region"), REGION_CHOICES, by["region"]),
+            _breakdown(
+                "category", _("By category"), _("Category"), Category.choices, by["category"]
+            ),
+        ],
+        timeline=timeline,
+        head_levels=[Figure(key, label, heads[key]) for key, label in HEAD_LEVEL_CHOICES],
+        genders=[Figure(key, label, genders[key]) for key, label in GENDER_CHOICES],
+    )
+
+
+def region_of(country: str) -> str:
+    known = COUNTRIES.get(country)
+    return known.region if known else UNKNOWN_REGION
+
+
+def _add(target: Tally, tally: Tally) -> None:
+    for name in Tally.__dataclass_fields__:
+        setattr(target, name, getattr(target, name) + getattr(tally, name))
+
+
+def _breakdown(
+    key: str,
+    title: StrOrPromise,
+    heading: StrOrPromise,
+    choices: Iterable[tuple[str, StrOrPromise]],
+    tallies: dict[str, Tally],
+) -> Breakdown:
+    """Rows in the order of `choices`, those with any figure; values outside the choices
+    (data older than them) are kept under their own name. The four stakeholder groups are
+    always shown, so that a group nobody answered from shows as nought."""
+    labels = dict(choices)
+    rows = [Row(value, label, tallies[value]) for value, label in labels.items()]
+    rows += [Row(value, value, tallies[value]) for value in tallies if value not in labels]
+    keep_all = key == "stakeholder_group"
+    return Breakdown(key, title, heading, [r for r in rows if keep_all or not r.tally.empty])
+
+
+def _invited_here() -> Exists:
+    """The reply's organisation was sent a circular about the reply's meeting."""
+    return Exists(
+        Invitation.objects.filter(
+            organisation=OuterRef("organisation"), circular__meeting=OuterRef("meeting")
+        )
+    )
+
+
+def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:
+    # Grouped by meeting too, so that the distinct count is one per organisation and meeting.
+    rows = (
+        Invitation.objects.filter(circular__meeting__in=meetings)
+        .filter(filters.organisations(""))
+        .order_by()
+        .values("circular__meeting", *_org_fields(""))
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    for row in rows:
+        groups.of(row, "").invited += row["n"]
+
+
+def _scope_replies(meetings: Sequence[Meeting], filters: Filters) -> QuerySet[Reply]:
+    return Reply.objects.filter(meeting__in=meetings).filter(filters.organisations("")).order_by()
+
+
+def _count_replies(
+    groups: _Groups, heads: dict[str, int], meetings: Sequence[Meeting], filters: Filters
+) -> None:
+    """What the answers of invited organisations say, grouped in the database by the
+    organisation's group, the state and the head's level (a few hundred rows at most)."""
+    rows = (
+        _scope_replies(meetings, filters)
+        .filter(state__in=ANSWERED_STATES)
+        .annotate(invited=_invited_here())
+        .filter(invited=True)
+        .values("state", "head_level", *_org_fields(""))
+        .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
+    )
+    for row in rows:
+        tally = groups.of(row, "")
+        if row["state"] not in ATTENDING_STATES:
+            tally.declined += row["n"]
+            continue
+        tally.attending += row["n"]
+        tally.estimated += row["estimated"]
+        heads[row["head_level"] or NOT_GIVEN] += row["n"]
+        if row["head_level"] == HeadLevel.CHIEF_EXECUTIVE:
+            tally.chief_executive_heads += row["n"]
+
+
+#: The genders counted apart in `_count_delegates`, with the column each is counted in.
+_GENDER_COLUMNS = {key: f"gender_{key}" for key, _label in GENDER_CHOICES}
+
+
+def _by_group(
+    per_reply: QuerySet[Any, Any], reply: str
+) -> list[tuple[tuple[str, str, str], str, dict[str, int]]]:
+    """The figures `per_reply` counts for each reply (grouped by its column `reply`),
+    added up by the organisation's category, stakeholder group and country and by the
+    reply's state: ((category, group, country), state, {figure: number}).
+
+    Grouping 100,000 rows by the organisation's columns directly makes the database sort
+    them all; grouping them by reply follows an index and leaves a few thousand rows to
+    join to their reply and organisation. The ORM cannot select from a subquery, hence
+    the SQL around it (names only: the values stay the inner query's parameters)."""
+    inner_sql, params = per_reply.query.sql_with_params()
+    quote = connection.ops.quote_name
+
+    def column(model: type[Reply | Organisation], name: str) -> str:
+        return quote(model._meta.get_field(name).get_attname_column()[1] or name)  # type: ignore[union-attr]
+
+    figures = [name for name in per_reply.query.annotation_select if name != reply]
+    group = ", ".join(
+        f"o.{column(Organisation, name)}" for name in ("category", "stakeholder_group", "country")
+    )
+    state = f"r.{column(Reply, 'state')}"
+    sums = "".join(f", SUM(x.{quote(name)})" for name in figures)
+    sql = (
+        f"SELECT {group}, {state}{sums} FROM ({inner_sql}) x "  # noqa: S608
+        f"INNER JOIN {quote(Reply._meta.db_table)} r ON r.{column(Reply, 'id')} = x.{quote(reply)} "
+        f"INNER JOIN {quote(Organisation._meta.db_table)} o "
+        f"ON o.{column(Organisation, 'id')} = r.{column(Reply, 'organisation')} "
+        f"GROUP BY {group}, {state}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [
+        (
+            (str(row[0]), str(row[1]), str(row[2])),
+            str(row[3]),
+            {name: int(n or 0) for name, n in zip(figures, row[4:], strict=True)},
+        )
+        for row in found
+    ]
+
+
+def _count_delegates(
+    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
+) -> None:
+    """Registered (named in attending replies, by gender too), approved and checked in,
+    by group. Approved accreditations and check-ins count whatever the reply's state."""
+    replies = Subquery(_scope_replies(meetings, filters).values("pk"))
+    approved = FilteredRelation(
+        "accreditation",
+        condition=Q(
+            accreditation__status=AccreditationStatus.APPROVED,
+            accreditation__meeting__in=meetings,
+        ),
+    )
+    named = (
+        Delegate.objects.filter(reply__in=replies)
+        .annotate(approved_accreditation=approved)
+        .order_by()
+        .values("reply")
+        .annotate(
+            approved=Count("approved_accreditation"),
+            named=Count("pk"),
+            **{
+                column: Count("pk", filter=Q(gender="" if key == NOT_GIVEN else key))
+                for key, column in _GENDER_COLUMNS.items()
+            },
+        )
+    )
+    for key, state, counted in _by_group(named, "reply"):
+        tally = groups.tallies[key]
+        tally.approved += counted["approved"]
+        if state in ATTENDING_STATES:
+            tally.registered += counted["named"]
+            for gender, column in _GENDER_COLUMNS.items():
+                genders[gender] += counted[column]
+    checked_in = (
+        CheckIn.objects.filter(
+            accreditation__delegate__reply__in=replies,
+            meeting__in=meetings,
+            result=CheckInResult.ENTERED,  # one per accreditation (a constraint)
+        )
+        .order_by()
+        .values("accreditation__delegate__reply")
+        .annotate(n=Count("pk"))
+    )
+    for key, _state, counted in _by_group(checked_in, "accreditation__delegate__reply"):
+        groups.tallies[key].checked_in += counted["n"]
+
+
+def _subtract_detached(
+    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
+) -> None:
+    """Delegates of attending replies taken out of the delegation (accreditation withdrawn
+    or revoked) are not registered: they are few, and subtracted."""
+    attending = Subquery(
+        _scope_replies(meetings, filters).filter(state__in=ATTENDING_STATES).values("pk")
+    )
+    rows = (
+        Accreditation.objects.filter(delegate__reply__in=attending, status__in=DETACHED)
+        .order_by()
+        .values("delegate__gender", *_org_fields("delegate__reply__"))
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        groups.of(row, "delegate__reply__").registered -= row["n"]
+        genders[row["delegate__gender"] or NOT_GIVEN] -= row["n"]
+
+
+def _timeline(meetings: Sequence[Meeting], filters: Filters) -> Timeline:
+    """Answered replies of invited organisations by day of first submission, in the
+    (first) meeting's time zone, from the first dispatch of a circular about the
+    meeting(s); the days are counted in the database."""
+    zone = zoneinfo.ZoneInfo(meetings[0].time_zone if meetings else "UTC")
+    circulars = list(
+        Circular.objects.filter(meeting__in=meetings)
+        .exclude(status=CircularStatus.DRAFT)
+        .annotate(dispatched_at=Min("invitations__created_at"))
+        .order_by("date", "pk")
+    )
+    dispatched = [c.dispatched_at for c in circulars if c.dispatched_at]
+    start = min(dispatched).astimezone(zone).date() if dispatched else None
+    deadlines = [
+        Deadline(c.reference, c.reply_deadline.astimezone(zone).date())
+        for c in circulars
+        if c.reply_deadline is not None
+    ]
+    answered = (
+        _scope_replies(meetings, filters)
+        .filter(state__in=ANSWERED_STATES, submitted_at__isnull=False)
+        .annotate(invited=_invited_here())
+        .filter(invited=True)
+    )
+    per_day = _per_day(answered, zone)
+    days: list[Day] = []
+    total = 0
+    for day in sorted(per_day):
+        total += per_day[day]
+        days.append(Day(day, per_day[day], total))
+    return Timeline(start=start, deadlines=deadlines, days=days)
+
+
+def _per_day(replies: QuerySet[Reply], zone: zoneinfo.ZoneInfo) -> Counter[datetime.date]:
+    """How many of `replies` were first submitted on each day in `zone`.
+
+    PostgreSQL converts and truncates itself. SQLite would call Python for every reply
+    to convert its time, so there the replies are counted by quarter of an hour (UTC, from
+    the stored text) and the quarters put in their day here: a day in any time zone in use
+    begins on a quarter of an hour, so no quarter straddles two days."""
+    if connection.vendor != "sqlite":
+        return Counter(
+            dict(
+                replies.values_list(TruncDate("submitted_at", tzinfo=zone))
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        )
+    quarters = (
+        replies.values_list(
+            Substr("submitted_at", 1, 13, output_field=CharField()),
+            Cast(Substr("submitted_at", 15, 2, output_field=CharField()), IntegerField()) / 15,
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_day: Counter[datetime.date] = Counter()
+    for hour, quarter, n in quarters:
+        start = datetime.datetime.fromisoformat(f"{hour}:{quarter * 15:02d}:00+00:00")
+        per_day[start.astimezone(zone).date()] += n
+    return per_day

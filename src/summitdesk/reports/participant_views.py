@@ -1,0 +1,193 @@
+"""The List of Participants: staff preview it, download the preview PDF and publish
+editions; the public reads the latest edition, page by page or as a PDF (no sign-in,
+rate limited per address)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.lib import public_pages
+from summitdesk.meetings.models import Meeting
+from summitdesk.reports import participants
+from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
+from summitdesk.reports.participants import PUBLISHERS, PublishError
+
+#: Requests a minute from one address to the public list (HTML pages and PDF together).
+PUBLIC_LIMIT = 60
+PUBLIC_WINDOW = 60
+
+
+def _meeting(code: str) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("process"), code=code)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _pager(pages: int, number: int) -> Any:
+    """A Django page object over the list's pages, for backoffice/_pagination.html."""
+    return Paginator(range(max(pages, 1)), 1).get_page(number)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=participants.CONTENT_TYPE,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+# Back office
+
+
+@staff_view()
+def participants_preview(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = _meeting(code)
+    number = _page_number(request)
+    current = participants.build_list(meeting, page=number)
+    context = {
+        "meeting": meeting,
+        "list": current,
+        "page": current.page_data(number),
+        "pager": _pager(len(current.contents), number),
+        "contents": current.contents,
+        "public": participants.public_edition(meeting),
+        "can_publish": participants.can_publish(request.user),
+        "whole_pdf": len(current.contents) <= participants.PREVIEW_PDF_PAGES,
+    }
+    return render(request, "reports/participants_preview.html", context)
+
+
+@staff_view()
+def participants_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = _meeting(code)
+    page = _page_number(request) if "page" in request.GET else None
+    suffix = f"-{page}" if page else ""
+    return _pdf(
+        participants.preview_pdf(meeting, page=page),
+        f"{meeting.code}-participants-preview{suffix}.pdf",
+    )
+
+
+@staff_view(*PUBLISHERS)
+def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: what publishing would do, with the choice of kind; POST: publish."""
+    meeting = _meeting(code)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        try:
+            edition = participants.publish_edition(meeting, kind=kind, actor=staff_actor(request))
+        except PublishError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(edition)s is being prepared: it replaces the public edition as soon "
+                    "as its PDF is ready."
+                )
+                % {"edition": participants.edition_label(edition.kind, edition.number)},
+            )
+            return redirect("participants:editions", code=meeting.code)
+    current = participants.build_list(meeting, page=0)
+    kinds = set(
+        Edition.objects.filter(meeting=meeting)
+        .exclude(status=EditionStatus.FAILED)
+        .values_list("kind", flat=True)
+    )
+    context = {
+        "meeting": meeting,
+        "list": current,
+        "final_allowed": EditionKind.PROVISIONAL in kinds,
+        "provisional_allowed": EditionKind.FINAL not in kinds,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/participants_publish.html", context, status=status)
+
+
+@staff_view()
+def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = _meeting(code)
+    editions = list(
+        Edition.objects.filter(meeting=meeting)
+        .select_related("published_by")
+        .defer("delegate_ids", "contents")
+    )
+    public = next((e for e in editions if e.status == EditionStatus.PUBLISHED), None)
+    context = {
+        "meeting": meeting,
+        "editions": editions,
+        "public": public,
+        "withdrawn": participants.withdrawn_since(public) if public else 0,
+        "can_publish": participants.can_publish(request.user),
+    }
+    return render(request, "reports/participants_editions.html", context)
+
+
+@staff_view()
+def participants_edition_pdf(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    edition = get_object_or_404(
+        Edition.objects.defer("delegate_ids", "contents"),
+        meeting__code=code,
+        number=number,
+        status=EditionStatus.PUBLISHED,
+    )
+    with edition.pdf.open("rb") as file:
+        return _pdf(file.read(), f"{code}-participants-{number}.pdf")
+
+
+# Public pages
+
+
+rate_limited = public_pages.rate_limited("participants", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW)
+
+
+def _public_edition(code: str) -> Edition:
+    edition = (
+        Edition.objects.filter(meeting__code=code, status=EditionStatus.PUBLISHED)
+        .select_related("meeting__process")
+        .defer("delegate_ids")
+        .order_by("-number")
+        .first()
+    )
+    if edition is None:
+        raise Http404("No List of Participants published for this meeting")
+    return edition
+
+
+@rate_limited
+def participants_public(request: HttpRequest, code: str) -> HttpResponse:
+    edition = _public_edition(code)
+    number = _page_number(request)
+    page = EditionPage.objects.filter(edition=edition, number=number).first()
+    if page is None and number != 1:
+        raise Http404("No such page")
+    context = {
+        "meeting": edition.meeting,
+        "edition": edition,
+        "edition_label": participants.edition_label(edition.kind, edition.number),
+        "not_shown_line": participants.not_shown_line(edition.not_shown),
+        "page": page.data if page else {"groups": []},
+        "pager": _pager(edition.pages, number),
+        "contents": edition.contents,
+    }
+    return render(request, "public/participants.html", context)
+
+
+@rate_limited
+def participants_public_pdf(request: HttpRequest, code: str) -> FileResponse:
+    edition = _public_edition(code)
+    return FileResponse(
+        edition.pdf.open("rb"),
+        filename=f"{code}-participants-{edition.number}.pdf",
+        content_type=participants.CONTENT_TYPE,
+    )
