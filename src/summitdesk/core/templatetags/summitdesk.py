@@ -2,6 +2,8 @@ import datetime
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.meetings.models import Process
 
@@ -13,3 +15,15 @@ def historical(process: Process, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
     return date_format(past, "j F Y") if past else ""
+
+
+@register.filter
+def code_spans(text: str) -> SafeString:
+    """`text` escaped, with its `backquoted` parts as <code> (API descriptions)."""
+    parts = str(text).split("`")
+    return mark_safe(  # noqa: S308 - every part is escaped
+        "".join(
+            f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
+            for index, part in enumerate(parts)
+        )
+    )
