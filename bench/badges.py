@@ -21,48 +21,15 @@ import io
 import os
 import random
 import resource
-import shutil
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import NAMES, database_url_option, met, peak_rss_mib, scratch_database, setup_django
 
 TARGET_SECONDS = 30.0
 TARGET_RSS_MB = 1536.0
 PER_ORGANISATION = 50
 SEED = 2003
-
-NAMES = [
-    ("Amina", "Haddad"),
-    ("Jean-Pierre", "Lefèvre"),
-    ("Мария", "Иванова"),
-    ("小明", "王"),
-    ("محمد", "الحسن"),
-    ("Søren", "Østergaard"),
-    ("Nguyễn", "Thị Hoa"),
-    ("Ana", "González Pérez"),
-]
-
-
-def postgres_scratch(url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"summitdesk_bench_badges_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def photo(index: int, rng: random.Random) -> bytes:
@@ -160,24 +127,20 @@ def cpu_seconds() -> tuple[float, float]:
 
 
 def run(count: int) -> None:
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.files.storage import default_storage
-    from django.core.management import call_command
     from django.db import connection
 
     from summitdesk.accreditation import print_runs
     from summitdesk.accreditation.badges import badge_documents
     from summitdesk.core.audit import Actor
 
-    call_command("migrate", verbosity=0)
     storage_root = Path(default_storage.path(""))
     started = time.perf_counter()
     meeting, ids = populate(count, storage_root)
     setup = time.perf_counter() - started
     photo_bytes = sum(p.stat().st_size for p in (storage_root / "photos" / "bench").iterdir())
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = peak_rss_mib()
 
     run = print_runs.create_print_run(meeting, ids, actor=Actor.system("bench"))  # type: ignore[arg-type]
     cpu_before = cpu_seconds()
@@ -185,10 +148,10 @@ def run(count: int) -> None:
     finished = print_runs.run_print_run(run.pk)
     elapsed = time.perf_counter() - started
     cpu = [after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True)]
-    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    parent = peak_rss_mib()
     # The PDFs render in child processes, one at a time: the peak is this process's own
     # plus the largest child's (RUSAGE_CHILDREN reports the largest, not a sum).
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    child = peak_rss_mib(resource.RUSAGE_CHILDREN)
     peak = parent + child
     assert finished is not None and finished.status == "done", finished
 
@@ -229,36 +192,20 @@ def run(count: int) -> None:
     scaled = elapsed * 10_000 / count
     print(
         f"target              10,000 under {TARGET_SECONDS:.0f} s "
-        f"({'met' if scaled < TARGET_SECONDS else 'MISSED'}"
+        f"({met(scaled < TARGET_SECONDS)}"
         f"{'' if count == 10_000 else f', scaled from {count:,}: {scaled:.1f} s'}), "
-        f"peak RSS under {TARGET_RSS_MB:.0f} MB ({'met' if peak < TARGET_RSS_MB else 'MISSED'})"
+        f"peak RSS under {TARGET_RSS_MB:.0f} MB ({met(peak < TARGET_RSS_MB)})"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--badges", type=int, default=10_000)
-    parser.add_argument("--database-url", help="a PostgreSQL server (a database is created)")
+    database_url_option(parser)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="summitdesk-bench-")
-    os.environ["SUMMITDESK_VAR_DIR"] = scratch
-    postgres = None
-    if args.database_url:
-        database_url, postgres = postgres_scratch(args.database_url)
-    else:
-        database_url = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "summitdesk.settings"
-    try:
+    with scratch_database("badges", args.database_url):
         run(args.badges)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if postgres:
-            drop_postgres(args.database_url, postgres)
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

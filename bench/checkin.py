@@ -28,25 +28,35 @@ for the run and dropped afterwards unless --keep.
 import argparse
 import html
 import http.client
-import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import (
+    create_database,
+    delegates_in_bulk,
+    drop_database,
+    free_port,
+    percentile,
+    server_environment,
+    setup_django,
+    start_server,
+    stop_process,
+    wsis_meeting,
+)
+
 SCRATCH_DATABASE = "summitdesk_bench_checkin"
 USERNAME = "desk-bench"
 PASSWORD = secrets.token_urlsafe(16)
@@ -144,11 +154,6 @@ class Round:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def run_round(label: str, desks: list[Desk], work: list[list[str]]) -> Round:
     """Each desk scans its own list, all desks at once (started together)."""
     result = Round(label, len(desks))
@@ -193,22 +198,6 @@ def report(result: Round) -> None:
 # The scratch database, the data and the server.
 
 
-def postgres_scratch(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{SCRATCH_DATABASE}"')
-    return urlunsplit(urlsplit(url)._replace(path=f"/{SCRATCH_DATABASE}"))
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
-
-
 def load(count: int) -> tuple[Any, list[str]]:
     """The meeting and the badge codes of `count` approved accreditations."""
     from summitdesk.accreditation.badges import badge_code
@@ -216,45 +205,20 @@ def load(count: int) -> tuple[Any, list[str]]:
     from summitdesk.accreditation.models import Accreditation
     from summitdesk.core.enums import Role
     from summitdesk.core.models import User
-    from summitdesk.delegations.models import Delegate, Reply
     from summitdesk.directory.enums import Category, StakeholderGroup
-    from summitdesk.directory.models import Organisation
-    from summitdesk.meetings.enums import MeetingKind
-    from summitdesk.meetings.models import Meeting, Process
 
     User.objects.create_user(USERNAME, password=PASSWORD, role=Role.CHECKIN_DESK)
-    process = Process.objects.create(code="wsis", name="World Summit on the Information Society")
-    meeting = Meeting.objects.create(
-        process=process,
-        code=MEETING_CODE,
-        title="World Summit on the Information Society, first phase",
-        kind=MeetingKind.SUMMIT_PHASE,
-        city="Geneva",
-        country="CH",
-        time_zone="Europe/Zurich",
-    )
-    per_organisation = 10
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Organisation {n}",
-            category=Category.SECTOR_MEMBER,
-            stakeholder_group=StakeholderGroup.PRIVATE_SECTOR,
-            country="CH",
-            language="en",
-        )
-        for n in range((count + per_organisation - 1) // per_organisation)
-    )
-    replies = Reply.objects.bulk_create(
-        Reply(organisation=organisation, meeting=meeting) for organisation in organisations
-    )
-    delegates = Delegate.objects.bulk_create(
-        Delegate(
-            reply=replies[n // per_organisation],
-            position=n % per_organisation,
-            given_name=f"Given{n}",
-            family_name=f"Family{n}",
-        )
-        for n in range(count)
+    meeting = wsis_meeting(MEETING_CODE)
+    delegates = delegates_in_bulk(
+        meeting,
+        count,
+        10,
+        organisation=lambda n: {
+            "category": Category.SECTOR_MEMBER,
+            "stakeholder_group": StakeholderGroup.PRIVATE_SECTOR,
+            "country": "CH",
+            "language": "en",
+        },
     )
     accreditations = Accreditation.objects.bulk_create(
         Accreditation(
@@ -267,57 +231,6 @@ def load(count: int) -> tuple[Any, list[str]]:
         for n, delegate in enumerate(delegates)
     )
     return meeting, [badge_code(accreditation) for accreditation in accreditations]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "summitdesk.cli",
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    until = time.monotonic() + 90
-    while time.monotonic() < until:
-        if server.poll() is not None:
-            raise RuntimeError(f"The server stopped (exit {server.returncode}); see {log}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/sign-in/")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f"The server did not answer within 90 s; see {log}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 def database_check(meeting: Any, entered: int, reentered: int) -> list[str]:
@@ -345,6 +258,20 @@ def database_check(meeting: Any, entered: int, reentered: int) -> list[str]:
     return problems
 
 
+def answers_sign_in(port: int) -> Callable[[subprocess.Popen[bytes]], bool]:
+    """Whether the server answers the sign-in page yet."""
+
+    def ready(_server: subprocess.Popen[bytes]) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/sign-in/")
+        if connection.getresponse().status == 200:
+            connection.close()
+            return True
+        return False
+
+    return ready
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to use")
@@ -357,32 +284,17 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="summitdesk-bench-checkin-"))
     port = free_port()
     postgres = bool(args.database_url)
-    url = postgres_scratch(args.database_url) if postgres else f"sqlite:///{folder}/bench.sqlite3"
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("REDIS_URL", "EMAIL_HOST", "DEBUG")
-    }
-    environment.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "summitdesk.settings",
-            "DATABASE_URL": url,
-            "SUMMITDESK_VAR_DIR": str(folder),
-            "SUMMITDESK_BASE_URL": f"http://127.0.0.1:{port}",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "false",
-        }
+    url = (
+        create_database(args.database_url, SCRATCH_DATABASE, replace=True)
+        if postgres
+        else f"sqlite:///{folder}/bench.sqlite3"
     )
-    os.environ.clear()
-    os.environ.update(environment)
+    environment = server_environment(url, folder, port)
     server: subprocess.Popen[bytes] | None = None
     try:
-        import django
-        from django.core.management import call_command
         from django.db import connection, connections
 
-        django.setup()
-        call_command("migrate", verbosity=0)
+        setup_django()
         warm_up = 20
         n = args.scans
         meeting, codes = load(warm_up + 3 * n)
@@ -391,7 +303,7 @@ def main() -> int:
             f"{len(codes)} approved accreditations"
         )
         connections.close_all()
-        server = start_server(port, environment, folder / "server.log")
+        server = start_server(port, environment, folder / "server.log", answers_sign_in(port))
         print(f"Server: summitdesk serve --bind 127.0.0.1:{port} --workers 2 (pid {server.pid})")
         desks = [Desk(port, "Desk 1"), Desk(port, "Desk 2")]
         for desk in desks:
@@ -412,7 +324,7 @@ def main() -> int:
         ]
         for result in rounds:
             report(result)
-        stop_server(server)
+        stop_process(server)
         server = None
         problems = database_check(meeting, warm_up + 3 * n, n)
         errors = sum(sum(result.errors.values()) for result in rounds)
@@ -426,9 +338,9 @@ def main() -> int:
         return 0
     finally:
         if server is not None:
-            stop_server(server)
+            stop_process(server)
         if postgres and not args.keep:
-            drop_postgres(args.database_url)
+            drop_database(args.database_url, SCRATCH_DATABASE)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
         else:

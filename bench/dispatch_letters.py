@@ -37,8 +37,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import (
+    ROOT,
+    create_database,
+    drop_database,
+    free_port,
+    setup_django,
+    stop_process,
+    wsis_meeting,
+)
 
 TARGET_SECONDS = 60.0
 TARGET_RATIO = 0.5
@@ -80,12 +87,6 @@ def run_sink(port: int, record: Path) -> None:
         controller.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_sink(port: int, record: Path) -> subprocess.Popen[bytes]:
     sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port), str(record)])
     for _attempt in range(100):
@@ -98,29 +99,13 @@ def start_sink(port: int, record: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("The SMTP sink did not start")
 
 
-def stop_sink(sink: subprocess.Popen[bytes]) -> None:
-    sink.send_signal(signal.SIGTERM)
-    sink.wait(timeout=30)
-
-
 # The database.
 
 
-def prepare_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def server_and_name(url: str) -> tuple[str, str]:
+    """--database-url names the database to create: the server's URL (its `postgres`
+    database, to connect to) and the name."""
+    return url.rsplit("/", 1)[0] + "/postgres", url.rsplit("/", 1)[1]
 
 
 def load(count: int) -> Any:
@@ -132,8 +117,6 @@ def load(count: int) -> Any:
     from summitdesk.demo.generate import generate_directory
     from summitdesk.demo.load import load_organisations
     from summitdesk.directory.enums import Category
-    from summitdesk.meetings.enums import MeetingKind
-    from summitdesk.meetings.models import Meeting, Process
 
     specs = []
     for spec in generate_directory(count, seed=SEED):
@@ -142,16 +125,9 @@ def load(count: int) -> Any:
             ceo = dataclasses.replace(ceo, email=f"ceo-{spec.external_id}@bench.example.org")
         specs.append(dataclasses.replace(spec, chief_executive=ceo))
     load_organisations(specs)
-    process = Process.objects.create(code="wsis", name="World Summit on the Information Society")
     start = datetime.date.today() + datetime.timedelta(days=150)
-    meeting = Meeting.objects.create(
-        process=process,
-        code=demo.MEETING_CODE,
-        title="World Summit on the Information Society, first phase",
-        kind=MeetingKind.SUMMIT_PHASE,
-        city="Geneva",
-        country="CH",
-        time_zone="Europe/Zurich",
+    meeting = wsis_meeting(
+        demo.MEETING_CODE,
         start_date=start,
         end_date=start + datetime.timedelta(days=2),
     )
@@ -267,7 +243,7 @@ def dispatch_round(circular: Any, workers: int, count: int, port: int, folder: P
         for process in processes:
             process.wait(timeout=600)
     finally:
-        stop_sink(sink)
+        stop_process(sink)
     ids = record.read_text(encoding="ascii").split()
     problems = {key: status[key] for key in ("queued", "sending", "failed", "in_doubt")}
     problems["no_address"] = status["no_address"]
@@ -306,14 +282,11 @@ def main() -> int:
         }
     )
     if args.database_url:
-        prepare_postgres(url)
+        create_database(*server_and_name(url), replace=True)
     try:
-        import django
-        from django.core.management import call_command
         from django.db import connection, connections
 
-        django.setup()
-        call_command("migrate", verbosity=0)
+        setup_django()
         print(f"Database: {connection.vendor}; {args.organisations:,} organisations")
         started = time.perf_counter()
         circular = load(args.organisations)
@@ -339,7 +312,7 @@ def main() -> int:
             from django.db import connections as open_connections
 
             open_connections.close_all()
-            drop_postgres(url)
+            drop_database(*server_and_name(url))
         shutil.rmtree(folder, ignore_errors=True)
 
     failed = [

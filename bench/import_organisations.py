@@ -15,19 +15,11 @@ URL names, and dropped afterwards.
 import argparse
 import csv
 import io
-import os
 import random
-import resource
-import shutil
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import database_url_option, met, peak_rss_mib, scratch_database, setup_django
 
 CATEGORIES = [
     ("Member State", "Governments"),
@@ -91,55 +83,18 @@ def make_csv(rows: int, seed: int = 42, prefix: str = "B") -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def postgres_scratch(url: str) -> tuple[str, str]:
-    """A new database on the server `url` names: (its URL, its name)."""
-    import psycopg
-
-    name = f"summitdesk_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--database-url", help="a PostgreSQL server (a database is created)")
+    database_url_option(parser)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="summitdesk-bench-")
-    os.environ["SUMMITDESK_VAR_DIR"] = scratch
-    postgres = None
-    if args.database_url:
-        database_url, postgres = postgres_scratch(args.database_url)
-    else:
-        database_url = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "summitdesk.settings"
-    try:
+    with scratch_database("import", args.database_url):
         run(args.rows)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if postgres:
-            drop_postgres(args.database_url, postgres)
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run(rows: int) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
     from summitdesk.core.audit import Actor
@@ -148,7 +103,6 @@ def run(rows: int) -> None:
     from summitdesk.directory import imports
     from summitdesk.directory.models import DuplicateCandidate, Organisation, Person
 
-    call_command("migrate", verbosity=0)
     content = make_csv(rows)
     actor = Actor.system("import-organisations", Channel.CLI)
 
@@ -176,7 +130,7 @@ def run(rows: int) -> None:
     imports.import_organisations(other, "memory.csv", actor=actor)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    max_rss = peak_rss_mib()
 
     print(f"database            {connection.vendor} ({connection.settings_dict['NAME']})")
     print(f"rows                {rows:,} ({len(content) / 1e6:.1f} MB CSV)")
@@ -191,7 +145,7 @@ def run(rows: int) -> None:
         f"{DuplicateCandidate.objects.count():,} duplicate candidates"
     )
     print(f"likely duplicates   {len(report.duplicates):,} flagged in the first file")
-    print(f"target              under 20 s: {'met' if elapsed < 20 else 'MISSED'}")
+    print(f"target              under 20 s: {met(elapsed < 20)}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import sys
@@ -32,14 +31,14 @@ from base64 import urlsafe_b64encode
 from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import ROOT, peak_rss_mib
+
 sys.path.insert(0, str(ROOT))
 # The sample letter's text comes from the demo circular, which needs Django's settings
 # (nothing here touches a database).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "summitdesk.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -110,10 +109,6 @@ def as_json(letter: Letter) -> str:
 
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def main() -> int:

@@ -48,10 +48,7 @@ import html
 import http.client
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -64,10 +61,19 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import (
+    create_database,
+    drop_database,
+    free_port,
+    met,
+    percentile,
+    server_environment,
+    setup_django,
+    start_server,
+    stop_process,
+)
 
 MEMBERS = 10
 TARGET_MS_PER_DELEGATE = 3.0
@@ -426,32 +432,11 @@ def run_round(
     return Round(clients, outcomes, seconds, cpu, skipped)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def spread(values: list[float]) -> str:
     return "/".join(f"{percentile(values, share):.0f}" for share in (0.5, 0.95, 0.99))
 
 
 # The scratch database and the server.
-
-
-def postgres_scratch(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{SCRATCH_DATABASE}"')
-    return urlunsplit(urlsplit(url)._replace(path=f"/{SCRATCH_DATABASE}"))
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
 
 
 def load(count: int) -> tuple[Any, list[str]]:
@@ -517,53 +502,14 @@ def load(count: int) -> tuple[Any, list[str]]:
     return meeting, tokens
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def serves(port: int) -> Callable[[subprocess.Popen[bytes]], bool]:
+    """Whether the server answers a trivial page and has both its workers up."""
 
+    def ready(server: subprocess.Popen[bytes]) -> bool:
+        answered = Browser(port, None).request("GET", TRIVIAL_PATH).status == 200
+        return answered and len(workers_of(server.pid)) >= 2
 
-def start_server(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "summitdesk.cli",
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    until = time.monotonic() + 90
-    while time.monotonic() < until:
-        if server.poll() is not None:
-            raise RuntimeError(f"The server stopped (exit {server.returncode}); see {log}")
-        try:
-            answered = Browser(port, None).request("GET", TRIVIAL_PATH).status == 200
-            if answered and len(workers_of(server.pid)) >= 2:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f"The server did not answer within 90 s; see {log}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+    return ready
 
 
 def workers_of(master: int) -> list[int]:
@@ -676,36 +622,19 @@ def main() -> int:
     postgres = bool(args.database_url)
     try:
         url = (
-            postgres_scratch(args.database_url) if postgres else f"sqlite:///{folder}/bench.sqlite3"
+            create_database(args.database_url, SCRATCH_DATABASE, replace=True)
+            if postgres
+            else f"sqlite:///{folder}/bench.sqlite3"
         )
     except Exception:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("REDIS_URL", "EMAIL_HOST", "DEBUG")
-    }
-    environment.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "summitdesk.settings",
-            "DATABASE_URL": url,
-            "SUMMITDESK_VAR_DIR": str(folder),
-            "SUMMITDESK_BASE_URL": f"http://127.0.0.1:{port}",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "false",
-        }
-    )
-    os.environ.clear()
-    os.environ.update(environment)
+    environment = server_environment(url, folder, port)
     server: subprocess.Popen[bytes] | None = None
     try:
-        import django
-        from django.core.management import call_command
         from django.db import connection, connections
 
-        django.setup()
-        call_command("migrate", verbosity=0)
+        setup_django()
         needed = WARM_UP + args.requests * len(levels)
         started = time.perf_counter()
         meeting, tokens = load(needed)
@@ -719,7 +648,7 @@ def main() -> int:
             raise SystemExit(f"Only {len(tokens)} organisations were created, {needed} needed")
         connections.close_all()  # nothing of this process's is open while the server runs
 
-        server = start_server(port, environment, folder / "server.log")
+        server = start_server(port, environment, folder / "server.log", serves(port))
         meter = CpuMeter(server.pid, SCRATCH_DATABASE if postgres else None)
         print(
             f"Server: summitdesk serve --bind 127.0.0.1:{port} --workers 2 (gunicorn master "
@@ -756,7 +685,7 @@ def main() -> int:
             succeeded += replies.done
             posted += sum(1 for outcome in replies.outcomes if outcome.posted)
             results.append((base, replies))
-        stop_server(server)
+        stop_process(server)
         server = None
 
         follow = " + GET after" if args.follow_redirect else ""
@@ -799,7 +728,7 @@ def main() -> int:
         total_done = sum(replies.done for _base, replies in results)
         total_cpu = sum(replies.server_cpu() for _base, replies in results)
         overall = total_cpu * 1000 / max(1, total_done * MEMBERS)
-        verdict = "met" if overall < TARGET_MS_PER_DELEGATE else "MISSED"
+        verdict = met(overall < TARGET_MS_PER_DELEGATE)
         print(
             f"Server CPU per delegate over all levels: {overall:.2f} ms (aim: under "
             f"{TARGET_MS_PER_DELEGATE:.0f} ms, {TARGET_MS_PER_DELEGATE * MEMBERS:.0f} ms per "
@@ -816,12 +745,12 @@ def main() -> int:
         return 1 if problems or failed else 0
     finally:
         if server is not None:
-            stop_server(server)
+            stop_process(server)
         if postgres and not args.keep:
             from django.db import connections as open_connections
 
             open_connections.close_all()
-            drop_postgres(args.database_url)
+            drop_database(args.database_url, SCRATCH_DATABASE)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
         else:

@@ -16,20 +16,13 @@ URL names, and dropped afterwards.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _common import database_url_option, met, percentile, scratch_database, setup_django, timed
 
 SEARCHES = 200
 PAGE_SIZE = 50  # as the list page shows
@@ -55,48 +48,14 @@ WORDS = {
 }  # fmt: skip
 
 
-def postgres_scratch(url: str) -> tuple[str, str]:
-    """A new database on the server `url` names: (its URL, its name)."""
-    import psycopg
-
-    name = f"summitdesk_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organisations", type=int, default=10_000)
-    parser.add_argument("--database-url", help="a PostgreSQL server (a database is created)")
+    database_url_option(parser)
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="summitdesk-bench-")
-    os.environ["SUMMITDESK_VAR_DIR"] = scratch
-    os.makedirs(f"{scratch}/static")  # where collected static files would be
-    postgres = None
-    if args.database_url:
-        database_url, postgres = postgres_scratch(args.database_url)
-    else:
-        database_url = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "summitdesk.settings"
-    try:
+    with scratch_database("search", args.database_url):
         run(args.organisations)
-    finally:
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres(args.database_url, postgres)
 
 
 def make_searches(rng: random.Random, sample: list[Any]) -> list[dict[str, Any]]:
@@ -127,28 +86,8 @@ def make_searches(rng: random.Random, sample: list[Any]) -> list[dict[str, Any]]
     return searches
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(action: Callable[[], Any]) -> tuple[float, int]:
-    """Milliseconds `action` took, and the SQL queries it made."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        action()
-        elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, len(queries)
-
-
 def run(count: int) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.core.paginator import Paginator
     from django.db import connection
     from django.test import Client
@@ -160,7 +99,6 @@ def run(count: int) -> None:
     from summitdesk.directory.models import Organisation
     from summitdesk.directory.queries import DirectoryFilter, search_organisations
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     directory = generate_directory(count, seed=2003)
     load_organisations(directory)
@@ -215,7 +153,7 @@ def run(count: int) -> None:
         print(
             f"  unfiltered first page p50 {base:6.1f} ms (searches are {p50 / base:.1f}x the "
             f"baseline at p50); target p95 under {TARGET_MS:.0f} ms: "
-            f"{'met' if p95 < TARGET_MS else 'MISSED'}"
+            f"{met(p95 < TARGET_MS)}"
         )
 
 
