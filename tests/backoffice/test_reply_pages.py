@@ -547,6 +547,25 @@ def test_staff_entry_shows_on_the_tracker_and_the_reply_page(
     assert "Dr Otieno Odhiambo <strong>(head of delegation)</strong>" in page
 
 
+def test_reply_page_lists_only_the_delegates_still_in_the_delegation(
+    secretary_client: Client, sample: Sample
+) -> None:
+    from summitdesk.accreditation import services as accreditation_services
+    from summitdesk.accreditation.models import Accreditation
+
+    secretary_client.post(edit_url(sample.h, sample.meeting), entry())
+    wanjiru = Accreditation.objects.get(delegate__family_name="Kamau")
+    accreditation_services.withdraw(wanjiru, actor=Actor.system("test"))
+
+    page = secretary_client.get(
+        f"/organisations/{sample.h.pk}/replies/{sample.meeting.code}/"
+    ).content.decode()
+
+    delegation = page[page.index('id="delegation-title"') : page.index("</section>")]
+    assert "Odhiambo" in delegation
+    assert "Kamau" not in delegation
+
+
 def test_staff_entry_can_save_a_draft(secretary_client: Client, sample: Sample) -> None:
     response = secretary_client.post(
         edit_url(sample.h, sample.meeting),

@@ -511,7 +511,7 @@ def reply_overview(organisation: Organisation, meeting: Meeting) -> ReplyOvervie
         organisation=organisation,
         meeting=meeting,
         reply=reply,
-        delegates=list(reply.delegates.all()) if reply else [],
+        delegates=list(reply.delegates.filter(in_delegation())) if reply else [],
         pending_changes=[
             PendingChange(request, proposed_data(request))
             for request in ChangeRequest.objects.filter(
