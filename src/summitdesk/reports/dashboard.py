@@ -63,19 +63,17 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.accreditation.services import DETACHED
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
+from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.queries import ANSWERED_STATES, ATTENDING_STATES
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
 from summitdesk.meetings.models import Meeting, Process
 
-ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
-ANSWERED_STATES = (*ATTENDING_STATES, ReplyState.DECLINED)
-#: Delegates whose accreditation has these statuses are no longer in the delegation.
-DETACHED = (AccreditationStatus.WITHDRAWN, AccreditationStatus.REVOKED)
 #: Countries the lookup does not know are folded into this region key.
 UNKNOWN_REGION = "unknown"
 NOT_GIVEN = "not_given"
