@@ -12,6 +12,8 @@ from django.db import connection
 from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.core.enums import Channel
+from summitdesk.core.models import AuditEntry
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.test_checkin import code_of, make_accreditation
 from tests.api.conftest import ApiClient, error_fields, make_token
@@ -63,6 +65,9 @@ def test_first_scan_enters_then_reenters(gate: ApiClient, summit: Meeting) -> No
         (CheckInResult.REENTERED, None),
     ]
     assert rows[0].desk.startswith("Gate 1 (integrator-")
+    [entry] = AuditEntry.objects.filter(action="summitdesk.accreditation.checked_in")
+    assert entry.channel == Channel.API
+    assert entry.actor_label.startswith("API token integrator-")
 
 
 @pytest.mark.parametrize(

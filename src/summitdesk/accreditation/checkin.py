@@ -78,10 +78,16 @@ def _accreditations() -> QuerySet[Accreditation]:
 
 
 def check_in(
-    code_or_id: str | int, *, meeting: Meeting, desk: str, operator: User | None
+    code_or_id: str | int,
+    *,
+    meeting: Meeting,
+    desk: str,
+    operator: User | None,
+    actor: Actor | None = None,
 ) -> ScanResult:
     """Admit (or refuse) the holder of a badge code, or of an accreditation chosen by name
     (an int: the desk looked the person up), at `desk` of `meeting`; always records a row.
+    The admission's audit entry names `actor` (an API token), else the desk's operator.
     """
     desk = desk.strip()[:DESK_MAX_LENGTH]
     version: int | None = None
@@ -112,7 +118,9 @@ def check_in(
     if accreditation.status != AccreditationStatus.APPROVED:
         reason = _refusal_reasons().get(accreditation.status, _("Refused: not accredited."))
         return _refuse(meeting, desk, operator, accreditation, reason)
-    return _admit(meeting, desk, operator, accreditation)
+    if actor is None:
+        actor = Actor(user=operator, channel=Channel.BACKOFFICE, label=f"check-in desk {desk}")
+    return _admit(meeting, desk, operator, accreditation, actor)
 
 
 def _refuse(
@@ -134,7 +142,7 @@ def _refuse(
 
 
 def _admit(
-    meeting: Meeting, desk: str, operator: User | None, accreditation: Accreditation
+    meeting: Meeting, desk: str, operator: User | None, accreditation: Accreditation, actor: Actor
 ) -> ScanResult:
     with transaction.atomic():
         try:
@@ -149,7 +157,7 @@ def _admit(
         except IntegrityError:
             pass
         else:
-            _record_entry(accreditation, row, operator)
+            _record_entry(accreditation, row, actor)
             return ScanResult(CheckInResult.ENTERED, _("Welcome."), accreditation, row)
         first = CheckIn.objects.get(accreditation=accreditation, result=CheckInResult.ENTERED)
         message = _("Already checked in at %(time)s, desk %(desk)s.") % {
@@ -167,11 +175,10 @@ def _admit(
     return ScanResult(CheckInResult.REENTERED, message, accreditation, row, first)
 
 
-def _record_entry(accreditation: Accreditation, row: CheckIn, operator: User | None) -> None:
+def _record_entry(accreditation: Accreditation, row: CheckIn, actor: Actor) -> None:
     """The audit entry of an admission, in the admission's transaction: integrations
     (webhooks) learn of check-ins from it. One insert: the accreditation, its delegate and
     organisation are already loaded. Re-entries and refusals stay CheckIn rows only."""
-    actor = Actor(user=operator, channel=Channel.BACKOFFICE, label=f"check-in desk {row.desk}")
     audit.record(
         accreditation,
         "summitdesk.accreditation.checked_in",

@@ -17,7 +17,7 @@ from pydantic import field_validator
 
 from summitdesk.accreditation import checkin
 from summitdesk.accreditation.enums import CheckInResult
-from summitdesk.api.common import WRITE_ERRORS, api_token, error, scope, with_etag
+from summitdesk.api.common import WRITE_ERRORS, actor, api_token, error, scope, with_etag
 from summitdesk.meetings.models import Meeting
 
 router = Router(tags=["check-ins"])
@@ -99,5 +99,7 @@ def create_check_in(request: HttpRequest, scan: ScanIn) -> HttpResponse:
     if meeting is None:
         error(422, _("No meeting with this code."), {"meeting": [_("No meeting with this code.")]})
     desk = f"{scan.desk} ({api_token(request).name})"[: checkin.DESK_MAX_LENGTH]
-    result = checkin.check_in(scan.code, meeting=meeting, desk=desk, operator=None)
+    result = checkin.check_in(
+        scan.code, meeting=meeting, desk=desk, operator=None, actor=actor(request)
+    )
     return with_etag(request, represent(result), status=201)
