@@ -7,6 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
@@ -23,6 +25,7 @@ from summitdesk.reports.dashboard import Filters, Tally
 from tests.conftest import signed_in
 from tests.factories import UserFactory
 from tests.reports.dashboard_data import Known, build, grow
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -485,6 +488,26 @@ def test_figures_are_reused_for_a_minute_unless_counted_again(
     assert invited.format(15) in after.content.decode()
     assert "fresh=1" in reused.content.decode()
     assert "fresh" not in reused.context["query"]
+
+
+def test_figures_older_than_a_minute_are_shown_while_counted_again_in_the_background(
+    known: Known, viewer_client: Client
+) -> None:
+    url = reverse("dashboard:meeting", args=[known.geneva.code])
+    viewer_client.get(url)
+    grow(known, 3)
+    later = timezone.now() + datetime.timedelta(seconds=dashboard.CACHE_SECONDS + 1)
+
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        stale = viewer_client.get(url)
+        again = viewer_client.get(url)  # the recount is queued once only
+    recounts = run_queued_tasks()
+    after = viewer_client.get(url)
+
+    assert stale.context["dashboard"].totals.invited == 12
+    assert again.context["dashboard"].totals.invited == 12
+    assert recounts == 1
+    assert after.context["dashboard"].totals.invited == 15
 
 
 def test_cached_figures_are_kept_apart_per_filter_and_meeting(known: Known) -> None:

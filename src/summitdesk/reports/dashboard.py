@@ -38,7 +38,7 @@ import hashlib
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -252,8 +252,11 @@ def _org_fields(prefix: str) -> tuple[str, str, str]:
     )
 
 
-#: How long the back office reuses a dashboard's figures, in seconds.
+#: Figures older than this (seconds) are counted again in the background.
 CACHE_SECONDS = 60
+#: How long counted figures are kept at all: a dashboard nobody opened for this long is
+#: counted while its reader waits.
+KEEP_SECONDS = 30 * 60
 
 
 def cache_key(scope: Meeting | Process, filters: Filters) -> str:
@@ -265,20 +268,42 @@ def cache_key(scope: Meeting | Process, filters: Filters) -> str:
 def cached_dashboard(
     scope: Meeting | Process, filters: Filters = Filters(), *, fresh: bool = False
 ) -> Dashboard:
-    """The dashboard of a meeting or process, counted at most CACHE_SECONDS ago (at
-    100,000 accreditations counting takes a little over a tenth of a second; reading the
-    figures again within the minute costs nothing, and the page, its CSV and SVG agree).
-    `fresh` counts again now."""
+    """The dashboard of a meeting or process. Counting takes a good tenth of a second at
+    100,000 accreditations, so figures are kept: those older than CACHE_SECONDS are still
+    shown (with the time they were counted) while a background task counts them again, so
+    that no reader waits once the figures exist. `fresh` counts again now."""
     key = cache_key(scope, filters)
     found = None if fresh else cache.get(key)
     if isinstance(found, Dashboard):
+        if timezone.now() - found.counted_at > datetime.timedelta(seconds=CACHE_SECONDS):
+            _recount_later(scope, filters, key)
         return found
     if isinstance(scope, Meeting):
         result = meeting_dashboard(scope, filters)
     else:
         result = process_dashboard(scope, filters)
-    cache.set(key, result, CACHE_SECONDS)
+    cache.set(key, result, KEEP_SECONDS)
     return result
+
+
+def _recount_later(scope: Meeting | Process, filters: Filters, key: str) -> None:
+    """Enqueue one recount of the figures under `key` (not another while one is queued)."""
+    if not cache.add(f"{key}:recounting", True, CACHE_SECONDS):
+        return
+    from summitdesk.reports import tasks  # the tasks call back into this module
+
+    kind = "meeting" if isinstance(scope, Meeting) else "process"
+    tasks.recount_dashboard.enqueue(kind, scope.pk, asdict(filters))
+
+
+def recount(kind: str, pk: int, filters: dict[str, str]) -> None:
+    """Count the figures of a meeting or process again and keep them (the task's body)."""
+    model = Meeting if kind == "meeting" else Process
+    scope = model.objects.filter(pk=pk).first()
+    if scope is None:
+        return
+    cached_dashboard(scope, Filters(**filters), fresh=True)
+    cache.delete(f"{cache_key(scope, Filters(**filters))}:recounting")
 
 
 def meeting_dashboard(meeting: Meeting, filters: Filters = Filters()) -> Dashboard:
