@@ -3,10 +3,12 @@ progress, printing its counts. The commands stay thin; the work is in services."
 
 import json
 import sys
+import time
+from argparse import ArgumentParser
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 from summitdesk.correspondence import services
@@ -89,3 +91,34 @@ def finish(status: dict[str, Any]) -> None:
             % status,
             returncode=EXIT_INCOMPLETE,
         )
+
+
+class MailingCommand(BaseCommand):
+    """A command that queues a mailing, then follows its sending until it ends."""
+
+    #: Seconds between two looks at the counts while following.
+    poll_seconds = 1.0
+
+    def add_follow_arguments(self, parser: ArgumentParser, *, queued: str, counts: str) -> None:
+        parser.add_argument("reference", help=_("the circular's reference, e.g. DM-1048"))
+        parser.add_argument("--no-follow", action="store_true", help=queued)
+        parser.add_argument("--format", choices=["text", "json"], default="text", help=counts)
+
+    def wait(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def report(
+        self, circular: Circular, mailing: Mailing, *, follow_it: bool, as_json: bool, stopped: str
+    ) -> None:
+        """Print the mailing's counts, after following its sending when `follow_it`; exit 3
+        when letters failed or are in doubt. Ctrl-C prints `stopped` and exits 0."""
+        status = services.circular_status(circular, mailing)
+        if follow_it:
+            try:
+                status = follow(circular, mailing, poll_seconds=self.poll_seconds, wait=self.wait)
+            except KeyboardInterrupt:
+                self.stderr.write(stopped)
+                return
+        print_status(self.stdout, status, as_json=as_json)
+        if follow_it:
+            finish(status)

@@ -1,10 +1,9 @@
 """`summitdesk send-reminders REF`: remind the organisations that have not replied."""
 
-import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from summitdesk.core.audit import Actor
@@ -13,14 +12,12 @@ from summitdesk.correspondence import services
 from summitdesk.correspondence.management import (
     EXIT_REFUSED,
     FOLLOW_EXIT_CODES,
+    MailingCommand,
     find_circular,
-    finish,
-    follow,
-    print_status,
 )
 
 
-class Command(BaseCommand):
+class Command(MailingCommand):
     help = (
         _(
             "Send a reminder of a dispatched circular to every organisation that has not "
@@ -30,24 +27,13 @@ class Command(BaseCommand):
         + " "
         + FOLLOW_EXIT_CODES
     )
-    poll_seconds = 1.0
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("reference", help=_("the circular's reference, e.g. DM-1048"))
-        parser.add_argument(
-            "--no-follow",
-            action="store_true",
-            help=_("return as soon as the reminders are queued"),
+        self.add_follow_arguments(
+            parser,
+            queued=_("return as soon as the reminders are queued"),
+            counts=_("json prints the reminders' final counts for scripts (default: text)"),
         )
-        parser.add_argument(
-            "--format",
-            choices=["text", "json"],
-            default="text",
-            help=_("json prints the reminders' final counts for scripts (default: text)"),
-        )
-
-    def wait(self, seconds: float) -> None:
-        time.sleep(seconds)
 
     def handle(self, *args: Any, reference: str, no_follow: bool, **options: Any) -> None:
         as_json = options["format"] == "json"
@@ -62,14 +48,10 @@ class Command(BaseCommand):
             )
         except services.CircularError as error:
             raise CommandError(str(error), returncode=EXIT_REFUSED) from error
-        status = services.circular_status(circular, mailing)
-        if no_follow:
-            print_status(self.stdout, status, as_json=as_json)
-            return
-        try:
-            status = follow(circular, mailing, poll_seconds=self.poll_seconds, wait=self.wait)
-        except KeyboardInterrupt:
-            self.stderr.write(_("Stopped following. The reminders go on in the workers."))
-            return
-        print_status(self.stdout, status, as_json=as_json)
-        finish(status)
+        self.report(
+            circular,
+            mailing,
+            follow_it=not no_follow,
+            as_json=as_json,
+            stopped=_("Stopped following. The reminders go on in the workers."),
+        )
