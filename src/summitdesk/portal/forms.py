@@ -31,6 +31,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.services import (
@@ -267,47 +268,42 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def optional_text(
+    label: StrOrPromise,
+    max_length: int,
+    autocomplete: str = "off",
+    *,
+    help_text: StrOrPromise = "",
+    **attrs: Any,
+) -> forms.CharField:
+    """A text field a person may leave empty, with the browser's autofill hint."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        help_text=help_text,
+        widget=TextInput(attrs={"autocomplete": autocomplete, **attrs}),
+    )
+
+
 class PersonForm(PortalForm):
     """A focal point (or the one taking over): filled in whole or left empty."""
 
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=50,
-        required=False,
-        widget=TextInput(
-            attrs={"autocomplete": "honorific-prefix", "placeholder": _("Ms, Dr, H.E.")}
-        ),
-    )
-    given_name = forms.CharField(
-        label=_("Given name"),
-        max_length=150,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    family_name = forms.CharField(
-        label=_("Family name"),
-        max_length=150,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    function = forms.CharField(
-        label=_("Function"),
-        max_length=200,
-        required=False,
+    title = optional_text(_("Title"), 50, "honorific-prefix", placeholder=_("Ms, Dr, H.E."))
+    given_name = optional_text(_("Given name"), 150, "given-name")
+    family_name = optional_text(_("Family name"), 150, "family-name")
+    function = optional_text(
+        _("Function"),
+        200,
+        "organization-title",
         help_text=_("The job title in your organisation."),
-        widget=TextInput(attrs={"autocomplete": "organization-title"}),
     )
     email = forms.EmailField(
         label=_("Email"),
         required=False,
         widget=EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=50,
-        required=False,
-        widget=TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
+    phone = optional_text(_("Phone"), 50, "tel", type="tel")
 
     def __init__(self, *args: Any, require_email: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -348,30 +344,10 @@ class PersonForm(PortalForm):
 class MemberForm(PortalForm):
     """One member of the delegation; a row left empty is no one."""
 
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=50,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "off"}),
-    )
-    given_name = forms.CharField(
-        label=_("Given name"),
-        max_length=150,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "off"}),
-    )
-    family_name = forms.CharField(
-        label=_("Family name"),
-        max_length=150,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "off"}),
-    )
-    function = forms.CharField(
-        label=_("Function"),
-        max_length=200,
-        required=False,
-        widget=TextInput(attrs={"autocomplete": "off"}),
-    )
+    title = optional_text(_("Title"), 50)
+    given_name = optional_text(_("Given name"), 150)
+    family_name = optional_text(_("Family name"), 150)
+    function = optional_text(_("Function"), 200)
     email = forms.EmailField(
         label=_("Email"),
         required=False,
