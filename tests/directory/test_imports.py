@@ -548,6 +548,83 @@ def test_import_title_row_without_delimiter_keeps_semicolon_columns() -> None:
     assert Organisation.objects.get().name == "Société des Télécoms"
 
 
+def test_import_semicolons_with_commas_in_quoted_address_keep_their_columns() -> None:
+    # Excel's CSV in French, Spanish or German: semicolons, and an address quoted because
+    # it holds commas (more commas on the row than semicolons).
+    content = csv_file(
+        "Liste des organisations, 2026",
+        "name;category;stakeholder group;address;country",
+        'Telefónica;Sector Member;Private sector;"Gran Vía, 28, planta 3, 28013 Madrid, España";ES',
+        encoding="cp1252",
+    )
+
+    report = run(content)
+
+    assert (report.created, report.errors) == (1, [])
+    assert report.warnings == [
+        "the file is not UTF-8: its text was read as Windows-1252 (Western European); "
+        "check its accents",
+        "rows above the header ignored: 1",
+    ]
+    assert list(Organisation.objects.values_list("name", "address", "country")) == [
+        ("Telefónica", "Gran Vía, 28, planta 3, 28013 Madrid, España", "ES")
+    ]
+
+
+def test_import_semicolons_after_excel_sep_line_with_commas_in_quotes() -> None:
+    content = csv_file(
+        "sep=;",
+        "Organisations, 2026;;",
+        "name;category;stakeholder group;address;country",
+        'Deutsche Telekom;Sector Member;Private sector;"Friedrich-Ebert-Allee 140, 53113 Bonn, '
+        'Germany";DE',
+    )
+
+    report = run(content)
+
+    # The "sep=" line is not a row: Excel does not show it.
+    assert (report.created, report.errors, report.warnings) == (
+        1,
+        [],
+        ["rows above the header ignored: 1"],
+    )
+    assert Organisation.objects.get().address == "Friedrich-Ebert-Allee 140, 53113 Bonn, Germany"
+
+
+def test_import_cyrillic_windows_1251_is_recognised_and_named() -> None:
+    content = csv_file(
+        "name;category;stakeholder group;address;country",
+        'Ростелеком;Sector Member;Private sector;"Москва, ул. Гончарова, 17";RU',
+        'Мегафон;Sector Member;Private sector;"Москва, Кадашёвская наб., 30";RU',
+        encoding="cp1251",
+    )
+
+    report = run(content)
+
+    assert (report.created, report.errors) == (2, [])
+    assert report.warnings == [
+        "the file is not UTF-8: its text was read as Windows-1251 (Cyrillic); check its accents"
+    ]
+    assert sorted(Organisation.objects.values_list("name", flat=True)) == ["Мегафон", "Ростелеком"]
+
+
+def test_import_semicolons_told_apart_from_commas_inside_quotes() -> None:
+    content = csv_file(
+        "name;category;country;address",
+        'ACME;Member State;CH;"Rue du Lac, 12, case postale 3, 1211 Genève, Suisse"',
+    )
+
+    report = run(content, dry_run=True)
+
+    assert (report.created, report.errors, report.warnings) == (1, [], [])
+
+
+def test_import_utf8_names_no_encoding() -> None:
+    report = run(csv_file("name;category;country", "Ростелеком;Member State;RU"), dry_run=True)
+
+    assert (report.created, report.warnings) == (1, [])
+
+
 def test_import_finds_header_below_title_rows() -> None:
     content = csv_file(
         "Organisations for WSIS,,", ",,", "Organisation name,Category,Country code", "A,Academia,CH"
