@@ -5,7 +5,9 @@ comma, semicolon or tab, told apart outside quoted cells, or Excel's "sep=" line
 first sheet of an XLSX workbook, as a table of text cells. The header is the first
 row with a "name" column, its titles matched to `COLUMNS` ignoring case, spaces and
 punctuation; the rows below are numbered as a spreadsheet shows them (the header is row
-1), blank rows left out. Also the template offered for download, `template_csv`.
+1), blank rows left out, and reading stops after MAX_BLANK_ROWS blank rows in a row (a
+sheet formatted down to its last row holds a million of them). Also the template offered
+for download, `template_csv`.
 """
 
 import codecs
@@ -22,7 +24,7 @@ import charset_normalizer
 import openpyxl
 from django.utils.translation import gettext as _
 
-from summitdesk.directory.imports.results import FileError
+from summitdesk.directory.imports.results import READING, FileError, Progress
 
 #: The columns of an import file, in the order of the downloadable template.
 COLUMNS: tuple[str, ...] = (
@@ -64,8 +66,15 @@ TEMPLATE_EXAMPLE: tuple[str, ...] = (
 
 MAX_ROWS = 100_000
 MAX_FILE_BYTES = 100 * 1024 * 1024
-# An XLSX file is a zip archive: refuse one that would unpack to more than this.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# An XLSX file is a zip archive: refuse one that would unpack to more than this. 100,000
+# rows of the template's columns, each cell as long as the template's example and written
+# the larger way (inline strings, as openpyxl writes them), unpack to 106 MB: 160 MiB
+# leaves room for longer cells (see docs/configuration.md).
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
+#: Blank rows in a row after which reading stops.
+MAX_BLANK_ROWS = 1_000
+#: Rows read between two progress reports while reading.
+READ_CHUNK = 1_000
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,9 @@ class SourceFile:
     warnings: list[str]
 
 
-def read_file(content: bytes, filename: str) -> SourceFile:
-    """The rows of a CSV or XLSX file, by their spreadsheet row numbers."""
+def read_file(content: bytes, filename: str, *, progress: Progress | None = None) -> SourceFile:
+    """The rows of a CSV or XLSX file, by their spreadsheet row numbers; `progress` is told
+    the rows read so far (READING, rows, 0) every READ_CHUNK rows."""
     if len(content) > MAX_FILE_BYTES:
         raise FileError(
             _("The file is larger than %(size)s MB: split it into smaller files.")
@@ -99,7 +109,33 @@ def read_file(content: bytes, filename: str) -> SourceFile:
         table = _xlsx_table(content)
     else:
         table = _csv_table(content, warnings)
-    return _source_file(table, filename, warnings)
+    return _source_file(_until_blank_run(table, warnings, progress), filename, warnings)
+
+
+def _until_blank_run(
+    table: Iterator[tuple[int, list[str]]], warnings: list[str], progress: Progress | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows, up to MAX_BLANK_ROWS blank rows in a row; a warning says where reading
+    stopped when something (even blank) followed."""
+    blank = 0
+    for number, cells in table:
+        if progress and number % READ_CHUNK == 0:
+            progress(READING, number, 0)
+        if any(cell.strip() for cell in cells):
+            blank = 0
+        else:
+            blank += 1
+            if blank >= MAX_BLANK_ROWS:
+                if next(table, None) is not None:
+                    warnings.append(
+                        _(
+                            "reading stopped at row %(row)s after %(blank)s blank rows in a "
+                            "row: anything below was not read"
+                        )
+                        % {"row": number, "blank": f"{MAX_BLANK_ROWS:,}"}
+                    )
+                return
+        yield number, cells
 
 
 #: The encodings a spreadsheet program writes CSV in, besides UTF-8 and UTF-16: the
