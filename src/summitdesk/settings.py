@@ -161,6 +161,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The largest form is a reply with its 200 delegates (delegations.services.MAX_DELEGATES)
+# and the rows added beyond them: 10 fields a row on the back office's page, 8 on the
+# portal's, about 30 more. Django's default of 1,000 refused a delegation of 100.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_500
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

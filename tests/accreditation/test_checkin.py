@@ -3,6 +3,7 @@ two desks at once, the desk page and its permissions per role."""
 
 import io
 import threading
+import time
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting
+from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
 
@@ -569,6 +571,48 @@ def test_checkin_decode_oversized_frame_refused(meeting: Meeting, desk_client: C
     )
 
     assert (response.status_code, response.json()) == (413, {"error": "The frame is too large."})
+
+
+def test_photo_upload_of_many_scans_refused_before_decoding(
+    meeting: Meeting, secretary_client: Client, private_storage: Path
+) -> None:
+    accreditation = make_accreditation(meeting)
+    hostile = io.BytesIO(many_scans_jpeg())
+    hostile.name = "photo.jpg"
+
+    started = time.process_time()
+    response = secretary_client.post(
+        reverse("backoffice:photo-upload", args=[accreditation.pk]), {"photo": hostile}
+    )
+
+    assert time.process_time() - started < REFUSAL_CPU_SECONDS
+    assert response.status_code == 400
+    assert (
+        '<p id="photo-error">The photo is stored in too many passes to be read safely: save it '
+        "again as an ordinary JPEG (or take a screenshot of it) and upload that.</p>"
+    ) in response.content.decode()
+    accreditation.refresh_from_db()
+    assert accreditation.photo.name == ""
+    assert not private_storage.exists() or not any(private_storage.rglob("*.jpg"))
+
+
+def test_checkin_decode_frame_of_many_scans_refused_before_decoding(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    frame = io.BytesIO(many_scans_jpeg())
+    frame.name = "frame.jpg"
+
+    started = time.process_time()
+    response = desk_client.post(
+        reverse("backoffice:checkin-decode", args=[meeting.code]), {"frame": frame}
+    )
+
+    assert time.process_time() - started < REFUSAL_CPU_SECONDS
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "The frame is stored in too many passes to be read."},
+    )
+    assert CheckIn.objects.count() == 0
 
 
 def test_photo_image_without_photo_is_404(meeting: Meeting, secretary_client: Client) -> None:

@@ -2,6 +2,7 @@
 
 import io
 import struct
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,21 @@ from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
 from pytest_django import Settings
 
-from summitdesk.accreditation import photos
+from summitdesk.accreditation import jpeg, photos
 from summitdesk.accreditation.photos import Crop, PhotoError, validate_photo
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
+from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg, mpo
 from tests.accreditation.test_checkin import make_accreditation
 
 NOT_AN_IMAGE = "The photo must be a JPEG or PNG image."
 DAMAGED = "The photo could not be read: the file is damaged or incomplete."
 TOO_MANY_PIXELS = "The picture is too large: at most 50 megapixels are accepted."
 TOO_SMALL = "The picture is too small: at least 350 by 450 pixels are needed."
+TOO_MANY_SCANS = (
+    "The photo is stored in too many passes to be read safely: save it again as an "
+    "ordinary JPEG (or take a screenshot of it) and upload that."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +126,57 @@ def test_validate_photo_refuses_truncated_jpeg() -> None:
 
 def test_validate_photo_refuses_jpeg_with_only_its_signature() -> None:
     assert refusal(b"\xff\xd8\xff\xe0" + b"\x00" * 100) == DAMAGED
+
+
+def test_validate_photo_refuses_jpeg_of_many_scans_before_decoding() -> None:
+    content = many_scans_jpeg()
+    assert len(content) < 500_000
+
+    started = time.process_time()
+    message = refusal(content)
+
+    # Decoding the 15,000 passes over 12 megapixels would take a minute or more.
+    assert time.process_time() - started < REFUSAL_CPU_SECONDS
+    assert message == TOO_MANY_SCANS
+
+
+def test_validate_photo_accepts_progressive_jpeg_at_the_scan_ceiling() -> None:
+    content = many_scans_jpeg(repeats=jpeg.MAX_SCANS - 10, size=(700, 900))
+    assert jpeg.count_scans(content) == jpeg.MAX_SCANS
+
+    cleaned = Image.open(io.BytesIO(validate_photo(content)))
+
+    assert cleaned.size == (700, 900)
+
+
+def test_count_scans_refuses_thousands_of_segments() -> None:
+    comment = b"\xff\xfe\x00\x03x"
+    content = picture()
+    content = content[:2] + comment * (jpeg.MAX_SEGMENTS + 1) + content[2:]
+
+    with pytest.raises(jpeg.TooManyScans, match=r"^more than 1000 segments$"):
+        jpeg.count_scans(content)
+
+
+def test_count_scans_sees_scans_behind_garbage_between_segments() -> None:
+    # The decoder skips stray bytes between segments: so must the count.
+    content = many_scans_jpeg(repeats=50, size=(700, 900))
+    sos = content.index(b"\xff\xda")
+    padded = content[:sos] + b"\x00\x01garbage" + content[sos:]
+
+    with pytest.raises(jpeg.TooManyScans, match=r"^more than 40 scans$"):
+        jpeg.count_scans(padded)
+
+
+def test_validate_photo_accepts_mpo_keeping_its_first_picture() -> None:
+    content = mpo()
+    assert Image.open(io.BytesIO(content)).format == "MPO"
+
+    cleaned = Image.open(io.BytesIO(validate_photo(content)))
+
+    assert cleaned.size == (700, 900)
+    red, green, blue = cleaned.convert("RGB").getpixel((350, 450))  # type: ignore[misc]
+    assert red > 180 and green < 60 and blue < 60
 
 
 def test_validate_photo_refuses_oversized_file() -> None:

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from summitdesk.backoffice import import_forms
 from summitdesk.directory.models import ImportJob, ImportJobStatus, Organisation
@@ -13,12 +14,18 @@ ONE_BAD = (
 )
 
 
-def upload(client: Client, content: bytes, name: str = "orgs.csv") -> ImportJob | None:
+def upload(
+    client: Client, content: bytes, name: str = "orgs.csv", *, preview: bool = True
+) -> ImportJob | None:
+    """Upload a file; with `preview`, the worker then checks it."""
     response = client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
     if response.status_code != 302:
         return None
     job = ImportJob.objects.get()
     assert response["Location"] == f"/organisations/import/{job.pk}/"
+    if preview:
+        assert run_queued_tasks() == 1
+        job.refresh_from_db()
     return job
 
 
@@ -85,15 +92,59 @@ def test_import_upload_preview_counts_and_duplicates(secretary_client: Client) -
 
 
 def test_import_upload_unreadable_file_shows_why(secretary_client: Client) -> None:
-    response = secretary_client.post(
-        UPLOAD, {"file": SimpleUploadedFile("orgs.xlsx", b"external_id,name\r\n")}
-    )
+    job = upload(secretary_client, b"external_id,name\r\n", "orgs.xlsx")
+    assert job is not None
 
-    assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "file": ["This file is not a valid XLSX workbook: save it again as XLSX or CSV."]
-    }
+    response = secretary_client.get(f"/organisations/import/{job.pk}/")
+
+    assert (job.status, bytes(job.content)) == (ImportJobStatus.FAILED, b"")
+    assert (
+        '<p class="message error" role="alert">This file is not a valid XLSX workbook: save it '
+        "again as XLSX or CSV.</p>"
+    ) in response.content.decode()
+    assert "Refresh" not in response
+
+
+def test_import_upload_is_checked_by_the_worker_with_progress_on_the_page(
+    secretary_client: Client,
+) -> None:
+    job = upload(secretary_client, ONE_BAD, preview=False)
+    assert job is not None
+    url = f"/organisations/import/{job.pk}/"
+
+    waiting = secretary_client.get(url)
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=3000, started_at=timezone.now())
+    reading = secretary_client.get(url)
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=500, rows_total=2000)
+    checking = secretary_client.get(url)
+    early = secretary_client.post(f"{url}confirm/", {"mode": "valid"}, follow=True)
+    ran = run_queued_tasks()
+    previewed = secretary_client.get(url)
+
+    assert (job.status, waiting["Refresh"]) == (ImportJobStatus.PREVIEWING, "2")
+    assert "Waiting for a worker to check the file…" in waiting.content.decode()
+    assert "Reading the file: 3,000 rows so far." in reading.content.decode()
+    assert "<progress>" in reading.content.decode()
+    assert "Checking rows: 500 of 2,000." in checking.content.decode()
+    assert '<progress max="2000" value="500">' in checking.content.decode()
+    assert "The file is still being checked: wait for its preview." in early.content.decode()
+    assert ran == 1
+    assert previewed.context["job"].status == ImportJobStatus.PREVIEWED
+    assert "Refresh" not in previewed
+    assert "Import only the valid row (1)" in previewed.content.decode()
+    assert Organisation.objects.count() == 0
+
+
+def test_import_cancel_while_the_file_is_checked(secretary_client: Client) -> None:
+    job = upload(secretary_client, GOOD, preview=False)
+    assert job is not None
+
+    response = secretary_client.post(f"/organisations/import/{job.pk}/cancel/")
+
+    assert response["Location"] == UPLOAD
     assert ImportJob.objects.count() == 0
+    assert run_queued_tasks() == 1  # the preview finds nothing left to check
+    assert Organisation.objects.count() == 0
 
 
 def test_import_upload_refuses_other_files_and_large_ones(

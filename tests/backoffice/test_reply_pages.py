@@ -530,6 +530,52 @@ def test_staff_entry_records_a_reply_on_behalf(
     ) == [("Kamau", PositionRole.FOCAL_POINT, "Head of Partnerships")]
 
 
+def big_entry(count: int) -> dict[str, str]:
+    """The staff form with `count` people, every field of every row sent."""
+    data = entry(estimated_participants=str(count))
+    data["members-TOTAL_FORMS"] = str(count)
+    for index in range(count):
+        data |= {
+            f"members-{index}-title": "",
+            f"members-{index}-given_name": f"Given{index}",
+            f"members-{index}-family_name": f"Family{index}",
+            f"members-{index}-function": "Adviser",
+            f"members-{index}-email": f"person{index}@h.example.org",
+            f"members-{index}-nationality": "KE",
+            f"members-{index}-gender": "",
+            f"members-{index}-consent_to_publish": "on",
+        }
+    data["members-0-is_head"] = "on"  # unticked boxes are not sent
+    return data
+
+
+def test_staff_entry_saves_a_delegation_of_two_hundred(
+    secretary_client: Client, sample: Sample
+) -> None:
+    data = big_entry(200)
+    assert len(data) > 1_600
+
+    response = secretary_client.post(edit_url(sample.h, sample.meeting), data)
+
+    assert response.status_code == 302
+    saved = Reply.objects.get(organisation=sample.h, meeting=sample.meeting)
+    assert saved.delegates.count() == 200
+    assert saved.delegates.filter(consent_to_publish=True).count() == 200
+
+
+def test_staff_entry_refuses_a_delegation_of_two_hundred_and_one(
+    secretary_client: Client, sample: Sample
+) -> None:
+    before = state()
+
+    response = secretary_client.post(edit_url(sample.h, sample.meeting), big_entry(201))
+
+    # The page is shown again with the problems, as for every refused entry.
+    assert response.status_code == 200
+    assert response.context["form"].members_problem == "A delegation can list at most 200 people."
+    assert state() == before
+
+
 def test_staff_entry_shows_on_the_tracker_and_the_reply_page(
     secretary_client: Client, sample: Sample
 ) -> None:

@@ -4,6 +4,7 @@ import os
 import random
 import subprocess
 import sys
+import zipfile
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -548,6 +549,83 @@ def test_import_title_row_without_delimiter_keeps_semicolon_columns() -> None:
     assert Organisation.objects.get().name == "Société des Télécoms"
 
 
+def test_import_semicolons_with_commas_in_quoted_address_keep_their_columns() -> None:
+    # Excel's CSV in French, Spanish or German: semicolons, and an address quoted because
+    # it holds commas (more commas on the row than semicolons).
+    content = csv_file(
+        "Liste des organisations, 2026",
+        "name;category;stakeholder group;address;country",
+        'Telefónica;Sector Member;Private sector;"Gran Vía, 28, planta 3, 28013 Madrid, España";ES',
+        encoding="cp1252",
+    )
+
+    report = run(content)
+
+    assert (report.created, report.errors) == (1, [])
+    assert report.warnings == [
+        "the file is not UTF-8: its text was read as Windows-1252 (Western European); "
+        "check its accents",
+        "rows above the header ignored: 1",
+    ]
+    assert list(Organisation.objects.values_list("name", "address", "country")) == [
+        ("Telefónica", "Gran Vía, 28, planta 3, 28013 Madrid, España", "ES")
+    ]
+
+
+def test_import_semicolons_after_excel_sep_line_with_commas_in_quotes() -> None:
+    content = csv_file(
+        "sep=;",
+        "Organisations, 2026;;",
+        "name;category;stakeholder group;address;country",
+        'Deutsche Telekom;Sector Member;Private sector;"Friedrich-Ebert-Allee 140, 53113 Bonn, '
+        'Germany";DE',
+    )
+
+    report = run(content)
+
+    # The "sep=" line is not a row: Excel does not show it.
+    assert (report.created, report.errors, report.warnings) == (
+        1,
+        [],
+        ["rows above the header ignored: 1"],
+    )
+    assert Organisation.objects.get().address == "Friedrich-Ebert-Allee 140, 53113 Bonn, Germany"
+
+
+def test_import_cyrillic_windows_1251_is_recognised_and_named() -> None:
+    content = csv_file(
+        "name;category;stakeholder group;address;country",
+        'Ростелеком;Sector Member;Private sector;"Москва, ул. Гончарова, 17";RU',
+        'Мегафон;Sector Member;Private sector;"Москва, Кадашёвская наб., 30";RU',
+        encoding="cp1251",
+    )
+
+    report = run(content)
+
+    assert (report.created, report.errors) == (2, [])
+    assert report.warnings == [
+        "the file is not UTF-8: its text was read as Windows-1251 (Cyrillic); check its accents"
+    ]
+    assert sorted(Organisation.objects.values_list("name", flat=True)) == ["Мегафон", "Ростелеком"]
+
+
+def test_import_semicolons_told_apart_from_commas_inside_quotes() -> None:
+    content = csv_file(
+        "name;category;country;address",
+        'ACME;Member State;CH;"Rue du Lac, 12, case postale 3, 1211 Genève, Suisse"',
+    )
+
+    report = run(content, dry_run=True)
+
+    assert (report.created, report.errors, report.warnings) == (1, [], [])
+
+
+def test_import_utf8_names_no_encoding() -> None:
+    report = run(csv_file("name;category;country", "Ростелеком;Member State;RU"), dry_run=True)
+
+    assert (report.created, report.warnings) == (1, [])
+
+
 def test_import_finds_header_below_title_rows() -> None:
     content = csv_file(
         "Organisations for WSIS,,", ",,", "Organisation name,Category,Country code", "A,Academia,CH"
@@ -605,6 +683,78 @@ def test_read_file_refuses_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> Non
 
     with pytest.raises(FileError, match="more than 2 rows"):
         imports.read_file(csv_file("name", "a", "b", "c"), "orgs.csv")
+
+
+def test_read_file_stops_after_a_thousand_blank_rows_in_a_row() -> None:
+    content = csv_file("name,country", "A,CH", *[","] * 999, "B,FR", *[""] * 1000, "C,DE")
+
+    source = imports.read_file(content, "orgs.csv")
+
+    assert [(row.number, row.cells["name"]) for row in source.rows] == [(2, "A"), (1002, "B")]
+    assert source.warnings == [
+        "reading stopped at row 2002 after 1,000 blank rows in a row: anything below was not read"
+    ]
+
+
+def test_read_file_stops_in_a_workbook_formatted_down_to_its_last_rows() -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["name", "country"])
+    sheet.append(["A", "CH"])
+    for _row in range(5000):
+        sheet.append([None, None])  # what a sheet formatted far below its data holds
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows_read: list[tuple[str, int, int]] = []
+
+    source = imports.read_file(
+        buffer.getvalue(), "orgs.xlsx", progress=lambda *report: rows_read.append(report)
+    )
+
+    assert [row.number for row in source.rows] == [2]
+    assert rows_read == [("reading", 1000, 0)]
+    assert source.warnings == [
+        "reading stopped at row 1002 after 1,000 blank rows in a row: anything below was not read"
+    ]
+
+
+def test_read_file_reports_rows_read() -> None:
+    rows_read: list[tuple[str, int, int]] = []
+    content = csv_file("name", *[f"Org {n}" for n in range(2500)])
+
+    imports.read_file(content, "orgs.csv", progress=lambda *report: rows_read.append(report))
+
+    assert rows_read == [("reading", 1000, 0), ("reading", 2000, 0)]
+
+
+def test_read_file_refuses_workbook_unpacking_beyond_the_ceiling() -> None:
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+    ):
+        for _chunk in range(imports.reading.MAX_UNPACKED_BYTES // (1 << 20) + 1):
+            member.write(b" " * (1 << 20))
+    assert len(buffer.getvalue()) < 1_000_000
+
+    with pytest.raises(FileError, match=r"^This workbook is too large to import"):
+        imports.read_file(buffer.getvalue(), "orgs.xlsx")
+
+
+def test_unpacked_ceiling_holds_a_hundred_thousand_template_rows() -> None:
+    # 5,000 rows of the template's example, each cell made unique, in inline strings (the
+    # larger way): twenty times as many must fit under the ceiling, with room to spare.
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(imports.COLUMNS))
+    for n in range(5000):
+        sheet.append([f"{value} {n}" for value in imports.reading.TEMPLATE_EXAMPLE])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+
+    assert 4_000_000 < unpacked * 20 < imports.reading.MAX_UNPACKED_BYTES * 0.75
 
 
 def test_read_file_numbers_rows_as_a_spreadsheet_shows_them() -> None:
@@ -822,6 +972,7 @@ def test_import_job_runs_once_when_run_twice() -> None:
     actor = Actor.staff(user)
     content = csv_file("name,category,country", "A,Member State,CH")
     job = imports.create_job(content, "orgs.csv", actor=actor)
+    assert run_queued_tasks() == 1  # the preview
     imports.confirm_job(job, only_valid=False, actor=actor)
 
     ran = run_queued_tasks()
@@ -836,6 +987,54 @@ def test_import_job_runs_once_when_run_twice() -> None:
     )
     entry = AuditEntry.objects.get()
     assert (entry.channel, entry.actor_id) == (Channel.IMPORT, user.pk)
+
+
+def test_import_preview_runs_in_the_worker_and_keeps_what_importing_would_do() -> None:
+    user = UserFactory()
+    content = csv_file("name,category,country", "A,Member State,CH", "B,Media,Atlantis")
+
+    job = imports.create_job(content, "orgs.csv", actor=Actor.staff(user))
+    queued = ImportJob.objects.get(pk=job.pk)
+    ran = run_queued_tasks()
+
+    job.refresh_from_db()
+    assert (queued.status, queued.preview) == (ImportJobStatus.PREVIEWING, {})
+    assert (ran, job.status, job.rows_total) == (1, ImportJobStatus.PREVIEWED, 2)
+    assert (job.preview["created"], job.preview["refused"]) == (1, 1)
+    assert Organisation.objects.count() == 0 and AuditEntry.objects.count() == 0
+
+
+def test_import_preview_of_an_unreadable_file_fails_the_job_and_forgets_the_file() -> None:
+    job = imports.create_job(b"\r\n\r\n", "orgs.csv", actor=ACTOR)
+
+    run_queued_tasks()
+
+    job.refresh_from_db()
+    assert (job.status, job.error, bytes(job.content)) == (
+        ImportJobStatus.FAILED,
+        "The file is empty.",
+        b"",
+    )
+
+
+def test_stalled_import_preview_is_queued_again() -> None:
+    job = ImportJob.objects.create(
+        filename="orgs.csv",
+        content=csv_file("name,category,country", "A,Member State,CH"),
+        status=ImportJobStatus.PREVIEWING,
+        queued_at=timezone.now() - timedelta(hours=1),
+    )
+
+    requeued = imports.requeue_stalled_jobs()
+    ran = run_queued_tasks()
+
+    job.refresh_from_db()
+    assert (requeued, ran, job.status, job.preview["created"]) == (
+        1,
+        1,
+        ImportJobStatus.PREVIEWED,
+        1,
+    )
 
 
 def test_import_job_left_running_by_a_dead_worker_imports_from_the_start() -> None:

@@ -5,6 +5,7 @@ nothing; the audit trail names identity fields, never their values; the crop."""
 
 import datetime
 import io
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +25,7 @@ from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
+from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg, mpo
 from tests.portal.conftest import Invited
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +226,33 @@ def test_bad_photo_is_refused_with_its_reason_and_nothing_changes(
     assert accreditation.passport_family_name == "" and not accreditation.photo
     assert accreditation.delegate.consent_to_publish is False
     assert AuditEntry.objects.count() == before
+
+
+def test_photo_of_many_scans_is_refused_before_decoding_and_nothing_changes(
+    amina: Named, meeting: Meeting
+) -> None:
+    before = AuditEntry.objects.count()
+    hostile = upload(many_scans_jpeg(), "me.jpg")
+
+    started = time.process_time()
+    response = Client().post(amina.url, form(meeting, photo=hostile))
+
+    assert time.process_time() - started < REFUSAL_CPU_SECONDS
+    assert response.status_code == 400
+    assert (
+        "The photo is stored in too many passes to be read safely: save it again as an "
+        "ordinary JPEG (or take a screenshot of it) and upload that."
+    ) in response.content.decode()
+    accreditation = amina.fresh()
+    assert accreditation.passport_family_name == "" and not accreditation.photo
+    assert AuditEntry.objects.count() == before
+
+
+def test_photo_from_a_phone_camera_mpo_is_kept(amina: Named, meeting: Meeting) -> None:
+    response = Client().post(amina.url, form(meeting, photo_file=upload(mpo(), "me.jpg")))
+
+    assert response.status_code == 302
+    assert stored_size(photo_names(amina.fresh())[0]) == (700, 900)
 
 
 @pytest.mark.parametrize(

@@ -166,6 +166,46 @@ def test_reply_post_submit_records_the_reply_and_queues_the_emails(acme: Invited
     assert (entry.channel, entry.actor_label) == ("portal", "reply link of Acme Telecom")
 
 
+def big_delegation(count: int) -> dict[str, str]:
+    """The reply page as a browser posts it with `count` people named, every field of
+    every row sent (blank or not), consent ticked for all."""
+    data = posted(action="submit", estimate=count, focal_point=JANE, head=0)
+    data["members-TOTAL_FORMS"] = str(count)
+    for index in range(count):
+        data |= {
+            f"members-{index}-title": "Mx",
+            f"members-{index}-given_name": f"Given{index}",
+            f"members-{index}-family_name": f"Family{index}",
+            f"members-{index}-function": "Adviser",
+            f"members-{index}-email": f"person{index}@acme.example.org",
+            f"members-{index}-nationality": "CH",
+            f"members-{index}-gender": "",
+            f"members-{index}-consent_to_publish": "on",
+        }
+    return data
+
+
+def test_reply_post_delegation_of_two_hundred_is_saved(acme: Invited) -> None:
+    data = big_delegation(200)
+    assert len(data) > 1_600
+
+    response = Client().post(acme.url, data)
+
+    assert response.status_code == 302
+    reply = Reply.objects.get(pk=acme.reply.pk)
+    assert reply.state == ReplyState.SUBMITTED
+    assert reply.delegates.count() == 200
+    assert reply.delegates.filter(consent_to_publish=True).count() == 200
+
+
+def test_reply_post_delegation_of_two_hundred_and_one_is_refused(acme: Invited) -> None:
+    response = Client().post(acme.url, big_delegation(201))
+
+    assert response.status_code == 400
+    assert "A delegation can list at most 200 people." in page(response)
+    assert Reply.objects.get(pk=acme.reply.pk).delegates.count() == 0
+
+
 def test_reply_post_submit_again_amends_the_reply(acme: Invited) -> None:
     client = Client()
     client.post(acme.url, posted(action="submit", estimate=7, focal_point=JANE, members=DELEGATION))

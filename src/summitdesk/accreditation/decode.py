@@ -6,6 +6,8 @@ import warnings
 
 from PIL import Image
 
+from summitdesk.accreditation import jpeg
+
 #: Largest frame accepted, in bytes and in pixels (a 1080p webcam frame is 2 MP).
 MAX_FRAME_BYTES = 2 * 1024 * 1024
 MAX_FRAME_PIXELS = 4096 * 4096
@@ -28,6 +30,13 @@ def decode_frame(content: bytes) -> str | None:
     kind = next((k for sig, k in _SIGNATURES.items() if content.startswith(sig)), None)
     if kind is None:
         raise FrameError("The frame must be a JPEG or PNG image.")
+    if kind == "JPEG":
+        # Counted before decoding: a frame of many tiny scans would hold the desk's worker
+        # for minutes (a frame arrives every few hundred milliseconds).
+        try:
+            jpeg.count_scans(content)
+        except jpeg.TooManyScans:
+            raise FrameError("The frame is stored in too many passes to be read.") from None
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from summitdesk.accreditation import jpeg
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core import audit
 
@@ -140,6 +141,8 @@ def _open(content: bytes) -> Image.Image:
     too_big = _("The picture is too large: at most %(pixels)d megapixels are accepted.") % {
         "pixels": MAX_PIXELS // 1_000_000
     }
+    if kind == "JPEG":
+        _check_scans(content)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -148,7 +151,9 @@ def _open(content: bytes) -> Image.Image:
             raise PhotoError(too_big) from None
         except (OSError, SyntaxError, ValueError):
             raise PhotoError(unreadable) from None
-    if image.format != kind:
+    # Many phone cameras write MPO: JPEG pictures one after the other, the first the photo
+    # (Pillow decodes only that one; the scans were counted up to its end).
+    if image.format != kind and (kind, image.format) != ("JPEG", "MPO"):
         raise PhotoError(_("The photo must be a JPEG or PNG image."))
     width, height = image.size
     # Checked from the header, before a single pixel is decoded.
@@ -164,6 +169,20 @@ def _open(content: bytes) -> Image.Image:
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise PhotoError(unreadable) from None
     return image
+
+
+def _check_scans(content: bytes) -> None:
+    """Refuses, before any decoding, a JPEG whose decoding would cost far more than its size
+    says (see `jpeg`)."""
+    try:
+        jpeg.count_scans(content)
+    except jpeg.TooManyScans:
+        raise PhotoError(
+            _(
+                "The photo is stored in too many passes to be read safely: save it again as an "
+                "ordinary JPEG (or take a screenshot of it) and upload that."
+            )
+        ) from None
 
 
 def _rgb(image: Image.Image) -> Image.Image:

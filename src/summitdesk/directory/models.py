@@ -200,6 +200,7 @@ class DuplicateCandidate(models.Model):
 
 class ImportJobStatus(models.TextChoices):
     # Kept beside its one model: an import job's states matter to nothing else.
+    PREVIEWING = "previewing", _("Checking the file")
     PREVIEWED = "previewed", _("Previewed")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

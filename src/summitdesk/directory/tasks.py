@@ -8,6 +8,14 @@ from summitdesk.core.periodic import periodic
 
 
 @task()
+def preview_import_job(job_id: int) -> None:
+    """Read and check an uploaded file, keeping what importing it would do."""
+    from summitdesk.directory import imports
+
+    imports.preview_job(job_id)
+
+
+@task()
 def run_import_job(job_id: int) -> None:
     """Import a confirmed file; running it twice is harmless (a finished job is left alone)."""
     from summitdesk.directory import imports  # the imports package enqueues this task
@@ -18,7 +26,8 @@ def run_import_job(job_id: int) -> None:
 @periodic("requeue-stalled-imports", every=timedelta(minutes=10))
 @task()
 def requeue_stalled_imports() -> None:
-    """A worker killed mid-import leaves its job running for ever: enqueue it again."""
+    """A worker killed mid-import (or mid-preview) leaves its job for ever: enqueue it
+    again."""
     from summitdesk.directory import imports
 
     imports.requeue_stalled_jobs()

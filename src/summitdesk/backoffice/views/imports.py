@@ -1,4 +1,5 @@
-"""Importing organisations from a file: upload, preview, confirm, then follow the job."""
+"""Importing organisations from a file: upload, follow the preview, confirm, then follow
+the job. Reading and checking the file happen in the worker (see imports.preview_job)."""
 
 from django.contrib import messages
 from django.db import models
@@ -28,12 +29,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            job = imports.create_job(upload.read(), upload.name, actor=staff_actor(request))
-        except imports.FileError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("backoffice:import-job", pk=job.pk)
+        job = imports.create_job(upload.read(), upload.name, actor=staff_actor(request))
+        return redirect("backoffice:import-job", pk=job.pk)
     recent = _jobs().defer("preview", "report")[:10]
     context = {"form": form, "jobs": recent, "columns": imports.COLUMNS}
     return render(request, "backoffice/import_upload.html", context)
@@ -62,7 +59,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "refresh_seconds": REFRESH_SECONDS,
     }
     response = render(request, "backoffice/import_job.html", context)
-    if job.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
+    if job.status in (ImportJobStatus.PREVIEWING, ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
         response["Refresh"] = str(REFRESH_SECONDS)  # no script needed to follow the job
     return response
 

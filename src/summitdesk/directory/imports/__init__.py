@@ -16,8 +16,9 @@ Four steps, each usable alone:
    candidate for every likely duplicate; writes nothing when a row was refused (unless
    `only_valid`) or on a dry run. -> `ImportReport`.
 
-`import_organisations` runs the four. `create_job`, `confirm_job` and `run_job` are the
-upload page's steps: preview, queue, run in the background.
+`import_organisations` runs the four. `create_job`, `preview_job`, `confirm_job` and
+`run_job` are the upload page's steps: keep the file, preview it in the background, queue,
+run in the background.
 
 Matching rows to organisations: a row whose external ID is in the directory updates that
 organisation (or the one it was merged into), its blank cells leaving fields as they
@@ -36,6 +37,7 @@ from summitdesk.directory.imports.jobs import (
     confirm_job,
     create_job,
     discard_job,
+    preview_job,
     requeue_stalled_jobs,
     run_job,
 )
@@ -62,6 +64,7 @@ __all__ = [
     "create_job",
     "discard_job",
     "import_organisations",
+    "preview_job",
     "read_file",
     "requeue_stalled_jobs",
     "run_job",

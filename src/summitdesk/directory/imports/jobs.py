@@ -1,9 +1,12 @@
 """Import jobs, the upload page's steps: preview, confirm (queue), run in the background.
 
-`create_job` keeps an uploaded file with a dry run's report for the person to confirm;
-`confirm_job` queues it for the worker, `discard_job` forgets it; `run_job` imports it
-(called by the task `directory.tasks.run_import_job`); `requeue_stalled_jobs` enqueues
-again what a dead worker left behind.
+`create_job` keeps an uploaded file and queues its preview; `preview_job` (the task
+`directory.tasks.preview_import_job`) reads and checks it in the worker, reporting its
+progress on the job, and keeps a dry run's report for the person to confirm: a large
+workbook never holds a web process. `confirm_job` queues the import for the worker,
+`discard_job` forgets the file; `run_job` imports it (the task
+`directory.tasks.run_import_job`); `requeue_stalled_jobs` enqueues again what a dead
+worker left behind.
 """
 
 from datetime import timedelta
@@ -18,24 +21,74 @@ from summitdesk.core.enums import Channel
 from summitdesk.directory.imports.checking import check_rows
 from summitdesk.directory.imports.planning import plan_import
 from summitdesk.directory.imports.reading import read_file
-from summitdesk.directory.imports.results import CHECKING, FileError
-from summitdesk.directory.imports.writing import apply_plan, import_organisations
+from summitdesk.directory.imports.results import CHECKING, READING, FileError
+from summitdesk.directory.imports.writing import apply_plan
 from summitdesk.directory.models import ImportJob, ImportJobStatus
 from summitdesk.directory.services import DirectoryError
 
 
 def create_job(content: bytes, filename: str, *, actor: Actor) -> ImportJob:
-    """Keep an uploaded file with what importing it would do, for the person to confirm.
+    """Keep an uploaded file and queue its preview (in the same transaction)."""
+    from summitdesk.directory.tasks import preview_import_job
 
-    Raises FileError (and keeps nothing) when the file cannot be read.
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            uploaded_by=actor.user,
+            filename=PurePath(filename).name[-255:],
+            content=content,
+            status=ImportJobStatus.PREVIEWING,
+            queued_at=timezone.now(),
+        )
+        job.task_id = str(preview_import_job.enqueue(job.pk).id)
+        job.save(update_fields=["task_id"])
+    return job
+
+
+def preview_job(job_id: int) -> None:
+    """Read and check a kept file and keep what importing it would do; a job no longer
+    waiting for its preview (discarded, or previewed by another worker) is left alone.
+
+    The rows read, then checked, are recorded on the job as they go, for its page. A file
+    that cannot be read fails the job with the reason, and is forgotten.
     """
-    preview = import_organisations(content, filename, actor=actor, dry_run=True)
-    return ImportJob.objects.create(
-        uploaded_by=actor.user,
-        filename=PurePath(filename).name[-255:],
-        content=content,
-        rows_total=preview.total_rows,
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.PREVIEWING).first()
+    if job is None:
+        return
+    waiting = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.PREVIEWING)
+    waiting.update(started_at=timezone.now(), rows_done=0, rows_total=0)
+    actor = (
+        Actor.staff(job.uploaded_by, Channel.IMPORT)
+        if job.uploaded_by is not None
+        else Actor.system("import", Channel.IMPORT)
+    )
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage in (READING, CHECKING):
+            waiting.update(rows_done=done, rows_total=total)
+
+    try:
+        source = read_file(bytes(job.content), job.filename, progress=progress)
+        checked = check_rows(source, progress=progress)
+        # No transaction, as for any dry run: on SQLite it would hold the write lock.
+        preview = apply_plan(plan_import(checked), actor=actor, only_valid=False, dry_run=True)
+    except Exception as error:
+        waiting.update(
+            status=ImportJobStatus.FAILED,
+            error=str(error)
+            if isinstance(error, FileError)
+            else _("The file could not be checked because of an unexpected error."),
+            content=b"",
+            finished_at=timezone.now(),
+        )
+        if not isinstance(error, FileError):
+            raise
+        return
+    waiting.update(
+        status=ImportJobStatus.PREVIEWED,
         preview=preview.as_dict(),
+        rows_total=preview.total_rows,
+        rows_done=0,
+        started_at=None,
     )
 
 
@@ -45,6 +98,8 @@ def confirm_job(job: ImportJob, *, only_valid: bool, actor: Actor) -> None:
 
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == ImportJobStatus.PREVIEWING:
+            raise DirectoryError(_("The file is still being checked: wait for its preview."))
         if locked.status != ImportJobStatus.PREVIEWED:
             raise DirectoryError(_("This import has already been confirmed."))
         result = run_import_job.enqueue(locked.pk)
@@ -58,9 +113,10 @@ def confirm_job(job: ImportJob, *, only_valid: bool, actor: Actor) -> None:
 
 
 def discard_job(job: ImportJob) -> None:
-    """Forget a previewed file that the person decided not to import."""
+    """Forget a file, previewed or still being checked, that the person decided not to
+    import."""
     deleted, _by_model = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJobStatus.PREVIEWED
+        pk=job.pk, status__in=(ImportJobStatus.PREVIEWING, ImportJobStatus.PREVIEWED)
     ).delete()
     if not deleted:
         raise DirectoryError(_("This import has already been confirmed."))
@@ -123,14 +179,24 @@ def requeue_stalled_jobs(*, older_than: timedelta = timedelta(minutes=30)) -> in
     twice is harmless (see `run_job`), so a job still running after `older_than` (ten
     thousand rows take seconds) is simply enqueued again. Returns how many were.
     """
-    from summitdesk.directory.tasks import run_import_job
+    from summitdesk.directory.tasks import preview_import_job, run_import_job
 
     cutoff = timezone.now() - older_than
+    count = 0
+    previews = ImportJob.objects.filter(
+        status=ImportJobStatus.PREVIEWING, queued_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for job_id in previews:
+        with transaction.atomic():
+            result = preview_import_job.enqueue(job_id)
+            ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.PREVIEWING).update(
+                queued_at=timezone.now(), task_id=str(result.id)
+            )
+        count += 1
     stalled = ImportJob.objects.filter(
         models.Q(status=ImportJobStatus.QUEUED, queued_at__lt=cutoff)
         | models.Q(status=ImportJobStatus.RUNNING, started_at__lt=cutoff)
     ).values_list("pk", flat=True)
-    count = 0
     for job_id in stalled:
         with transaction.atomic():
             result = run_import_job.enqueue(job_id)

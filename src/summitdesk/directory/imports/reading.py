@@ -1,10 +1,13 @@
 """Reading a file: bytes and a file name -> `SourceFile`, or `FileError`.
 
-CSV text (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab, Excel's "sep=" line)
-or the first sheet of an XLSX workbook, as a table of text cells. The header is the first
+CSV text (UTF-8 or UTF-16, else the encoding charset-normalizer finds, named in a warning;
+comma, semicolon or tab, told apart outside quoted cells, or Excel's "sep=" line) or the
+first sheet of an XLSX workbook, as a table of text cells. The header is the first
 row with a "name" column, its titles matched to `COLUMNS` ignoring case, spaces and
 punctuation; the rows below are numbered as a spreadsheet shows them (the header is row
-1), blank rows left out. Also the template offered for download, `template_csv`.
+1), blank rows left out, and reading stops after MAX_BLANK_ROWS blank rows in a row (a
+sheet formatted down to its last row holds a million of them). Also the template offered
+for download, `template_csv`.
 """
 
 import codecs
@@ -17,10 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 
+import charset_normalizer
 import openpyxl
 from django.utils.translation import gettext as _
 
-from summitdesk.directory.imports.results import FileError
+from summitdesk.directory.imports.results import READING, FileError, Progress
 
 #: The columns of an import file, in the order of the downloadable template.
 COLUMNS: tuple[str, ...] = (
@@ -62,8 +66,15 @@ TEMPLATE_EXAMPLE: tuple[str, ...] = (
 
 MAX_ROWS = 100_000
 MAX_FILE_BYTES = 100 * 1024 * 1024
-# An XLSX file is a zip archive: refuse one that would unpack to more than this.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# An XLSX file is a zip archive: refuse one that would unpack to more than this. 100,000
+# rows of the template's columns, each cell as long as the template's example and written
+# the larger way (inline strings, as openpyxl writes them), unpack to 106 MB: 160 MiB
+# leaves room for longer cells (see docs/configuration.md).
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
+#: Blank rows in a row after which reading stops.
+MAX_BLANK_ROWS = 1_000
+#: Rows read between two progress reports while reading.
+READ_CHUNK = 1_000
 
 
 @dataclass(frozen=True)
@@ -80,8 +91,9 @@ class SourceFile:
     warnings: list[str]
 
 
-def read_file(content: bytes, filename: str) -> SourceFile:
-    """The rows of a CSV or XLSX file, by their spreadsheet row numbers."""
+def read_file(content: bytes, filename: str, *, progress: Progress | None = None) -> SourceFile:
+    """The rows of a CSV or XLSX file, by their spreadsheet row numbers; `progress` is told
+    the rows read so far (READING, rows, 0) every READ_CHUNK rows."""
     if len(content) > MAX_FILE_BYTES:
         raise FileError(
             _("The file is larger than %(size)s MB: split it into smaller files.")
@@ -92,50 +104,164 @@ def read_file(content: bytes, filename: str) -> SourceFile:
         raise FileError(
             _("Old Excel files (.xls) cannot be read: save the sheet as XLSX or CSV UTF-8.")
         )
+    warnings: list[str] = []
     if content.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         table = _xlsx_table(content)
     else:
-        table = _csv_table(content)
-    return _source_file(table, filename)
+        table = _csv_table(content, warnings)
+    return _source_file(_until_blank_run(table, warnings, progress), filename, warnings)
 
 
-def _decode(content: bytes) -> str:
+def _until_blank_run(
+    table: Iterator[tuple[int, list[str]]], warnings: list[str], progress: Progress | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows, up to MAX_BLANK_ROWS blank rows in a row; a warning says where reading
+    stopped when something (even blank) followed."""
+    blank = 0
+    for number, cells in table:
+        if progress and number % READ_CHUNK == 0:
+            progress(READING, number, 0)
+        if any(cell.strip() for cell in cells):
+            blank = 0
+        else:
+            blank += 1
+            if blank >= MAX_BLANK_ROWS:
+                if next(table, None) is not None:
+                    warnings.append(
+                        _(
+                            "reading stopped at row %(row)s after %(blank)s blank rows in a "
+                            "row: anything below was not read"
+                        )
+                        % {"row": number, "blank": f"{MAX_BLANK_ROWS:,}"}
+                    )
+                return
+        yield number, cells
+
+
+#: The encodings a spreadsheet program writes CSV in, besides UTF-8 and UTF-16: the
+#: Windows code pages and the East Asian ones. Guessing among fewer makes fewer mistakes.
+_ENCODINGS = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_kr",
+    "mac_roman",
+)
+_ENCODING_NAMES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "gb18030": "GB18030 (Chinese)",
+    "big5": "Big5 (Traditional Chinese)",
+    "shift_jis": "Shift JIS (Japanese)",
+    "euc_kr": "EUC-KR (Korean)",
+    "mac_roman": "Mac OS Roman",
+}
+#: Bytes from the start of the file the encoding is guessed from (the whole file is
+#: decoded with it).
+ENCODING_SAMPLE_BYTES = 256 * 1024
+
+
+def _guess_encoding(content: bytes) -> str | None:
+    """The encoding charset-normalizer finds likeliest, Windows-1252 when it decodes the
+    text the same (the short samples of a directory file rarely tell the Latin code pages
+    apart, and Windows-1252 is what Excel writes in Western Europe)."""
+    sample = content[:ENCODING_SAMPLE_BYTES]
+    if len(content) > ENCODING_SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # not in the middle of a character
+    results = charset_normalizer.from_bytes(sample, cp_isolation=list(_ENCODINGS))
+    best = results.best()
+    if best is None:
+        return None
+    as_likely = [r for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence)]
+    if any("cp1252" in result.could_be_from_charset for result in as_likely):
+        return "cp1252"
+    return str(best.encoding)
+
+
+def _decode(content: bytes) -> tuple[str, str | None]:
+    """The text, and the name of the encoding assumed when the file did not say it (no
+    byte order mark) and is not UTF-8."""
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
+        encoding, assumed = "utf-16", False
     else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            encoding, assumed = _guess_encoding(content) or "", True
+        else:
+            encoding, assumed = "utf-8-sig", False
+            if "\x00" not in text:
+                return text, None
+    if encoding:
         try:
             text = content.decode(encoding)
         except UnicodeDecodeError:
-            continue
+            text = "\x00"
         if "\x00" not in text:
-            return text
+            return text, _ENCODING_NAMES.get(encoding, encoding) if assumed else None
     raise FileError(
         _(
-            "This file is neither an XLSX workbook nor CSV text in UTF-8 or Windows-1252: "
-            "save it from the spreadsheet as XLSX or CSV UTF-8."
+            "This file is neither an XLSX workbook nor CSV text in an encoding that could be "
+            "recognised: save it from the spreadsheet as XLSX or CSV UTF-8."
         )
     )
 
 
-def _csv_table(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(content)
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of CSV text, told by reading its first rows as CSV with each one in
+    turn (quoted cells stay whole, so the commas of a quoted address do not count): the
+    one that finds the header (a "name" column) with the most known columns, else the one
+    that splits a row into the most cells. Title rows above the header count for nothing."""
+    sample = text[:65_536]
+    best: tuple[int, int, int] = (0, 0, 0)
+    chosen = ","
+    for rank, candidate in enumerate(_DELIMITERS):
+        known = widest = 0
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
+        try:
+            for _index, cells in zip(range(HEADER_SEARCH * 2), reader, strict=False):
+                widest = max(widest, len(cells))
+                columns = {_COLUMN_KEYS.get(_column_key(cell)) for cell in cells}
+                if "name" in columns:
+                    known = max(known, len(columns - {None}))
+        except csv.Error:
+            pass  # the rows read so far decide
+        score = (known, widest, -rank)
+        if score > best:
+            best, chosen = score, candidate
+    return chosen
+
+
+def _csv_table(content: bytes, warnings: list[str]) -> Iterator[tuple[int, list[str]]]:
+    text, assumed = _decode(content)
+    if assumed:
+        warnings.append(
+            _("the file is not UTF-8: its text was read as %(encoding)s; check its accents")
+            % {"encoding": assumed}
+        )
     first_line, _newline, rest = text.partition("\n")
     hint = re.fullmatch(r"sep=(.)\r?", first_line)
     if hint:  # Excel's "sep=;" line, which it does not show as a row
         delimiter, text = hint.group(1), rest
     else:
-        # The first lines decide, not the first alone: a title row above the header
-        # ("List of organisations") has no delimiter at all.
-        lines = [line for line in text.splitlines()[: HEADER_SEARCH * 2] if line.strip()]
-        counts = {
-            candidate: max((line.count(candidate) for line in lines), default=0)
-            for candidate in (",", ";", "\t")
-        }
-        delimiter = max(counts, key=lambda candidate: counts[candidate])
-        if not counts[delimiter]:
-            delimiter = ","
+        delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     try:
@@ -237,10 +363,11 @@ def _find_header(table: Iterator[tuple[int, list[str]]]) -> tuple[list[str], lis
     )
 
 
-def _source_file(table: Iterator[tuple[int, list[str]]], filename: str) -> SourceFile:
+def _source_file(
+    table: Iterator[tuple[int, list[str]]], filename: str, warnings: list[str]
+) -> SourceFile:
     header, above = _find_header(table)
     positions: dict[str, int] = {}
-    warnings: list[str] = []
     if above:
         warnings.append(
             _("rows above the header ignored: %(rows)s") % {"rows": ", ".join(map(str, above))}

@@ -17,9 +17,9 @@ from summitdesk.directory.services import DirectoryError
 
 CHUNK = 500  # values per IN (...) query and rows per INSERT/UPDATE statement
 
-CHECKING, WRITING = "checking", "writing"
+READING, CHECKING, WRITING = "reading", "checking", "writing"
 
-#: progress(stage, done, total), stage being CHECKING or WRITING.
+#: progress(stage, done, total), stage being READING (total unknown: 0), CHECKING or WRITING.
 Progress = Callable[[str, int, int], None]
 
 
