@@ -195,7 +195,12 @@ def test_officer_drafts_and_dispatches_a_circular_and_follows_it_to_the_end(
 
     page.get_by_role("link", name="Back to the circular").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("DM-1048")
-    expect(page.get_by_text("Ready to dispatch: no problem found.")).to_be_visible()
+    to_check = page.get_by_role("region", name="To check before dispatch")
+    expect(to_check).to_contain_text(
+        "1 organisation has no email and no postal address: its letter can only be faxed, "
+        "or not sent at all."
+    )
+    expect(page.get_by_text("Ready to dispatch: no problem found.")).to_have_count(0)
     expect(page.locator("dl.facts").first).to_contain_text("12 September 2003 18:00 Europe/Zurich")
     page.screenshot(path=str(CIRCULAR_SCREENSHOT), full_page=True)
 
@@ -208,6 +213,9 @@ def test_officer_drafts_and_dispatches_a_circular_and_follows_it_to_the_end(
     page.get_by_role("link", name="Dispatch…").click()
     expect(page.get_by_text("Send DM-1048 to 3 organisations?")).to_be_visible()
     expect(page.get_by_text("2 by email now, 1 without email to post or fax.")).to_be_visible()
+    page.get_by_role("button", name="Send DM-1048").click()  # the browser asks for the tick
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dispatch DM-1048")
+    page.get_by_label("I have checked these points and want to send as it is.").check()
     page.get_by_role("button", name="Send DM-1048").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("DM-1048: Letter mailing")

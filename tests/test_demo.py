@@ -8,6 +8,8 @@ from pytest_django.fixtures import Settings
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular
 from summitdesk.demo.load import DemoSummary, load_demo
 from summitdesk.directory.enums import Category, PositionRole, StakeholderGroup
 from summitdesk.directory.models import Organisation, Person, Position
@@ -265,6 +267,21 @@ def test_load_demo_command_prints_the_sign_in(db: None, capsys: pytest.CaptureFi
     assert "The demo is already loaded: nothing was added." in output
     assert "http://127.0.0.1:8000/" in output
     assert "  officer / summitdesk-demo  (Registration officer)" in output
+    assert output.count("Circular DM-1048 is ready to dispatch to its audience") == 2
+
+
+def test_load_demo_command_says_when_dm1048_is_already_dispatched(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("load_demo")
+    Circular.objects.filter(reference="DM-1048").update(status=CircularStatus.DISPATCHED)
+    capsys.readouterr()
+
+    call_command("load_demo")
+
+    output = capsys.readouterr().out
+    assert "Circular DM-1048 is already dispatched: open Circulars, then DM-1048" in output
+    assert "ready to dispatch" not in output
 
 
 def test_demo_staff_sign_in_and_see_the_directory(demo: DemoSummary) -> None:

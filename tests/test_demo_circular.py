@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Circular DM-1048 in the demo: the letter's own text, a draft ready to dispatch."""
 
 import datetime
@@ -80,13 +81,13 @@ def test_demo_adds_dm_1048_as_a_draft_dated_the_load_day(demo: DemoSummary) -> N
     assert circular.reply_deadline is None  # the letter gives none
 
 
-def test_demo_circular_has_the_letter_text_in_english_french_and_spanish(
+def test_demo_circular_has_the_letter_text_in_the_six_languages(
     demo: DemoSummary,
 ) -> None:
     circular = Circular.objects.get()
     texts = {text.language: text for text in circular.texts.all()}
 
-    assert sorted(texts) == ["en", "es", "fr"]
+    assert sorted(texts) == ["ar", "en", "es", "fr", "ru", "zh"]
     english = texts["en"]
     assert english.subject == (
         "World Summit on the Information Society (WSIS)\nGeneva, Switzerland, 10-12 December 2003"
@@ -103,7 +104,23 @@ def test_demo_circular_has_the_letter_text_in_english_french_and_spanish(
     )
     assert texts["fr"].subject.startswith("Sommet mondial sur la société de l'information")
     assert texts["es"].subject.startswith("Cumbre Mundial sobre la Sociedad de la Información")
-    assert len(texts["fr"].body.split("\n\n")) == len(texts["es"].body.split("\n\n")) == 6
+    assert (texts["ru"].salutation, texts["ar"].closing, texts["zh"].salutation) == (
+        "Уважаемая госпожа, уважаемый господин!",
+        "وتفضلوا بقبول فائق الاحترام،",
+        "尊敬的先生/女士：",
+    )
+    assert texts["ru"].subject.startswith("Всемирная встреча на высшем уровне")
+    assert texts["ar"].subject.startswith("القمة العالمية لمجتمع المعلومات")
+    assert texts["zh"].subject.startswith("信息社会世界峰会")
+    assert [len(texts[code].body.split("\n\n")) for code in ("fr", "es", "ru", "ar", "zh")] == [
+        6,
+        6,
+        6,
+        6,
+        6,
+    ]
+    assert "Бамако, Бухаресте, Токио, Баваро и Бейруте" in texts["ru"].body
+    assert "巴马科、布加勒斯特、东京、巴瓦罗和贝鲁特" in texts["zh"].body
 
 
 def test_demo_circular_is_ready_to_dispatch_to_organisations_in_every_script(

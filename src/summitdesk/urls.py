@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("summitdesk.backoffice.urls")),
@@ -10,4 +12,6 @@ urlpatterns = [
     path("exports/", include("summitdesk.exports.urls")),
     path("webhooks/", include("summitdesk.webhooks.urls")),
     path("api/v1/", include("summitdesk.api.urls")),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF, an error page).
+    path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg"))),
 ]

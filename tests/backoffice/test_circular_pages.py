@@ -624,14 +624,14 @@ def test_circular_edit_of_a_dispatched_circular_is_refused(
 # The circular's page
 
 
-def test_circular_page_shows_the_letter_and_that_it_is_ready(
+def test_circular_page_shows_the_letter_and_what_to_check_before_dispatch(
     viewer_client: Client, draft: Circular
 ) -> None:
     response = viewer_client.get(f"/circulars/{draft.pk}/")
 
     content = response.content.decode()
     assert response.context["problems"] == []
-    assert "Ready to dispatch: no problem found." in content
+    assert '<h2 id="to-confirm-title">To check before dispatch</h2>' in content
     assert "<dd>CEOs of ITU Sector Members and Accredited Business Sector Entities</dd>" in content
     assert (
         "Yoshio UTSUMI<br><small>Secretary-General, International Telecommunication Union "
@@ -964,7 +964,7 @@ def test_dispatch_confirmation_shows_the_counts(secretary_client: Client, draft:
 def test_dispatch_creates_the_mailing_and_redirects_to_its_progress(
     secretary_client: Client, secretary: User, draft: Circular
 ) -> None:
-    response = secretary_client.post(f"/circulars/{draft.pk}/dispatch/")
+    response = secretary_client.post(f"/circulars/{draft.pk}/dispatch/", {"confirmed": "yes"})
 
     mailing = Mailing.objects.get()
     assert response["Location"] == f"/mailings/{mailing.pk}/"
@@ -979,6 +979,49 @@ def test_dispatch_creates_the_mailing_and_redirects_to_its_progress(
         "queued",
     ]
     assert Circular.objects.get(pk=draft.pk).status == CircularStatus.DISPATCHING
+
+
+def test_dispatch_page_lists_what_to_check_and_the_circular_says_no_more_no_problem(
+    secretary_client: Client, draft: Circular
+) -> None:
+    dispatch_page = secretary_client.get(f"/circulars/{draft.pk}/dispatch/").content.decode()
+    circular_page = secretary_client.get(f"/circulars/{draft.pk}/").content.decode()
+
+    points = [
+        "There is no reply deadline: the letters will not say by when to reply.",
+        "1 organisation has no email and no postal address: its letter can only be faxed, "
+        "or not sent at all.",
+    ]
+    for point in points:
+        assert f"<li>{point}</li>" in dispatch_page
+        assert f"<li>{point}</li>" in circular_page
+    assert "Ready to dispatch: no problem found." not in circular_page
+    assert 'name="confirmed" value="yes" required aria-required="true"' in dispatch_page
+
+
+def test_dispatch_with_points_to_check_waits_for_the_officer_to_confirm(
+    secretary_client: Client, draft: Circular
+) -> None:
+    response = secretary_client.post(f"/circulars/{draft.pk}/dispatch/")
+
+    assert response.status_code == 400
+    assert "Confirm that you have checked these points" in response.content.decode()
+    assert Mailing.objects.count() == 0
+    assert Circular.objects.get(pk=draft.pk).status == CircularStatus.DRAFT
+
+
+def test_dispatch_of_a_circular_with_a_deadline_and_addresses_needs_no_confirmation(
+    secretary_client: Client, secretary: User, meeting: Meeting, directory: Directory
+) -> None:
+    Organisation.objects.filter(pk=directory.epsilon.pk).update(address="2 Radio Road\nBern")
+    deadline = datetime.datetime(2003, 9, 12, 16, 0, tzinfo=datetime.UTC)
+    circular = make_circular(secretary, meeting, reply_deadline=deadline)
+
+    circular_page = secretary_client.get(f"/circulars/{circular.pk}/").content.decode()
+    response = secretary_client.post(f"/circulars/{circular.pk}/dispatch/")
+
+    assert "Ready to dispatch: no problem found." in circular_page
+    assert response["Location"] == f"/mailings/{Mailing.objects.get().pk}/"
 
 
 def test_dispatch_twice_is_refused(secretary_client: Client, sent: Sent) -> None:

@@ -94,6 +94,21 @@ def test_dispatch_circular_no_follow_queues_the_letters_and_returns() -> None:
     )
 
 
+def test_dispatch_circular_notes_what_the_page_asks_to_check() -> None:
+    dm1048(
+        [organisation("Ghana Telecom"), organisation("Sans adresse", email=False, address="")],
+        reply_deadline=None,
+    )
+
+    _out, err = command("dispatch_circular", "DM-1048", "--no-follow")
+
+    assert err == (
+        "Note: There is no reply deadline: the letters will not say by when to reply.\n"
+        "Note: 1 organisation has no email and no postal address: its letter can only be "
+        "faxed, or not sent at all.\n"
+    )
+
+
 def test_dispatch_circular_follows_the_workers_until_every_letter_is_sent(
     workers_between_polls: None,
 ) -> None:

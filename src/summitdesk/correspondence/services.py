@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
@@ -90,6 +91,32 @@ def text_for(circular: Circular, language: str) -> CircularText | None:
     """The circular's text in `language`, else in English, else None."""
     texts = {text.language: text for text in circular.texts.all()}
     return texts.get(language) or texts.get(FALLBACK_LANGUAGE)
+
+
+def points_to_confirm(circular: Circular) -> list[str]:
+    """What dispatch allows but an officer should see and confirm first: no reply deadline,
+    and organisations to reach by post or fax that have no postal address."""
+    found = []
+    if circular.reply_deadline is None:
+        found.append(_("There is no reply deadline: the letters will not say by when to reply."))
+    organisations = Audience.from_json(circular.audience).organisations()
+    unreachable = (
+        organisations.exclude(pk__in=organisations.filter(organisations_with_email()))
+        .filter(address="")
+        .count()
+    )
+    if unreachable:
+        found.append(
+            ngettext(
+                "%(count)d organisation has no email and no postal address: its letter can "
+                "only be faxed, or not sent at all.",
+                "%(count)d organisations have no email and no postal address: their letters "
+                "can only be faxed, or not sent at all.",
+                unreachable,
+            )
+            % {"count": unreachable}
+        )
+    return found
 
 
 def problems(circular: Circular) -> list[str]:

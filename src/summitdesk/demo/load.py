@@ -15,6 +15,8 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
+from summitdesk.correspondence.models import Circular
+from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
@@ -140,6 +142,8 @@ class DemoSummary:
     organisations_existing: int = 0
     staff_created: list[str] = field(default_factory=list)
     circular_created: bool = False
+    # DM-1048's status after the run: a draft until staff dispatch it.
+    circular_status: str = ""
     # PrepCom-2 as it went, when this run loaded it (see demo.history).
     history: HistorySummary | None = None
 
@@ -176,6 +180,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     )
     summary.staff_created = _load_staff()
     summary.circular_created = load_circular(process, actor=ACTOR)
+    summary.circular_status = Circular.objects.get(reference=CIRCULAR_REFERENCE).status
     summary.history = load_history(process, actor=ACTOR)
     return summary
 

@@ -171,6 +171,7 @@ def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "texts": circular.texts.all(),
         "problems": services.problems(circular) if draft else [],
+        "to_confirm": services.points_to_confirm(circular) if draft else [],
         "summary": services.audience_summary(circular) if draft else None,
         "described": describe_audience(Audience.from_json(circular.audience)),
         "enclosures": [_enclosure_label(value) for value in circular.enclosures],
@@ -342,7 +343,11 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 @staff_view(*EDITORS)
 def circular_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
-    if request.method == "POST":
+    problems = services.problems(circular)
+    ready = circular.status == CircularStatus.DRAFT and not problems
+    to_confirm = services.points_to_confirm(circular) if ready else []
+    unconfirmed = request.method == "POST" and to_confirm and not request.POST.get("confirmed")
+    if request.method == "POST" and not unconfirmed:
         try:
             mailing = services.dispatch_circular(circular, actor=staff_actor(request))
         except services.CircularError as error:
@@ -361,9 +366,12 @@ def circular_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         "circular": circular,
         "summary": summary,
         "by_email": summary.total - summary.without_email,
-        "problems": services.problems(circular),
+        "problems": problems,
+        "to_confirm": to_confirm,
+        "unconfirmed": unconfirmed,
     }
-    return render(request, "backoffice/circular_dispatch.html", context)
+    status = 400 if unconfirmed else 200
+    return render(request, "backoffice/circular_dispatch.html", context, status=status)
 
 
 @staff_view(*EDITORS)

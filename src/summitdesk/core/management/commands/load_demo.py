@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.demo.load import PASSWORD, STAFF, load_demo
 
 
@@ -50,12 +51,21 @@ class Command(BaseCommand):
                 )
                 % vars(summary.history)
             )
-        self.stdout.write(
-            _(
-                "Circular DM-1048 is ready to dispatch to its audience: open Circulars, "
-                "then DM-1048, and preview it before you send it. Mail goes to the Mailbox."
+        if summary.circular_status == CircularStatus.DRAFT:
+            self.stdout.write(
+                _(
+                    "Circular DM-1048 is ready to dispatch to its audience: open Circulars, "
+                    "then DM-1048, and preview it before you send it. Mail goes to the Mailbox."
+                )
             )
-        )
+        else:
+            self.stdout.write(
+                _(
+                    "Circular DM-1048 is already %(status)s: open Circulars, then DM-1048, to "
+                    "follow its letters. Mail goes to the Mailbox."
+                )
+                % {"status": CircularStatus(summary.circular_status).label.lower()}
+            )
         self.stdout.write("")
         self.stdout.write(
             _("Open %(url)s/ and sign in as:") % {"url": settings.SUMMITDESK_BASE_URL}

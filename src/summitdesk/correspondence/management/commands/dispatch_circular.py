@@ -41,6 +41,9 @@ class Command(MailingCommand):
         problems = services.problems(circular)
         for problem in problems:
             self.stderr.write(problem)
+        if not problems:
+            for point in services.points_to_confirm(circular):
+                self.stderr.write(_("Note: %(point)s") % {"point": point})
         try:
             mailing = services.dispatch_circular(
                 circular, actor=Actor.system("dispatch-circular", Channel.CLI)
