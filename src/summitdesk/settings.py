@@ -4,6 +4,7 @@ Every variable is listed in docs/configuration.md. Defaults suit a developer's m
 a bad value fails loudly at start-up rather than misbehaving later.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -293,6 +294,25 @@ if SUMMITDESK_MAIL_LEASE_SECONDS < 1 or SUMMITDESK_MAIL_MAX_ATTEMPTS < 1:
         "SUMMITDESK_MAIL_LEASE_SECONDS and SUMMITDESK_MAIL_MAX_ATTEMPTS must be 1 or more"
     )
 # --- end of outgoing mail ---
+
+# Webhooks are never sent to loopback, private, link-local, multicast, unique-local,
+# IPv4-mapped or carrier-grade NAT addresses (webhooks/outbound.py), checked on the
+# address each connection is opened to; an administrator lists here, comma-separated,
+# the networks of internal receivers that may be reached all the same (e.g.
+# "10.20.0.0/16,192.168.5.7").
+SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS = env_list("SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS", "")
+for _network in SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not an address or network"
+        ) from None
+# Seconds one delivery may take in all (connecting, sending, the answer), however slowly
+# the receiver trickles its bytes.
+SUMMITDESK_WEBHOOK_DEADLINE = _env_rate("SUMMITDESK_WEBHOOK_DEADLINE", 15.0)
+if SUMMITDESK_WEBHOOK_DEADLINE <= 0:
+    raise ImproperlyConfigured("SUMMITDESK_WEBHOOK_DEADLINE must be more than zero")
 
 LOGGING = {
     "version": 1,
