@@ -173,6 +173,9 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache holds figures and pages that may be recomputed. Rate limits, lockouts and the
+# second-factor throttle do not live here but in the database (core/ratelimit.py), shared
+# by every process whether Redis is configured or not.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -212,7 +215,13 @@ if BEHIND_TLS_PROXY:
 
 # Staff sign-in: every account may enrol a second factor; this makes it compulsory for all.
 SUMMITDESK_REQUIRE_SECOND_FACTOR = env_bool("SUMMITDESK_REQUIRE_SECOND_FACTOR", False)
+# Failed sign-ins in 15 minutes before sign-in is refused (core/ratelimit.py, counted in
+# the database and so shared by every web process): per account from one address, per
+# account from anywhere, and per address whatever the account (higher: an office
+# signs in from one address).
 SUMMITDESK_SIGNIN_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ATTEMPTS", 10)
+SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS", 30)
+SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS", 100)
 # The portal (reply links): requests a minute per visitor, and failed link look-ups in
 # ten minutes before that visitor must wait.
 SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE = env_int("SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE", 60)
