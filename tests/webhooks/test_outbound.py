@@ -269,3 +269,12 @@ def test_an_edit_keeping_a_now_refused_address_still_saves(
     settings.SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS = []
 
     assert services.deactivate(subscription, actor=ADMIN).active is False
+
+
+def test_an_ipv6_address_without_port_is_reached_on_port_80(settings: Settings) -> None:
+    """http.client alone would read "[::1]" without a port as host ":" and port 1."""
+    settings.SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS = []
+
+    response = services.post("http://[::1]/hook", b"{}", {})
+
+    assert (response.status, response.reason) == (None, "refused: private address")

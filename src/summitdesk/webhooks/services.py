@@ -486,8 +486,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
     if parts.query:
         path = f"{path}?{parts.query}"
     try:
+        # The port always given: http.client would read the end of a bare IPv6 address
+        # ("2001:db8::1") as one.
+        port = parts.port or (443 if parts.scheme == "https" else 80)
         connection = outbound.open_connection(
-            parts.scheme, parts.hostname or "", parts.port, timeout=TIMEOUT, deadline=deadline
+            parts.scheme, parts.hostname or "", port, timeout=TIMEOUT, deadline=deadline
         )
     except ValueError:
         return Response(None, _("connection failed"))
