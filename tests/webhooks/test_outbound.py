@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -16,6 +17,7 @@ from summitdesk.webhooks import outbound, services
 from summitdesk.webhooks.enums import Event
 from summitdesk.webhooks.models import Delivery, Subscription
 from tests.api.conftest import ApiClient, error_fields, make_token
+from tests.core.test_secret_key import PRINT_KEY, run
 from tests.webhooks.conftest import Receiver
 from tests.webhooks.test_delivery import ADMIN, approve, fan_out_and_send, subscribe
 
@@ -278,3 +280,18 @@ def test_an_ipv6_address_without_port_is_reached_on_port_80(settings: Settings) 
     response = services.post("http://[::1]/hook", b"{}", {})
 
     assert (response.status, response.reason) == (None, "refused: private address")
+
+
+def test_a_malformed_allow_list_stops_start_up(tmp_path: Path) -> None:
+    result = run(
+        ["-c", PRINT_KEY],
+        tmp_path,
+        SECRET_KEY="k" * 60,
+        SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS="10.0.0.0/8, intranet",
+    )
+
+    assert result.returncode == 1
+    assert (
+        "SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS: 'intranet' is not an address or network"
+        in result.stderr
+    )
