@@ -49,7 +49,8 @@ def admin_client(administrator: User) -> Client:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Cached figures and pages do not pass from one test to the next. (Rate-limit counts
+    live in the database, which every test starts afresh.)"""
     from django.core.cache import cache
 
     cache.clear()

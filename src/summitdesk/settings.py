@@ -4,7 +4,9 @@ Every variable is listed in docs/configuration.md. Defaults suit a developer's m
 a bad value fails loudly at start-up rather than misbehaving later.
 """
 
+import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -46,13 +48,6 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("SUMMITDESK_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # Development only: a key that is stable on this machine, never committed.
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
-
 SUMMITDESK_BASE_URL = env_str("SUMMITDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SUMMITDESK_BASE_URL)
@@ -131,8 +126,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _generated_secret_key(path: Path) -> str:
+    """The key kept in `path`, made (random, mode 0600) the first time; processes that
+    start together all end up with the one key that won the race to the file."""
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # atomic, and refuses to replace a key already there
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable key: delete it or set SECRET_KEY")
+    return key
+
+
+# Signs sessions, CSRF tokens and the codes printed on badges (accreditation/badges.py).
+# It comes from the SECRET_KEY variable; no key is ever written in the source. Only an
+# installation on the embedded SQLite database (the demo, a developer's machine) may run
+# without it: a random key is then made once and kept in var/secret_key, and the start-up
+# log names that file (core/apps.py). On PostgreSQL, start-up refuses without SECRET_KEY,
+# and so does every installation with SUMMITDESK_REQUIRE_SECRET_KEY=true. A key that was
+# replaced goes into SECRET_KEY_FALLBACKS (comma-separated) so that what it signed,
+# printed badges above all, still verifies; docs/security.md describes rotation.
+SECRET_KEY = env_str("SECRET_KEY", "").strip()
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+if not SECRET_KEY:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set: a key is generated only for the embedded SQLite "
+            "database, and DATABASE_URL names another."
+        )
+    if env_bool("SUMMITDESK_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set (SUMMITDESK_REQUIRE_SECRET_KEY is true)."
+        )
+    SECRET_KEY = _generated_secret_key(SECRET_KEY_FILE)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache holds figures and pages that may be recomputed. Rate limits, lockouts and the
+# second-factor throttle do not live here but in the database (core/ratelimit.py), shared
+# by every process whether Redis is configured or not.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -176,7 +219,13 @@ if BEHIND_TLS_PROXY:
 
 # Staff sign-in: every account may enrol a second factor; this makes it compulsory for all.
 SUMMITDESK_REQUIRE_SECOND_FACTOR = env_bool("SUMMITDESK_REQUIRE_SECOND_FACTOR", False)
+# Failed sign-ins in 15 minutes before sign-in is refused (core/ratelimit.py, counted in
+# the database and so shared by every web process): per account from one address, per
+# account from anywhere, and per address whatever the account (higher: an office
+# signs in from one address).
 SUMMITDESK_SIGNIN_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ATTEMPTS", 10)
+SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS", 30)
+SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS = env_int("SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS", 100)
 # The portal (reply links): requests a minute per visitor, and failed link look-ups in
 # ten minutes before that visitor must wait.
 SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE = env_int("SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE", 60)
@@ -258,6 +307,25 @@ if SUMMITDESK_MAIL_LEASE_SECONDS < 1 or SUMMITDESK_MAIL_MAX_ATTEMPTS < 1:
         "SUMMITDESK_MAIL_LEASE_SECONDS and SUMMITDESK_MAIL_MAX_ATTEMPTS must be 1 or more"
     )
 # --- end of outgoing mail ---
+
+# Webhooks are never sent to loopback, private, link-local, multicast, unique-local,
+# IPv4-mapped or carrier-grade NAT addresses (webhooks/outbound.py), checked on the
+# address each connection is opened to; an administrator lists here, comma-separated,
+# the networks of internal receivers that may be reached all the same (e.g.
+# "10.20.0.0/16,192.168.5.7").
+SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS = env_list("SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS", "")
+for _network in SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not an address or network"
+        ) from None
+# Seconds one delivery may take in all (connecting, sending, the answer), however slowly
+# the receiver trickles its bytes.
+SUMMITDESK_WEBHOOK_DEADLINE = _env_rate("SUMMITDESK_WEBHOOK_DEADLINE", 15.0)
+if SUMMITDESK_WEBHOOK_DEADLINE <= 0:
+    raise ImproperlyConfigured("SUMMITDESK_WEBHOOK_DEADLINE must be more than zero")
 
 LOGGING = {
     "version": 1,

@@ -117,6 +117,30 @@ def test_tampered_and_foreign_codes_are_rejected(meeting: Meeting) -> None:
     assert badges.read_badge_code(odd) is None
 
 
+OLD_KEY = "generated-key-of-the-demo-" + "o" * 40
+NEW_KEY = "configured-key-of-production-" + "n" * 40
+
+
+def test_code_of_the_replaced_key_reads_while_it_is_a_fallback(
+    meeting: Meeting, settings: Settings
+) -> None:
+    """Moving from the generated key to a configured one: printed badges still read."""
+    [accreditation] = make_accreditations(meeting, [("Amina", "Haddad")])
+    settings.SECRET_KEY = OLD_KEY
+    printed = badges.badge_code(accreditation)
+
+    settings.SECRET_KEY = NEW_KEY
+    settings.SECRET_KEY_FALLBACKS = [OLD_KEY]
+    assert badges.read_badge_code(printed) == (accreditation.pk, 1)
+    # New badges are signed with the configured key, and read without the fallback.
+    fresh = badges.badge_code(accreditation)
+    assert fresh != printed
+    settings.SECRET_KEY_FALLBACKS = []
+    assert badges.read_badge_code(fresh) == (accreditation.pk, 1)
+    # Once the old key is dropped from the fallbacks, its badges no longer read.
+    assert badges.read_badge_code(printed) is None
+
+
 def test_reissue_makes_the_old_code_stale(meeting: Meeting) -> None:
     [accreditation] = make_accreditations(meeting, [("Amina", "Haddad")])
     old_code = badges.badge_code(accreditation)

@@ -107,6 +107,20 @@ def test_check_in_approved_first_scan_enters(meeting: Meeting, desk_officer: Use
     assert abs((timezone.now() - row.scanned_at).total_seconds()) < 5
 
 
+def test_check_in_admits_a_badge_of_the_replaced_key_kept_as_fallback(
+    meeting: Meeting, settings: Settings
+) -> None:
+    accreditation = make_accreditation(meeting)
+    settings.SECRET_KEY = "generated-key-of-the-demo-" + "o" * 40
+    printed = badge_code(accreditation)
+    settings.SECRET_KEY = "configured-key-of-production-" + "n" * 40
+    settings.SECRET_KEY_FALLBACKS = ["generated-key-of-the-demo-" + "o" * 40]
+
+    result = checkin.check_in(printed, meeting=meeting, desk="1", operator=None)
+
+    assert result.result == CheckInResult.ENTERED
+
+
 def test_check_in_uses_colleague_badge_code(meeting: Meeting) -> None:
     accreditation = make_accreditation(meeting)
 

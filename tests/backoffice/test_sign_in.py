@@ -1,3 +1,4 @@
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from django.utils import timezone
 from summitdesk.core import second_factor
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
-from summitdesk.core.models import AuditEntry, User
+from summitdesk.core.models import AuditEntry, RecoveryCode, User
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,49 @@ def test_sign_in_limit_counts_per_address(client: Client, officer: User) -> None
     assert response.status_code == 302
 
 
+@override_settings(SUMMITDESK_SIGNIN_ATTEMPTS=3)
+def test_sign_in_limit_per_account_and_address_leaves_colleagues_in(
+    client: Client, officer: User
+) -> None:
+    """One person mistyping their password does not shut out the office behind the
+    same address."""
+    UserFactory(username="sara", role=Role.REGISTRATION_OFFICER)
+    for n in range(3):
+        sign_in(client, "amina", f"guess {n}")
+
+    refused = sign_in(Client(), "amina")
+    colleague = sign_in(Client(), "sara")
+
+    assert (refused.status_code, colleague.status_code) == (429, 302)
+
+
+@override_settings(SUMMITDESK_SIGNIN_ATTEMPTS=10, SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS=4)
+def test_sign_in_limit_per_account_holds_across_addresses(officer: User) -> None:
+    """Guessing one account's password from many addresses gains nothing."""
+    failures = [
+        sign_in(Client(), "amina", f"guess {n}", REMOTE_ADDR=f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+
+    response = sign_in(Client(), "AMINA ", REMOTE_ADDR="203.0.113.99")
+
+    assert failures == [200, 200, 200, 200]
+    assert response.status_code == 429
+    assert TOO_MANY in response.content.decode()
+
+
+@override_settings(SUMMITDESK_SIGNIN_ATTEMPTS=3, SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS=6)
+def test_sign_in_limit_per_address_is_a_higher_ceiling(client: Client, officer: User) -> None:
+    """Trying many accounts from one address is stopped, later than one account."""
+    failures = [sign_in(client, f"someone-{n}", "guess").status_code for n in range(6)]
+
+    refused = sign_in(Client(), "amina")
+    elsewhere = sign_in(Client(), "amina", REMOTE_ADDR="192.0.2.7")
+
+    assert failures == [200] * 6
+    assert (refused.status_code, elsewhere.status_code) == (429, 302)
+
+
 @override_settings(SUMMITDESK_SIGNIN_ATTEMPTS=2)
 def test_sign_in_limit_ignores_successful_sign_ins(officer: User) -> None:
     # A whole office signing in from one address in the morning is not an attack.
@@ -208,13 +252,16 @@ def test_enrolment_with_a_valid_code_opens_the_back_office(client: Client, offic
 
     assert page.context["secret"] == officer.totp_secret
     assert "<svg" in page.content.decode()
-    assert response["Location"] == "/"
-    assert messages_of(response) == ["Your authenticator app is set up."]
+    assert response.status_code == 200  # the recovery codes, shown this once
+    assert len(response.context["codes"]) == 10
+    assert "Your authenticator app is set up." in response.content.decode()
     assert client.get("/organisations/").status_code == 200
     officer.refresh_from_db()
     assert officer.has_second_factor is True
-    entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor) == ("summitdesk.staff.second_factor_enrolled", officer)
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "actor")) == [
+        ("summitdesk.staff.second_factor_enrolled", officer.pk),
+        ("summitdesk.staff.recovery_codes_created", officer.pk),
+    ]
 
 
 def test_enrolment_with_a_wrong_code_is_refused(client: Client, officer: User) -> None:
@@ -423,3 +470,98 @@ def test_cookies_secure_setting_overrides_the_base_url() -> None:
     assert cookie_settings(
         SUMMITDESK_BASE_URL="http://127.0.0.1:8000", SESSION_COOKIE_SECURE="true"
     ) == ("True True True True Lax Lax")
+
+
+# Recovery codes
+
+
+def test_recovery_codes_are_stored_hashed_only(enrolled: User) -> None:
+    codes = second_factor.new_recovery_codes(enrolled, actor=Actor.staff(enrolled))
+
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    assert all(len(code) == 19 and code.count("-") == 3 for code in codes)
+    stored = set(RecoveryCode.objects.filter(user=enrolled).values_list("code_hash", flat=True))
+    assert stored == {hashlib.sha256(code.replace("-", "").encode()).hexdigest() for code in codes}
+    assert not any(code.replace("-", "") in digest for code in codes for digest in stored)
+
+
+def test_a_recovery_code_signs_in_once_and_each_use_is_audited(
+    client: Client, enrolled: User
+) -> None:
+    code, other = second_factor.new_recovery_codes(enrolled, actor=Actor.staff(enrolled))[:2]
+    sign_in(client, "mirela")
+
+    first = client.post("/sign-in/second-factor/", {"code": f" {code.lower()} "})
+    client.post("/sign-out/")
+    sign_in(client, "mirela")
+    again = client.post("/sign-in/second-factor/", {"code": code})
+    other_code = client.post("/sign-in/second-factor/", {"code": other})
+
+    assert first["Location"] == "/"
+    assert again.status_code == 200
+    assert INVALID_CODE in again.content.decode()
+    assert other_code["Location"] == "/"
+    used = AuditEntry.objects.filter(action="summitdesk.staff.recovery_code_used").order_by("id")
+    assert [(entry.actor, entry.note) for entry in used] == [
+        (enrolled, "9 codes left"),
+        (enrolled, "8 codes left"),
+    ]
+    assert second_factor.recovery_codes_left(enrolled) == 8
+
+
+def test_another_members_recovery_code_does_not_open(client: Client, enrolled: User) -> None:
+    colleague = UserFactory(username="sara", role=Role.REGISTRATION_OFFICER)
+    [code, *_rest] = second_factor.new_recovery_codes(colleague, actor=Actor.staff(colleague))
+    sign_in(client, "mirela")
+
+    response = client.post("/sign-in/second-factor/", {"code": code})
+
+    assert response.status_code == 200
+    assert INVALID_CODE in response.content.decode()
+    assert second_factor.recovery_codes_left(colleague) == 10
+
+
+def test_a_new_set_of_recovery_codes_replaces_the_old_one(client: Client, enrolled: User) -> None:
+    [old, *_rest] = second_factor.new_recovery_codes(enrolled, actor=Actor.staff(enrolled))
+    sign_in(client, "mirela")
+    client.post("/sign-in/second-factor/", {"code": pyotp.TOTP(enrolled.totp_secret).now()})
+    page = client.get("/account/second-factor/")
+
+    response = client.post("/account/second-factor/recovery-codes/")
+    shown = response.context["codes"]
+    later = client.get("/account/second-factor/")
+
+    assert "You have 10 unused recovery codes." in page.content.decode()
+    assert response.status_code == 200
+    assert len(shown) == 10
+    assert old not in shown
+    assert not any(code in later.content.decode() for code in shown)  # shown once only
+    client.post("/sign-out/")
+    sign_in(client, "mirela")
+    assert client.post("/sign-in/second-factor/", {"code": old}).status_code == 200
+    assert client.post("/sign-in/second-factor/", {"code": shown[3]})["Location"] == "/"
+    created = AuditEntry.objects.filter(action="summitdesk.staff.recovery_codes_created")
+    assert [entry.note for entry in created.order_by("id")] == [
+        "10 codes, 0 replaced",
+        "10 codes, 10 replaced",
+    ]
+
+
+def test_new_recovery_codes_need_the_second_factor_first(client: Client, enrolled: User) -> None:
+    sign_in(client, "mirela")  # password only
+
+    response = client.post("/account/second-factor/recovery-codes/")
+
+    assert response.status_code == 302
+    assert RecoveryCode.objects.count() == 0
+
+
+def test_a_reset_second_factor_drops_the_recovery_codes(
+    enrolled: User, administrator: User
+) -> None:
+    second_factor.new_recovery_codes(enrolled, actor=Actor.staff(enrolled))
+
+    second_factor.reset(enrolled, actor=Actor.staff(administrator))
+
+    assert RecoveryCode.objects.count() == 0

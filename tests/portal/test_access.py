@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pypdf
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -261,9 +260,11 @@ def test_token_pages_allow_sixty_requests_a_minute_from_one_address(
     assert client.get(acme.url, REMOTE_ADDR="192.0.2.7").status_code == 200
 
 
-def test_failed_lookups_lock_the_address_out_of_every_token(
+def test_failed_lookups_hold_back_guesses_but_not_a_valid_link(
     acme: Invited, one_window: None
 ) -> None:
+    """An office behind one address, one of whom mistyped a link twenty times: the others'
+    links still open; only tokens that open nothing are answered "too many"."""
     client = Client()
     for count in range(settings.SUMMITDESK_PORTAL_FAILED_LINKS):
         assert client.get(f"/reply/guess-{count}/").status_code == 404
@@ -271,10 +272,9 @@ def test_failed_lookups_lock_the_address_out_of_every_token(
     guessed = client.get("/reply/guess-again/")
     valid = client.get(acme.url)
 
-    # Locked out, a valid token and an invalid one get the same answer.
-    assert (guessed.status_code, valid.status_code) == (429, 429)
-    assert guessed.content == valid.content
-    assert valid["Retry-After"] == "600"
-    assert "Please wait 10 minutes" in valid.content.decode()
-    cache.clear()
-    assert client.get(acme.url).status_code == 200
+    assert (guessed.status_code, valid.status_code) == (429, 200)
+    assert guessed["Retry-After"] == "600"
+    assert "Please wait 10 minutes" in guessed.content.decode()
+    assert client.get("/reply/guess-once-more/").status_code == 429
+    # Another address is not held back by these failures.
+    assert client.get("/reply/guess-x/", REMOTE_ADDR="192.0.2.7").status_code == 404

@@ -62,7 +62,7 @@ def test_deactivate_and_delivery_log(api: ApiClient) -> None:
         payload={"id": "evt-1-sub-1"},
         status="failed",
         attempts=6,
-        last_error="timed out",
+        last_error="timeout",
     )
 
     response = api.post(f"/webhooks/subscriptions/{pk}/deactivate")
@@ -70,7 +70,8 @@ def test_deactivate_and_delivery_log(api: ApiClient) -> None:
 
     [delivery] = api.walk(f"/webhooks/subscriptions/{pk}/deliveries?status=failed")
     assert (delivery["idempotency_key"], delivery["attempts"]) == ("evt-1-sub-1", 6)
-    assert delivery["last_error"] == "timed out"
+    assert delivery["last_error"] == "timeout"
+    assert "last_response" not in delivery
     assert api.walk(f"/webhooks/subscriptions/{pk}/deliveries?status=delivered") == []
     bad = api.get(f"/webhooks/subscriptions/{pk}/deliveries?status=lost")
     assert bad.status_code == 422

@@ -111,7 +111,7 @@ def test_server_errors_are_retried_with_backoff_then_delivered_once(receiver: Re
     fan_out_and_send()
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
-    assert delivery.last_response == "answer 500"
+    assert delivery.last_error == ""  # the status says it; the answer itself is not kept
     assert delivery.next_attempt_at is not None
     wait = delivery.next_attempt_at - timezone.now()
     assert datetime.timedelta(seconds=50) < wait <= datetime.timedelta(minutes=1)
@@ -151,7 +151,7 @@ def test_receiver_down_fails_after_the_last_attempt_with_the_error_logged(
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == services.MAX_ATTEMPTS == 6
     assert delivery.last_status_code is None
-    assert "refused" in delivery.last_error.lower()
+    assert delivery.last_error == "connection failed"
     assert delivery.next_attempt_at is None
 
 
@@ -183,7 +183,7 @@ def test_a_redirect_is_not_followed(receiver: Receiver) -> None:
     delivery = Delivery.objects.get()
     assert [r.path for r in receiver.received] == ["/hooks/summitdesk"]  # not /elsewhere
     assert (delivery.status, delivery.last_status_code) == ("pending", 302)
-    assert "redirect not followed" in delivery.last_error
+    assert delivery.last_error == "redirect not followed"
 
 
 def test_fanning_out_twice_creates_no_duplicate(receiver: Receiver) -> None:
@@ -315,7 +315,7 @@ def test_a_garbled_answer_is_a_failed_attempt(receiver: Receiver) -> None:
 
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
-    assert delivery.last_error.startswith("BadStatusLine")
+    assert delivery.last_error == "connection failed"
 
 
 def test_without_subscribers_an_approval_enqueues_no_fan_out(

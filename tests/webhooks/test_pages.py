@@ -54,7 +54,7 @@ def failed() -> Delivery:
         payload={"id": "evt-1-sub-1"},
         status=DeliveryStatus.FAILED,
         attempts=6,
-        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        last_error="connection failed",
     )
 
 
@@ -197,7 +197,7 @@ def test_delivery_log_shows_the_error_and_sends_again(
 ) -> None:
     log = reverse("webhooks:subscription-deliveries", args=[failed.subscription_id])
     page = admin_client.get(log).content.decode()
-    assert "Connection refused" in page
+    assert "connection failed" in page
     assert "Send again" in page
 
     response = admin_client.post(

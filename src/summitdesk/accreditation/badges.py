@@ -1,7 +1,8 @@
 """Badges: the signed code in the QR, the data a badge template prints, and reissue.
 
 The code carries only (accreditation id, badge version), signed with the project's secret
-key (salt "summitdesk.badge"): nothing personal, and nothing a stranger can forge. A
+key (salt "summitdesk.badge"; a code made with a key since moved to
+SECRET_KEY_FALLBACKS still reads): nothing personal, and nothing a stranger can forge. A
 badge is reissued by bumping `badge_version`; the code on the older badge then reads as
 that older version, which check-in compares with the current one and refuses.
 
@@ -54,7 +55,11 @@ class BadgeError(Exception):
     """A badge cannot be issued for this accreditation (not approved, say)."""
 
 
-_signer = signing.Signer(salt=SALT)
+def _signer() -> signing.Signer:
+    """Made at each use, from the keys in force: SECRET_KEY signs; a code signed with one
+    of SECRET_KEY_FALLBACKS (a key since replaced) still reads, so printed badges keep
+    opening doors when the key is rotated."""
+    return signing.Signer(salt=SALT)
 
 
 def badge_code(accreditation: Accreditation) -> str:
@@ -64,7 +69,7 @@ def badge_code(accreditation: Accreditation) -> str:
     timestamp): the same accreditation and version always give the same code, fixed when
     the accreditation is approved (which sets the version), whenever the badge is printed.
     """
-    return _signer.sign_object([accreditation.pk, accreditation.badge_version])
+    return _signer().sign_object([accreditation.pk, accreditation.badge_version])
 
 
 def read_badge_code(code: str) -> tuple[int, int] | None:
@@ -76,7 +81,7 @@ def read_badge_code(code: str) -> tuple[int, int] | None:
     if not isinstance(code, str) or len(code) > 200:
         return None
     try:
-        value = _signer.unsign_object(code.strip())
+        value = _signer().unsign_object(code.strip())
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
         return None
     if (

@@ -57,7 +57,6 @@ class DeliveryOut(Schema):
     next_attempt_at: datetime | None
     last_attempt_at: datetime | None
     last_status_code: int | None
-    last_response: str
     last_error: str
     delivered_at: datetime | None
     created_at: datetime
@@ -87,7 +86,6 @@ def delivery_data(delivery: Delivery) -> dict[str, Any]:
         next_attempt_at=delivery.next_attempt_at,
         last_attempt_at=delivery.last_attempt_at,
         last_status_code=delivery.last_status_code,
-        last_response=delivery.last_response,
         last_error=delivery.last_error,
         delivered_at=delivery.delivered_at,
         created_at=delivery.created_at,
@@ -112,7 +110,9 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
     """A new active subscription. The answer holds the signing `secret`, this once only.
 
     Events: reply.submitted, accreditation.approved, accreditation.rejected,
-    accreditation.revoked, accreditation.checked_in. The address must be http(s)."""
+    accreditation.revoked, accreditation.checked_in. The address must be http(s), and not
+    a loopback, private or link-local one (unless SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS lists
+    it): 422 on `target_url` otherwise."""
     try:
         subscription = services.create_subscription(
             name=payload.name,

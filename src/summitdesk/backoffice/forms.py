@@ -166,6 +166,16 @@ class SecondFactorForm(forms.Form):
     )
 
 
+class SignInCodeForm(forms.Form):
+    """At sign-in: the app's code, or one of the recovery codes when the app is lost."""
+
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app, or a recovery code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
 class StaffForm(forms.ModelForm[User]):
     class Meta:
         model = User

@@ -24,6 +24,11 @@ urlpatterns = [
     path("sign-out/", account.sign_out, name="logout"),
     path("sign-in/second-factor/", account.second_factor, name="second-factor"),
     path("account/second-factor/", account.enrol_second_factor, name="enrol-second-factor"),
+    path(
+        "account/second-factor/recovery-codes/",
+        account.new_recovery_codes,
+        name="new-recovery-codes",
+    ),
     path("organisations/", directory.organisation_list, name="organisation-list"),
     path("organisations/new/", directory.organisation_create, name="organisation-create"),
     path("organisations/import/", imports.import_upload, name="organisation-import"),

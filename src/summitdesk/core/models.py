@@ -122,3 +122,32 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """Attempts counted for one rate-limit key in one fixed window (core/ratelimit.py).
+
+    In the database, so that every web process counts into the same row; the bucket is a
+    hash of the key and window, so no address or account name is kept in clear."""
+
+    bucket = models.CharField(max_length=64, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:12]}: {self.count}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use code that stands in for the authenticator app (core/second_factor.py):
+    ten made at a time, shown once, kept only as a SHA-256 hash (80 random bits each)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"

@@ -20,6 +20,7 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks import task
 from django_tasks.base import Task
 
+from summitdesk.core import ratelimit
 from summitdesk.core.models import PeriodicRun
 
 PeriodicTask: TypeAlias = Task[[], Any]
@@ -90,3 +91,10 @@ def purge_expired_sessions() -> None:
     """What `manage.py clearsessions` does: delete sessions past their expiry."""
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+@periodic("purge-rate-counters", every=datetime.timedelta(hours=1))
+@task()
+def purge_rate_counters() -> None:
+    """Rate-limit windows that are over (core/ratelimit.py) are of no more use."""
+    ratelimit.purge()

@@ -9,7 +9,8 @@ organisation's data.
 An unknown, revoked or expired token gives None alike, after the same single query by the
 token's hash, so neither the answer nor its time tells them apart. Every token request is
 rate limited per address, and failed look-ups more strictly, so that tokens cannot be
-guessed by trying (they carry 192 random bits anyway).
+guessed by trying (they carry 192 random bits anyway); an address over the failure limit
+still opens a valid link, so that one mistyping colleague does not shut out an office.
 """
 
 from dataclasses import dataclass
@@ -89,18 +90,12 @@ def _address(request: HttpRequest) -> str:
 def refused_for(request: HttpRequest) -> int:
     """Seconds the address must wait before opening a token page again; 0 when it may.
 
-    Counts this request. An address that failed too many look-ups is refused every token,
-    valid or not, so that what it gets back tells it nothing.
+    Counts this request against the address's requests a minute. Failed look-ups are
+    not checked here: a valid link keeps working from an address that guessed too much
+    (an office behind one address, one of whom mistyped), see `failures_exceeded`.
     """
-    address = _address(request)
-    if ratelimit.exceeded(
-        f"portal-failures:{address}",
-        limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
-        window=FAILURE_WINDOW,
-    ):
-        return FAILURE_WINDOW
     if not ratelimit.hit(
-        f"portal:{address}",
+        f"portal:{_address(request)}",
         limit=settings.SUMMITDESK_PORTAL_REQUESTS_PER_MINUTE,
         window=REQUEST_WINDOW,
     ):
@@ -108,16 +103,30 @@ def refused_for(request: HttpRequest) -> int:
     return 0
 
 
+def count_failure(request: HttpRequest) -> None:
+    """One more look-up that opened nothing, from the request's address."""
+    ratelimit.hit(
+        f"portal-failures:{_address(request)}",
+        limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
+        window=FAILURE_WINDOW,
+    )
+
+
+def failures_exceeded(request: HttpRequest) -> bool:
+    """Whether the address failed more look-ups than allowed in this window: it is then
+    answered "too many" (429) instead of "not valid", whatever token it tries next that
+    opens nothing, so that guessing goes no faster than the request limit and tells the
+    guesser it was noticed."""
+    failures = ratelimit.count(f"portal-failures:{_address(request)}", window=FAILURE_WINDOW)
+    return failures > settings.SUMMITDESK_PORTAL_FAILED_LINKS
+
+
 def reply_for_token(token: str, *, request: HttpRequest) -> PortalAccess | None:
     """What the link of `token` opens, or None (unknown, revoked and expired alike, the
     failure counted against the request's address). Marks the link as used."""
     link = reply_links.find(token)
     if link is None:
-        ratelimit.hit(
-            f"portal-failures:{_address(request)}",
-            limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
-            window=FAILURE_WINDOW,
-        )
+        count_failure(request)
         return None
     now = timezone.now()
     if link.last_used_at is None or link.last_used_at < now - USE_RESOLUTION:

@@ -12,13 +12,11 @@ rate limited per address and failed look-ups more strictly, counted with the rep
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
 from summitdesk.accreditation import delegate_links, services
 from summitdesk.accreditation.models import Accreditation, DelegateLink
-from summitdesk.core import ratelimit
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.delegations.models import Delegate
@@ -59,11 +57,7 @@ def refused_for(request: HttpRequest) -> int:
 
 
 def _failed(request: HttpRequest) -> None:
-    ratelimit.hit(
-        f"portal-failures:{ratelimit.client_ip(request.META)}",
-        limit=settings.SUMMITDESK_PORTAL_FAILED_LINKS,
-        window=portal_access.FAILURE_WINDOW,
-    )
+    portal_access.count_failure(request)
 
 
 def accreditation_for_token(token: str, *, request: HttpRequest) -> DelegateAccess | None:

@@ -38,6 +38,8 @@ def _respond(
 ) -> HttpResponse:
     wait = delegate_access.refused_for(request)
     found = None if wait else find()
+    if not wait and found is None and portal_access.failures_exceeded(request):
+        wait = portal_access.FAILURE_WINDOW
     organisation = found.delegate.reply.organisation if found else None
     language = visitor_language(request, organisation.language if organisation else "")
     with translation.override(language):

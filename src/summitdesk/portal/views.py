@@ -94,6 +94,8 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, token: str, **parts: Any) -> HttpResponse:
         wait = portal_access.refused_for(request)
         found = None if wait else portal_access.reply_for_token(token, request=request)
+        if not wait and found is None and portal_access.failures_exceeded(request):
+            wait = portal_access.FAILURE_WINDOW
         language = visitor_language(request, found.organisation.language if found else "")
         with translation.override(language):
             if wait:

@@ -11,7 +11,10 @@ class SubscriptionForm(forms.Form):
         label=_("Address"),
         max_length=500,
         validators=[validate_target_url],
-        help_text=_("The receiver's http:// or https:// address; redirects are not followed."),
+        help_text=_(
+            "The receiver's http:// or https:// address; redirects are not followed. "
+            "Private and local addresses are refused unless the installation allows them."
+        ),
     )
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple

@@ -68,7 +68,6 @@ class Delivery(models.Model):
     leased_until = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("response"), null=True, blank=True)
-    last_response = models.CharField(_("response body"), max_length=500, blank=True)
     last_error = models.CharField(_("error"), max_length=500, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -8,7 +8,8 @@ transaction: a crash repeats nothing and loses nothing, and the unique idempoten
 (subscription, audit entry) makes a second fan-out of the same entries a no-op.
 
 Sending (`attempt`) is at least once: a delivery is leased to one task at a time (a
-token), sent with urllib (no redirect followed, 5 s timeout), and on failure retried
+token), sent with http.client to a permitted address only (outbound.py; no redirect
+followed, 5 s per read, SUMMITDESK_WEBHOOK_DEADLINE in all), and on failure retried
 after BACKOFF; `sweep` hands out again what is due, including what a killed worker held
 when its lease ran out, so a receiver may see an event twice and must use the key.
 """
@@ -19,13 +20,13 @@ import hmac
 import http.client
 import json
 import secrets
+import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -38,6 +39,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import Reply
+from summitdesk.webhooks import outbound
 from summitdesk.webhooks.enums import EVENT_OF, TEST_EVENT, DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, FanOutCursor, Subscription
 from summitdesk.webhooks.signals import forget_subscribed_events
@@ -56,7 +58,6 @@ TIMEOUT = 5.0
 LEASE = datetime.timedelta(minutes=2)
 #: Audit sequences read per transaction of the fan-out.
 WINDOW = 2000
-EXCERPT = 500
 USER_AGENT = "SummitDesk-Webhooks/1"
 URL_MAX_LENGTH = 500
 #: How long the delivery log keeps finished deliveries.
@@ -96,6 +97,25 @@ def check_url(url: str) -> str:
     return url
 
 
+def check_target(url: str) -> str:
+    """`url` if check_url takes it and its host is not inside the installation's network
+    (as far as it resolves now: every connection checks again), else WebhookError."""
+    url = check_url(url)
+    host = urlsplit(url).hostname or ""
+    address = outbound.refusal(host)
+    if address is not None:
+        raise WebhookError(
+            _(
+                "%(host)s is a private or local address (%(address)s): webhooks are not sent "
+                "inside the installation's network unless the administrator of the "
+                "installation lists it in SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS."
+            )
+            % {"host": host, "address": address},
+            "target_url",
+        )
+    return url
+
+
 def check_name(name: str, default: str) -> str:
     name = name.strip() or default
     if not name.isprintable():
@@ -124,7 +144,7 @@ def create_subscription(
 ) -> Subscription:
     """A new active subscription with a new secret (show it to the person once)."""
     subscription = Subscription(
-        target_url=check_url(target_url),
+        target_url=check_target(target_url),
         name=check_name(name, target_url.strip()),
         events=check_events(events),
         secret=new_secret(),
@@ -154,7 +174,10 @@ def update_subscription(
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     before = audit.snapshot(subscription, SIGNED_FIELDS)
     subscription.name = check_name(name, subscription.name)
-    subscription.target_url = check_url(target_url)
+    # A new address is checked in full; the one already there only for its form, so that
+    # a subscription can still be changed (deactivated) after the allow-list shrank.
+    url = check_url(target_url)
+    subscription.target_url = check_target(url) if url != subscription.target_url else url
     subscription.events = check_events(events)
     subscription.active = active
     after = audit.snapshot(subscription, SIGNED_FIELDS)
@@ -433,44 +456,71 @@ def encode(payload: dict[str, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class Response:
+    """What the delivery log keeps of an attempt: the status, and a plain reason (never
+    the receiver's answer, nor the socket's error text, which would tell an open port
+    from a closed one)."""
+
     status: int | None
-    excerpt: str
-    error: str
+    reason: str
 
     @property
     def delivered(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # urllib then raises HTTPError with the 3xx response
-
-
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+def refused_reason() -> str:
+    return _("refused: private address")
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
-    """POST `body`; never raises: whatever happened is in the Response."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http(s) checked at creation)
+    """POST `body`; never raises: whatever happened is in the Response.
+
+    Sent to a permitted address only (outbound.py), never through a proxy, a redirect
+    never followed, and all of it within SUMMITDESK_WEBHOOK_DEADLINE seconds: past it
+    the connection is cut, so a receiver that answers a byte at a time cannot hold the
+    worker (TIMEOUT alone bounds each read, not their sum)."""
+    parts = urlsplit(url)
+    limit = float(settings.SUMMITDESK_WEBHOOK_DEADLINE)
+    deadline = time.monotonic() + limit
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
     try:
-        with _opener.open(request, timeout=TIMEOUT) as answer:
-            return Response(answer.status, _excerpt(answer.read(64 * 1024)), "")
-    except urllib.error.HTTPError as error:
-        text = _excerpt(error.read(64 * 1024) if error.fp else b"")
-        note = _("redirect not followed") if 300 <= error.code < 400 else ""
-        return Response(error.code, text, note)
-    except (
-        OSError,
-        ValueError,
-        http.client.HTTPException,
-    ) as error:  # refused, timed out, DNS, TLS, garbled answer
-        reason = getattr(error, "reason", error)
-        return Response(None, "", f"{type(error).__name__}: {reason}"[:EXCERPT])
+        # The port always given: http.client would read the end of a bare IPv6 address
+        # ("2001:db8::1") as one.
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        connection = outbound.open_connection(
+            parts.scheme, parts.hostname or "", port, timeout=TIMEOUT, deadline=deadline
+        )
+    except ValueError:
+        return Response(None, _("connection failed"))
+    expired = threading.Event()
 
+    def expire() -> None:
+        expired.set()
+        connection.abort()
 
-def _excerpt(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")[:EXCERPT]
+    timer = threading.Timer(limit, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        status = connection.getresponse().status
+    except outbound.RefusedAddress:
+        return Response(None, refused_reason())
+    except TimeoutError:
+        return Response(None, _("timeout"))
+    except (OSError, ValueError, http.client.HTTPException):
+        # Refused, reset, DNS, TLS, not HTTP at all: told apart to nobody.
+        return Response(None, _("timeout") if expired.is_set() else _("connection failed"))
+    finally:
+        timer.cancel()
+        connection.close()
+    if expired.is_set():
+        # Cut while the answer was read: what was read so far proves nothing (a cut read
+        # looks like the end of the headers). A delivery may then arrive twice, as always.
+        return Response(None, _("timeout"))
+    return Response(status, _("redirect not followed") if 300 <= status < 400 else "")
 
 
 def attempt(delivery_id: int, token: str) -> str | None:
@@ -500,8 +550,7 @@ def attempt(delivery_id: int, token: str) -> str | None:
     done = timezone.now()
     outcome: dict[str, Any] = {
         "last_status_code": response.status,
-        "last_response": response.excerpt,
-        "last_error": response.error,
+        "last_error": response.reason,
         "lease_token": "",
         "leased_until": None,
     }

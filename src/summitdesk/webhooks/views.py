@@ -36,7 +36,7 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data, actor=staff_actor(request)
             )
         except services.WebhookError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field or None, str(error))
         else:
             # The only time the secret is shown: no redirect, so it is in no URL or session.
             return render(
@@ -61,7 +61,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 subscription, **form.cleaned_data, actor=staff_actor(request)
             )
         except services.WebhookError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field or None, str(error))
         else:
             messages.success(request, _("Saved."))
             return redirect("webhooks:subscription-deliveries", pk=pk)

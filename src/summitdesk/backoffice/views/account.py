@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.backoffice.forms import SecondFactorForm
+from summitdesk.backoffice.forms import SecondFactorForm, SignInCodeForm
 from summitdesk.core import ratelimit
 from summitdesk.core import second_factor as totp
 from summitdesk.core.audit import Actor
@@ -24,13 +24,28 @@ def _next_url(request: HttpRequest) -> str:
     return str(settings.LOGIN_REDIRECT_URL)
 
 
+#: The window of the sign-in limits, in seconds.
+SIGNIN_WINDOW = 900
+
+
+def _signin_limits(request: HttpRequest) -> list[tuple[str, int]]:
+    """(key, failures allowed) of each sign-in limit the request falls under: its
+    account from its address, its account from anywhere, its address for any account."""
+    account = request.POST.get("username", "").strip().casefold()[:150]
+    address = ratelimit.client_ip(request.META)
+    return [
+        (f"signin-pair:{address}\n{account}", settings.SUMMITDESK_SIGNIN_ATTEMPTS),
+        (f"signin-account:{account}", settings.SUMMITDESK_SIGNIN_ACCOUNT_ATTEMPTS),
+        (f"signin-address:{address}", settings.SUMMITDESK_SIGNIN_ADDRESS_ATTEMPTS),
+    ]
+
+
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         # Only failures count: a whole office signing in from one address is not an attack.
-        key = f"signin:{ratelimit.client_ip(request.META)}"
-        limit = settings.SUMMITDESK_SIGNIN_ATTEMPTS
-        if ratelimit.exceeded(key, limit=limit, window=900):
+        limits = _signin_limits(request)
+        if any(ratelimit.exceeded(key, limit=limit, window=SIGNIN_WINDOW) for key, limit in limits):
             # A fresh form: validating the posted one would check the password anyway.
             context = {
                 "form": AuthenticationForm(request),
@@ -41,7 +56,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             login(request, form.get_user())
             return redirect(_next_url(request))
-        ratelimit.hit(key, limit=limit, window=900)
+        for key, limit in limits:
+            ratelimit.hit(key, limit=limit, window=SIGNIN_WINDOW)
     return render(request, "backoffice/sign_in.html", {"form": form, "next": _next_url(request)})
 
 
@@ -58,11 +74,13 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:login")
     if not user.has_second_factor:
         return redirect("backoffice:enrol-second-factor")
-    form = SecondFactorForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        # Counted in the database: the same five tries whichever web process answers.
         if not ratelimit.hit(f"totp:{user.pk}", limit=5, window=300):
             form.add_error("code", _("Too many wrong codes. Wait five minutes and try again."))
-        elif totp.verify(user, form.cleaned_data["code"]):
+        elif totp.verify(user, code) or totp.use_recovery_code(user, code, actor=Actor.staff(user)):
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session.cycle_key()
             return redirect(_next_url(request))
@@ -88,13 +106,28 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
             request.session[SECOND_FACTOR_SESSION_KEY] = True
             request.session.cycle_key()
             messages.success(request, _("Your authenticator app is set up."))
-            return redirect("backoffice:home")
+            # Shown this once, in this answer: no redirect, so they are in no URL or session.
+            codes = totp.new_recovery_codes(user, actor=Actor.staff(user))
+            return render(request, "backoffice/recovery_codes.html", {"codes": codes})
     elif not user.has_second_factor and (request.method == "GET" or not user.totp_secret):
         totp.start_enrolment(user)
     context = {
         "form": form,
         "enrolled": user.has_second_factor,
+        "recovery_codes_left": totp.recovery_codes_left(user) if user.has_second_factor else 0,
         "qr_svg": totp.provisioning_svg(user) if not user.has_second_factor else "",
         "secret": user.totp_secret if not user.has_second_factor else "",
     }
     return render(request, "backoffice/enrol_second_factor.html", context)
+
+
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """A new set of recovery codes (the old ones stop working), shown this once."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("backoffice:login")
+    if not user.has_second_factor or not request.session.get(SECOND_FACTOR_SESSION_KEY):
+        return redirect("backoffice:enrol-second-factor")
+    codes = totp.new_recovery_codes(user, actor=Actor.staff(user))
+    return render(request, "backoffice/recovery_codes.html", {"codes": codes})
