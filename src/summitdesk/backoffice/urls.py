@@ -38,6 +38,11 @@ urlpatterns = [
         name="organisation-letter-pdf",
     ),
     path(
+        "organisations/<int:pk>/letters/<int:invitation_pk>/letter-withheld.pdf",
+        circulars.organisation_letter_withheld_pdf,
+        name="organisation-letter-withheld-pdf",
+    ),
+    path(
         "organisations/<int:pk>/letters/<int:invitation_pk>/reply-link/",
         circulars.organisation_reply_link,
         name="organisation-reply-link",
@@ -216,6 +221,16 @@ urlpatterns = [
     ),
     path("mailbox/", mailbox.mailbox_list, name="mailbox-list"),
     path("mailbox/<int:pk>/", mailbox.mailbox_message, name="mailbox-message"),
+    path(
+        "mailbox/<int:pk>/withheld/",
+        mailbox.mailbox_message_withheld,
+        name="mailbox-message-withheld",
+    ),
+    path(
+        "mailbox/<int:pk>/withheld/letter.pdf",
+        mailbox.mailbox_letter_withheld,
+        name="mailbox-letter-withheld",
+    ),
     path(
         "mailbox/<int:pk>/attachments/<int:index>/",
         mailbox.mailbox_attachment,
