@@ -63,6 +63,11 @@ urlpatterns = [
         name="reply-change-request",
     ),
     path(
+        "organisations/<int:pk>/replies/<slug:code>/open-as-organisation/",
+        replies.reply_open_as_organisation,
+        name="reply-open-as-organisation",
+    ),
+    path(
         "organisations/<int:pk>/replies/<slug:code>/links/new/",
         replies.reply_link_issue,
         name="reply-link-issue",

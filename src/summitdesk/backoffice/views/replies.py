@@ -226,3 +226,20 @@ def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     response = render(request, "backoffice/reply_link_issued.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_view(Permission.PORTAL_ACT_AS_ORGANISATION)
+@require_POST
+def reply_open_as_organisation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Take the officer into the portal as the organisation: a link of their own, which
+    opens only in their session; what they change there is recorded as them acting for
+    the organisation."""
+    organisation, meeting = _organisation_and_meeting(pk, code, current=True)
+    try:
+        token = services.open_as_organisation(organisation, meeting, actor=staff_actor(request))
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+        return _to_reply(organisation, meeting)
+    response = redirect("portal:reply", token=token)
+    response["Cache-Control"] = "no-store"
+    return response
