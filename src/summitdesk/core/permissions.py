@@ -181,3 +181,17 @@ def may(user: Any, permission: Permission) -> bool:
 def roles_with(permission: Permission) -> list[Role]:
     """The roles holding `permission`, in the order of `Role`."""
     return [role for role in Role if permission in GRANTS.get(role, frozenset())]
+
+
+def markdown_table() -> str:
+    """The table as docs/security.md prints it: a row per permission, a column per role."""
+    roles = list(Role)
+    lines = [
+        "| Permission | What it allows | " + " | ".join(str(role.label) for role in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for permission in Permission:
+        cells = ["yes" if permission in GRANTS[role] else "no" for role in roles]
+        description = str(DESCRIPTIONS[permission])
+        lines.append(f"| `{permission}` | {description} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
