@@ -223,6 +223,16 @@ READ_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:mailing-progress", lambda s: {"pk": s.mailing.pk}),
     ("backoffice:mailing-status", lambda s: {"pk": s.mailing.pk}),
     (
+        "backoffice:organisation-letter-withheld-pdf",
+        lambda s: {
+            "pk": s.directory.acme.pk,
+            "invitation_pk": s.message(s.directory.acme).invitation_id,
+        },
+    ),
+]
+#: The letter as sent carries the organisation's live reply link: officers only.
+LIVE_LINK_PAGES: list[tuple[str, Kwargs]] = [
+    (
         "backoffice:organisation-letter-pdf",
         lambda s: {
             "pk": s.directory.acme.pk,
@@ -264,7 +274,8 @@ WRITE_ACTIONS: list[tuple[str, Kwargs]] = [
 ]
 #: Every URL name these tests cover, for the project-wide coverage check.
 URL_NAMES = {
-    name.removeprefix("backoffice:") for name, _ in READ_PAGES + WRITE_PAGES + WRITE_ACTIONS
+    name.removeprefix("backoffice:")
+    for name, _ in READ_PAGES + LIVE_LINK_PAGES + WRITE_PAGES + WRITE_ACTIONS
 }
 
 
@@ -287,13 +298,20 @@ def test_every_circular_url_is_covered_by_a_permission_test() -> None:
         str(pattern.name)
         for pattern in urls.urlpatterns
         if str(pattern.name).startswith(("circular-", "mailing-", "message-"))
-        or pattern.name in {"organisation-letter-pdf", "organisation-reply-link"}
+        or pattern.name
+        in {
+            "organisation-letter-pdf",
+            "organisation-letter-withheld-pdf",
+            "organisation-reply-link",
+        }
     }
 
     assert names == URL_NAMES
 
 
-@pytest.mark.parametrize(("name", "kwargs"), READ_PAGES + WRITE_PAGES + WRITE_ACTIONS)
+@pytest.mark.parametrize(
+    ("name", "kwargs"), READ_PAGES + LIVE_LINK_PAGES + WRITE_PAGES + WRITE_ACTIONS
+)
 def test_circular_pages_send_anonymous_visitors_to_sign_in(
     client: Client, sent: Sent, name: str, kwargs: Kwargs
 ) -> None:
@@ -317,6 +335,24 @@ def test_circular_read_pages_open_to_viewer(
     response = viewer_client.get(reverse(name, kwargs=kwargs(sent)))
 
     assert response.status_code == 200
+    assert state() == before
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LIVE_LINK_PAGES)
+def test_circular_live_link_pages_refused_to_viewer_open_to_officer_and_administrator(
+    viewer_client: Client,
+    secretary_client: Client,
+    admin_client: Client,
+    sent: Sent,
+    name: str,
+    kwargs: Kwargs,
+) -> None:
+    url = reverse(name, kwargs=kwargs(sent))
+    before = state()
+
+    statuses = [c.get(url).status_code for c in (viewer_client, secretary_client, admin_client)]
+
+    assert statuses == [403, 200, 200]
     assert state() == before
 
 
@@ -1301,24 +1337,41 @@ def test_organisation_page_lists_its_letters(viewer_client: Client, sent: Sent) 
     ] == [(invitation, [MessageState.SENT])]
     content = response.content.decode()
     assert f'<a href="/circulars/{sent.circular.pk}/">DM-1048</a>' in content
-    assert f'href="/organisations/{acme.pk}/letters/{invitation.pk}/letter.pdf"' in content
+    assert f'href="/organisations/{acme.pk}/letters/{invitation.pk}/letter.pdf"' not in content
+    assert f'href="/organisations/{acme.pk}/letters/{invitation.pk}/letter-withheld.pdf"' in content
     assert "Issue a new reply link" not in content  # a viewer cannot
 
 
+def test_organisation_page_offers_the_letter_as_sent_to_an_officer(
+    secretary_client: Client, sent: Sent
+) -> None:
+    acme = sent.directory.acme
+    invitation = Invitation.objects.get(organisation=acme)
+
+    content = secretary_client.get(f"/organisations/{acme.pk}/").content.decode()
+
+    assert f'href="/organisations/{acme.pk}/letters/{invitation.pk}/letter.pdf"' in content
+    assert "letter-withheld.pdf" not in content
+
+
 def test_organisation_page_offers_no_pdf_before_the_letter_is_written(
-    viewer_client: Client, sent: Sent
+    viewer_client: Client, secretary_client: Client, sent: Sent
 ) -> None:
     delta = sent.directory.delta
     invitation = Invitation.objects.get(organisation=delta)
 
     page = viewer_client.get(f"/organisations/{delta.pk}/")
-    pdf = viewer_client.get(f"/organisations/{delta.pk}/letters/{invitation.pk}/letter.pdf")
+    pdf = secretary_client.get(f"/organisations/{delta.pk}/letters/{invitation.pk}/letter.pdf")
+    withheld = viewer_client.get(
+        f"/organisations/{delta.pk}/letters/{invitation.pk}/letter-withheld.pdf"
+    )
 
     content = page.content.decode()
     assert "No email address" in content
     assert "not written yet" in content
     assert "letter.pdf" not in content
-    assert pdf.status_code == 404
+    assert "letter-withheld.pdf" not in content
+    assert (pdf.status_code, withheld.status_code) == (404, 404)
 
 
 def test_organisation_page_without_letters_says_so(
@@ -1330,12 +1383,12 @@ def test_organisation_page_without_letters_says_so(
 
 
 def test_organisation_letter_pdf_is_the_letter_it_received(
-    viewer_client: Client, sent: Sent
+    secretary_client: Client, sent: Sent
 ) -> None:
     acme = sent.directory.acme
     invitation = Invitation.objects.get(organisation=acme)
 
-    response = viewer_client.get(f"/organisations/{acme.pk}/letters/{invitation.pk}/letter.pdf")
+    response = secretary_client.get(f"/organisations/{acme.pk}/letters/{invitation.pk}/letter.pdf")
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="DM-1048-{acme.pk}.pdf"'
@@ -1345,15 +1398,15 @@ def test_organisation_letter_pdf_is_the_letter_it_received(
 
 
 def test_organisation_letter_pdf_refuses_another_organisations_invitation(
-    viewer_client: Client, sent: Sent
+    secretary_client: Client, viewer_client: Client, sent: Sent
 ) -> None:
     beta_invitation = Invitation.objects.get(organisation=sent.directory.beta)
+    prefix = f"/organisations/{sent.directory.acme.pk}/letters/{beta_invitation.pk}"
 
-    response = viewer_client.get(
-        f"/organisations/{sent.directory.acme.pk}/letters/{beta_invitation.pk}/letter.pdf"
-    )
+    response = secretary_client.get(f"{prefix}/letter.pdf")
+    withheld = viewer_client.get(f"{prefix}/letter-withheld.pdf")
 
-    assert response.status_code == 404
+    assert (response.status_code, withheld.status_code) == (404, 404)
 
 
 def test_reissue_reply_link_shows_the_new_link_once(

@@ -30,6 +30,8 @@ PDF_BYTES = b"%PDF-1.7\n% a tiny stand-in for a letter\n%%EOF\n"
 URL_NAMES = {
     "mailbox-list",
     "mailbox-message",
+    "mailbox-message-withheld",
+    "mailbox-letter-withheld",
     "mailbox-attachment",
     "pack-manage",
     "pack-add",
@@ -84,11 +86,12 @@ def kept() -> MailboxMessage:
     return MailboxMessage.objects.get()
 
 
-MAILBOX_PAGES = [
-    "/mailbox/",
+#: Stored mail may carry live personal links: officers and administrators only.
+LIVE_MAILBOX_PAGES = [
     "/mailbox/{pk}/",
     "/mailbox/{pk}/attachments/0/",
 ]
+MAILBOX_PAGES = ["/mailbox/", "/mailbox/{pk}/withheld/", *LIVE_MAILBOX_PAGES]
 
 
 @pytest.mark.parametrize("url", MAILBOX_PAGES)
@@ -102,17 +105,39 @@ def test_mailbox_pages_send_anonymous_visitors_to_sign_in(
     assert (response.status_code, response["Location"]) == (302, f"/sign-in/?next={path}")
 
 
-@pytest.mark.parametrize("url", MAILBOX_PAGES)
+@pytest.mark.parametrize("url", ["/mailbox/", "/mailbox/{pk}/withheld/"])
 def test_mailbox_pages_open_to_viewer(
     viewer_client: Client, kept: MailboxMessage, url: str
 ) -> None:
     assert viewer_client.get(url.format(pk=kept.pk)).status_code == 200
 
 
-def test_mailbox_list_shows_date_recipients_and_subject(
+@pytest.mark.parametrize("url", LIVE_MAILBOX_PAGES)
+def test_mailbox_live_pages_refused_to_viewer_open_to_officer_and_administrator(
+    viewer_client: Client,
+    secretary_client: Client,
+    admin_client: Client,
+    kept: MailboxMessage,
+    url: str,
+) -> None:
+    path = url.format(pk=kept.pk)
+
+    statuses = [c.get(path).status_code for c in (viewer_client, secretary_client, admin_client)]
+
+    assert statuses == [403, 200, 200]
+
+
+def test_mailbox_letter_withheld_of_a_message_without_letter_is_404(
     viewer_client: Client, kept: MailboxMessage
 ) -> None:
-    response = viewer_client.get("/mailbox/")
+    assert viewer_client.get(f"/mailbox/{kept.pk}/withheld/letter.pdf").status_code == 404
+    assert viewer_client.get("/mailbox/999999/withheld/").status_code == 404
+
+
+def test_mailbox_list_shows_date_recipients_and_subject(
+    secretary_client: Client, kept: MailboxMessage
+) -> None:
+    response = secretary_client.get("/mailbox/")
 
     content = response.content.decode()
     assert "1 message" in content
@@ -136,9 +161,9 @@ def test_mailbox_list_is_paginated(viewer_client: Client) -> None:
 
 
 def test_mailbox_message_shows_headers_text_and_attachments(
-    viewer_client: Client, kept: MailboxMessage
+    secretary_client: Client, kept: MailboxMessage
 ) -> None:
-    response = viewer_client.get(f"/mailbox/{kept.pk}/")
+    response = secretary_client.get(f"/mailbox/{kept.pk}/")
 
     content = response.content.decode()
     assert "<dt>To</dt><dd>ceo@acme.example.org</dd>" in content
@@ -149,8 +174,10 @@ def test_mailbox_message_shows_headers_text_and_attachments(
     assert "<script>alert(1)</script>" not in content
 
 
-def test_mailbox_attachment_downloads_the_pdf(viewer_client: Client, kept: MailboxMessage) -> None:
-    response = viewer_client.get(f"/mailbox/{kept.pk}/attachments/0/")
+def test_mailbox_attachment_downloads_the_pdf(
+    secretary_client: Client, kept: MailboxMessage
+) -> None:
+    response = secretary_client.get(f"/mailbox/{kept.pk}/attachments/0/")
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="DM-1048-ACME.pdf"'
@@ -158,17 +185,17 @@ def test_mailbox_attachment_downloads_the_pdf(viewer_client: Client, kept: Mailb
 
 
 def test_mailbox_attachment_of_another_kind_downloads_as_bytes(
-    viewer_client: Client, kept: MailboxMessage
+    secretary_client: Client, kept: MailboxMessage
 ) -> None:
-    response = viewer_client.get(f"/mailbox/{kept.pk}/attachments/1/")
+    response = secretary_client.get(f"/mailbox/{kept.pk}/attachments/1/")
 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="notes.html"'
 
 
-def test_mailbox_attachment_unknown_is_404(viewer_client: Client, kept: MailboxMessage) -> None:
-    assert viewer_client.get(f"/mailbox/{kept.pk}/attachments/2/").status_code == 404
-    assert viewer_client.get("/mailbox/999999/").status_code == 404
+def test_mailbox_attachment_unknown_is_404(secretary_client: Client, kept: MailboxMessage) -> None:
+    assert secretary_client.get(f"/mailbox/{kept.pk}/attachments/2/").status_code == 404
+    assert secretary_client.get("/mailbox/999999/").status_code == 404
 
 
 # Information pack: staff pages

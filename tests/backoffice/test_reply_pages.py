@@ -126,6 +126,7 @@ WRITE_ACTIONS: list[tuple[str, Kwargs]] = [
         "backoffice:reply-link-revoke",
         lambda s: {"pk": s.a.pk, "code": s.meeting.code, "link_pk": s.link.pk},
     ),
+    ("backoffice:reply-open-as-organisation", _reply(lambda s: s.a)),
 ]
 #: Every URL name these tests cover, for the project-wide coverage check.
 URL_NAMES = {

@@ -7,18 +7,23 @@ import io
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import pypdf
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from summitdesk.core import ratelimit
+from summitdesk.core.enums import Channel, Role
+from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import ReplyLink
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.portal.access import reply_for_token
+from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import DELEGATION, JANE, Invited, posted, written_letter
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +283,133 @@ def test_failed_lookups_hold_back_guesses_but_not_a_valid_link(
     assert client.get("/reply/guess-once-more/").status_code == 429
     # Another address is not held back by these failures.
     assert client.get("/reply/guess-x/", REMOTE_ADDR="192.0.2.7").status_code == 404
+
+
+# A staff member opening the portal as the organisation
+
+
+def open_as(client: Client, invited: Invited) -> Any:
+    organisation = invited.organisation
+    meeting_code = Reply.objects.get(organisation=organisation).meeting.code
+    return client.post(
+        f"/organisations/{organisation.pk}/replies/{meeting_code}/open-as-organisation/"
+    )
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    return UserFactory(username="olga", role=Role.REGISTRATION_OFFICER)
+
+
+def test_open_as_organisation_takes_the_officer_in_and_audits_them_by_name(
+    acme: Invited, officer: User
+) -> None:
+    client = Client()
+    client.force_login(officer)
+
+    response = open_as(client, acme)
+
+    assert response.status_code == 302
+    assert re.fullmatch(r"/reply/[A-Za-z0-9_-]{32}/", response["Location"])
+    assert response["Cache-Control"] == "no-store"
+    assert client.get(response["Location"]).status_code == 200
+    link = ReplyLink.objects.get(opened_by=officer)
+    entry = AuditEntry.objects.get(action="summitdesk.reply_link.opened_as_organisation")
+    assert (entry.actor, entry.actor_label, entry.channel, entry.organisation_id, entry.note) == (
+        officer,
+        "olga",
+        Channel.BACKOFFICE,
+        acme.organisation.pk,
+        "olga opened the portal as the organisation",
+    )
+    assert (entry.object_type, entry.object_id) == ("correspondence.replylink", str(link.pk))
+
+
+def test_open_as_organisation_records_changes_as_the_officer_for_the_organisation(
+    acme: Invited, officer: User
+) -> None:
+    client = Client()
+    client.force_login(officer)
+    portal_url = open_as(client, acme)["Location"]
+
+    response = client.post(
+        portal_url,
+        posted(action="submit", estimate=6, focal_point=JANE, members=DELEGATION, head=0),
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="summitdesk.reply.submitted")
+    assert (entry.actor, entry.actor_label, entry.channel, entry.note) == (
+        officer,
+        "olga for Acme Telecom",
+        Channel.PORTAL,
+        "Entered by the secretariat on the organisation's behalf",
+    )
+    assert acme.reply.entered_on_behalf is True
+
+
+def test_open_as_organisation_link_opens_for_nobody_else(
+    acme: Invited, officer: User, viewer: User, administrator: User
+) -> None:
+    officers_client = Client()
+    officers_client.force_login(officer)
+    portal_url = open_as(officers_client, acme)["Location"]
+    viewers_client = Client()
+    viewers_client.force_login(viewer)
+    admins_client = Client()
+    admins_client.force_login(administrator)
+
+    statuses = [c.get(portal_url).status_code for c in (Client(), viewers_client, admins_client)]
+
+    assert statuses == [404, 404, 404]
+    officer.role = Role.VIEWER
+    officer.save()
+    assert officers_client.get(portal_url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role", [Role.VIEWER, Role.COMMUNICATIONS, Role.CHECKIN_DESK, Role.BADGE_DESK]
+)
+def test_open_as_organisation_refused_to_other_roles(acme: Invited, role: Role) -> None:
+    client = Client()
+    client.force_login(UserFactory(username="someone", role=role))
+    links = ReplyLink.objects.count()
+
+    response = open_as(client, acme)
+
+    assert response.status_code == 403
+    assert ReplyLink.objects.count() == links
+    assert not AuditEntry.objects.filter(
+        action="summitdesk.reply_link.opened_as_organisation"
+    ).exists()
+
+
+def test_open_as_organisation_without_an_invitation_is_refused_with_a_message(
+    meeting: Any, officer: User
+) -> None:
+    organisation = OrganisationFactory(name="Never Invited")
+    client = Client()
+    client.force_login(officer)
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/replies/{meeting.code}/open-as-organisation/"
+    )
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "No circular about this meeting was sent to it: no portal to open."
+    ]
+    assert ReplyLink.objects.filter(opened_by=officer).count() == 0
+
+
+def test_open_as_organisation_page_offers_the_action_to_officers_only(
+    acme: Invited, officer: User, viewer: User
+) -> None:
+    organisation = acme.organisation
+    url = f"/organisations/{organisation.pk}/replies/{acme.reply.meeting.code}/"
+    officers_client, viewers_client = Client(), Client()
+    officers_client.force_login(officer)
+    viewers_client.force_login(viewer)
+
+    assert "Open as this organisation" in officers_client.get(url).content.decode()
+    assert "Open as this organisation" not in viewers_client.get(url).content.decode()

@@ -31,8 +31,9 @@ from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Channel, Role
+from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
+from summitdesk.core.permissions import Permission, may
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData
@@ -59,10 +60,6 @@ NEEDS_REASON = frozenset({Status.REJECTED, Status.REVOKED})
 DETACHED = (Status.WITHDRAWN, Status.REVOKED)
 #: Statuses that hold a seat against the organisation's limit.
 COUNTED = (Status.PENDING, Status.APPROVED)
-#: Who may see and change identity data: the officers who accredit, and the badge desk,
-#: which hands a badge over against the identity document. The check-in desk compares
-#: the person with the badge's photo and needs no document data; viewers never see it.
-IDENTITY_ROLES = (Role.REGISTRATION_OFFICER, Role.BADGE_DESK)
 IDENTITY_FIELDS = (
     "passport_given_name",
     "passport_family_name",
@@ -76,8 +73,9 @@ BADGE_NUMBER_DIGITS = 6
 
 
 def can_see_identity(user: User | Any) -> bool:
-    """Whether `user` may see and change identity document data (administrators too)."""
-    return isinstance(user, User) and user.has_role(*IDENTITY_ROLES)
+    """Whether `user` may see identity document data (`core.permissions`: the officers
+    who accredit and the badge desk, which hands a badge over against the document)."""
+    return may(user, Permission.IDENTITY_DATA_READ)
 
 
 def allowed_moves(accreditation: Accreditation) -> list[str]:

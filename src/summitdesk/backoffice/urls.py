@@ -43,6 +43,11 @@ urlpatterns = [
         name="organisation-letter-pdf",
     ),
     path(
+        "organisations/<int:pk>/letters/<int:invitation_pk>/letter-withheld.pdf",
+        circulars.organisation_letter_withheld_pdf,
+        name="organisation-letter-withheld-pdf",
+    ),
+    path(
         "organisations/<int:pk>/letters/<int:invitation_pk>/reply-link/",
         circulars.organisation_reply_link,
         name="organisation-reply-link",
@@ -61,6 +66,11 @@ urlpatterns = [
         "organisations/<int:pk>/replies/<slug:code>/requests/<int:request_pk>/decide/",
         replies.reply_change_request,
         name="reply-change-request",
+    ),
+    path(
+        "organisations/<int:pk>/replies/<slug:code>/open-as-organisation/",
+        replies.reply_open_as_organisation,
+        name="reply-open-as-organisation",
     ),
     path(
         "organisations/<int:pk>/replies/<slug:code>/links/new/",
@@ -221,6 +231,16 @@ urlpatterns = [
     ),
     path("mailbox/", mailbox.mailbox_list, name="mailbox-list"),
     path("mailbox/<int:pk>/", mailbox.mailbox_message, name="mailbox-message"),
+    path(
+        "mailbox/<int:pk>/withheld/",
+        mailbox.mailbox_message_withheld,
+        name="mailbox-message-withheld",
+    ),
+    path(
+        "mailbox/<int:pk>/withheld/letter.pdf",
+        mailbox.mailbox_letter_withheld,
+        name="mailbox-letter-withheld",
+    ),
     path(
         "mailbox/<int:pk>/attachments/<int:index>/",
         mailbox.mailbox_attachment,

@@ -1,4 +1,5 @@
-"""Who may do what in the back office: every staff view is wrapped by `staff_view`."""
+"""Who may do what in the back office: every staff view is wrapped by `staff_view`, which
+reads the one permission table (`core.permissions.GRANTS`)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,20 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Role
 from summitdesk.core.models import User
+from summitdesk.core.permissions import Permission, may
 
 View = Callable[..., HttpResponse]
 
-#: Roles allowed to change the directory and meetings.
-EDITORS = (Role.REGISTRATION_OFFICER,)
 
-
-def staff_view(*roles: Role) -> Callable[[View], View]:
-    """Require a signed-in, active staff member; with `roles`, one of them (or administrator).
-
-    Without roles, every staff role may read.
-    """
+def staff_view(permission: Permission, *also: Permission) -> Callable[[View], View]:
+    """Require a signed-in, active staff member whose role holds `permission` (and each of
+    `also`): anyone else signed in gets 403, a visitor the sign-in page."""
+    needed = (permission, *also)
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -30,10 +27,11 @@ def staff_view(*roles: Role) -> Callable[[View], View]:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user.is_active or (roles and not user.has_role(*roles)):
+            if not all(may(user, each) for each in needed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.permissions = needed  # type: ignore[attr-defined]  # read by the tests
         return wrapped
 
     return decorator

@@ -40,11 +40,6 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.has_role(Role.ADMINISTRATOR)
 
-    @property
-    def is_editor(self) -> bool:
-        """May change the directory and meetings."""
-        return self.has_role(Role.REGISTRATION_OFFICER)
-
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def for_object(self, obj: models.Model) -> "AuditEntryQuerySet":

@@ -138,6 +138,12 @@ class ReplyLink(models.Model):
     person = models.ForeignKey(
         "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A staff member's link to open the portal as the organisation ("open as this
+    # organisation"): it opens only in that person's own signed-in session, and what they
+    # change through it is recorded as them acting for the organisation.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from summitdesk.core.models import User
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.directory.models import Organisation, Person
 from summitdesk.meetings.models import Meeting
@@ -29,15 +30,18 @@ def issue(
     invitation: Invitation | None = None,
     person: Person | None = None,
     expires_at: datetime | None = None,
+    opened_by: User | None = None,
 ) -> tuple[ReplyLink, str]:
     """A new link; returns it with its token, which is not stored anywhere. With `person`,
-    the link is that person's own (a focal point's), revoked when they hand over."""
+    the link is that person's own (a focal point's), revoked when they hand over; with
+    `opened_by`, a staff member's, which opens only in their own session."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ReplyLink.objects.create(
         organisation=organisation,
         meeting=meeting,
         invitation=invitation,
         person=person,
+        opened_by=opened_by,
         token_hash=hash_token(token),
         expires_at=expires_at,
     )

@@ -93,8 +93,12 @@ class Scope:
 def with_reply(organisations: OrganisationQuerySet, meeting: Meeting) -> OrganisationQuerySet:
     """`organisations` joined to their reply about `meeting` (at most one: the pair is
     unique), annotated with `reply_state` as the tracker counts it."""
+    # A staff member opening the portal as the organisation is not the organisation.
     link_used = ReplyLink.objects.filter(
-        organisation=OuterRef("pk"), meeting=meeting, last_used_at__isnull=False
+        organisation=OuterRef("pk"),
+        meeting=meeting,
+        last_used_at__isnull=False,
+        opened_by__isnull=True,
     )
     never_opened = Q(reply__state__isnull=True) | Q(reply__state=ReplyState.NOT_OPENED)
     return organisations.annotate(
@@ -493,7 +497,7 @@ def reply_overview(organisation: Organisation, meeting: Meeting) -> ReplyOvervie
     )
     links = list(
         ReplyLink.objects.filter(organisation=organisation, meeting=meeting)
-        .select_related("person", "invitation__circular")
+        .select_related("person", "opened_by", "invitation__circular")
         .order_by("-created_at", "-pk")
     )
     invitations = list(_invitations(organisation, meeting))

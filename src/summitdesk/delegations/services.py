@@ -6,7 +6,7 @@ tasks (delegations.tasks), enqueued in the same transaction.
 """
 
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
+from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
@@ -38,6 +39,8 @@ REPLY_FIELDS = (
 )
 ANSWERED = (ReplyState.SUBMITTED, ReplyState.AMENDED, ReplyState.DECLINED)
 MAX_DELEGATES = 200
+#: How long a staff member's "open as this organisation" link works.
+STAFF_LINK_LIFETIME = timedelta(hours=1)
 
 
 class ReplyError(Exception):
@@ -391,7 +394,8 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     raises ReplyClosed (see `request_change`).
     """
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    on_behalf = actor.channel in (Channel.BACKOFFICE, Channel.API)
+    # A staff member in the portal ("open as this organisation") acts on its behalf too.
+    on_behalf = actor.channel in (Channel.BACKOFFICE, Channel.API) or actor.user is not None
     if actor.channel == Channel.PORTAL and not accepts_changes(reply):
         raise ReplyClosed(_("The deadline has passed: your changes go to the secretariat."))
     found = problems(data, submitting=submit)
@@ -503,6 +507,47 @@ def hand_over(reply: Reply, new_focal_point: PersonData, *, actor: Actor) -> Rep
             revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())
     return updated
+
+
+@transaction.atomic
+def open_as_organisation(organisation: Organisation, meeting: Meeting, *, actor: Actor) -> str:
+    """A link for the staff member `actor` to open the portal as `organisation` about
+    `meeting`; returns its token, stored nowhere (the caller redirects to it at once).
+
+    The link opens only in that staff member's own signed-in session (portal.access), for
+    STAFF_LINK_LIFETIME; their earlier such links for the pair are revoked. The
+    organisation's own links keep working. Audited with the staff member as actor.
+    Raises ReplyError when the organisation was never invited to the meeting.
+    """
+    if actor.user is None:
+        raise ReplyError(_("Only a staff member may open the portal as an organisation."))
+    invitation = (
+        Invitation.objects.filter(organisation=organisation, circular__meeting=meeting)
+        .order_by("-circular__date", "-pk")
+        .first()
+    )
+    if invitation is None:
+        raise ReplyError(_("No circular about this meeting was sent to it: no portal to open."))
+    now = timezone.now()
+    ReplyLink.objects.filter(
+        organisation=organisation, meeting=meeting, opened_by=actor.user, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    link, token = reply_links.issue(
+        organisation,
+        meeting,
+        invitation=invitation,
+        opened_by=actor.user,
+        expires_at=now + STAFF_LINK_LIFETIME,
+    )
+    audit.record(
+        link,
+        "summitdesk.reply_link.opened_as_organisation",
+        actor=actor,
+        changes={"opened_by": [None, actor.name]},
+        organisation_id=organisation.pk,
+        note=_("%(name)s opened the portal as the organisation") % {"name": actor.name},
+    )
+    return token
 
 
 @transaction.atomic

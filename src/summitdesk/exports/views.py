@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.accreditation.services import can_see_identity
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import User
+from summitdesk.core.permissions import Permission
 from summitdesk.exports import services
 from summitdesk.exports.kinds import KINDS, ExportError, parse_filters
 from summitdesk.exports.models import ExportJob, ExportStatus
@@ -45,7 +46,7 @@ def _attachment(response: HttpResponse | StreamingHttpResponse, name: str) -> No
     response["Cache-Control"] = "private, no-store"
 
 
-@staff_view()  # type: ignore[arg-type]  # typed for HttpResponse; this may stream
+@staff_view(Permission.EXPORTS_CREATE)  # type: ignore[arg-type]  # typed for HttpResponse; this may stream
 @require_POST
 def export(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
     """Filters in the query string (the list's own), the format in the form."""
@@ -94,7 +95,7 @@ def _status(job: ExportJob) -> dict[str, object]:
     }
 
 
-@staff_view()
+@staff_view(Permission.EXPORTS_CREATE)
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(services.visible_jobs(_user(request)), pk=pk)
     context = {
@@ -110,13 +111,13 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_view()
+@staff_view(Permission.EXPORTS_CREATE)
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     found = get_object_or_404(services.visible_jobs(_user(request)), pk=pk)
     return JsonResponse(_status(found), headers={"Cache-Control": "no-store"})
 
 
-@staff_view()  # type: ignore[arg-type]  # typed for HttpResponse; this streams
+@staff_view(Permission.EXPORTS_CREATE)  # type: ignore[arg-type]  # typed for HttpResponse; this streams
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
     found = get_object_or_404(
         services.visible_jobs(_user(request)).filter(
@@ -133,7 +134,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@staff_view()
+@staff_view(Permission.EXPORTS_CREATE)
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = services.visible_jobs(_user(request)).exclude(status=ExportStatus.DELIVERED)
     context = {"jobs": jobs[:RECENT_JOBS], "kinds": KINDS, "now": timezone.now()}

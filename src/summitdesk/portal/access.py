@@ -11,6 +11,10 @@ token's hash, so neither the answer nor its time tells them apart. Every token r
 rate limited per address, and failed look-ups more strictly, so that tokens cannot be
 guessed by trying (they carry 192 random bits anyway); an address over the failure limit
 still opens a valid link, so that one mistyping colleague does not shut out an office.
+
+A staff member's link ("open as this organisation", `opened_by` set) opens only for that
+staff member, signed in and still holding `portal.act_as_organisation`; for anyone else
+it is unknown like any other. Through it they act as themselves for the organisation.
 """
 
 from dataclasses import dataclass
@@ -23,6 +27,8 @@ from django.utils import timezone
 from summitdesk.core import ratelimit
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
+from summitdesk.core.models import User
+from summitdesk.core.permissions import Permission, may
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.delegations import services
@@ -50,10 +56,14 @@ class PortalAccess:
     reply: Reply
     # The focal point whose own link this is; None for a letter's link.
     person: Person | None
+    # The staff member who opened the portal as the organisation; None for anyone else.
+    staff: User | None = None
 
     @property
     def holder(self) -> str:
         """Who acts through this link, as the audit trail names them."""
+        if self.staff is not None:
+            return f"{self.staff.get_username()} for {self.organisation.name}"
         if self.person is not None:
             name = " ".join(
                 part for part in (self.person.given_name, self.person.family_name) if part
@@ -63,7 +73,7 @@ class PortalAccess:
 
     @property
     def actor(self) -> Actor:
-        return Actor(user=None, channel=Channel.PORTAL, label=self.holder)
+        return Actor(user=self.staff, channel=Channel.PORTAL, label=self.holder)
 
     def invitation(self) -> Invitation | None:
         """The invitation this link came with, else the latest about the meeting."""
@@ -121,10 +131,24 @@ def failures_exceeded(request: HttpRequest) -> bool:
     return failures > settings.SUMMITDESK_PORTAL_FAILED_LINKS
 
 
+def _opener(request: HttpRequest, link: ReplyLink) -> User | None:
+    """The staff member who opened `link`, when they are the one signed in and still may
+    act as an organisation; else None. Nobody else may use a staff member's link."""
+    user = request.user
+    if not isinstance(user, User) or user.pk != link.opened_by_id:
+        return None
+    return user if may(user, Permission.PORTAL_ACT_AS_ORGANISATION) else None
+
+
 def reply_for_token(token: str, *, request: HttpRequest) -> PortalAccess | None:
     """What the link of `token` opens, or None (unknown, revoked and expired alike, the
     failure counted against the request's address). Marks the link as used."""
     link = reply_links.find(token)
+    staff = None
+    if link is not None and link.opened_by_id is not None:
+        staff = _opener(request, link)
+        if staff is None:
+            link = None
     if link is None:
         count_failure(request)
         return None
@@ -139,4 +163,5 @@ def reply_for_token(token: str, *, request: HttpRequest) -> PortalAccess | None:
         meeting=link.meeting,
         reply=reply,
         person=link.person if link.person_id is not None else None,
+        staff=staff,
     )

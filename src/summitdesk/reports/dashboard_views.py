@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
+from summitdesk.core.permissions import Permission, may
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
@@ -51,7 +51,7 @@ def _page(request: HttpRequest, scope: Meeting | Process) -> HttpResponse:
         "fragment": f"{dashboard.cache_key(scope, figures.filters)}:{figures.counted_at}",
         "form": form,
         "query": _without(request, "fresh"),
-        "may_publish": request.user.has_role(Role.COMMUNICATIONS),  # type: ignore[union-attr]
+        "may_publish": may(request.user, Permission.STATISTICS_PUBLISH),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -106,43 +106,43 @@ def _svg(panel: panels.Panel, code: str) -> HttpResponse:
 # Back office
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     processes = Process.objects.prefetch_related("meetings").order_by("name")
     return render(request, "reports/dashboard_index.html", {"processes": processes})
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def meeting_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, _meeting(code))
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def process_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, _process(code))
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def meeting_chart_csv(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     return _csv(_panel(request, _meeting(code), chart), code)
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def meeting_chart_svg(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     return _svg(_panel(request, _meeting(code), chart), code)
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def process_chart_csv(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     return _csv(_panel(request, _process(code), chart), code)
 
 
-@staff_view()
+@staff_view(Permission.STATISTICS_READ)
 def process_chart_svg(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     return _svg(_panel(request, _process(code), chart), code)
 
 
-@staff_view(Role.COMMUNICATIONS)
+@staff_view(Permission.STATISTICS_PUBLISH)
 @require_POST
 def public_statistics_switch(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)

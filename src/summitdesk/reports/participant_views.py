@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import participants
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
-from summitdesk.reports.participants import PUBLISHERS, PublishError
+from summitdesk.reports.participants import PublishError
 
 #: Requests a minute from one address to the public list (HTML pages and PDF together).
 PUBLIC_LIMIT = 60
@@ -49,7 +50,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 # Back office
 
 
-@staff_view()
+@staff_view(Permission.PARTICIPANTS_READ)
 def participants_preview(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     number = _page_number(request)
@@ -67,7 +68,7 @@ def participants_preview(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/participants_preview.html", context)
 
 
-@staff_view()
+@staff_view(Permission.PARTICIPANTS_READ)
 def participants_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     page = _page_number(request) if "page" in request.GET else None
@@ -78,7 +79,7 @@ def participants_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@staff_view(*PUBLISHERS)
+@staff_view(Permission.PARTICIPANTS_PUBLISH)
 def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
     """GET: what publishing would do, with the choice of kind; POST: publish."""
     meeting = _meeting(code)
@@ -114,7 +115,7 @@ def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/participants_publish.html", context, status=status)
 
 
-@staff_view()
+@staff_view(Permission.PARTICIPANTS_READ)
 def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     editions = list(
@@ -133,7 +134,7 @@ def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/participants_editions.html", context)
 
 
-@staff_view()
+@staff_view(Permission.PARTICIPANTS_READ)
 def participants_edition_pdf(request: HttpRequest, code: str, number: int) -> HttpResponse:
     edition = get_object_or_404(
         Edition.objects.defer("delegate_ids", "contents"),

@@ -45,8 +45,8 @@ from django.utils.translation import ngettext
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
+from summitdesk.core.permissions import Permission, may
 from summitdesk.correspondence.letters import RTL_LANGUAGES
 from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category, StakeholderGroup
@@ -68,11 +68,6 @@ PREVIEW_PDF_PAGES = 40
 INDEX_SECONDS = 300
 #: An edition still being prepared after this long lost its worker.
 STALLED_AFTER = datetime.timedelta(minutes=15)
-#: Who may publish an edition (administrators always may): the list is a public document,
-#: so the communications officers decide; registration officers prepare the accreditations
-#: and read the preview.
-PUBLISHERS = (Role.COMMUNICATIONS,)
-
 _GROUP_ORDER = {value: index for index, value in enumerate(StakeholderGroup.values)}
 _CATEGORY_ORDER = {value: index for index, value in enumerate(Category.values)}
 
@@ -475,7 +470,9 @@ def preview_pdf(meeting: Meeting, *, page: int | None = None) -> bytes:
 
 
 def can_publish(user: User | Any) -> bool:
-    return isinstance(user, User) and user.has_role(*PUBLISHERS)
+    """The list is a public document: communications officers and administrators publish it
+    (`core.permissions`); registration officers prepare the accreditations and read it."""
+    return may(user, Permission.PARTICIPANTS_PUBLISH)
 
 
 def public_edition(meeting: Meeting) -> Edition | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
+from summitdesk.core.permissions import Permission
 from summitdesk.webhooks import services
 from summitdesk.webhooks.enums import DeliveryStatus
 from summitdesk.webhooks.forms import EditSubscriptionForm, SubscriptionForm
@@ -18,7 +18,7 @@ from summitdesk.webhooks.models import Delivery, Subscription
 PAGE_SIZE = 50
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 def subscription_list(request: HttpRequest) -> HttpResponse:
     subscriptions = Subscription.objects.annotate(
         pending=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
@@ -27,7 +27,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     return render(request, "webhooks/subscription_list.html", {"subscriptions": subscriptions})
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 def subscription_create(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +45,7 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     return render(request, "webhooks/subscription_form.html", {"form": form})
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk)
     initial = {
@@ -70,7 +70,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 @require_POST
 def subscription_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk)
@@ -79,7 +79,7 @@ def subscription_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("webhooks:subscription-deliveries", pk=pk)
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 @require_POST
 def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk)
@@ -88,7 +88,7 @@ def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("webhooks:subscription-deliveries", pk=pk)
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 def subscription_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk)
     deliveries = subscription.deliveries.order_by("-created_at", "-id")
@@ -109,7 +109,7 @@ def subscription_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.WEBHOOKS_MANAGE)
 @require_POST
 def delivery_send_again(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=delivery_pk, subscription=pk)

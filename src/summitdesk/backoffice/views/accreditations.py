@@ -25,15 +25,15 @@ from summitdesk.backoffice.accreditation_forms import (
     MoveForm,
     SubstituteForm,
 )
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
-from summitdesk.core.enums import Role
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission, may
 from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
 
 PAGE_SIZE = 100
 
 
-@staff_view()
+@staff_view(Permission.ACCREDITATIONS_READ)
 def accreditation_list(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     form = AccreditationFilterForm(request.GET or None)
@@ -51,7 +51,7 @@ def accreditation_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "backoffice/accreditation_list.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
     """First post (from the list): the confirmation page with the count. Second post
@@ -107,7 +107,7 @@ def _accreditation(pk: int) -> Accreditation:
     )
 
 
-@staff_view()
+@staff_view(Permission.ACCREDITATIONS_READ)
 def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accreditation = _accreditation(pk)
     may_see_identity = services.can_see_identity(request.user)
@@ -118,7 +118,7 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": accreditation.meeting,
         "may_see_identity": may_see_identity,
         "identity_form": IdentityForm(instance=accreditation) if may_see_identity else None,
-        "may_decide": request.user.has_role(*EDITORS),  # type: ignore[union-attr]
+        "may_decide": may(request.user, Permission.ACCREDITATIONS_DECIDE),
         "moves": [AccreditationStatus(move) for move in services.allowed_moves(accreditation)],
         "needs_reason": services.NEEDS_REASON,
         "limit": services.check_limit(
@@ -131,7 +131,7 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/accreditation_detail.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_move(request: HttpRequest, pk: int) -> HttpResponse:
     accreditation = _accreditation(pk)
@@ -157,7 +157,7 @@ def accreditation_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
 
 
-@staff_view(*EDITORS, Role.BADGE_DESK)
+@staff_view(Permission.IDENTITY_DATA_CHANGE)
 @require_POST
 def accreditation_identity(request: HttpRequest, pk: int) -> HttpResponse:
     accreditation = _accreditation(pk)
@@ -173,7 +173,7 @@ def accreditation_identity(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-issue the delegate's own link: the earlier ones stop working at once."""
@@ -191,7 +191,7 @@ def accreditation_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     rows = queries.limit_rows(meeting)
@@ -206,7 +206,7 @@ def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "backoffice/accreditation_limits.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
     exception = get_object_or_404(LimitException.objects.select_related("meeting"), pk=pk)
@@ -231,14 +231,14 @@ def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpRespons
     return redirect("backoffice:accreditation-limits", code=exception.meeting.code)
 
 
-@staff_view()
+@staff_view(Permission.ACCREDITATIONS_READ)
 def accreditation_index(request: HttpRequest) -> HttpResponse:
     """The meetings, each with how many accreditations wait, to open one's list."""
     meetings = queries.meetings_with_counts()
     return render(request, "backoffice/accreditation_index.html", {"meetings": meetings})
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a substitution for the focal point: the newcomer's accreditation opens."""
@@ -260,7 +260,7 @@ def accreditation_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:accreditation-detail", pk=created.pk)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_remind(request: HttpRequest, code: str) -> HttpResponse:
     """Email every pending or approved delegate of the meeting whose details are missing."""

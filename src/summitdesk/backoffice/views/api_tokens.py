@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.api import tokens
 from summitdesk.api.models import ApiScope, ApiToken
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
+from summitdesk.core.permissions import Permission
 
 
 class ApiTokenForm(forms.Form):
@@ -43,13 +43,13 @@ class ApiTokenForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.API_TOKENS_MANAGE)
 def api_token_list(request: HttpRequest) -> HttpResponse:
     api_tokens = ApiToken.objects.select_related("created_by").order_by("revoked_at", "name")
     return render(request, "backoffice/api_token_list.html", {"api_tokens": api_tokens})
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.API_TOKENS_MANAGE)
 @never_cache
 def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
@@ -73,7 +73,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/api_token_form.html", {"form": form})
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.API_TOKENS_MANAGE)
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token = get_object_or_404(ApiToken, pk=pk)

@@ -17,7 +17,7 @@ from summitdesk.accreditation import badges, print_runs, visa
 from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
 from summitdesk.accreditation.models import Accreditation, PrintRun
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
+from summitdesk.core.permissions import Permission
 from summitdesk.meetings.models import Meeting
 
 REFRESH_SECONDS = 2
@@ -33,7 +33,7 @@ def _runs_of(meeting: Meeting) -> list[PrintRun]:
     )
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 def badge_meetings(request: HttpRequest) -> HttpResponse:
     """The meetings with approved accreditations, and how many badges each has to print."""
     approved = Q(
@@ -55,7 +55,7 @@ def badge_meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/badge_meetings.html", {"meetings": meetings})
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 def badge_print(request: HttpRequest, code: str) -> HttpResponse:
     """Start a print run of the meeting's approved badges: all, or those not yet printed."""
     meeting = get_object_or_404(Meeting, code=code)
@@ -79,7 +79,7 @@ def badge_print(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "backoffice/badge_print.html", context)
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 def print_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(
         PrintRun.objects.defer("accreditation_ids").select_related("meeting", "created_by"), pk=pk
@@ -98,7 +98,7 @@ def print_run(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_view(Role.BADGE_DESK)  # type: ignore[arg-type]  # typed for HttpResponse; this streams
+@staff_view(Permission.BADGES_PRINT)  # type: ignore[arg-type]  # typed for HttpResponse; this streams
 def print_run_file(request: HttpRequest, pk: int, index: int) -> FileResponse:
     """One of a finished run's files (a PDF or the ZIP), as a download."""
     run = get_object_or_404(PrintRun.objects.only("status", "files"), pk=pk)
@@ -118,7 +118,7 @@ def print_run_file(request: HttpRequest, pk: int, index: int) -> FileResponse:
     return response
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 @require_POST
 def print_run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Print a failed run again, from the start."""
@@ -128,7 +128,7 @@ def print_run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:print-run", pk=run.pk)
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 @require_POST
 def badge_reprint(request: HttpRequest, pk: int) -> HttpResponse:
     """A new badge for one accreditation (lost, damaged, name corrected), printed at once:
@@ -137,7 +137,7 @@ def badge_reprint(request: HttpRequest, pk: int) -> HttpResponse:
     return _reprint(request, accreditation)
 
 
-@staff_view(Role.BADGE_DESK)
+@staff_view(Permission.BADGES_PRINT)
 @require_POST
 def badge_reprint_by_number(request: HttpRequest, code: str) -> HttpResponse:
     """The same, for the badge number typed (or scanned) at the badge desk."""
@@ -168,7 +168,7 @@ def _reprint(request: HttpRequest, accreditation: Accreditation) -> HttpResponse
     return redirect("backoffice:print-run", pk=run.pk)
 
 
-@staff_view(Role.REGISTRATION_OFFICER, Role.BADGE_DESK)
+@staff_view(Permission.VISA_LETTERS_PRINT)
 def visa_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The visa support letter of an approved delegate, as a PDF download."""
     accreditation = get_object_or_404(

@@ -15,16 +15,9 @@ from summitdesk.accreditation import checkin, decode, photos
 from summitdesk.accreditation.enums import CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
 from summitdesk.core.models import User
+from summitdesk.core.permissions import Permission
 from summitdesk.meetings.models import Meeting
-
-#: Who works the door (administrators always may).
-DESK_ROLES = (Role.CHECKIN_DESK,)
-#: Who may change a delegate's photo.
-PHOTO_EDITORS = (Role.REGISTRATION_OFFICER,)
-#: Who may see a delegate's photo: those who accredit, print badges or check people in.
-PHOTO_READERS = (Role.REGISTRATION_OFFICER, Role.BADGE_DESK, Role.CHECKIN_DESK)
 
 DESK_SESSION_KEY = "summitdesk_checkin_desk"
 MAX_CODE_LENGTH = 500
@@ -51,7 +44,7 @@ def _desk_url(meeting: Meeting, **query: int) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@staff_view(*DESK_ROLES)
+@staff_view(Permission.CHECKIN_ADMIT)
 def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the desk, with the last scan shown big and the name search; POST: a scan
     (the code typed by a USB scanner, or an accreditation chosen by name), or the desk's
@@ -116,7 +109,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "backoffice/checkin_desk.html", context)
 
 
-@staff_view(*DESK_ROLES)
+@staff_view(Permission.CHECKIN_ADMIT)
 def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
     meeting = get_object_or_404(Meeting, code=code)
     count = checkin.live_count(meeting)
@@ -126,7 +119,7 @@ def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
     )
 
 
-@staff_view(*DESK_ROLES)
+@staff_view(Permission.CHECKIN_ADMIT)
 @require_POST
 def checkin_decode(request: HttpRequest, code: str) -> JsonResponse:
     """A camera frame (field `frame`, JPEG or PNG) in; the QR code's text, if any, out."""
@@ -154,7 +147,7 @@ def _accreditation(pk: int) -> Accreditation:
     )
 
 
-@staff_view(*PHOTO_EDITORS)
+@staff_view(Permission.PHOTOS_CHANGE)
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """A new photo for the accreditation: a file, and the crop box the person adjusted
     (x, y, width, height in pixels of the picture; empty: the centred crop)."""
@@ -192,7 +185,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/checkin_photo.html", context, status=400 if error else 200)
 
 
-@staff_view(*PHOTO_READERS)
+@staff_view(Permission.PHOTOS_READ)
 def photo_image(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo, to signed-in staff who need it only: never a public media path."""
     accreditation = get_object_or_404(Accreditation.objects.only("photo"), pk=pk)

@@ -23,8 +23,9 @@ from summitdesk.backoffice.circular_forms import (
     describe_audience,
     format_deadline,
 )
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
+from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import (
     compose,
     merge_fields,
@@ -32,6 +33,7 @@ from summitdesk.correspondence import (
     preview,
     reply_links,
     services,
+    withholding,
 )
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import (
@@ -79,7 +81,7 @@ def _refuse_unless_draft(request: HttpRequest, circular: Circular) -> HttpRespon
 # List, draft, page
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_list(request: HttpRequest) -> HttpResponse:
     letters = Q(mailings__kind=MailingKind.LETTER)
     circulars = (
@@ -128,12 +130,12 @@ def _edit(request: HttpRequest, circular: Circular) -> HttpResponse:
     return render(request, "backoffice/circular_form.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 def circular_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, Circular())
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 def circular_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, _circular(pk))
 
@@ -161,7 +163,7 @@ def _enclosure_label(value: str) -> str:
         return value
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     draft = circular.status == CircularStatus.DRAFT
@@ -211,7 +213,7 @@ def _audience_context(circular: Circular) -> dict[str, Any]:
     }
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 def circular_audience(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     refused = _refuse_unless_draft(request, circular)
@@ -233,7 +235,7 @@ def circular_audience(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/circular_audience.html", context)
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_audience_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Every organisation the audience reaches now (a dispatched circular: those invited)."""
     circular = _circular(pk)
@@ -262,7 +264,7 @@ def _audience_member(circular: Circular, organisation_pk: int) -> Organisation:
     return organisation
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_preview(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     form = PreviewForm(request.GET or None)
@@ -294,7 +296,7 @@ def circular_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/circular_preview.html", context)
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_preview_pdf(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     circular = _circular(pk)
     organisation = _audience_member(circular, organisation_pk)
@@ -313,7 +315,7 @@ def circular_preview_pdf(request: HttpRequest, pk: int, organisation_pk: int) ->
 SANDBOX_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def circular_preview_html(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     circular = _circular(pk)
     organisation = _audience_member(circular, organisation_pk)
@@ -340,7 +342,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 # Dispatch and reminders
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 def circular_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     problems = services.problems(circular)
@@ -374,7 +376,7 @@ def circular_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/circular_dispatch.html", context, status=status)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 def circular_remind(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     if request.method == "POST":
@@ -425,7 +427,7 @@ def _query_without(request: HttpRequest, param: str) -> str:
     return query.urlencode()
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = _mailing(pk)
     status = status_of(mailing)
@@ -458,13 +460,13 @@ def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_view()
+@staff_view(Permission.CIRCULARS_READ)
 def mailing_status(request: HttpRequest, pk: int) -> JsonResponse:
     mailing = _mailing(pk)
     return JsonResponse(status_of(mailing), headers={"Cache-Control": "no-store"})
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND, Permission.LETTERS_AS_SENT_READ)
 def mailing_letters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Every letter of the mailing without an email address, one after the other: the
     postal and fax run. Editors only: a letter never written is written now, with its
@@ -510,13 +512,13 @@ def _act(
     return _after_action(request, message, done)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 @require_POST
 def message_retry(request: HttpRequest, mailing_pk: int, pk: int) -> HttpResponse:
     return _act(request, mailing_pk, pk, "retry", _("The letter to %(organisation)s is queued."))
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 @require_POST
 def message_confirm_sent(request: HttpRequest, mailing_pk: int, pk: int) -> HttpResponse:
     return _act(
@@ -528,7 +530,7 @@ def message_confirm_sent(request: HttpRequest, mailing_pk: int, pk: int) -> Http
     )
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 @require_POST
 def message_resend(request: HttpRequest, mailing_pk: int, pk: int) -> HttpResponse:
     return _act(
@@ -536,7 +538,7 @@ def message_resend(request: HttpRequest, mailing_pk: int, pk: int) -> HttpRespon
     )
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 @require_POST
 def message_mark_posted(request: HttpRequest, mailing_pk: int, pk: int) -> HttpResponse:
     form = MarkPostedForm(request.POST)
@@ -552,7 +554,7 @@ def message_mark_posted(request: HttpRequest, mailing_pk: int, pk: int) -> HttpR
     return _act(request, mailing_pk, pk, "mark_posted", done, how=how)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.CIRCULARS_SEND)
 @require_POST
 def mailing_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = _mailing(pk)
@@ -614,7 +616,7 @@ def _invitation(pk: int, invitation_pk: int) -> Invitation:
     )
 
 
-@staff_view()
+@staff_view(Permission.LETTERS_AS_SENT_READ)
 def organisation_letter_pdf(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = _invitation(pk, invitation_pk)
     content = outbox.letter_pdf(invitation)
@@ -624,7 +626,26 @@ def organisation_letter_pdf(request: HttpRequest, pk: int, invitation_pk: int) -
     return _attachment(content, PDF, filename)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.LETTERS_AS_SENT_READ_WITHHELD)
+def organisation_letter_withheld_pdf(
+    request: HttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    """The letter the organisation received, composed again with its reply link withheld
+    and without its QR code: for every role that may not hold the live link."""
+    invitation = _invitation(pk, invitation_pk)
+    row = withholding.letter_row(invitation)
+    if row is None:
+        raise Http404("No letter rendered yet")
+    try:
+        content = withholding.withheld_letter_pdf(row)
+    except (compose.ComposeError, DocumentError) as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:organisation-detail", pk=pk)
+    filename = f"{invitation.circular.reference}-{invitation.organisation_id}-withheld.pdf"
+    return _attachment(content, PDF, filename)
+
+
+@staff_view(Permission.REPLY_LINKS_MANAGE)
 @require_POST
 def organisation_reply_link(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Issue a new reply link and show it this once: it is stored only as a hash."""

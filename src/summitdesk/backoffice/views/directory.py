@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
 from summitdesk.backoffice.views.circulars import organisation_letters
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
+from summitdesk.core.permissions import Permission
 from summitdesk.delegations.queries import participation
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 CURRENT = [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]
 
 
-@staff_view()
+@staff_view(Permission.DIRECTORY_READ)
 def home(request: HttpRequest) -> HttpResponse:
     counts = Organisation.objects.current().aggregate(
         total=Count("id"), with_email=Count("id", filter=~Q(email=""))
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/home.html", context)
 
 
-@staff_view()
+@staff_view(Permission.DIRECTORY_READ)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     criteria = DirectoryFilter(**form.cleaned_data) if form.is_valid() else DirectoryFilter()
@@ -45,7 +46,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/organisation_list.html", context)
 
 
-@staff_view()
+@staff_view(Permission.DIRECTORY_READ)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("merged_into"), pk=pk)
     positions = organisation.positions.select_related("person").order_by("role", "person")
@@ -65,7 +66,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/organisation_detail.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +86,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/organisation_form.html", {"form": form})
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -102,7 +103,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "backoffice/organisation_form.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
     kept = get_object_or_404(Organisation.objects.current(), pk=pk)
     form = MergeForm(request.POST or request.GET or None)
@@ -151,13 +152,13 @@ def _save_person(
     return render(request, "backoffice/person_form.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.current(), pk=pk)
     return _save_person(request, organisation, Person(), None)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
     # Only people who hold a position in this organisation can be reached from it.
     position = get_object_or_404(
@@ -169,7 +170,7 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
     return _save_person(request, position.organisation, position.person, position)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 @require_POST
 def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
     position = get_object_or_404(
@@ -185,7 +186,7 @@ def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResp
     return redirect("backoffice:organisation-detail", pk=pk)
 
 
-@staff_view()
+@staff_view(Permission.DIRECTORY_READ)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     candidates = DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).select_related(
         "organisation", "other"
@@ -194,7 +195,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/duplicate_list.html", {"page": page})
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 @require_POST
 def duplicate_keep_apart(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(DuplicateCandidate, pk=pk, status=DuplicateStatus.OPEN)

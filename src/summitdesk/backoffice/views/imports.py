@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.import_forms import ImportConfirmForm, ImportUploadForm
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission
 from summitdesk.directory import imports
 from summitdesk.directory.models import ImportJob, ImportJobStatus
 from summitdesk.directory.services import DirectoryError
@@ -24,7 +25,7 @@ def _jobs() -> models.QuerySet[ImportJob]:
     return ImportJob.objects.defer("content").select_related("uploaded_by", "confirmed_by")
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -36,7 +37,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/import_upload.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def import_template(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         imports.template_csv(),
@@ -45,7 +46,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs(), pk=pk)
     data = job.report if job.status == ImportJobStatus.DONE else job.preview
@@ -64,7 +65,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs(), pk=pk)
@@ -85,7 +86,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:import-job", pk=job.pk)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.DIRECTORY_CHANGE)
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs(), pk=pk)

@@ -1,14 +1,22 @@
-"""The local outbox (demo and development): mail kept instead of sent, read by staff."""
+"""The local outbox (demo and development): mail kept instead of sent, read by staff.
+
+Stored mail carries live personal links (reply, focal point's, delegate's links; the
+circular's letter and its QR code): only `stored_mail.read` opens it as it is. Every
+other role reads it at the withheld address, each link replaced (`withholding`).
+"""
 
 import re
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from summitdesk.core.access import staff_view
-from summitdesk.correspondence import mailbox
+from summitdesk.core.permissions import Permission, may
+from summitdesk.correspondence import compose, mailbox, withholding
 from summitdesk.correspondence.models import MailboxMessage
+from summitdesk.lib.documents import DocumentError
 
 PAGE_SIZE = 50
 PDF = "application/pdf"
@@ -20,21 +28,28 @@ def _safe(filename: str, index: int) -> str:
     return _UNSAFE.sub("-", filename).strip("-.") or f"attachment-{index + 1}"
 
 
-@staff_view()
+@staff_view(Permission.MAILBOX_READ)
 def mailbox_list(request: HttpRequest) -> HttpResponse:
     kept = MailboxMessage.objects.defer("raw")
     page = Paginator(kept, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/mailbox_list.html", {"page": page})
+    live = may(request.user, Permission.STORED_MAIL_READ)
+    # A subject is merged like the letter, so it too may carry a link.
+    rows = [
+        (message, message.subject if live else withholding.withhold_links(message.subject))
+        for message in page
+    ]
+    context = {"page": page, "rows": rows, "live": live}
+    return render(request, "backoffice/mailbox_list.html", context)
 
 
-@staff_view()
+@staff_view(Permission.STORED_MAIL_READ)
 def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     kept = get_object_or_404(MailboxMessage, pk=pk)
     context = {"kept": kept, "read": mailbox.read(kept)}
     return render(request, "backoffice/mailbox_message.html", context)
 
 
-@staff_view()
+@staff_view(Permission.STORED_MAIL_READ)
 def mailbox_attachment(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     kept = get_object_or_404(MailboxMessage, pk=pk)
     attachments = mailbox.read(kept).attachments
@@ -49,6 +64,47 @@ def mailbox_attachment(request: HttpRequest, pk: int, index: int) -> HttpRespons
         content_type=content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{_safe(attachment.filename, index)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@staff_view(Permission.STORED_MAIL_READ_WITHHELD)
+def mailbox_message_withheld(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message with every personal link withheld, its attachments named but not
+    served (any of them may carry a link), except a circular's letter composed again."""
+    kept = get_object_or_404(MailboxMessage, pk=pk)
+    read = mailbox.read(kept)
+    context = {
+        "kept": kept,
+        "subject": withholding.withhold_links(kept.subject),
+        "headers": {
+            name: withholding.withhold_links(value) for name, value in read.headers.items()
+        },
+        "text": withholding.withhold_links(read.text),
+        "attachments": read.attachments,
+        "letter": withholding.letter_row_for_message_id(kept.message_id) is not None,
+    }
+    return render(request, "backoffice/mailbox_message_withheld.html", context)
+
+
+@staff_view(Permission.STORED_MAIL_READ_WITHHELD)
+def mailbox_letter_withheld(request: HttpRequest, pk: int) -> HttpResponse:
+    """The circular's letter this message carried, composed again with its link withheld."""
+    kept = get_object_or_404(MailboxMessage, pk=pk)
+    row = withholding.letter_row_for_message_id(kept.message_id)
+    if row is None:
+        raise Http404("This message carries no circular letter")
+    try:
+        content = withholding.withheld_letter_pdf(row)
+    except (compose.ComposeError, DocumentError) as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:mailbox-message-withheld", pk=kept.pk)
+    return HttpResponse(
+        content,
+        content_type=PDF,
+        headers={
+            "Content-Disposition": f'attachment; filename="letter-{kept.pk}-withheld.pdf"',
             "Cache-Control": "private, no-store",
         },
     )

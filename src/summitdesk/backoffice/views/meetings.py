@@ -4,19 +4,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from summitdesk.backoffice.forms import MeetingForm
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
+from summitdesk.core.permissions import Permission
 from summitdesk.meetings import services
 from summitdesk.meetings.models import Meeting, Process
 
 
-@staff_view()
+@staff_view(Permission.MEETINGS_READ)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     processes = Process.objects.prefetch_related("meetings")
     return render(request, "backoffice/meeting_list.html", {"processes": processes})
 
 
-@staff_view()
+@staff_view(Permission.MEETINGS_READ)
 def meeting_detail(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("process"), code=code)
     history = AuditEntry.objects.for_object(meeting).select_related("actor")[:100]
@@ -36,11 +37,11 @@ def _edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     return render(request, "backoffice/meeting_form.html", {"form": form, "meeting": meeting})
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.MEETINGS_CHANGE)
 def meeting_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, Meeting())
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.MEETINGS_CHANGE)
 def meeting_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _edit(request, get_object_or_404(Meeting, code=code))

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.circular_forms import PackItemForm
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission
 from summitdesk.directory.enums import Language
 from summitdesk.lib import public_pages
 from summitdesk.meetings import packs
@@ -45,14 +46,14 @@ def by_language(items: list[PackItem]) -> list[tuple[str, list[PackItem]]]:
 # Back office
 
 
-@staff_view()
+@staff_view(Permission.MEETINGS_READ)
 def pack_manage(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     context = {"meeting": meeting, "items": _items(meeting), "form": PackItemForm()}
     return render(request, "backoffice/pack_manage.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.MEETINGS_CHANGE)
 @require_POST
 def pack_add(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
@@ -78,7 +79,7 @@ def pack_add(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("backoffice:pack-manage", code=meeting.code)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.MEETINGS_CHANGE)
 @require_POST
 def pack_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     item = get_object_or_404(PackItem.objects.select_related("meeting"), pk=pk, meeting__code=code)

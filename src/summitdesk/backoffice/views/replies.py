@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
-from summitdesk.core.access import EDITORS, staff_actor, staff_view
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, ReplyLink
@@ -77,24 +78,24 @@ def _csv(request: HttpRequest, scope: queries.Scope, name: str) -> HttpResponse:
     return response
 
 
-@staff_view()
+@staff_view(Permission.REPLIES_READ)
 def circular_tracker(request: HttpRequest, pk: int) -> HttpResponse:
     return _tracker(request, _circular_scope(pk))
 
 
-@staff_view()
+@staff_view(Permission.REPLIES_READ)
 def meeting_tracker(request: HttpRequest, code: str) -> HttpResponse:
     return _tracker(request, _meeting_scope(code))
 
 
-@staff_view()
+@staff_view(Permission.REPLIES_READ)
 def circular_tracker_csv(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _circular_scope(pk)
     assert scope.circular is not None
     return _csv(request, scope, scope.circular.reference)
 
 
-@staff_view()
+@staff_view(Permission.REPLIES_READ)
 def meeting_tracker_csv(request: HttpRequest, code: str) -> HttpResponse:
     return _csv(request, _meeting_scope(code), code)
 
@@ -113,7 +114,7 @@ def _to_reply(organisation: Organisation, meeting: Meeting) -> HttpResponse:
     return redirect("backoffice:reply-detail", pk=organisation.pk, code=meeting.code)
 
 
-@staff_view()
+@staff_view(Permission.REPLIES_READ)
 def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     organisation, meeting = _organisation_and_meeting(pk, code)
     overview = queries.reply_overview(organisation, meeting)
@@ -130,7 +131,7 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "backoffice/reply_detail.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.REPLIES_CHANGE)
 def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     organisation, meeting = _organisation_and_meeting(pk, code, current=True)
     reply = Reply.objects.filter(organisation=organisation, meeting=meeting).first()
@@ -158,7 +159,7 @@ def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "backoffice/reply_edit.html", context)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.REPLIES_CHANGE)
 @require_POST
 def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: int) -> HttpResponse:
     organisation, meeting = _organisation_and_meeting(pk, code)
@@ -188,7 +189,7 @@ def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: i
     return _to_reply(organisation, meeting)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.REPLY_LINKS_MANAGE)
 @require_POST
 def reply_link_revoke(request: HttpRequest, pk: int, code: str, link_pk: int) -> HttpResponse:
     organisation, meeting = _organisation_and_meeting(pk, code)
@@ -202,7 +203,7 @@ def reply_link_revoke(request: HttpRequest, pk: int, code: str, link_pk: int) ->
     return _to_reply(organisation, meeting)
 
 
-@staff_view(*EDITORS)
+@staff_view(Permission.REPLY_LINKS_MANAGE)
 @require_POST
 def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Issue a new reply link (every earlier one revoked) and show it this once."""
@@ -223,5 +224,22 @@ def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "url": reply_links.reply_url(token),
     }
     response = render(request, "backoffice/reply_link_issued.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view(Permission.PORTAL_ACT_AS_ORGANISATION)
+@require_POST
+def reply_open_as_organisation(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Take the officer into the portal as the organisation: a link of their own, which
+    opens only in their session; what they change there is recorded as them acting for
+    the organisation."""
+    organisation, meeting = _organisation_and_meeting(pk, code, current=True)
+    try:
+        token = services.open_as_organisation(organisation, meeting, actor=staff_actor(request))
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+        return _to_reply(organisation, meeting)
+    response = redirect("portal:reply", token=token)
     response["Cache-Control"] = "no-store"
     return response

@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST
 from summitdesk.backoffice.forms import NewStaffForm, StaffForm
 from summitdesk.core import audit, second_factor
 from summitdesk.core.access import staff_actor, staff_view
-from summitdesk.core.enums import Role
 from summitdesk.core.models import User
+from summitdesk.core.permissions import Permission
 from summitdesk.core.services import STAFF_FIELDS, save_staff
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.STAFF_MANAGE)
 def staff_list(request: HttpRequest) -> HttpResponse:
     staff = User.objects.order_by("username")
     return render(request, "backoffice/staff_list.html", {"staff": staff})
@@ -28,17 +28,17 @@ def _edit(request: HttpRequest, user: User, form_class: type[StaffForm]) -> Http
     return render(request, "backoffice/staff_form.html", {"form": form, "member": user})
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.STAFF_MANAGE)
 def staff_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, User(), NewStaffForm)
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.STAFF_MANAGE)
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, get_object_or_404(User, pk=pk), StaffForm)
 
 
-@staff_view(Role.ADMINISTRATOR)
+@staff_view(Permission.STAFF_MANAGE)
 @require_POST
 def staff_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk)

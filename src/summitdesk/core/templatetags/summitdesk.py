@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from summitdesk.core import permissions
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -15,6 +16,13 @@ def historical(process: Process, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
     return date_format(past, "j F Y") if past else ""
+
+
+@register.filter
+def may(user: object, permission: str) -> bool:
+    """`{% if user|may:"directory.change" %}`: the permission table, read by templates. An
+    unknown permission is a ValueError, so a misspelt one cannot silently hide a menu."""
+    return permissions.may(user, permissions.Permission(permission))
 
 
 @register.filter
