@@ -2,7 +2,6 @@
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import segno
@@ -13,15 +12,21 @@ from pypdf import PdfReader
 from summitdesk.accreditation import badges, layouts
 from summitdesk.accreditation.enums import BadgeLayout
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.lib.documents import render_png
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.test_badges import (  # noqa: F401 (private_storage is a fixture)
     loaded,
     make_accreditations,
-    meeting,
     private_storage,
 )
+from tests.factories import MeetingFactory
 
 MM = 72 / 25.4  # PDF points in a millimetre
+
+
+@pytest.fixture
+def meeting(db: None) -> Meeting:
+    return MeetingFactory(code="wsis-geneva", title="World Summit on the Information Society")
 
 
 def seven(meeting: Meeting) -> list[Accreditation]:
@@ -90,8 +95,6 @@ def test_every_badge_of_a_sheet_has_its_readable_qr_code(meeting: Meeting) -> No
     accreditations = seven(meeting)[:6]
     data, files = badges.badge_documents(accreditations)
     document = badges.sheet_data(data, layout=BadgeLayout.A4_SIX)
-    from summitdesk.lib.documents import render_png
-
     [png] = render_png(badges.TEMPLATE, document, files=files, ppi=150)
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     found = sorted(badges.read_badge_code(result.text) or (0, 0) for result in results)
@@ -121,20 +124,20 @@ def test_offsets_move_the_grid(meeting: Meeting) -> None:
             BadgeLayout.A4_SIX,
             "9.5",
             "0",
-            "The top offset must be between -9 and 9 mm for A4: six badges of 99 × 93 mm "
+            "The top offset must be between -9 and 9 mm for A4: six badges of 99 x 93 mm "
             "(pre-cut stock).",
         ),
         (
             BadgeLayout.A4_FOUR,
             "0",
             "-5.5",
-            "The left offset must be between -5 and 5 mm for A4: four badges of 100 × 140 mm.",
+            "The left offset must be between -5 and 5 mm for A4: four badges of 100 x 140 mm.",
         ),
         (
             BadgeLayout.CARD,
             "6",
             "0",
-            "The top offset must be between -5 and 5 mm for Card: one badge of 100 × 140 mm "
+            "The top offset must be between -5 and 5 mm for Card: one badge of 100 x 140 mm "
             "a page.",
         ),
         (BadgeLayout.CARD, "NaN", "0", None),
@@ -153,15 +156,3 @@ def test_offsets_within_bounds_are_accepted() -> None:
     layouts.check_offsets(BadgeLayout.A4_FOUR, offset_top=Decimal("8.5"), offset_left=Decimal(-5))
     with pytest.raises(layouts.LayoutError):
         layouts.check_offsets("a3-9", offset_top=Decimal(0), offset_left=Decimal(0))
-
-
-def test_preview_pages_for_the_eye(meeting: Meeting, tmp_path: Path) -> None:
-    """Not an assertion of looks: writes the pages where a person can look at them."""
-    accreditations = seven(meeting)
-    for layout in BadgeLayout.values:
-        data, files = badges.badge_documents(accreditations)
-        from summitdesk.lib.documents import render_png
-
-        pages = render_png(badges.TEMPLATE, badges.sheet_data(data, layout=layout), files=files)
-        (tmp_path / f"{layout}.png").write_bytes(pages[0])
-        assert pages[0].startswith(b"\x89PNG")

@@ -5,6 +5,7 @@ import datetime
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -108,12 +109,12 @@ def test_crashed_run_restarts_cleanly(meeting: Meeting, ten: list[Accreditation]
     real_render = render_badges
     calls = 0
 
-    def crash_on_second(items: list[Accreditation]) -> bytes:
+    def crash_on_second(items: list[Accreditation], **layout: Any) -> bytes:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("worker died")
-        return real_render(items)
+        return real_render(items, **layout)
 
     with (
         mock.patch.object(print_runs, "CHUNK_SIZE", 5),

@@ -26,6 +26,6 @@ class PrintRunStatus(models.TextChoices):
 class BadgeLayout(models.TextChoices):
     """How a print run places badges on paper (see accreditation.layouts)."""
 
-    CARD = "card", _("Card: one badge of 100 × 140 mm a page")
-    A4_FOUR = "a4-4", _("A4: four badges of 100 × 140 mm")
-    A4_SIX = "a4-6", _("A4: six badges of 99 × 93 mm (pre-cut stock)")
+    CARD = "card", _("Card: one badge of 100 x 140 mm a page")
+    A4_FOUR = "a4-4", _("A4: four badges of 100 x 140 mm")
+    A4_SIX = "a4-6", _("A4: six badges of 99 x 93 mm (pre-cut stock)")

@@ -1,7 +1,7 @@
 """Badge layouts: where a print run puts badges on paper.
 
-A card printer takes one 100 × 140 mm badge a page; an office printer takes A4 sheets of
-four such badges (2 × 2) or of six 99 × 93 mm badges (2 × 3, the usual pre-cut stock).
+A card printer takes one 100 x 140 mm badge a page; an office printer takes A4 sheets of
+four such badges (2 x 2) or of six 99 x 93 mm badges (2 x 3, the usual pre-cut stock).
 The grid is centred on the sheet; a print run may move it by a few millimetres (its top
 and left offsets) so that the printed badges meet the cuts of the stock, whose printers
 rarely feed paper exactly. A card may be moved as well, within CARD_OFFSET_LIMIT.

@@ -211,9 +211,7 @@ class BadgeTemplate(models.Model):
     Accepted only once it compiled against sample data (accreditation.badge_templates).
     """
 
-    meeting = models.OneToOneField(
-        Meeting, on_delete=models.CASCADE, related_name="badge_template"
-    )
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="badge_template")
     file = models.FileField(upload_to="badge-templates/%Y/")
     original_name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(

@@ -44,6 +44,10 @@ class PackageRefused(DocumentError):
     """The template imports a Typst package."""
 
 
+class TimedOut(DocumentError):
+    """The template took longer than it may; its compiler was killed."""
+
+
 def imports_package(source: str) -> bool:
     """Whether `source` names a Typst package in an import or include (`"@preview/..."`).
 
@@ -146,18 +150,18 @@ def _run_child(work: Path, timeout: float) -> subprocess.CompletedProcess[bytes]
         "RAYON_NUM_THREADS": "1",
     }
     try:
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 (our own interpreter and code; no shell)
             [sys.executable, "-I", "-c", code, str(work)],
             env=environment,
+            # Typst names files relative to it in its reports: "badge.typ:12:3".
+            cwd=work / "root",
             capture_output=True,
             timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired:
         # subprocess.run has killed the child already.
-        raise DocumentError(
-            f"The template took longer than {timeout:g} seconds to compile."
-        ) from None
+        raise TimedOut(f"The template took longer than {timeout:g} seconds to compile.") from None
 
 
 def child(folder: str) -> None:
