@@ -24,6 +24,7 @@ class PrintRunForm(forms.Form):
         choices=BadgeLayout.choices,
         initial=BadgeLayout.CARD,
         required=False,
+        widget=forms.RadioSelect,
     )
     offset_top = forms.DecimalField(
         label=gettext_lazy("Top offset (mm)"),
