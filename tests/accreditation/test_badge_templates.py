@@ -9,6 +9,8 @@ from unittest import mock
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -67,7 +69,7 @@ def test_accepted_template_prints_the_runs(
     assert upload(admin_client, meeting, MARKED) == b""
     template = BadgeTemplate.objects.get(meeting=meeting)
     assert template.original_name == "design.typ"
-    with default_storage.open(template.file.name, "rb") as file:
+    with default_storage.open(str(template.file.name), "rb") as file:
         assert file.read().decode() == MARKED
     entry = AuditEntry.objects.get(action="summitdesk.meeting.badge_template_set")
     assert (entry.object_id, entry.note) == (str(meeting.pk), "design.typ")
@@ -215,7 +217,7 @@ def test_template_failing_on_one_badge_fails_its_run_only(
     assert b"panicked with: no badge for Family02" in page.content
     # Back to the built-in design: the same badges print.
     remove = reverse("backoffice:badge-template-remove", args=[meeting.code])
-    stored = BadgeTemplate.objects.get().file.name
+    stored = str(BadgeTemplate.objects.get().file.name)
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(remove).status_code == 302
     assert not BadgeTemplate.objects.exists() and not default_storage.exists(stored)
@@ -240,3 +242,22 @@ def test_only_administrators_change_the_design(meeting: Meeting, viewer_client: 
     assert page.status_code == 200 and upload_url.encode() not in page.content
     assert not BadgeTemplate.objects.exists()
     assert not PrintRun.objects.exists()
+
+
+def test_print_badges_command_reports_the_templates_failure(
+    meeting: Meeting, four: list[Accreditation], tmp_path: Path
+) -> None:
+    failing = BUILT_IN + '\n#let badge(b, width: 0mm, height: 0mm) = panic("no " + b.given_name)\n'
+    upload = SimpleUploadedFile("failing.typ", failing.encode())
+    with pytest.raises(badge_templates.TemplateRefused):  # the samples fail as well
+        badge_templates.set_badge_template(meeting, upload=upload, actor=ACTOR)
+    picky = BUILT_IN + '\n#let badge(b, width: 0mm, height: 0mm) = if b.given_name == "Given1" '
+    picky += '{ panic("no " + b.given_name) } else { [#b.family_name] }\n'
+    upload = SimpleUploadedFile("picky.typ", picky.encode())
+    badge_templates.set_badge_template(meeting, upload=upload, actor=ACTOR)
+    with pytest.raises(CommandError) as failed:
+        call_command("print_badges", "--meeting", meeting.code, "--out", str(tmp_path))
+    assert failed.value.returncode == 1
+    assert str(failed.value).startswith(
+        "Printing failed: The meeting's badge template failed: panicked with: no Given1"
+    )

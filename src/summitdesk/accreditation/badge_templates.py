@@ -153,7 +153,7 @@ def _decode(upload: UploadedFile[bytes]) -> str:
             _("The template is larger than %(size)s kB.") % {"size": MAX_BYTES // 1024}
         )
     try:
-        return upload.read().decode("utf-8")
+        return bytes(upload.read()).decode("utf-8")
     except UnicodeDecodeError as error:
         raise TemplateRefused(_("The template is not a UTF-8 text file.")) from error
 
@@ -191,7 +191,7 @@ def remove_badge_template(meeting: Meeting, *, actor: Actor) -> bool:
         template = BadgeTemplate.objects.select_for_update().filter(meeting=meeting).first()
         if template is None:
             return False
-        name, storage = template.file.name, template.file.storage
+        name, storage = str(template.file.name), template.file.storage
         template.delete()
         audit.record(
             meeting,

@@ -207,17 +207,17 @@ def _render(
     there is a pool, here when asked for without one. Rendering starts now in a pool."""
     if not accreditations:
         return lambda: b""
-    layout = {"layout": run.layout, "offset_top": run.offset_top, "offset_left": run.offset_left}
+    layout, top, left = run.layout, run.offset_top, run.offset_left
     if pool is not None:
         data, files = badge_documents(accreditations)
-        document = sheet_data(data, **layout)
+        document = sheet_data(data, layout=layout, offset_top=top, offset_left=left)
         future: Future[bytes] = (
             pool.submit(badge_templates.render_with_template, design, document, files)
             if design is not None
             else pool.submit(render_pdf, TEMPLATE, document, files=files)
         )
         return future.result
-    return lambda: render_badges(accreditations, **layout)
+    return lambda: render_badges(accreditations, layout=layout, offset_top=top, offset_left=left)
 
 
 def _finish(

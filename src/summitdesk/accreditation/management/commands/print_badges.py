@@ -131,10 +131,10 @@ class Command(BaseCommand):
                     _("Printing failed: %(error)s") % {"error": error}, returncode=EXIT_FAILED
                 ) from error
         if printed is None or printed.status != PrintRunStatus.DONE:
-            error = printed.error if printed is not None else ""
+            reason = printed.error if printed is not None else ""
             raise CommandError(
-                _("Printing failed: %(error)s") % {"error": error}
-                if error
+                _("Printing failed: %(error)s") % {"error": reason}
+                if reason
                 else _("Printing failed."),
                 returncode=EXIT_FAILED,
             )
