@@ -2,9 +2,11 @@
 
 `start_print_run` records the run and enqueues its task in the same transaction;
 `run_print_run` (the task's body, and the `print-badges` command's) renders the badges in
-PDFs of at most CHUNK_SIZE badges, one badge a page, stores each PDF and then a ZIP of
-them all through the default storage under a folder named by a random token, and marks
-each accreditation's printed version and time. Printing is not attendance: nothing else
+PDFs of at most CHUNK_SIZE badges, placed as the run's layout says (accreditation.layouts)
+and drawn in the meeting's own design when it has one (accreditation.badge_templates: a
+design that fails fails the run, with Typst's message, not the worker), stores each PDF
+and then a ZIP of them all through the default storage under a folder named by a random
+token, and marks each accreditation's printed version and time. Printing is not attendance: nothing else
 about the accreditation changes.
 
 Running a run again is safe: a finished run is left alone; a run that failed, or that a
