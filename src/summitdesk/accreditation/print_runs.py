@@ -6,8 +6,8 @@ PDFs of at most CHUNK_SIZE badges, placed as the run's layout says (accreditatio
 and drawn in the meeting's own design when it has one (accreditation.badge_templates: a
 design that fails fails the run, with Typst's message, not the worker), stores each PDF
 and then a ZIP of them all through the default storage under a folder named by a random
-token, and marks each accreditation's printed version and time. Printing is not attendance: nothing else
-about the accreditation changes.
+token, and marks each accreditation's printed version and time. Printing is not
+attendance: nothing else about the accreditation changes.
 
 Running a run again is safe: a finished run is left alone; a run that failed, or that a
 dead worker left half done, starts again from the beginning in a new folder, after
