@@ -13,7 +13,10 @@ seconds, the badges per second, the peak RSS of the process (getrusage) and the 
 PostgreSQL when --database-url is given (a database is created and dropped), else a
 temporary SQLite file.
 
-    .venv/bin/python bench/badges.py [--badges 10000]
+    .venv/bin/python bench/badges.py [--badges 10000] [--layout card|a4-4|a4-6] [--own-design]
+
+--own-design prints with the built-in design uploaded as the meeting's own, which
+compiles in a child process of its own per PDF (lib/isolated_documents.py).
 """
 
 import argparse
@@ -126,7 +129,7 @@ def cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def run(count: int) -> None:
+def run(count: int, layout: str, own_design: bool) -> None:
     setup_django()
     from django.core.files.storage import default_storage
     from django.db import connection
@@ -142,7 +145,19 @@ def run(count: int) -> None:
     photo_bytes = sum(p.stat().st_size for p in (storage_root / "photos" / "bench").iterdir())
     rss_before = peak_rss_mib()
 
-    run = print_runs.create_print_run(meeting, ids, actor=Actor.system("bench"))  # type: ignore[arg-type]
+    if own_design:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from summitdesk.accreditation import badge_templates
+
+        design = SimpleUploadedFile("own.typ", badge_templates.built_in_source().encode())
+        badge_templates.set_badge_template(meeting, upload=design, actor=Actor.system("bench"))  # type: ignore[arg-type]
+    run = print_runs.create_print_run(
+        meeting,  # type: ignore[arg-type]
+        ids,
+        actor=Actor.system("bench"),
+        layout=layout,
+    )
     cpu_before = cpu_seconds()
     started = time.perf_counter()
     finished = print_runs.run_print_run(run.pk)
@@ -167,6 +182,7 @@ def run(count: int) -> None:
 
     sizes = [(Path(name).name, default_storage.size(name)) for name in finished.files]
     print(f"database            {connection.vendor}")
+    print(f"layout              {layout}{', own design' if own_design else ''}")
     print(
         f"badges              {count:,}, each with its own photo "
         f"({photo_bytes / 1e6:.0f} MB of JPEG)"
@@ -201,11 +217,13 @@ def run(count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--badges", type=int, default=10_000)
+    parser.add_argument("--layout", choices=["card", "a4-4", "a4-6"], default="card")
+    parser.add_argument("--own-design", action="store_true")
     database_url_option(parser)
     args = parser.parse_args()
 
     with scratch_database("badges", args.database_url):
-        run(args.badges)
+        run(args.badges, args.layout, args.own_design)
 
 
 if __name__ == "__main__":

@@ -13,5 +13,5 @@ urlpatterns = [
     path("webhooks/", include("summitdesk.webhooks.urls")),
     path("api/v1/", include("summitdesk.api.urls")),
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an error page).
-    path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg"))),
+    path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg")), name="favicon"),
 ]

@@ -4,7 +4,9 @@ visa support letters."""
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -108,12 +110,12 @@ def test_crashed_run_restarts_cleanly(meeting: Meeting, ten: list[Accreditation]
     real_render = render_badges
     calls = 0
 
-    def crash_on_second(items: list[Accreditation]) -> bytes:
+    def crash_on_second(items: list[Accreditation], **layout: Any) -> bytes:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("worker died")
-        return real_render(items)
+        return real_render(items, **layout)
 
     with (
         mock.patch.object(print_runs, "CHUNK_SIZE", 5),
@@ -282,6 +284,77 @@ def test_print_badges_command_writes_files(
     assert PrintRun.objects.count() == 1
 
 
+def test_print_badges_command_prints_six_to_a_sheet(
+    meeting: Meeting, ten: list[Accreditation], tmp_path: Path
+) -> None:
+    call_command(
+        "print_badges",
+        "--meeting",
+        meeting.code,
+        "--out",
+        str(tmp_path),
+        "--layout",
+        "a4-6",
+        "--offset-top",
+        "-1.5",
+        "--offset-left",
+        "2",
+        stdout=io.StringIO(),
+    )
+    run = PrintRun.objects.get()
+    assert (run.layout, run.offset_top, run.offset_left) == ("a4-6", Decimal("-1.5"), Decimal(2))
+    reader = PdfReader(tmp_path / f"badges-wsis-geneva-{run.pk}.pdf")
+    assert len(reader.pages) == 2  # ten badges, six a sheet
+    assert [round(float(side) * 25.4 / 72) for side in reader.pages[0].mediabox[2:]] == [210, 297]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--layout", "a4-6", "--offset-top", "9.5"],
+            "The top offset must be between -9 and 9 mm for A4: six badges of 99 x 93 mm "
+            "(pre-cut stock).",
+        ),
+        (["--offset-left", "two"], "--offset-left takes millimetres, such as 1.5"),
+        (["--offset-left", "0.25"], "--offset-left takes millimetres, such as 1.5"),
+    ],
+)
+def test_print_badges_command_refuses_bad_offsets(
+    meeting: Meeting, ten: list[Accreditation], tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("print_badges", "--meeting", meeting.code, "--out", str(tmp_path), *arguments)
+    assert refused.value.returncode == 2
+    assert str(refused.value).startswith(message)
+    assert not PrintRun.objects.exists()
+
+
+def test_print_form_takes_a_layout_and_refuses_bad_offsets(
+    meeting: Meeting, ten: list[Accreditation], badge_desk: User
+) -> None:
+    client = signed_in(badge_desk)
+    url = reverse("backoffice:badge-print", args=[meeting.code])
+    refused = client.post(
+        url, {"which": "all", "layout": "a4-4", "offset_top": "0", "offset_left": "6"}
+    )
+    assert refused.status_code == 400
+    assert (
+        b"The left offset must be between -5 and 5 mm for A4: four badges of 100 x 140 mm."
+        in refused.content
+    )
+    odd = client.post(url, {"which": "all", "layout": "a3", "offset_top": "x"})
+    assert odd.status_code == 400 and not PrintRun.objects.exists()
+    client.post(url, {"which": "all", "layout": "a4-4", "offset_top": "-8.5", "offset_left": "5"})
+    run = PrintRun.objects.get()
+    assert (run.layout, run.offset_top, run.offset_left) == ("a4-4", Decimal("-8.5"), Decimal(5))
+    assert run_queued_tasks() == 1
+    run.refresh_from_db()
+    assert [page_count(name) for name in run.files[:1]] == [3]  # ten badges, four a sheet
+    page = client.get(reverse("backoffice:print-run", args=[run.pk]))
+    assert b"A4: four badges of 100 x 140 mm; offsets -8.5 mm down, 5.0 mm right" in page.content
+
+
 def test_print_badges_command_exit_codes(meeting: Meeting, tmp_path: Path) -> None:
     with pytest.raises(CommandError) as unknown:
         call_command("print_badges", "--meeting", "nope", "--out", str(tmp_path))
@@ -417,4 +490,7 @@ URL_NAMES = {
     "print-run-file",
     "print-run-retry",
     "visa-letter-pdf",
+    # Refusals tested in test_badge_templates.
+    "badge-template-upload",
+    "badge-template-remove",
 }

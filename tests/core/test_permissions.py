@@ -174,6 +174,9 @@ PROBES: dict[Permission, Probe] = {
     P.PHOTOS_READ: get(lambda w: f"/accreditations/{w.accreditation.pk}/photo.jpg"),
     P.PHOTOS_CHANGE: get(lambda w: f"/accreditations/{w.accreditation.pk}/photo/"),
     P.BADGES_PRINT: get(lambda w: f"/meetings/{w.code}/badges/"),
+    P.BADGE_TEMPLATES_MANAGE: post(
+        lambda w: f"/meetings/{w.code}/badges/template/remove/", allowed=302
+    ),
     P.VISA_LETTERS_PRINT: get(lambda w: f"/accreditations/{w.accreditation.pk}/visa-letter.pdf"),
     P.CHECKIN_ADMIT: get(lambda w: f"/meetings/{w.code}/check-in/"),
     P.STATISTICS_READ: get(lambda w: f"/reports/meetings/{w.code}/"),
@@ -202,6 +205,7 @@ def test_every_permission_is_held_by_some_role_besides_administrators() -> None:
     # Each column has a role to serve as its positive control; administrators hold all.
     assert GRANTS[Role.ADMINISTRATOR] == frozenset(Permission)
     assert [p for p in Permission if roles_with(p) == [Role.ADMINISTRATOR]] == [
+        P.BADGE_TEMPLATES_MANAGE,
         P.STAFF_MANAGE,
         P.API_TOKENS_MANAGE,
         P.WEBHOOKS_MANAGE,
@@ -238,6 +242,9 @@ OPEN = {
     "backoffice:logout",
     "backoffice:second-factor",
     "backoffice:enrol-second-factor",
+    "backoffice:recovery-codes",  # one's own recovery codes
+    "backoffice:new-recovery-codes",
+    "favicon",
     "api-docs",  # the API's public reference page
 }
 OUTSIDE = ("public:", "portal:", "delegate:", "api:", "participants:public")

@@ -11,6 +11,7 @@ accreditation and version always give the same code (signing is deterministic).
 """
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import formats
 
-from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.enums import AccreditationStatus, BadgeLayout
+from summitdesk.accreditation.layouts import layout_data
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
@@ -29,7 +31,10 @@ from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import render_pdf, render_png
 
 SALT = "summitdesk.badge"
-TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "badge.typ"
+#: The main file: places badges on pages as the layout says, each drawn by DESIGN.
+TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "badge_sheet.typ"
+#: The built-in design of one badge (a meeting may replace it: badge_templates).
+DESIGN = TEMPLATE.parent / "badge.typ"
 QR_MASK = 4
 QR_BORDER = 4
 # Dark modules are odd in segno's matrix: made 1, the rest 0, to find runs of them.
@@ -196,18 +201,43 @@ def badge_documents(
     return data, files
 
 
-def render_badges(accreditations: list[Accreditation]) -> bytes:
-    """Badges as one PDF, one badge a page (badge size, for a badge printer)."""
+def sheet_data(
+    badges: list[dict[str, Any]],
+    *,
+    layout: str = BadgeLayout.CARD,
+    offset_top: Decimal = Decimal(0),
+    offset_left: Decimal = Decimal(0),
+) -> dict[str, Any]:
+    """The JSON of a badge document: the layout, and the badges' data."""
+    return {
+        "layout": layout_data(layout, offset_top=offset_top, offset_left=offset_left),
+        "badges": badges,
+    }
+
+
+def render_badges(
+    accreditations: list[Accreditation],
+    *,
+    layout: str = BadgeLayout.CARD,
+    offset_top: Decimal = Decimal(0),
+    offset_left: Decimal = Decimal(0),
+) -> bytes:
+    """Badges as one PDF, placed as `layout` says (one a page by default, for a card
+    printer), with the built-in design."""
     if not accreditations:
         raise ValueError("No badges to render.")
     data, files = badge_documents(accreditations)
-    return render_pdf(TEMPLATE, data, files=files)
+    document = sheet_data(data, layout=layout, offset_top=offset_top, offset_left=offset_left)
+    return render_pdf(TEMPLATE, document, files=files)
 
 
-def render_badge_png(accreditation: Accreditation, *, ppi: float = 200.0) -> bytes:
-    """One badge as a PNG image: a preview, and the tests that read its QR code."""
+def render_badge_png(
+    accreditation: Accreditation, *, ppi: float = 200.0, layout: str = BadgeLayout.CARD
+) -> bytes:
+    """One badge (on the first page of `layout`) as a PNG image: a preview, and the tests
+    that read its QR code."""
     data, files = badge_documents([accreditation])
-    return render_png(TEMPLATE, data, files=files, ppi=ppi)[0]
+    return render_png(TEMPLATE, sheet_data(data, layout=layout), files=files, ppi=ppi)[0]
 
 
 def printable(accreditation: Accreditation) -> bool:

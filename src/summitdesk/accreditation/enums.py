@@ -21,3 +21,11 @@ class PrintRunStatus(models.TextChoices):
     RUNNING = "running", _("Printing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class BadgeLayout(models.TextChoices):
+    """How a print run places badges on paper (see accreditation.layouts)."""
+
+    CARD = "card", _("Card: one badge of 100 x 140 mm a page")
+    A4_FOUR = "a4-4", _("A4: four badges of 100 x 140 mm")
+    A4_SIX = "a4-6", _("A4: six badges of 99 x 93 mm (pre-cut stock)")

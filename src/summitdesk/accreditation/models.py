@@ -1,9 +1,16 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult, PrintRunStatus
+from summitdesk.accreditation.enums import (
+    AccreditationStatus,
+    BadgeLayout,
+    CheckInResult,
+    PrintRunStatus,
+)
 from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
@@ -177,6 +184,16 @@ class PrintRun(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     files = models.JSONField(default=list)  # storage names of the PDFs and the ZIP
+    layout = models.CharField(
+        _("layout"), max_length=8, choices=BadgeLayout.choices, default=BadgeLayout.CARD
+    )
+    # Millimetres the grid moves down and right (negative: up and left) to meet the cuts.
+    offset_top = models.DecimalField(
+        _("top offset (mm)"), max_digits=4, decimal_places=1, default=Decimal(0)
+    )
+    offset_left = models.DecimalField(
+        _("left offset (mm)"), max_digits=4, decimal_places=1, default=Decimal(0)
+    )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -186,3 +203,21 @@ class PrintRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} print run {self.pk}"
+
+
+class BadgeTemplate(models.Model):
+    """A meeting's own badge design, a Typst file that replaces the built-in one.
+
+    Accepted only once it compiled against sample data (accreditation.badge_templates).
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="badge_template")
+    file = models.FileField(upload_to="badge-templates/%Y/")
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.meeting} badge template {self.original_name}"

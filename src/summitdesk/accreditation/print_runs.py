@@ -2,10 +2,12 @@
 
 `start_print_run` records the run and enqueues its task in the same transaction;
 `run_print_run` (the task's body, and the `print-badges` command's) renders the badges in
-PDFs of at most CHUNK_SIZE badges, one badge a page, stores each PDF and then a ZIP of
-them all through the default storage under a folder named by a random token, and marks
-each accreditation's printed version and time. Printing is not attendance: nothing else
-about the accreditation changes.
+PDFs of at most CHUNK_SIZE badges, placed as the run's layout says (accreditation.layouts)
+and drawn in the meeting's own design when it has one (accreditation.badge_templates: a
+design that fails fails the run, with Typst's message, not the worker), stores each PDF
+and then a ZIP of them all through the default storage under a folder named by a random
+token, and marks each accreditation's printed version and time. Printing is not
+attendance: nothing else about the accreditation changes.
 
 Running a run again is safe: a finished run is left alone; a run that failed, or that a
 dead worker left half done, starts again from the beginning in a new folder, after
@@ -22,9 +24,10 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -34,17 +37,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from summitdesk.accreditation import badge_templates
 from summitdesk.accreditation.badges import (
     TEMPLATE,
     BadgeError,
     badge_documents,
     render_badges,
+    sheet_data,
 )
-from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
+from summitdesk.accreditation.enums import AccreditationStatus, BadgeLayout, PrintRunStatus
+from summitdesk.accreditation.layouts import LayoutError, check_offsets
 from summitdesk.accreditation.models import Accreditation, PrintRun
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.lib.documents import render_pdf
+from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
@@ -82,12 +88,23 @@ def unprinted(queryset: models.QuerySet[Accreditation]) -> models.QuerySet[Accre
 
 
 def create_print_run(
-    meeting: Meeting, accreditation_ids: Sequence[int], *, actor: Actor
+    meeting: Meeting,
+    accreditation_ids: Sequence[int],
+    *,
+    actor: Actor,
+    layout: str = BadgeLayout.CARD,
+    offset_top: Decimal = Decimal(0),
+    offset_left: Decimal = Decimal(0),
 ) -> PrintRun:
-    """Record a run for those of `accreditation_ids` that are printable, in the given order.
+    """Record a run for those of `accreditation_ids` that are printable, in the given order,
+    to be printed in `layout`, moved by the offsets (mm).
 
-    Raises BadgeError when none is.
+    Raises BadgeError when none is printable, or the layout or offsets cannot be used.
     """
+    try:
+        check_offsets(layout, offset_top=offset_top, offset_left=offset_left)
+    except LayoutError as error:
+        raise BadgeError(str(error)) from error
     wanted = list(dict.fromkeys(int(pk) for pk in accreditation_ids))
     allowed = set(
         printable_accreditations(meeting).filter(pk__in=wanted).values_list("pk", flat=True)
@@ -96,20 +113,44 @@ def create_print_run(
     if not ids:
         raise BadgeError(_("None of the chosen accreditations has a badge to print."))
     run = PrintRun.objects.create(
-        meeting=meeting, accreditation_ids=ids, total=len(ids), created_by=actor.user
+        meeting=meeting,
+        accreditation_ids=ids,
+        total=len(ids),
+        created_by=actor.user,
+        layout=layout,
+        offset_top=offset_top,
+        offset_left=offset_left,
     )
-    audit.record(run, "print_run_started", actor=actor, note=f"{len(ids)} badges")
+    audit.record(
+        run,
+        "print_run_started",
+        actor=actor,
+        note=f"{len(ids)} badges, {layout}, offsets {offset_top}/{offset_left} mm",
+    )
     return run
 
 
 def start_print_run(
-    meeting: Meeting, accreditation_ids: Sequence[int], *, actor: Actor
+    meeting: Meeting,
+    accreditation_ids: Sequence[int],
+    *,
+    actor: Actor,
+    layout: str = BadgeLayout.CARD,
+    offset_top: Decimal = Decimal(0),
+    offset_left: Decimal = Decimal(0),
 ) -> PrintRun:
     """Record a run and enqueue its task for a worker, in one transaction."""
     from summitdesk.accreditation.print_tasks import print_badges_task
 
     with transaction.atomic():
-        run = create_print_run(meeting, accreditation_ids, actor=actor)
+        run = create_print_run(
+            meeting,
+            accreditation_ids,
+            actor=actor,
+            layout=layout,
+            offset_top=offset_top,
+            offset_left=offset_left,
+        )
         print_badges_task.enqueue(run.pk)
     return run
 
@@ -158,17 +199,27 @@ def _load(meeting: Meeting, chunk: list[int]) -> list[Accreditation]:
 
 
 def _render(
-    pool: ProcessPoolExecutor | None, accreditations: list[Accreditation]
+    run: PrintRun,
+    pool: Executor | None,
+    design: str | None,
+    accreditations: list[Accreditation],
 ) -> Callable[[], bytes]:
-    """What gives the chunk's PDF: rendering starts now in a child process when there is a
-    pool; without one, the PDF is rendered here when asked for."""
+    """What gives the chunk's PDF. In the meeting's own design (`design`), always in a
+    child process (see badge_templates); in the built-in one, in a child process when
+    there is a pool, here when asked for without one. Rendering starts now in a pool."""
     if not accreditations:
         return lambda: b""
+    layout, top, left = run.layout, run.offset_top, run.offset_left
     if pool is not None:
         data, files = badge_documents(accreditations)
-        future: Future[bytes] = pool.submit(render_pdf, TEMPLATE, data, files=files)
+        document = sheet_data(data, layout=layout, offset_top=top, offset_left=left)
+        future: Future[bytes] = (
+            pool.submit(badge_templates.render_with_template, design, document, files)
+            if design is not None
+            else pool.submit(render_pdf, TEMPLATE, document, files=files)
+        )
         return future.result
-    return lambda: render_badges(accreditations)
+    return lambda: render_badges(accreditations, layout=layout, offset_top=top, offset_left=left)
 
 
 def _finish(
@@ -242,28 +293,31 @@ def run_print_run(
     files: list[str] = []
     printed: list[tuple[int, int]] = []
     done = 0
+    design: str | None = None
     try:
         runs.update(total=total)
         if progress:
             progress(0, total)
         chunk_count = (total + size - 1) // size
-        in_children = total >= CHILD_PROCESS_FROM
+        design = badge_templates.template_source(run.meeting_id)
         with ExitStack() as stack:
-            pool = (
-                stack.enter_context(
+            pool: Executor | None = None
+            if design is not None:
+                # Each PDF renders in a child process of its own (render_isolated); the
+                # thread waits for it while this one prepares the next chunk.
+                pool = stack.enter_context(ThreadPoolExecutor(max_workers=RENDER_PROCESSES))
+            elif total >= CHILD_PROCESS_FROM:
+                pool = stack.enter_context(
                     ProcessPoolExecutor(
                         max_workers=RENDER_PROCESSES,
                         mp_context=multiprocessing.get_context("spawn"),
                         max_tasks_per_child=1,
                     )
                 )
-                if in_children
-                else None
-            )
             pending: tuple[int, list[Accreditation], Callable[[], bytes], int] | None = None
             for number, chunk in enumerate(_chunks(ids, size), start=1):
                 accreditations = _load(meeting, chunk)
-                rendering = _render(pool, accreditations)
+                rendering = _render(run, pool, design, accreditations)
                 if pending is not None:
                     done = _finish(runs, folder, stem, chunk_count, files, printed, done, *pending)
                     if progress:
@@ -282,13 +336,22 @@ def run_print_run(
             _mark_printed(printed, finished)
             runs.update(status=PrintRunStatus.DONE, done=total, files=files, finished_at=finished)
     except Exception as error:
+        if design is not None and isinstance(error, DocumentError):
+            # The meeting's own design failed on this run's badges: the run fails with
+            # Typst's report, and the worker goes on with other tasks.
+            message = _("The meeting's badge template failed: %(error)s") % {"error": error.message}
+            message = f"{message}\n\n{error.diagnostic}".strip()
+            logger.warning("Print run %s failed in its badge template: %s", run_id, message)
+        else:
+            message = _("Printing stopped on an unexpected error: %(error)s") % {"error": error}
         runs.exclude(status=PrintRunStatus.DONE).update(
             status=PrintRunStatus.FAILED,
-            error=_("Printing stopped on an unexpected error: %(error)s") % {"error": error},
+            error=message,
             files=files,
             finished_at=timezone.now(),
         )
-        raise
+        if design is None or not isinstance(error, DocumentError):
+            raise
     run.refresh_from_db()
     return run
 

@@ -260,6 +260,16 @@ urlpatterns = [
     path("badges/", badges.badge_meetings, name="badge-meetings"),
     path("meetings/<slug:code>/badges/", badges.badge_print, name="badge-print"),
     path(
+        "meetings/<slug:code>/badges/template/",
+        badges.badge_template_upload,
+        name="badge-template-upload",
+    ),
+    path(
+        "meetings/<slug:code>/badges/template/remove/",
+        badges.badge_template_remove,
+        name="badge-template-remove",
+    ),
+    path(
         "meetings/<slug:code>/badges/reprint/",
         badges.badge_reprint_by_number,
         name="badge-reprint-number",

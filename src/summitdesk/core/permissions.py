@@ -46,6 +46,7 @@ class Permission(StrEnum):
     PHOTOS_READ = "photos.read"
     PHOTOS_CHANGE = "photos.change"
     BADGES_PRINT = "badges.print"
+    BADGE_TEMPLATES_MANAGE = "badge_templates.manage"
     VISA_LETTERS_PRINT = "visa_letters.print"
     CHECKIN_ADMIT = "checkin.admit"
     STATISTICS_READ = "statistics.read"
@@ -146,7 +147,8 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.IDENTITY_DATA_CHANGE: _("correct identity document data"),
     P.PHOTOS_READ: _("see delegates' photos"),
     P.PHOTOS_CHANGE: _("take or upload a delegate's photo"),
-    P.BADGES_PRINT: _("print and reprint badges"),
+    P.BADGES_PRINT: _("print and reprint badges, in the layout chosen"),
+    P.BADGE_TEMPLATES_MANAGE: _("replace or remove a meeting's badge design (Typst file)"),
     P.VISA_LETTERS_PRINT: _("print visa support letters"),
     P.CHECKIN_ADMIT: _("admit at the check-in desk"),
     P.STATISTICS_READ: _("read the participation dashboards"),

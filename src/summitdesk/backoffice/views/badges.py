@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.accreditation import badges, print_runs, visa
+from summitdesk.accreditation import badge_templates, badges, print_runs, visa
 from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
-from summitdesk.accreditation.models import Accreditation, PrintRun
+from summitdesk.accreditation.models import Accreditation, BadgeTemplate, PrintRun
+from summitdesk.backoffice.badge_forms import BadgeTemplateForm, PrintRunForm
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
 from summitdesk.meetings.models import Meeting
@@ -55,28 +56,85 @@ def badge_meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/badge_meetings.html", {"meetings": meetings})
 
 
-@staff_view(Permission.BADGES_PRINT)
-def badge_print(request: HttpRequest, code: str) -> HttpResponse:
-    """Start a print run of the meeting's approved badges: all, or those not yet printed."""
-    meeting = get_object_or_404(Meeting, code=code)
+def _print_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    form: PrintRunForm | None = None,
+    template_form: BadgeTemplateForm | None = None,
+    refusal: badge_templates.TemplateRefused | None = None,
+    status: int = 200,
+) -> HttpResponse:
     selection = print_runs.printable_accreditations(meeting)
-    if request.method == "POST":
-        which = request.POST.get("which", "unprinted")
-        chosen = selection if which == "all" else print_runs.unprinted(selection)
-        ids = list(chosen.values_list("pk", flat=True))
-        try:
-            run = print_runs.start_print_run(meeting, ids, actor=staff_actor(request))
-        except badges.BadgeError as error:
-            messages.error(request, str(error))
-            return redirect("backoffice:badge-print", code=meeting.code)
-        return redirect("backoffice:print-run", pk=run.pk)
     context = {
         "meeting": meeting,
         "approved": selection.count(),
         "unprinted": print_runs.unprinted(selection).count(),
         "runs": _runs_of(meeting),
+        "form": form or PrintRunForm(),
+        "template": BadgeTemplate.objects.filter(meeting=meeting)
+        .select_related("uploaded_by")
+        .first(),
+        "template_form": template_form or BadgeTemplateForm(),
+        "refusal": refusal,
     }
-    return render(request, "backoffice/badge_print.html", context)
+    return render(request, "backoffice/badge_print.html", context, status=status)
+
+
+@staff_view(Permission.BADGES_PRINT)
+def badge_print(request: HttpRequest, code: str) -> HttpResponse:
+    """Start a print run of the meeting's approved badges (all, or those not yet printed)
+    in the layout chosen."""
+    meeting = get_object_or_404(Meeting, code=code)
+    if request.method != "POST":
+        return _print_page(request, meeting)
+    form = PrintRunForm(request.POST)
+    if not form.is_valid():
+        return _print_page(request, meeting, form=form, status=400)
+    data = form.cleaned_data
+    selection = print_runs.printable_accreditations(meeting)
+    chosen = selection if data["which"] == "all" else print_runs.unprinted(selection)
+    try:
+        run = print_runs.start_print_run(
+            meeting,
+            list(chosen.values_list("pk", flat=True)),
+            actor=staff_actor(request),
+            layout=data["layout"],
+            offset_top=data["offset_top"],
+            offset_left=data["offset_left"],
+        )
+    except badges.BadgeError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:badge-print", code=meeting.code)
+    return redirect("backoffice:print-run", pk=run.pk)
+
+
+@staff_view(Permission.BADGE_TEMPLATES_MANAGE)
+@require_POST
+def badge_template_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Replace the meeting's badge design with an uploaded Typst file, once it compiled
+    against sample badges (at most ten seconds, in a child process)."""
+    meeting = get_object_or_404(Meeting, code=code)
+    form = BadgeTemplateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _print_page(request, meeting, template_form=form, status=400)
+    try:
+        badge_templates.set_badge_template(
+            meeting, upload=form.cleaned_data["template"], actor=staff_actor(request)
+        )
+    except badge_templates.TemplateRefused as error:
+        return _print_page(request, meeting, template_form=form, refusal=error, status=400)
+    messages.success(request, _("The meeting's badges now print in the uploaded design."))
+    return redirect("backoffice:badge-print", code=meeting.code)
+
+
+@staff_view(Permission.BADGE_TEMPLATES_MANAGE)
+@require_POST
+def badge_template_remove(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    if badge_templates.remove_badge_template(meeting, actor=staff_actor(request)):
+        messages.success(request, _("The meeting's badges print in the built-in design again."))
+    return redirect("backoffice:badge-print", code=meeting.code)
 
 
 @staff_view(Permission.BADGES_PRINT)

@@ -1,9 +1,11 @@
-"""`summitdesk print-badges --meeting CODE [--out DIR] [--only-unprinted] [--format json]`."""
+"""`summitdesk print-badges --meeting CODE [--out DIR] [--only-unprinted]
+[--layout card|a4-4|a4-6] [--offset-top MM] [--offset-left MM] [--format json]`."""
 
 import json
 import shutil
 import sys
 from argparse import ArgumentParser
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from summitdesk.accreditation import print_runs
 from summitdesk.accreditation.badges import BadgeError
-from summitdesk.accreditation.enums import PrintRunStatus
+from summitdesk.accreditation.enums import BadgeLayout, PrintRunStatus
+from summitdesk.accreditation.layouts import LayoutError, check_offsets
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.lib.progress import ProgressBar
@@ -26,10 +29,11 @@ EXIT_USAGE = 2
 class Command(BaseCommand):
     help = _(
         "Print the badges of a meeting's approved accreditations, in the foreground, as "
-        "PDFs of at most 1,000 badges (one badge a page) and a ZIP of them, written to "
-        "--out. The run is recorded as a print run, as one started in the back office. "
-        "Exit codes: 0 badges printed (or none to print), 1 printing failed, "
-        "2 bad arguments (unknown meeting, --out not a writable folder)."
+        "PDFs of at most 1,000 badges (one badge a page, or four or six to an A4 sheet "
+        "with --layout) and a ZIP of them, written to --out. The run is recorded as a "
+        "print run, as one started in the back office. Exit codes: 0 badges printed (or "
+        "none to print), 1 printing failed, 2 bad arguments (unknown meeting, --out not "
+        "a writable folder, offsets out of range)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -45,6 +49,27 @@ class Command(BaseCommand):
             help=_("only the badges whose current version has not been printed yet"),
         )
         parser.add_argument(
+            "--layout",
+            choices=BadgeLayout.values,
+            default=BadgeLayout.CARD,
+            help=_(
+                "card: one 100 x 140 mm badge a page; a4-4: four of them on A4; "
+                "a4-6: six 99 x 93 mm badges on A4 (default: card)"
+            ),
+        )
+        parser.add_argument(
+            "--offset-top",
+            default="0",
+            metavar="MM",
+            help=_("move the badges down (negative: up) by MM millimetres to meet the cuts"),
+        )
+        parser.add_argument(
+            "--offset-left",
+            default="0",
+            metavar="MM",
+            help=_("move the badges right (negative: left) by MM millimetres"),
+        )
+        parser.add_argument(
             "--format",
             choices=["text", "json"],
             default="text",
@@ -58,6 +83,13 @@ class Command(BaseCommand):
                 _("No meeting with the code %(code)s.") % {"code": options["meeting"]},
                 returncode=EXIT_USAGE,
             )
+        layout = options["layout"]
+        offset_top = self._millimetres(options["offset_top"], "--offset-top")
+        offset_left = self._millimetres(options["offset_left"], "--offset-left")
+        try:
+            check_offsets(layout, offset_top=offset_top, offset_left=offset_left)
+        except LayoutError as error:
+            raise CommandError(str(error), returncode=EXIT_USAGE) from error
         out = Path(options["out"])
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -79,7 +111,12 @@ class Command(BaseCommand):
             return
         try:
             run = print_runs.create_print_run(
-                meeting, ids, actor=Actor.system("print-badges", Channel.CLI)
+                meeting,
+                ids,
+                actor=Actor.system("print-badges", Channel.CLI),
+                layout=layout,
+                offset_top=offset_top,
+                offset_left=offset_left,
             )
         except BadgeError as error:
             raise CommandError(str(error), returncode=EXIT_FAILED) from error
@@ -94,7 +131,13 @@ class Command(BaseCommand):
                     _("Printing failed: %(error)s") % {"error": error}, returncode=EXIT_FAILED
                 ) from error
         if printed is None or printed.status != PrintRunStatus.DONE:
-            raise CommandError(_("Printing failed."), returncode=EXIT_FAILED)
+            reason = printed.error if printed is not None else ""
+            raise CommandError(
+                _("Printing failed: %(error)s") % {"error": reason}
+                if reason
+                else _("Printing failed."),
+                returncode=EXIT_FAILED,
+            )
         written = []
         for name in printed.files:
             target = out / Path(name).name
@@ -110,6 +153,19 @@ class Command(BaseCommand):
             _("%(count)s badges printed (print run %(run)s).")
             % {"count": printed.total, "run": printed.pk}
         )
+
+    def _millimetres(self, value: str, option: str) -> Decimal:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or number != round(number, 1):
+            raise CommandError(
+                _("%(option)s takes millimetres, such as 1.5 (one decimal at most).")
+                % {"option": option},
+                returncode=EXIT_USAGE,
+            )
+        return number
 
     def _json(self, meeting: str, run: int | None, badges: int, files: list[str]) -> None:
         data = {"meeting": meeting, "print_run": run, "badges": badges, "files": files}
