@@ -948,7 +948,7 @@ def test_checkin_desk_admission_without_photo_is_amber(
     assert 'class="checkin-result checkin-entered checkin-check-identity"' in page
     assert '<h2 id="result-title">Checked in</h2>' in page
     assert (
-        '<p class="checkin-reason checkin-idcheck">Check an identity document: there is no '
+        '<p class="checkin-idcheck">Check an identity document: there is no '
         "photo of this person.</p>"
     ) in page
     assert 'data-field="entered">1</strong>' in page
