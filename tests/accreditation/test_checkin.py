@@ -1252,12 +1252,13 @@ def test_undo_racing_a_second_scan_never_leaves_a_reentry_without_entry() -> Non
         row = admit(meeting, accreditation, operator, "Desk 2")
         code = code_of(accreditation)
 
-        errors = at_once(
-            lambda pk=row.pk: checkin.undo_admission(
-                pk, meeting=meeting, desk="Desk 2", actor=desk_actor(operator)
-            ),
-            lambda code=code: checkin.check_in(code, meeting=meeting, desk="Gate", operator=None),
-        )
+        def undo(pk: int = row.pk) -> None:
+            checkin.undo_admission(pk, meeting=meeting, desk="Desk 2", actor=desk_actor(operator))
+
+        def scan(code: str = code) -> None:
+            checkin.check_in(code, meeting=meeting, desk="Gate", operator=None)
+
+        errors = at_once(undo, scan)
 
         assert errors == []
         results = sorted(accreditation.check_ins.values_list("result", flat=True))

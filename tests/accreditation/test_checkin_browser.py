@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import segno
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -165,7 +165,7 @@ def test_photo_crop_frame_fills_fields_and_saves(page: Page, door: Door, tmp_pat
     assert problems == []
 
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def badge_number_of(meeting: Meeting, typed: str) -> int | None:
     spaces ("00 042" is 00042), or None. Only an exact number: a typing slip that is the
     number of someone else would admit the wrong person."""
     number = "".join(typed.split())
-    if not number or len(number) > Accreditation._meta.get_field("badge_number").max_length:
+    if not number:
         return None
     return (
         Accreditation.objects.filter(meeting=meeting, badge_number__iexact=number)
@@ -246,7 +246,7 @@ def undo_refusal(
     types them: the operator is what identifies who saw the person), only the last one
     they made there, within UNDO_WINDOW, and not once the badge was scanned again (the
     person was seen at the door since)."""
-    if row.result != CheckInResult.ENTERED:
+    if row.result != CheckInResult.ENTERED or row.accreditation_id is None:
         return _("Only an admission can be undone: a re-entry or a refusal changes no count.")
     if operator is None or row.operator_id != operator.pk or row.desk != desk:
         return _("Only the staff member who admitted this person, at this desk, can undo it.")
@@ -280,8 +280,8 @@ def undo_admission(check_in_id: int, *, meeting: Meeting, desk: str, actor: Acto
         if row is None:
             raise UndoRefused(_("There is no such admission: it may have been undone already."))
         refusal = undo_refusal(row, desk=desk, operator=actor.user)
-        if refusal is not None:
-            raise UndoRefused(refusal)
+        if refusal is not None or row.accreditation_id is None:
+            raise UndoRefused(refusal or "")
         accreditation = _accreditations().get(pk=row.accreditation_id)
         audit.record(
             accreditation,
