@@ -1,6 +1,7 @@
 """Check-in: scans admitted once, re-entries, refusals with their reasons, the live count,
 two desks at once, the desk page and its permissions per role."""
 
+import datetime
 import io
 import threading
 import time
@@ -25,7 +26,7 @@ from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Role
+from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import User
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting
@@ -843,3 +844,528 @@ def test_check_in_audit_entry_rolls_back_with_the_admission(meeting: Meeting) ->
 
     assert not AuditEntry.objects.exists()
     assert not CheckIn.objects.exists()
+
+
+# A badge number typed into the scan field
+
+
+def numbered(meeting: Meeting, number: str, **kwargs: Any) -> Accreditation:
+    accreditation = make_accreditation(meeting, **kwargs)
+    Accreditation.objects.filter(pk=accreditation.pk).update(badge_number=number)
+    accreditation.refresh_from_db()
+    return accreditation
+
+
+@pytest.mark.parametrize("typed", ["00042", " 00 042 ", "00042\t"])
+def test_check_in_badge_number_at_desk_enters(meeting: Meeting, typed: str) -> None:
+    accreditation = numbered(meeting, "00042")
+    numbered(meeting, "00043", given="Li", family="Wei")
+
+    result = checkin.check_in(typed, meeting=meeting, desk="1", operator=None, badge_numbers=True)
+
+    assert (result.result, result.accreditation) == (CheckInResult.ENTERED, accreditation)
+    assert rows() == [(accreditation.pk, "entered", "", "1")]
+
+
+def test_check_in_badge_number_ignores_case(meeting: Meeting) -> None:
+    accreditation = numbered(meeting, "PC3-7")
+
+    result = checkin.check_in("pc3-7", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+
+    assert (result.result, result.accreditation) == (CheckInResult.ENTERED, accreditation)
+
+
+@pytest.mark.parametrize("typed", ["00041", "0042", "42", "00042x", "x" * 30])
+def test_check_in_unknown_badge_number_refused_as_unknown_code(
+    meeting: Meeting, typed: str
+) -> None:
+    numbered(meeting, "00042")
+
+    result = checkin.check_in(typed, meeting=meeting, desk="1", operator=None, badge_numbers=True)
+
+    assert (result.result, result.message, result.accreditation) == (
+        CheckInResult.REFUSED,
+        "Unknown code: this is not a valid badge.",
+        None,
+    )
+    assert rows() == [(None, "refused", "Unknown code: this is not a valid badge.", "1")]
+
+
+def test_check_in_badge_number_of_another_meeting_is_unknown(meeting: Meeting) -> None:
+    numbered(MeetingFactory(), "00042")
+
+    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+
+    assert (result.result, result.message) == (
+        CheckInResult.REFUSED,
+        "Unknown code: this is not a valid badge.",
+    )
+
+
+def test_check_in_badge_number_of_revoked_accreditation_refused_with_reason(
+    meeting: Meeting,
+) -> None:
+    accreditation = numbered(meeting, "00042", status=AccreditationStatus.REVOKED)
+
+    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+
+    assert (result.result, result.message, result.accreditation) == (
+        CheckInResult.REFUSED,
+        "Refused: the accreditation was revoked.",
+        accreditation,
+    )
+
+
+def test_check_in_badge_number_needs_the_desk_flag(meeting: Meeting) -> None:
+    numbered(meeting, "00042")
+
+    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None)
+
+    assert result.result == CheckInResult.REFUSED
+
+
+def test_checkin_desk_scan_field_takes_a_badge_number(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = numbered(meeting, "00042")
+
+    response = desk_client.post(desk_url(meeting), {"code": "  00 042 "}, follow=True)
+
+    assert rows() == [(accreditation.pk, "entered", "", "Desk 2")]
+    page = response.content.decode()
+    assert '<h2 id="result-title">Checked in</h2>' in page
+    assert '<dd class="checkin-name">Amina Diallo</dd>' in page
+
+
+def test_checkin_desk_unknown_badge_number_refused(meeting: Meeting, desk_client: Client) -> None:
+    numbered(meeting, "00042")
+
+    response = desk_client.post(desk_url(meeting), {"code": "00099"}, follow=True)
+
+    page = response.content.decode()
+    assert '<h2 id="result-title">Refused</h2>' in page
+    assert '<p class="checkin-reason">Unknown code: this is not a valid badge.</p>' in page
+
+
+# No photo: admitted, amber, check an identity document
+
+
+def test_checkin_desk_admission_without_photo_is_amber(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = make_accreditation(meeting)
+
+    response = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
+
+    assert rows() == [(accreditation.pk, "entered", "", "Desk 2")]
+    page = response.content.decode()
+    assert 'class="checkin-result checkin-entered checkin-check-identity"' in page
+    assert '<h2 id="result-title">Checked in</h2>' in page
+    assert (
+        '<p class="checkin-idcheck">Check an identity document: there is no '
+        "photo of this person.</p>"
+    ) in page
+    assert 'data-field="entered">1</strong>' in page
+
+
+def test_checkin_desk_reentry_without_photo_asks_for_a_document_too(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = make_accreditation(meeting)
+    desk_client.post(desk_url(meeting), {"code": code_of(accreditation)})
+
+    page = desk_client.post(
+        desk_url(meeting), {"code": code_of(accreditation)}, follow=True
+    ).content.decode()
+
+    assert 'class="checkin-result checkin-reentered checkin-check-identity"' in page
+    assert "Check an identity document: there is no photo of this person." in page
+
+
+def test_checkin_desk_admission_with_photo_is_green(
+    meeting: Meeting, desk_client: Client, with_photo: Accreditation
+) -> None:
+    response = desk_client.post(desk_url(meeting), {"code": code_of(with_photo)}, follow=True)
+
+    page = response.content.decode()
+    assert '<section class="checkin-result checkin-entered" ' in page
+    assert "Check an identity document" not in page
+
+
+def test_checkin_desk_refusal_without_photo_is_not_amber(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = make_accreditation(meeting, status=AccreditationStatus.REVOKED)
+
+    response = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
+
+    page = response.content.decode()
+    assert '<section class="checkin-result checkin-refused" ' in page
+    assert "Check an identity document" not in page
+
+
+# Photos in the name search
+
+
+def test_checkin_desk_search_shows_badge_size_photos_and_placeholder(
+    meeting: Meeting, desk_client: Client, with_photo: Accreditation
+) -> None:
+    without = make_accreditation(meeting, given="Awa", family="Diallo")
+    revoked = make_accreditation(
+        meeting, given="Ali", family="Diallo", status=AccreditationStatus.REVOKED
+    )
+
+    page = desk_client.get(desk_url(meeting), {"q": "diallo"}).content.decode()
+
+    photo_url = reverse("backoffice:photo-image", args=[with_photo.pk])
+    assert (
+        f'<li>\n      <img src="{photo_url}?size=badge" alt="Photo of Amina Diallo" '
+        'width="70" height="90" loading="lazy">'
+    ) in page
+    assert page.count('<span class="checkin-thumb-none">No photo</span>') == 2
+    # Amber (check a document) for the one who would be admitted without a photo only.
+    assert page.count('<li class="checkin-check-identity">') == 1
+    assert page.count('<span class="checkin-idcheck">Check an identity document</span>') == 1
+    assert page.index("Awa Diallo") > page.index('<li class="checkin-check-identity">')
+    assert f'name="accreditation" value="{without.pk}"' in page
+    assert f'name="accreditation" value="{revoked.pk}"' in page
+
+
+def test_photo_image_badge_size_serves_the_small_copy(
+    desk_client: Client, with_photo: Accreditation
+) -> None:
+    url = reverse("backoffice:photo-image", args=[with_photo.pk])
+
+    small = desk_client.get(url, {"size": "badge"})
+    full = desk_client.get(url)
+
+    assert (small.status_code, small["Content-Type"]) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(small.content)).size == (350, 450)
+    assert Image.open(io.BytesIO(full.content)).size == (700, 900)
+
+
+def test_photo_image_badge_size_falls_back_to_the_photo(
+    desk_client: Client, with_photo: Accreditation
+) -> None:
+    Accreditation.objects.filter(pk=with_photo.pk).update(badge_photo="")
+    url = reverse("backoffice:photo-image", args=[with_photo.pk])
+
+    response = desk_client.get(url, {"size": "badge"})
+
+    assert Image.open(io.BytesIO(response.content)).size == (700, 900)
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER])
+def test_photo_image_badge_size_refused_without_the_role(
+    with_photo: Accreditation, role: str
+) -> None:
+    client = signed_in(UserFactory(role=role))
+
+    response = client.get(
+        reverse("backoffice:photo-image", args=[with_photo.pk]), {"size": "badge"}
+    )
+
+    assert response.status_code == 403
+
+
+# Undoing the desk's last admission
+
+
+def admit(meeting: Meeting, accreditation: Accreditation, operator: User, desk: str) -> CheckIn:
+    result = checkin.check_in(code_of(accreditation), meeting=meeting, desk=desk, operator=operator)
+    assert result.check_in is not None
+    return result.check_in
+
+
+def desk_actor(user: User, desk: str = "Desk 2") -> Actor:
+    return Actor(user=user, channel=Channel.BACKOFFICE, label=f"check-in desk {desk}")
+
+
+def test_undo_admission_deletes_it_counts_down_and_audits(
+    meeting: Meeting, desk_officer: User
+) -> None:
+    from summitdesk.core.models import AuditEntry
+
+    accreditation = make_accreditation(meeting)
+    row = admit(meeting, accreditation, desk_officer, "Desk 2")
+
+    undone = checkin.undo_admission(
+        row.pk, meeting=meeting, desk="Desk 2", actor=desk_actor(desk_officer)
+    )
+
+    assert undone == accreditation
+    assert rows() == []
+    assert checkin.live_count(meeting).entered == 0
+    entry = AuditEntry.objects.get(action="summitdesk.accreditation.check_in_undone")
+    assert (entry.object_type, entry.object_id, entry.actor, entry.actor_label) == (
+        "accreditation.accreditation",
+        str(accreditation.pk),
+        desk_officer,
+        "check-in desk Desk 2",
+    )
+    assert entry.organisation_id == accreditation.delegate.reply.organisation_id
+    assert entry.changes == {
+        "checked_in": [row.scanned_at.isoformat(), None],
+        "desk": ["Desk 2", None],
+    }
+    # The person is admitted again at the next scan.
+    assert admit(meeting, accreditation, desk_officer, "Desk 2").result == CheckInResult.ENTERED
+
+
+def refusal_of_undo(meeting: Meeting, row: CheckIn, user: User, desk: str = "Desk 2") -> str:
+    with pytest.raises(checkin.UndoRefused) as refused:
+        checkin.undo_admission(row.pk, meeting=meeting, desk=desk, actor=desk_actor(user, desk))
+    return str(refused.value)
+
+
+def test_undo_refused_for_a_reentry_and_a_refusal(meeting: Meeting, desk_officer: User) -> None:
+    accreditation = make_accreditation(meeting)
+    admit(meeting, accreditation, desk_officer, "Desk 2")
+    reentry = admit(meeting, accreditation, desk_officer, "Desk 2")
+    refusal = admit(
+        meeting,
+        make_accreditation(meeting, status=AccreditationStatus.PENDING),
+        desk_officer,
+        "Desk 2",
+    )
+    before = rows()
+
+    for row in (reentry, refusal):
+        assert refusal_of_undo(meeting, row, desk_officer) == (
+            "Only an admission can be undone: a re-entry or a refusal changes no count."
+        )
+    assert rows() == before
+
+
+def test_undo_refused_to_another_operator_or_desk(meeting: Meeting, desk_officer: User) -> None:
+    row = admit(meeting, make_accreditation(meeting), desk_officer, "Desk 2")
+    colleague = UserFactory(role=Role.CHECKIN_DESK)
+    message = "Only the staff member who admitted this person, at this desk, can undo it."
+
+    assert refusal_of_undo(meeting, row, colleague) == message
+    assert refusal_of_undo(meeting, row, desk_officer, desk="Desk 3") == message
+    assert checkin.live_count(meeting).entered == 1
+
+
+def test_undo_refused_after_the_window(meeting: Meeting, desk_officer: User) -> None:
+    row = admit(meeting, make_accreditation(meeting), desk_officer, "Desk 2")
+    CheckIn.objects.filter(pk=row.pk).update(
+        scanned_at=timezone.now() - checkin.UNDO_WINDOW - datetime.timedelta(seconds=1)
+    )
+
+    assert refusal_of_undo(meeting, row, desk_officer) == (
+        "Too late to undo: an admission can be undone for 5 minutes."
+    )
+    assert checkin.live_count(meeting).entered == 1
+
+
+def test_undo_refused_for_an_admission_before_the_last(
+    meeting: Meeting, desk_officer: User
+) -> None:
+    earlier = admit(meeting, make_accreditation(meeting), desk_officer, "Desk 2")
+    later = admit(meeting, make_accreditation(meeting, given="Li"), desk_officer, "Desk 2")
+
+    assert refusal_of_undo(meeting, earlier, desk_officer) == (
+        "Only the last admission of this desk can be undone."
+    )
+    checkin.undo_admission(later.pk, meeting=meeting, desk="Desk 2", actor=desk_actor(desk_officer))
+    assert checkin.live_count(meeting).entered == 1
+
+
+def test_undo_refused_once_the_badge_was_scanned_again(
+    meeting: Meeting, desk_officer: User
+) -> None:
+    accreditation = make_accreditation(meeting)
+    row = admit(meeting, accreditation, desk_officer, "Desk 2")
+    admit(meeting, accreditation, UserFactory(role=Role.CHECKIN_DESK), "Desk 5")
+
+    assert refusal_of_undo(meeting, row, desk_officer) == (
+        "The badge was scanned again since this admission: it can no longer be undone."
+    )
+
+
+def test_undo_refused_twice_and_for_another_meeting(meeting: Meeting, desk_officer: User) -> None:
+    row = admit(meeting, make_accreditation(meeting), desk_officer, "Desk 2")
+    gone = "There is no such admission: it may have been undone already."
+
+    assert refusal_of_undo(MeetingFactory(), row, desk_officer) == gone
+    checkin.undo_admission(row.pk, meeting=meeting, desk="Desk 2", actor=desk_actor(desk_officer))
+    assert refusal_of_undo(meeting, row, desk_officer) == gone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_twice_at_once_undoes_once() -> None:
+    from summitdesk.core.models import AuditEntry
+
+    meeting = MeetingFactory()
+    operator = UserFactory(role=Role.CHECKIN_DESK)
+    row = admit(meeting, make_accreditation(meeting), operator, "Desk 2")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def click() -> None:
+        try:
+            barrier.wait(timeout=10)
+            checkin.undo_admission(
+                row.pk, meeting=meeting, desk="Desk 2", actor=desk_actor(operator)
+            )
+            outcomes.append("undone")
+        except checkin.UndoRefused as refused:
+            outcomes.append(str(refused))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(outcomes) == [
+        "There is no such admission: it may have been undone already.",
+        "undone",
+    ]
+    assert AuditEntry.objects.filter(action="summitdesk.accreditation.check_in_undone").count() == 1
+    assert checkin.live_count(meeting).entered == 0
+
+
+def at_once(*actions: Callable[[], object]) -> list[BaseException]:
+    """Runs the actions in threads released together; the errors other than UndoRefused."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            action()
+        except checkin.UndoRefused:
+            pass
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_racing_a_second_scan_never_leaves_a_reentry_without_entry() -> None:
+    meeting = MeetingFactory()
+    operator = UserFactory(role=Role.CHECKIN_DESK)
+    for round_number in range(5):
+        accreditation = make_accreditation(meeting, given=f"P{round_number}")
+        row = admit(meeting, accreditation, operator, "Desk 2")
+        code = code_of(accreditation)
+
+        def undo(pk: int = row.pk) -> None:
+            checkin.undo_admission(pk, meeting=meeting, desk="Desk 2", actor=desk_actor(operator))
+
+        def scan(code: str = code) -> None:
+            checkin.check_in(code, meeting=meeting, desk="Gate", operator=None)
+
+        errors = at_once(undo, scan)
+
+        assert errors == []
+        results = sorted(accreditation.check_ins.values_list("result", flat=True))
+        # Either the undo came first (the scan is a fresh entry) or the scan did (a
+        # re-entry, and the undo is refused): never a re-entry without its entry.
+        assert results in (["entered"], ["entered", "reentered"])
+
+
+def test_checkin_desk_offers_undo_of_own_last_admission_only(
+    meeting: Meeting, desk_client: Client, desk_officer: User
+) -> None:
+    accreditation = make_accreditation(meeting)
+    response = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
+    row = CheckIn.objects.get()
+
+    page = response.content.decode()
+    assert "<summary>Undo this admission</summary>" in page
+    assert f'<button type="submit" name="undo" value="{row.pk}" class="danger">' in page
+    assert "Undo the admission of Amina Diallo? They will no longer count" in page
+    # A re-entry, a colleague, another desk: nothing to undo there.
+    reentry = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
+    assert "Undo this admission" not in reentry.content.decode()
+    colleague = signed_in(UserFactory(role=Role.CHECKIN_DESK))
+    session = colleague.session
+    session["summitdesk_checkin_desk"] = "Desk 2"
+    session.save()
+    assert (
+        "Undo this admission"
+        not in colleague.get(desk_url(meeting), {"last": row.pk}).content.decode()
+    )
+
+
+def test_checkin_desk_undo_counts_down_with_a_message(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = make_accreditation(meeting)
+    desk_client.post(desk_url(meeting), {"code": code_of(accreditation)})
+    row = CheckIn.objects.get()
+
+    response = desk_client.post(desk_url(meeting), {"undo": row.pk}, follow=True)
+
+    assert response.redirect_chain == [(desk_url(meeting), 302)]
+    page = response.content.decode()
+    assert "Admission undone: Amina Diallo is no longer counted as checked in." in page
+    assert 'data-field="entered">0</strong>' in page
+    assert rows() == []
+
+
+def test_checkin_desk_undo_refused_shows_reason_and_changes_nothing(
+    meeting: Meeting, desk_client: Client
+) -> None:
+    accreditation = make_accreditation(meeting)
+    desk_client.post(desk_url(meeting), {"code": code_of(accreditation)})
+    desk_client.post(desk_url(meeting), {"code": code_of(accreditation)})
+    reentry = CheckIn.objects.get(result=CheckInResult.REENTERED)
+    before = rows()
+
+    response = desk_client.post(desk_url(meeting), {"undo": reentry.pk}, follow=True)
+
+    assert response.redirect_chain == [(f"{desk_url(meeting)}?last={reentry.pk}", 302)]
+    assert (
+        "Only an admission can be undone: a re-entry or a refusal changes no count."
+        in response.content.decode()
+    )
+    assert rows() == before
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3"])
+def test_checkin_desk_undo_of_a_malformed_id_is_not_found(
+    meeting: Meeting, desk_client: Client, value: str
+) -> None:
+    response = desk_client.post(desk_url(meeting), {"undo": value})
+
+    assert response.status_code == 404
+
+
+def test_checkin_desk_undo_of_an_unknown_id_says_so(meeting: Meeting, desk_client: Client) -> None:
+    response = desk_client.post(desk_url(meeting), {"undo": "99999999"}, follow=True)
+
+    assert response.redirect_chain == [(desk_url(meeting), 302)]
+    assert "There is no such admission: it may have been undone already." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.BADGE_DESK, Role.REGISTRATION_OFFICER])
+def test_checkin_undo_refused_to_roles_without_desk(
+    meeting: Meeting, desk_officer: User, role: str
+) -> None:
+    row = admit(meeting, make_accreditation(meeting), desk_officer, "Desk 2")
+    client = signed_in(UserFactory(role=role))
+
+    response = client.post(desk_url(meeting), {"undo": row.pk})
+
+    assert response.status_code == 403
+    assert CheckIn.objects.filter(pk=row.pk).exists()

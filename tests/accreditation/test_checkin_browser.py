@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import segno
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -162,4 +162,127 @@ def test_photo_crop_frame_fills_fields_and_saves(page: Page, door: Door, tmp_pat
     expect(image).to_be_visible()
     page.wait_for_function("() => document.querySelector('.photo-current img').complete")
     assert image.evaluate("node => node.naturalWidth") == 700
+    assert problems == []
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def awa(door: Door) -> Accreditation:
+    """Amina gets a photo; Awa Diallo, badge 00007, has none."""
+    from summitdesk.accreditation import photos
+    from summitdesk.core.audit import Actor
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (700, 900), (200, 120, 40)).save(buffer, "JPEG")
+    photos.save_photo(door.accreditation, buffer.getvalue(), None, actor=Actor.system("test"))
+    awa = make_accreditation(
+        door.accreditation.meeting, given="Awa", family="Diallo", organisation="Orange"
+    )
+    Accreditation.objects.filter(pk=awa.pk).update(badge_number="00007")
+    return awa
+
+
+@pytest.fixture
+def phone(chromium: Path, live_server: LiveServer, awa: Accreditation) -> Iterator[Page]:  # noqa: F811
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def expect_card_first(page: Page) -> None:
+    """The result card is the first thing under the (compact) header, on the first screen."""
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.scrollY") == 0
+    card = page.locator(".checkin-result").bounding_box()
+    header = page.locator("header.top").bounding_box()
+    title = page.get_by_role("heading", level=1).bounding_box()
+    assert card is not None and header is not None and title is not None
+    assert header["height"] < 70
+    assert header["y"] + header["height"] <= card["y"] < header["y"] + header["height"] + 40
+    assert card["y"] < title["y"]
+    assert card["y"] + card["height"] < PHONE["height"]
+
+
+def test_desk_on_a_phone_search_photo_card_first_undo_badge_number_amber(
+    phone: Page, door: Door
+) -> None:
+    page = phone
+    problems = sign_in(page, "door")
+
+    # The menu is a button on a phone.
+    expect(page.get_by_role("link", name="Directory", exact=True)).to_be_hidden()
+    page.get_by_text("Menu", exact=True).click()
+    expect(page.get_by_role("link", name="Directory", exact=True)).to_be_visible()
+    page.get_by_text("Menu", exact=True).click()
+    expect(page.get_by_role("link", name="Directory", exact=True)).to_be_hidden()
+
+    page.goto(f"/meetings/{door.meeting_code}/check-in/")
+    page.get_by_label("This desk").fill("Phone")
+    page.get_by_role("button", name="Name the desk").click()
+
+    # A name: each person with the photo of the badge, or amber without one.
+    page.get_by_label("Name, organisation or badge number").fill("diallo")
+    page.get_by_role("button", name="Search").click()
+    thumbnail = page.get_by_role("img", name="Photo of Amina Diallo")
+    expect(thumbnail).to_be_visible()
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    assert thumbnail.evaluate("node => node.naturalWidth") == 350
+    awa_item = page.locator(".checkin-found li").filter(has_text="Awa Diallo")
+    expect(awa_item).to_contain_text("No photo")
+    expect(awa_item).to_contain_text("Check an identity document")
+    page.screenshot(path="/tmp/summitdesk-checkin-phone-search.png", full_page=True)  # noqa: S108
+
+    # Admitted by name: the card comes first, green, with the photo.
+    page.get_by_role("button", name="Check in Amina Diallo").click()
+    expect(page.get_by_role("heading", name="Checked in")).to_be_visible()
+    expect(page.locator(".checkin-result")).not_to_have_class("checkin-check-identity")
+    expect(page.get_by_role("img", name="Photo of Amina Diallo")).to_be_visible()
+    expect(page.locator("[data-field=entered]")).to_have_text("1")
+    expect_card_first(page)
+
+    # Undone, after a confirmation: the count goes back down.
+    page.get_by_text("Undo this admission").click()
+    page.get_by_role("button", name="Yes, undo the admission").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Admission undone: Amina Diallo is no longer counted as checked in."
+    )
+    expect(page.locator("[data-field=entered]")).to_have_text("0")
+    expect(page.locator(".checkin-result")).to_have_count(0)
+
+    # A badge number typed by hand; no photo: admitted, amber, a document to check.
+    page.get_by_label("Scan a badge").fill("00 007")
+    page.get_by_label("Scan a badge").press("Enter")
+    expect(page.get_by_role("heading", name="Checked in")).to_be_visible()
+    expect(page.locator(".checkin-name")).to_have_text("Awa Diallo")
+    expect(page.locator(".checkin-result")).to_have_class(
+        "checkin-result checkin-entered checkin-check-identity"
+    )
+    expect(page.locator(".checkin-idcheck")).to_have_text(
+        "Check an identity document: there is no photo of this person."
+    )
+    assert (
+        page.locator(".checkin-result").evaluate("node => getComputedStyle(node).borderTopColor")
+        == "rgb(138, 90, 0)"
+    )
+    expect(page.locator("[data-field=entered]")).to_have_text("1")
+    expect_card_first(page)
+    page.screenshot(path="/tmp/summitdesk-checkin-phone.png", full_page=True)  # noqa: S108
+    assert problems == []
+
+
+def test_menu_is_open_on_a_wide_screen(page: Page, door: Door) -> None:
+    problems = sign_in(page, "door")
+
+    expect(page.get_by_role("link", name="Directory", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
     assert problems == []

@@ -170,3 +170,19 @@ def test_two_gates_at_once_on_one_badge_give_one_entry() -> None:
     assert errors == []
     assert sorted(results) == ["entered", "reentered"]
     assert CheckIn.objects.filter(result=CheckInResult.ENTERED).count() == 1
+
+
+def test_badge_number_is_not_a_code_for_the_api(gate: ApiClient, summit: Meeting) -> None:
+    # Badge numbers follow one another: a gate (no person reading the badge) takes the
+    # signed code only, as before the desk learned to take typed numbers.
+    accreditation = make_accreditation(summit)
+    Accreditation.objects.filter(pk=accreditation.pk).update(badge_number="00042")
+
+    answer = scan(gate, "00042")
+
+    assert (answer["result"], answer["holder"], answer["message"]) == (
+        "refused",
+        None,
+        "Unknown code: this is not a valid badge.",
+    )
+    assert not CheckIn.objects.exclude(result=CheckInResult.REFUSED).exists()

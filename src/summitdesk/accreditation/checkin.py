@@ -1,4 +1,5 @@
-"""Check-in at the door: a scan (or a name chosen at the desk) becomes one CheckIn row.
+"""Check-in at the door: a scan (or a name chosen at the desk, or a badge number typed
+there) becomes one CheckIn row.
 
 The first admission of an accreditation is an `entered` row; the database holds at most
 one per accreditation (a partial unique constraint), so two desks scanning the same badge
@@ -7,6 +8,7 @@ IntegrityError inside a savepoint and records a re-entry instead. Every refusal 
 recorded too, with its reason, the desk and the operator.
 """
 
+import datetime
 import functools
 import re
 import zoneinfo
@@ -29,6 +31,13 @@ from summitdesk.meetings.models import Meeting
 
 DESK_MAX_LENGTH = 50
 SEARCH_LIMIT = 20
+#: How long after an admission its desk may still undo it (a wrong person chosen by name,
+#: a badge scanned by mistake): long enough to notice, short enough that the count holds.
+UNDO_WINDOW = datetime.timedelta(minutes=5)
+
+
+class UndoRefused(Exception):
+    """An admission that cannot be undone; the message says why, for the desk."""
 
 
 @dataclass(frozen=True)
@@ -84,9 +93,13 @@ def check_in(
     desk: str,
     operator: User | None,
     actor: Actor | None = None,
+    badge_numbers: bool = False,
 ) -> ScanResult:
     """Admit (or refuse) the holder of a badge code, or of an accreditation chosen by name
     (an int: the desk looked the person up), at `desk` of `meeting`; always records a row.
+    With `badge_numbers` (the desk, where a person reads the badge), a badge number of the
+    meeting typed instead of the code is accepted too; gates and the API scan codes only,
+    since numbers follow one another and can be guessed.
     The admission's audit entry names `actor` (an API token), else the desk's operator.
     """
     desk = desk.strip()[:DESK_MAX_LENGTH]
@@ -95,11 +108,15 @@ def check_in(
         accreditation_id = code_or_id
     else:
         read = read_badge_code(code_or_id)
-        if read is None:
+        numbered = badge_number_of(meeting, code_or_id) if read is None and badge_numbers else None
+        if read is not None:
+            accreditation_id, version = read
+        elif numbered is not None:
+            accreditation_id = numbered
+        else:
             return _refuse(
                 meeting, desk, operator, None, _("Unknown code: this is not a valid badge.")
             )
-        accreditation_id, version = read
     accreditation = _accreditations().filter(pk=accreditation_id).first()
     if accreditation is None:
         return _refuse(meeting, desk, operator, None, _("Unknown badge: no such accreditation."))
@@ -121,6 +138,26 @@ def check_in(
     if actor is None:
         actor = Actor(user=operator, channel=Channel.BACKOFFICE, label=f"check-in desk {desk}")
     return _admit(meeting, desk, operator, accreditation, actor)
+
+
+def badge_number_of(meeting: Meeting, typed: str) -> int | None:
+    """The accreditation of `meeting` whose badge number is `typed`, ignoring case and
+    spaces ("00 042" is 00042), or None. Only an exact number: a typing slip that is the
+    number of someone else would admit the wrong person."""
+    number = "".join(typed.split())
+    if not number:
+        return None
+    return (
+        Accreditation.objects.filter(meeting=meeting, badge_number__iexact=number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def needs_identity_document(accreditation: Accreditation) -> bool:
+    """Whether the door must see an identity document: without a photo, nobody can
+    compare the face with the badge's holder."""
+    return not accreditation.photo.name
 
 
 def _refuse(
@@ -145,21 +182,33 @@ def _admit(
     meeting: Meeting, desk: str, operator: User | None, accreditation: Accreditation, actor: Actor
 ) -> ScanResult:
     with transaction.atomic():
-        try:
-            with transaction.atomic():  # a savepoint: the losing desk of a race lands here
-                row = CheckIn.objects.create(
-                    accreditation=accreditation,
-                    meeting=meeting,
-                    result=CheckInResult.ENTERED,
-                    desk=desk,
-                    operator=operator,
-                )
-        except IntegrityError:
-            pass
-        else:
-            _record_entry(accreditation, row, actor)
-            return ScanResult(CheckInResult.ENTERED, _("Welcome."), accreditation, row)
-        first = CheckIn.objects.get(accreditation=accreditation, result=CheckInResult.ENTERED)
+        first = None
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():  # a savepoint: the losing desk of a race lands here
+                    row = CheckIn.objects.create(
+                        accreditation=accreditation,
+                        meeting=meeting,
+                        result=CheckInResult.ENTERED,
+                        desk=desk,
+                        operator=operator,
+                    )
+            except IntegrityError:
+                pass
+            else:
+                _record_entry(accreditation, row, actor)
+                return ScanResult(CheckInResult.ENTERED, _("Welcome."), accreditation, row)
+            # Locked, so that an undo of that admission at its desk waits for this re-entry
+            # (and then sees it); one undone in between is gone: try to enter again.
+            first = (
+                CheckIn.objects.select_for_update()
+                .filter(accreditation=accreditation, result=CheckInResult.ENTERED)
+                .first()
+            )
+            if first is not None:
+                break
+        if first is None:  # undone three times over in a few milliseconds: never seen
+            raise RuntimeError("check-in: the first admission kept disappearing")
         message = _("Already checked in at %(time)s, desk %(desk)s.") % {
             "time": local_time(first, meeting),
             "desk": first.desk,
@@ -186,6 +235,66 @@ def _record_entry(accreditation: Accreditation, row: CheckIn, actor: Actor) -> N
         changes={"checked_in": [None, row.scanned_at.isoformat()], "desk": [None, row.desk]},
         organisation_id=accreditation.delegate.reply.organisation_id,
     )
+
+
+def undo_refusal(
+    row: CheckIn, *, desk: str, operator: User | None, now: datetime.datetime | None = None
+) -> str | None:
+    """Why the desk `desk`, worked by `operator`, may not undo the admission `row`, or None
+    when it may. Only an admission (a re-entry or a refusal changes no count), only by the
+    staff member who made it at this desk (desk names are free text, shared by whoever
+    types them: the operator is what identifies who saw the person), only the last one
+    they made there, within UNDO_WINDOW, and not once the badge was scanned again (the
+    person was seen at the door since)."""
+    if row.result != CheckInResult.ENTERED or row.accreditation_id is None:
+        return _("Only an admission can be undone: a re-entry or a refusal changes no count.")
+    if operator is None or row.operator_id != operator.pk or row.desk != desk:
+        return _("Only the staff member who admitted this person, at this desk, can undo it.")
+    if (now or timezone.now()) - row.scanned_at > UNDO_WINDOW:
+        return _("Too late to undo: an admission can be undone for %(minutes)d minutes.") % {
+            "minutes": int(UNDO_WINDOW.total_seconds() // 60)
+        }
+    later = CheckIn.objects.filter(
+        meeting_id=row.meeting_id,
+        desk=row.desk,
+        operator_id=row.operator_id,
+        result=CheckInResult.ENTERED,
+        id__gt=row.pk,
+    )
+    if later.exists():
+        return _("Only the last admission of this desk can be undone.")
+    if CheckIn.objects.filter(accreditation_id=row.accreditation_id, id__gt=row.pk).exists():
+        return _("The badge was scanned again since this admission: it can no longer be undone.")
+    return None
+
+
+def undo_admission(check_in_id: int, *, meeting: Meeting, desk: str, actor: Actor) -> Accreditation:
+    """Undo the admission `check_in_id` made at `desk` of `meeting` by `actor`'s staff
+    member (see `undo_refusal`), or raise UndoRefused saying why not. The row is deleted,
+    so the person no longer counts as checked in and a later scan admits them again; the
+    audit entry records the admission that was undone. The row is locked first: two undos
+    at once undo once, and a re-entry being recorded finishes before the undo looks."""
+    desk = desk.strip()[:DESK_MAX_LENGTH]
+    with transaction.atomic():
+        row = CheckIn.objects.select_for_update().filter(pk=check_in_id, meeting=meeting).first()
+        if row is None:
+            raise UndoRefused(_("There is no such admission: it may have been undone already."))
+        refusal = undo_refusal(row, desk=desk, operator=actor.user)
+        if refusal is not None or row.accreditation_id is None:
+            raise UndoRefused(refusal or "")
+        accreditation = _accreditations().get(pk=row.accreditation_id)
+        audit.record(
+            accreditation,
+            "summitdesk.accreditation.check_in_undone",
+            actor=actor,
+            changes={
+                "checked_in": [row.scanned_at.isoformat(), None],
+                "desk": [row.desk, None],
+            },
+            organisation_id=accreditation.delegate.reply.organisation_id,
+        )
+        row.delete()
+    return accreditation
 
 
 def live_count(meeting: Meeting) -> LiveCount:

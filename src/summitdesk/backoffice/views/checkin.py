@@ -15,6 +15,8 @@ from summitdesk.accreditation import checkin, decode, photos
 from summitdesk.accreditation.enums import CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.audit import Actor
+from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
 from summitdesk.core.permissions import Permission
 from summitdesk.meetings.models import Meeting
@@ -47,8 +49,9 @@ def _desk_url(meeting: Meeting, **query: int) -> str:
 @staff_view(Permission.CHECKIN_ADMIT)
 def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the desk, with the last scan shown big and the name search; POST: a scan
-    (the code typed by a USB scanner, or an accreditation chosen by name), or the desk's
-    name. Scans answer with a redirect to the desk showing their result."""
+    (the code typed by a USB scanner or a badge number typed by hand, or an accreditation
+    chosen by name), the undo of the desk's last admission, or the desk's name. Scans
+    answer with a redirect to the desk showing their result."""
     meeting = get_object_or_404(Meeting, code=code)
     desk = request.session.get(DESK_SESSION_KEY, "")
     if request.method == "POST":
@@ -62,6 +65,8 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         if not desk:
             messages.error(request, _("Name this desk first: every scan records its desk."))
             return redirect(_desk_url(meeting))
+        if "undo" in request.POST:
+            return _undo(request, meeting, desk)
         scanned: str | int
         if "accreditation" in request.POST:
             try:
@@ -72,7 +77,9 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
             scanned = request.POST.get("code", "").strip()[:MAX_CODE_LENGTH]
             if not scanned:
                 return redirect(_desk_url(meeting))
-        result = checkin.check_in(scanned, meeting=meeting, desk=desk, operator=_operator(request))
+        result = checkin.check_in(
+            scanned, meeting=meeting, desk=desk, operator=_operator(request), badge_numbers=True
+        )
         assert result.check_in is not None
         return redirect(_desk_url(meeting, last=result.check_in.pk))
 
@@ -94,6 +101,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
                 accreditation_id=last.accreditation_id, result=CheckInResult.ENTERED
             ).first()
     query = request.GET.get("q", "").strip()[:100]
+    admitted = last is not None and last.result != CheckInResult.REFUSED
     context = {
         "meeting": meeting,
         "desk": desk,
@@ -101,12 +109,41 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         "first": first,
         "first_time": checkin.local_time(first, meeting) if first else "",
         "last_time": checkin.local_time(last, meeting, seconds=True) if last else "",
+        "check_identity": admitted
+        and last is not None
+        and last.accreditation is not None
+        and checkin.needs_identity_document(last.accreditation),
+        "can_undo": last is not None
+        and last.result == CheckInResult.ENTERED
+        and checkin.undo_refusal(last, desk=desk, operator=_operator(request)) is None,
         "query": query,
         "found": checkin.search(meeting, query) if query else None,
         "count": checkin.live_count(meeting),
         "desk_max_length": checkin.DESK_MAX_LENGTH,
     }
     return render(request, "backoffice/checkin_desk.html", context)
+
+
+def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
+    try:
+        pk = int(request.POST["undo"])
+    except ValueError:
+        raise Http404 from None
+    actor = Actor(
+        user=_operator(request), channel=Channel.BACKOFFICE, label=f"check-in desk {desk}"
+    )
+    try:
+        accreditation = checkin.undo_admission(pk, meeting=meeting, desk=desk, actor=actor)
+    except checkin.UndoRefused as refused:
+        messages.error(request, str(refused))
+        still = CheckIn.objects.filter(pk=pk, meeting=meeting).exists()
+        return redirect(_desk_url(meeting, last=pk) if still else _desk_url(meeting))
+    messages.success(
+        request,
+        _("Admission undone: %(name)s is no longer counted as checked in.")
+        % {"name": accreditation.delegate},
+    )
+    return redirect(_desk_url(meeting))
 
 
 @staff_view(Permission.CHECKIN_ADMIT)
@@ -187,12 +224,17 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(Permission.PHOTOS_READ)
 def photo_image(request: HttpRequest, pk: int) -> HttpResponse:
-    """The photo, to signed-in staff who need it only: never a public media path."""
-    accreditation = get_object_or_404(Accreditation.objects.only("photo"), pk=pk)
-    if not accreditation.photo.name:
+    """The photo, to signed-in staff who need it only: never a public media path. With
+    `?size=badge`, the badge-size copy (350 x 450, a few times lighter: the thumbnails of
+    the desk's name search), or the photo itself when there is no copy."""
+    accreditation = get_object_or_404(Accreditation.objects.only("photo", "badge_photo"), pk=pk)
+    name = accreditation.photo.name
+    if request.GET.get("size") == "badge" and accreditation.badge_photo.name:
+        name = accreditation.badge_photo.name
+    if not name:
         raise Http404
     try:
-        with default_storage.open(accreditation.photo.name, "rb") as handle:
+        with default_storage.open(name, "rb") as handle:
             content = handle.read()  # a cleaned photo: about 100 kB
     except FileNotFoundError:
         raise Http404 from None

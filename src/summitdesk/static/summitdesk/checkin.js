@@ -43,7 +43,12 @@
   if (scan && field) {
     var search = document.getElementById("search-q");
     if (!search || !search.value) {
-      field.focus();
+      field.focus({ preventScroll: true });
+    }
+    // The result of a scan comes first (on a phone, above the field): the focus given by
+    // `autofocus` must not scroll it away.
+    if (document.querySelector(".checkin-result")) {
+      window.scrollTo(0, 0);
     }
     setupCamera(scan, field);
   }
