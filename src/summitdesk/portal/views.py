@@ -98,8 +98,14 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
         with translation.override(language):
             if wait:
                 response = too_many(request, wait)
+            elif found is None:
+                response = not_valid(request)
             else:
-                response = not_valid(request) if found is None else view(request, found, **parts)
+                if request.method == "POST" and found.reply.state == ReplyState.NOT_OPENED:
+                    # A person acts on the page: only then is the reply opened. A GET never
+                    # changes it (mail scanners and link previews fetch links too).
+                    services.open_reply(found.reply, actor=found.actor)
+                response = view(request, found, **parts)
         response["Content-Language"] = language
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
@@ -214,9 +220,16 @@ def _render(
 def reply(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if request.method == "POST":
         return _post(request, access)
-    if access.reply.state == ReplyState.NOT_OPENED:
-        services.open_reply(access.reply, actor=access.actor)
     return _render(request, access, ReplyPage.initial(services.reply_data(access.reply)))
+
+
+@portal
+def opened(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The page's script says a person began to use it (`portal` opens the reply on any
+    POST); without a POST, nothing happens."""
+    if request.method != "POST":
+        return redirect("portal:reply", token=access.token)
+    return HttpResponse(status=204)
 
 
 def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
