@@ -28,6 +28,7 @@ from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
 
@@ -245,7 +246,7 @@ def test_live_count_counts_each_person_once(meeting: Meeting) -> None:
         checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
     checkin.check_in(code_of(elsewhere), meeting=elsewhere.meeting, desk="1", operator=None)
 
-    assert checkin.live_count(meeting) == checkin.LiveCount(entered=2, approved=3)
+    assert figures.desk_count(meeting) == figures.DeskCount(entered=2, approved=3)
 
 
 def test_search_finds_by_name_and_organisation(meeting: Meeting) -> None:
@@ -290,7 +291,7 @@ def test_check_in_concurrent_scans_of_one_badge_enter_once() -> None:
     assert errors == []
     assert sorted(results) == [CheckInResult.ENTERED, CheckInResult.REENTERED]
     assert CheckIn.objects.filter(result=CheckInResult.ENTERED).count() == 1
-    assert checkin.live_count(meeting).entered == 1
+    assert figures.desk_count(meeting).entered == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -47,12 +47,6 @@ class ScanResult:
         return self.result != CheckInResult.REFUSED
 
 
-@dataclass(frozen=True)
-class LiveCount:
-    entered: int
-    approved: int
-
-
 def _refusal_reasons() -> dict[str, str]:
     return {
         AccreditationStatus.PENDING: _("Not accredited yet: the accreditation is still pending."),
@@ -186,15 +180,6 @@ def _record_entry(accreditation: Accreditation, row: CheckIn, actor: Actor) -> N
         changes={"checked_in": [None, row.scanned_at.isoformat()], "desk": [None, row.desk]},
         organisation_id=accreditation.delegate.reply.organisation_id,
     )
-
-
-def live_count(meeting: Meeting) -> LiveCount:
-    """People checked in (each once) and people accredited, for the meeting."""
-    entered = CheckIn.objects.filter(meeting=meeting, result=CheckInResult.ENTERED).count()
-    approved = Accreditation.objects.filter(
-        meeting=meeting, status=AccreditationStatus.APPROVED
-    ).count()
-    return LiveCount(entered=entered, approved=approved)
 
 
 #: Characters beyond ASCII looked at when a folded search word is matched in the database.

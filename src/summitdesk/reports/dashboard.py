@@ -3,12 +3,11 @@
 Every figure comes from seven queries, whatever the number of organisations, replies,
 delegates, accreditations or meetings, and none reads back a row per delegate: the
 invitations and the answered replies, grouped by the organisation's category, stakeholder
-group and country (and the reply's state and head level); the delegates with their
-approved accreditations, and the entered check-ins, first counted per reply in the
-database (grouping by an integer along an index is what keeps 100,000 accreditations
-fast) and then added up by group around that query (`_by_group`); the few delegates taken
-out of their delegation, subtracted; the circulars; and the answers per day. Regions are
-derived from countries in Python, as everywhere else.
+group and country (and the reply's state and head level); the registered delegates (by
+gender too), the approved accreditations and the entered check-ins, each grouped the same
+way; the circulars; and the answers per day. The rows counted are those that
+summitdesk.reports.figures defines, for this page as for every other that shows the same
+figure. Regions are derived from countries in Python, as everywhere else.
 
 How each figure is counted (the pages and docs/architecture.md say the same):
 - invited: organisations a dispatched circular about the meeting was sent to, each once
@@ -46,14 +45,10 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
-    Exists,
-    FilteredRelation,
     IntegerField,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Cast, Substr, TruncDate
@@ -61,18 +56,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
-from summitdesk.accreditation.models import Accreditation, CheckIn
-from summitdesk.accreditation.services import DETACHED
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations.enums import Gender, HeadLevel
-from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ANSWERED_STATES, ATTENDING_STATES
 from summitdesk.directory.enums import Category, StakeholderGroup
-from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
 from summitdesk.meetings.models import Meeting, Process
+from summitdesk.reports import figures
 
 #: Countries the lookup does not know are folded into this region key.
 UNKNOWN_REGION = "unknown"
@@ -324,7 +316,6 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
     _count_invited(groups, meetings, filters)
     _count_replies(groups, heads, meetings, filters)
     _count_delegates(groups, genders, meetings, filters)
-    _subtract_detached(groups, genders, meetings, filters)
     totals = Tally()
     by: dict[str, dict[str, Tally]] = {
         "stakeholder_group": defaultdict(Tally),
@@ -392,15 +383,6 @@ def _breakdown(
     return Breakdown(key, title, heading, [r for r in rows if keep_all or not r.tally.empty])
 
 
-def _invited_here() -> Exists:
-    """The reply's organisation was sent a circular about the reply's meeting."""
-    return Exists(
-        Invitation.objects.filter(
-            organisation=OuterRef("organisation"), circular__meeting=OuterRef("meeting")
-        )
-    )
-
-
 def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:
     # Grouped by meeting too, so that the distinct count is one per organisation and meeting.
     rows = (
@@ -414,20 +396,14 @@ def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filter
         groups.of(row, "").invited += row["n"]
 
 
-def _scope_replies(meetings: Sequence[Meeting], filters: Filters) -> QuerySet[Reply]:
-    return Reply.objects.filter(meeting__in=meetings).filter(filters.organisations("")).order_by()
-
-
 def _count_replies(
     groups: _Groups, heads: dict[str, int], meetings: Sequence[Meeting], filters: Filters
 ) -> None:
     """What the answers of invited organisations say, grouped in the database by the
     organisation's group, the state and the head's level (a few hundred rows at most)."""
     rows = (
-        _scope_replies(meetings, filters)
+        figures.invited_replies(meetings, organisations=filters.organisations)
         .filter(state__in=ANSWERED_STATES)
-        .annotate(invited=_invited_here())
-        .filter(invited=True)
         .values("state", "head_level", *_org_fields(""))
         .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
     )
@@ -443,118 +419,28 @@ def _count_replies(
             tally.chief_executive_heads += row["n"]
 
 
-#: The genders counted apart in `_count_delegates`, with the column each is counted in.
-_GENDER_COLUMNS = {key: f"gender_{key}" for key, _label in GENDER_CHOICES}
-
-
-def _by_group(
-    per_reply: QuerySet[Any, Any], reply: str
-) -> list[tuple[tuple[str, str, str], str, dict[str, int]]]:
-    """The figures `per_reply` counts for each reply (grouped by its column `reply`),
-    added up by the organisation's category, stakeholder group and country and by the
-    reply's state: ((category, group, country), state, {figure: number}).
-
-    Grouping 100,000 rows by the organisation's columns directly makes the database sort
-    them all; grouping them by reply follows an index and leaves a few thousand rows to
-    join to their reply and organisation. The ORM cannot select from a subquery, hence
-    the SQL around it (names only: the values stay the inner query's parameters)."""
-    inner_sql, params = per_reply.query.sql_with_params()
-    quote = connection.ops.quote_name
-
-    def column(model: type[Reply | Organisation], name: str) -> str:
-        return quote(model._meta.get_field(name).get_attname_column()[1] or name)  # type: ignore[union-attr]
-
-    figures = [name for name in per_reply.query.annotation_select if name != reply]
-    group = ", ".join(
-        f"o.{column(Organisation, name)}" for name in ("category", "stakeholder_group", "country")
-    )
-    state = f"r.{column(Reply, 'state')}"
-    sums = "".join(f", SUM(x.{quote(name)})" for name in figures)
-    sql = (
-        f"SELECT {group}, {state}{sums} FROM ({inner_sql}) x "  # noqa: S608
-        f"INNER JOIN {quote(Reply._meta.db_table)} r ON r.{column(Reply, 'id')} = x.{quote(reply)} "
-        f"INNER JOIN {quote(Organisation._meta.db_table)} o "
-        f"ON o.{column(Organisation, 'id')} = r.{column(Reply, 'organisation')} "
-        f"GROUP BY {group}, {state}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return [
-        (
-            (str(row[0]), str(row[1]), str(row[2])),
-            str(row[3]),
-            {name: int(n or 0) for name, n in zip(figures, row[4:], strict=True)},
-        )
-        for row in found
-    ]
-
-
 def _count_delegates(
     groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
 ) -> None:
-    """Registered (named in attending replies, by gender too), approved and checked in,
-    by group. Approved accreditations and check-ins count whatever the reply's state."""
-    replies = Subquery(_scope_replies(meetings, filters).values("pk"))
-    approved = FilteredRelation(
-        "accreditation",
-        condition=Q(
-            accreditation__status=AccreditationStatus.APPROVED,
-            accreditation__meeting__in=meetings,
-        ),
-    )
-    named = (
-        Delegate.objects.filter(reply__in=replies)
-        .annotate(approved_accreditation=approved)
-        .order_by()
-        .values("reply")
-        .annotate(
-            approved=Count("approved_accreditation"),
-            named=Count("pk"),
-            **{
-                column: Count("pk", filter=Q(gender="" if key == NOT_GIVEN else key))
-                for key, column in _GENDER_COLUMNS.items()
-            },
-        )
-    )
-    for key, state, counted in _by_group(named, "reply"):
-        tally = groups.tallies[key]
-        tally.approved += counted["approved"]
-        if state in ATTENDING_STATES:
-            tally.registered += counted["named"]
-            for gender, column in _GENDER_COLUMNS.items():
-                genders[gender] += counted[column]
-    checked_in = (
-        CheckIn.objects.filter(
-            accreditation__delegate__reply__in=replies,
-            meeting__in=meetings,
-            result=CheckInResult.ENTERED,  # one per accreditation (a constraint)
-        )
-        .order_by()
-        .values("accreditation__delegate__reply")
-        .annotate(n=Count("pk"))
-    )
-    for key, _state, counted in _by_group(checked_in, "accreditation__delegate__reply"):
-        groups.tallies[key].checked_in += counted["n"]
+    """Registered (by gender too), approved and checked in, by group: each figure counted
+    by reports.figures, as every other surface counts it, grouped in the database."""
+    org = _org_fields("reply__")
+    registered = figures.registered_delegates(meetings, organisations=filters.organisations)
+    for values, n in figures.count_by(registered, [*org, "gender"]).items():
+        groups.tallies[_key(values[:3])].registered += n
+        genders[values[3] or NOT_GIVEN] += n
+    approved = figures.approved_accreditations(meetings, organisations=filters.organisations)
+    for values, n in figures.count_by(approved, _org_fields("delegate__reply__")).items():
+        groups.tallies[_key(values)].approved += n
+    entered = figures.entered_check_ins(meetings, organisations=filters.organisations)
+    at_door = _org_fields("accreditation__delegate__reply__")
+    for values, n in figures.count_by(entered, at_door).items():
+        groups.tallies[_key(values)].checked_in += n
 
 
-def _subtract_detached(
-    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
-) -> None:
-    """Delegates of attending replies taken out of the delegation (accreditation withdrawn
-    or revoked) are not registered: they are few, and subtracted."""
-    attending = Subquery(
-        _scope_replies(meetings, filters).filter(state__in=ATTENDING_STATES).values("pk")
-    )
-    rows = (
-        Accreditation.objects.filter(delegate__reply__in=attending, status__in=DETACHED)
-        .order_by()
-        .values("delegate__gender", *_org_fields("delegate__reply__"))
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        groups.of(row, "delegate__reply__").registered -= row["n"]
-        genders[row["delegate__gender"] or NOT_GIVEN] -= row["n"]
+def _key(values: Sequence[Any]) -> tuple[str, str, str]:
+    category, group, country = (str(value) for value in values)
+    return (category, group, country)
 
 
 def _timeline(meetings: Sequence[Meeting], filters: Filters) -> Timeline:
@@ -575,11 +461,8 @@ def _timeline(meetings: Sequence[Meeting], filters: Filters) -> Timeline:
         for c in circulars
         if c.reply_deadline is not None
     ]
-    answered = (
-        _scope_replies(meetings, filters)
-        .filter(state__in=ANSWERED_STATES, submitted_at__isnull=False)
-        .annotate(invited=_invited_here())
-        .filter(invited=True)
+    answered = figures.invited_replies(meetings, organisations=filters.organisations).filter(
+        state__in=ANSWERED_STATES, submitted_at__isnull=False
     )
     per_day = _per_day(answered, zone)
     days: list[Day] = []

@@ -54,6 +54,7 @@ from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 
 CONTENT_TYPE = "application/pdf"
@@ -153,9 +154,7 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
     One query: the approved delegates of the meeting counted by reply and consent.
     """
     rows = (
-        Delegate.objects.filter(
-            accreditation__meeting=meeting, accreditation__status=AccreditationStatus.APPROVED
-        )
+        figures.approved_delegates(meeting)
         .values(
             "reply_id",
             "reply__organisation__name",
@@ -163,7 +162,7 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
             "reply__organisation__category",
             "reply__organisation__stakeholder_group",
         )
-        .annotate(shown=Count("id", filter=Q(consent_to_publish=True)), listed=Count("id"))
+        .annotate(shown=Count("id", filter=figures.CONSENTED), listed=Count("id"))
         .order_by()
     )
     by_key: dict[tuple[str, str, str], Delegation] = {}

@@ -18,6 +18,7 @@ from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 
 #: Who works the door (administrators always may).
 DESK_ROLES = (Role.CHECKIN_DESK,)
@@ -110,7 +111,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         "last_time": checkin.local_time(last, meeting, seconds=True) if last else "",
         "query": query,
         "found": checkin.search(meeting, query) if query else None,
-        "count": checkin.live_count(meeting),
+        "count": figures.desk_count(meeting),
         "desk_max_length": checkin.DESK_MAX_LENGTH,
     }
     return render(request, "backoffice/checkin_desk.html", context)
@@ -119,7 +120,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view(*DESK_ROLES)
 def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
     meeting = get_object_or_404(Meeting, code=code)
-    count = checkin.live_count(meeting)
+    count = figures.desk_count(meeting)
     return JsonResponse(
         {"entered": count.entered, "approved": count.approved},
         headers={"Cache-Control": "no-store"},
