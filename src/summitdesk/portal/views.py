@@ -178,6 +178,7 @@ def _render(
     page: ReplyPage,
     *,
     hand_over_form: PersonForm | None = None,
+    renamed: list[tuple[Delegate, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     reply = access.reply
@@ -212,6 +213,7 @@ def _render(
         "hand_over_form": hand_over_form,
         "hand_over_fields": person_fields_html(hand_over_form),
         "token": access.token,
+        "renamed": renamed or [],
     }
     return render(request, "portal/reply.html", context, status=status)
 
@@ -252,6 +254,15 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
             return _deadline_passed(request, access, page)  # said first, before problems
         page.add_problems(found)
         return _render(request, access, page, status=400)
+    if not closed and not request.POST.get("confirm_renamed"):
+        # An approved delegate renamed may be another person on a valid badge: say what
+        # saving does (back to pending) and offer Substitute, before anything is saved.
+        renamed = [
+            (delegate, " ".join(p for p in (new.title, new.given_name, new.family_name) if p))
+            for delegate, new in services.identity_changes(access.reply, data)
+        ]
+        if renamed:
+            return _render(request, access, page, renamed=renamed, status=409)
     previous_focal_point = access.reply.focal_point_id
     try:
         if closed:
