@@ -139,12 +139,18 @@ def registered(
     return int(counted["n"] or 0)
 
 
+def _not_detached() -> QuerySet[Delegate]:
+    """Delegates still in their delegation. "Not detached" is asked as a NOT EXISTS:
+    joined instead, PostgreSQL reads every accreditation to find the few of a page's
+    delegates."""
+    detached = Accreditation.objects.filter(delegate=OuterRef("pk"), status__in=DETACHED)
+    return Delegate.objects.filter(~Exists(detached))
+
+
 def _per_reply() -> QuerySet[Delegate]:
     """Registered delegates of a reply of the tracker's list (whose organisation is invited
-    by construction). "Not detached" is asked as a NOT EXISTS: joined instead, PostgreSQL
-    reads every accreditation to find the few of a page's delegates."""
-    detached = Accreditation.objects.filter(delegate=OuterRef("pk"), status__in=DETACHED)
-    return Delegate.objects.filter(~Exists(detached), reply__state__in=ATTENDING_STATES)
+    by construction)."""
+    return _not_detached().filter(reply__state__in=ATTENDING_STATES)
 
 
 def registered_per_reply(reply_ids: Iterable[int | None]) -> dict[int, int]:
@@ -153,9 +159,12 @@ def registered_per_reply(reply_ids: Iterable[int | None]) -> dict[int, int]:
     wanted = [pk for pk in reply_ids if pk is not None]
     if not wanted:
         return {}
+    # The page's attending replies first (by primary key), then their delegates along the
+    # reply index: joining each delegate to its reply to ask its state is slower.
+    attending = Reply.objects.filter(pk__in=wanted, state__in=ATTENDING_STATES).values("pk")
     rows = (
-        _per_reply()
-        .filter(reply__in=wanted)
+        _not_detached()
+        .filter(reply__in=Subquery(attending))
         .order_by()
         .values("reply")
         .annotate(n=Count("pk"))
