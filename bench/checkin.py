@@ -234,14 +234,14 @@ def load(count: int) -> tuple[Any, list[str]]:
 
 
 def database_check(meeting: Any, entered: int, reentered: int) -> list[str]:
-    from summitdesk.accreditation.checkin import live_count
     from summitdesk.accreditation.enums import CheckInResult
     from summitdesk.accreditation.models import CheckIn
+    from summitdesk.reports.figures import desk_count
 
     rows = Counter(
         CheckIn.objects.filter(meeting=meeting).values_list("result", flat=True).iterator()
     )
-    count = live_count(meeting)
+    count = desk_count(meeting)
     print(
         f"Database: {rows[CheckInResult.ENTERED]} entered (expected {entered}), "
         f"{rows[CheckInResult.REENTERED]} re-entries (expected {reentered}), "

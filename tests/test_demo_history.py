@@ -21,7 +21,6 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoDbBlocker
 
-from summitdesk.accreditation.checkin import live_count
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.changes import assign_sequences
@@ -35,6 +34,7 @@ from summitdesk.demo import history
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports.dashboard import meeting_dashboard
+from summitdesk.reports.figures import desk_count
 from summitdesk.reports.models import Edition, EditionKind, EditionStatus
 from summitdesk.reports.participants import build_list, public_edition
 
@@ -228,7 +228,7 @@ def test_some_approved_delegates_have_a_photo_on_file(meeting: Meeting, loaded: 
 
 
 def test_about_seventy_percent_of_the_approved_were_checked_in(meeting: Meeting) -> None:
-    count = live_count(meeting)
+    count = desk_count(meeting)
     scans = CheckIn.objects.filter(meeting=meeting)
     assert meeting.start_date is not None and meeting.end_date is not None
 
@@ -257,7 +257,7 @@ def test_dashboard_figures_agree_with_the_records(meeting: Meeting) -> None:
     )
     assert totals.declined == replies.filter(state=ReplyState.DECLINED).count() > 0
     assert totals.approved == accreditations.filter(status=AccreditationStatus.APPROVED).count()
-    assert totals.checked_in == live_count(meeting).entered > 0
+    assert totals.checked_in == desk_count(meeting).entered > 0
     assert (
         totals.registered
         == accreditations.exclude(

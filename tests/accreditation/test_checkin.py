@@ -30,6 +30,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import User
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
@@ -262,7 +263,7 @@ def test_live_count_counts_each_person_once(meeting: Meeting) -> None:
         checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
     checkin.check_in(code_of(elsewhere), meeting=elsewhere.meeting, desk="1", operator=None)
 
-    assert checkin.live_count(meeting) == checkin.LiveCount(entered=2, approved=3)
+    assert figures.desk_count(meeting) == figures.DeskCount(entered=2, approved=3)
 
 
 def test_search_finds_by_name_and_organisation(meeting: Meeting) -> None:
@@ -307,7 +308,7 @@ def test_check_in_concurrent_scans_of_one_badge_enter_once() -> None:
     assert errors == []
     assert sorted(results) == [CheckInResult.ENTERED, CheckInResult.REENTERED]
     assert CheckIn.objects.filter(result=CheckInResult.ENTERED).count() == 1
-    assert checkin.live_count(meeting).entered == 1
+    assert figures.desk_count(meeting).entered == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -1095,7 +1096,7 @@ def test_undo_admission_deletes_it_counts_down_and_audits(
 
     assert undone == accreditation
     assert rows() == []
-    assert checkin.live_count(meeting).entered == 0
+    assert figures.desk_count(meeting).entered == 0
     entry = AuditEntry.objects.get(action="summitdesk.accreditation.check_in_undone")
     assert (entry.object_type, entry.object_id, entry.actor, entry.actor_label) == (
         "accreditation.accreditation",
@@ -1144,7 +1145,7 @@ def test_undo_refused_to_another_operator_or_desk(meeting: Meeting, desk_officer
 
     assert refusal_of_undo(meeting, row, colleague) == message
     assert refusal_of_undo(meeting, row, desk_officer, desk="Desk 3") == message
-    assert checkin.live_count(meeting).entered == 1
+    assert figures.desk_count(meeting).entered == 1
 
 
 def test_undo_refused_after_the_window(meeting: Meeting, desk_officer: User) -> None:
@@ -1156,7 +1157,7 @@ def test_undo_refused_after_the_window(meeting: Meeting, desk_officer: User) -> 
     assert refusal_of_undo(meeting, row, desk_officer) == (
         "Too late to undo: an admission can be undone for 5 minutes."
     )
-    assert checkin.live_count(meeting).entered == 1
+    assert figures.desk_count(meeting).entered == 1
 
 
 def test_undo_refused_for_an_admission_before_the_last(
@@ -1169,7 +1170,7 @@ def test_undo_refused_for_an_admission_before_the_last(
         "Only the last admission of this desk can be undone."
     )
     checkin.undo_admission(later.pk, meeting=meeting, desk="Desk 2", actor=desk_actor(desk_officer))
-    assert checkin.live_count(meeting).entered == 1
+    assert figures.desk_count(meeting).entered == 1
 
 
 def test_undo_refused_once_the_badge_was_scanned_again(
@@ -1230,7 +1231,7 @@ def test_undo_twice_at_once_undoes_once() -> None:
         "undone",
     ]
     assert AuditEntry.objects.filter(action="summitdesk.accreditation.check_in_undone").count() == 1
-    assert checkin.live_count(meeting).entered == 0
+    assert figures.desk_count(meeting).entered == 0
 
 
 def at_once(*actions: Callable[[], object]) -> list[BaseException]:

@@ -241,6 +241,7 @@ ALLOWED = [
     (Status.PENDING, Status.APPROVED),
     (Status.PENDING, Status.REJECTED),
     (Status.PENDING, Status.WITHDRAWN),
+    (Status.APPROVED, Status.PENDING),  # a renamed delegate, with a reason
     (Status.APPROVED, Status.REJECTED),
     (Status.APPROVED, Status.REVOKED),
     (Status.APPROVED, Status.WITHDRAWN),

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from summitdesk.accreditation import services as services_accreditation
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
@@ -396,6 +397,33 @@ def test_patch_declining_withdraws_the_delegation(
     assert set(
         Accreditation.objects.filter(delegate__reply=reply).values_list("status", flat=True)
     ) == {AccreditationStatus.WITHDRAWN}
+
+
+def test_patch_renaming_an_approved_delegate_returns_it_to_pending(
+    writer: ApiClient, summit: Meeting, orange: Organisation
+) -> None:
+    reply = submitted_reply(orange, summit, members(2))
+    for accreditation in Accreditation.objects.filter(delegate__reply=reply).order_by("pk"):
+        services_accreditation.transition(accreditation, AccreditationStatus.APPROVED, actor=STAFF)
+    body = writer.get(f"/replies/{reply.pk}")
+    delegates = body.json()["delegates"]
+    renamed = [{k: v for k, v in d.items() if k not in ("id", "accreditation")} for d in delegates]
+    renamed[1] |= {"given_name": "Karl", "family_name": "Schmidt"}  # the email kept
+
+    response = writer.patch(
+        f"/replies/{reply.pk}",
+        {"submit": True, "delegates": renamed},
+        headers={"If-Match": body["ETag"]},
+    )
+
+    assert response.status_code == 200, response.content
+    assert [d["id"] for d in response.json()["delegates"]] == [d["id"] for d in delegates]
+    assert [
+        (a.status, a.badge_version)
+        for a in Accreditation.objects.filter(delegate__reply=reply).order_by("delegate__position")
+    ] == [(AccreditationStatus.APPROVED, 1), (AccreditationStatus.PENDING, 2)]
+    entry = AuditEntry.objects.get(action="summitdesk.accreditation.reconsidered")
+    assert entry.channel == "api"
 
 
 def test_post_enters_the_first_reply_of_an_organisation(

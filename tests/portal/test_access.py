@@ -21,6 +21,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import ReplyLink
+from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.portal.access import reply_for_token
 from tests.factories import OrganisationFactory, UserFactory
@@ -323,6 +324,20 @@ def test_open_as_organisation_takes_the_officer_in_and_audits_them_by_name(
         "olga opened the portal as the organisation",
     )
     assert (entry.object_type, entry.object_id) == ("correspondence.replylink", str(link.pk))
+
+
+def test_open_as_organisation_does_not_mark_the_reply_opened(acme: Invited, officer: User) -> None:
+    client = Client()
+    client.force_login(officer)
+    portal_url = open_as(client, acme)["Location"]
+
+    officer_touch = client.post(f"{portal_url}opened/")
+    after_officer = Reply.objects.get(pk=acme.reply.pk).state
+    focal_point_touch = Client().post(f"{acme.url}opened/")
+
+    assert (officer_touch.status_code, focal_point_touch.status_code) == (204, 204)
+    assert after_officer == ReplyState.NOT_OPENED
+    assert Reply.objects.get(pk=acme.reply.pk).state == ReplyState.OPENED
 
 
 def test_open_as_organisation_records_changes_as_the_officer_for_the_organisation(

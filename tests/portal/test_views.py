@@ -52,29 +52,69 @@ def pdf_text(content: bytes) -> str:
 # Opening
 
 
-def test_reply_page_first_visit_opens_the_reply(acme: Invited) -> None:
-    response = Client().get(acme.url)
+def test_reply_page_get_changes_nothing(acme: Invited) -> None:
+    # Mail scanners and link previews fetch links too: only a person's POST opens a reply.
+    client = Client()
+    response = client.get(acme.url)
+    client.get(acme.url)
 
     html = page(response)
     assert response.status_code == 200
-    assert acme.reply.state == ReplyState.OPENED
-    assert texts(html, r'<span class="status[^"]*" id="reply-state">(.*?)</span>') == ["Opened"]
+    assert acme.reply.state == ReplyState.NOT_OPENED
+    assert acme.reply.opened_at is None
+    assert texts(html, r'<span class="status[^"]*" id="reply-state">(.*?)</span>') == ["Not opened"]
     assert texts(html, r"<dt>Reply by</dt><dd>(.*?)</dd>") == [DEADLINE_TEXT]
     assert '<a href="/meetings/geneva-2003/information-pack/">' in html
     assert member_rows(html) == 3
+    assert f'data-opened-url="/reply/{acme.token}/opened/"' in html
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert AuditEntry.objects.filter(action="summitdesk.reply.opened").count() == 0
+
+
+def test_reply_opened_post_opens_the_reply_once(acme: Invited) -> None:
+    client = Client(enforce_csrf_checks=True)
+    html = page(client.get(acme.url))
+    csrf = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[0]
+
+    first = client.post(f"{acme.url}opened/", HTTP_X_CSRFTOKEN=csrf)
+    client.post(f"{acme.url}opened/", HTTP_X_CSRFTOKEN=csrf)
+
+    assert first.status_code == 204
+    assert acme.reply.state == ReplyState.OPENED
     entries = AuditEntry.objects.filter(action="summitdesk.reply.opened")
     assert [(e.channel, e.actor_label) for e in entries] == [
         ("portal", "reply link of Acme Telecom")
     ]
+    assert 'data-opened-url="' not in page(client.get(acme.url))
 
 
-def test_reply_page_second_visit_records_nothing_more(acme: Invited) -> None:
-    client = Client()
+def test_reply_opened_post_without_csrf_token_is_refused(acme: Invited) -> None:
+    client = Client(enforce_csrf_checks=True)
     client.get(acme.url)
-    client.get(acme.url)
 
-    assert AuditEntry.objects.filter(action="summitdesk.reply.opened").count() == 1
+    response = client.post(f"{acme.url}opened/")
+
+    assert response.status_code == 403
+    assert acme.reply.state == ReplyState.NOT_OPENED
+
+
+def test_reply_opened_get_changes_nothing(acme: Invited) -> None:
+    response = Client().get(f"{acme.url}opened/")
+
+    assert response.status_code == 302
+    assert acme.reply.state == ReplyState.NOT_OPENED
+
+
+def test_reply_page_draft_saved_opens_the_reply_first(acme: Invited) -> None:
+    Client().post(acme.url, posted(action="save", estimate=3, members=DELEGATION[:1]))
+
+    assert acme.reply.state == ReplyState.DRAFT
+    assert acme.reply.opened_at is not None
+    entries = AuditEntry.objects.filter(object_id=str(acme.reply.pk)).order_by("pk")
+    assert list(entries.values_list("action", flat=True)) == [
+        "summitdesk.reply.opened",
+        "summitdesk.reply.saved",
+    ]
 
 
 def test_reply_page_shows_blank_rows_for_the_seats_not_yet_named(acme: Invited) -> None:
@@ -274,7 +314,8 @@ def test_reply_post_submit_incomplete_shows_the_problems_and_saves_nothing(
         "<li>Estimate the number of participants.</li></ul>"
     ) in html
     assert 'aria-invalid="true" aria-describedby="id_estimated_participants_helptext ' in html
-    assert acme.reply.state == ReplyState.NOT_OPENED
+    # Nothing saved; the person's POST opened the reply all the same.
+    assert acme.reply.state == ReplyState.OPENED
     assert acme.reply.delegates.count() == 0
 
 

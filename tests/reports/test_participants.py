@@ -252,10 +252,11 @@ def test_list_puts_the_head_first_with_function_and_mark(summit: Meeting) -> Non
     data = participants.build_list(summit).page_data(1)
     ericsson = data["groups"][1]["sections"][0]["delegations"][1]
 
+    ids = dict(Delegate.objects.values_list("family_name", "pk"))
     assert ericsson["people"] == [
-        {"name": "Dr Sara Lindqvist", "function": "CEO", "head": True},
-        {"name": "Lars Svensson", "function": "Director", "head": False},
-        {"name": "Karin Berg", "function": "Vice President", "head": False},
+        {"name": "Dr Sara Lindqvist", "function": "CEO", "head": True, "id": ids["Lindqvist"]},
+        {"name": "Lars Svensson", "function": "Director", "head": False, "id": ids["Svensson"]},
+        {"name": "Karin Berg", "function": "Vice President", "head": False, "id": ids["Berg"]},
     ]
 
 
@@ -404,6 +405,7 @@ def test_publish_stores_the_list_as_previewed_with_its_pdf(summit: Meeting) -> N
                 "number": [None, 1],
                 "shown": [None, 15],
                 "not_shown": [None, 2],
+                "removed": [None, 0],
             },
         ),
     ]
@@ -559,7 +561,7 @@ def test_unknown_kind_is_refused(summit: Meeting) -> None:
     assert Edition.objects.count() == 0
 
 
-def test_consent_withdrawn_after_publishing_stays_until_the_next_edition(
+def test_consent_withdrawn_after_publishing_leaves_the_web_page_at_once(
     summit: Meeting, client: Client, admin_client: Client
 ) -> None:
     edition = publish(summit, EditionKind.PROVISIONAL)
@@ -567,18 +569,52 @@ def test_consent_withdrawn_after_publishing_stays_until_the_next_edition(
 
     accreditation_services.set_consent(martin, False, actor=STAFF)
 
-    assert "Paul Martin" in client.get("/meetings/geneva-2003/participants/").content.decode()
+    page = client.get("/meetings/geneva-2003/participants/").content.decode()
+    assert "Paul Martin" not in page
+    assert "Lars Svensson" in page
+    # The dated PDF stays as published.
+    assert "Paul Martin" in pdf_text(stored(edition))
     assert participants.withdrawn_since(edition) == 1
     editions_page = admin_client.get("/meetings/geneva-2003/list-of-participants/editions/")
     assert (
         "1 person on the public edition can no longer be listed" in editions_page.content.decode()
     )
 
-    publish(summit, EditionKind.PROVISIONAL)
+    second = publish(summit, EditionKind.PROVISIONAL)
 
     page = client.get("/meetings/geneva-2003/participants/").content.decode()
+    line = "1 participant listed in the previous edition is no longer listed."
     assert "Paul Martin" not in page
     assert "3 participants are not shown (no consent to publication)." in page
+    assert line in page
+    assert second.removed == 1
+    assert line in " ".join(pdf_text(stored(second)).split())
+    assert "Paul Martin" not in pdf_text(stored(second))
+
+
+def test_accreditation_withdrawn_after_publishing_leaves_the_web_page_at_once(
+    summit: Meeting, client: Client
+) -> None:
+    edition = publish(summit, EditionKind.PROVISIONAL)
+    accreditation = Accreditation.objects.get(delegate__family_name="Durand")
+
+    accreditation_services.withdraw(accreditation, reason="Cannot travel.", actor=STAFF)
+
+    page = client.get("/meetings/geneva-2003/participants/").content.decode()
+    assert "Léa Durand" not in page
+    # Its delegation had nobody else: the heading goes too.
+    assert "Électricité de France" not in page
+    assert "Léa Durand" in pdf_text(stored(edition))
+    assert "no longer listed" not in page
+
+
+def test_first_edition_says_nothing_of_removals(summit: Meeting, client: Client) -> None:
+    edition = publish(summit, EditionKind.PROVISIONAL)
+
+    assert edition.removed == 0
+    assert (
+        "no longer listed" not in client.get("/meetings/geneva-2003/participants/").content.decode()
+    )
 
 
 def test_revoked_after_publishing_is_counted_for_staff(summit: Meeting) -> None:

@@ -56,12 +56,6 @@ class ScanResult:
         return self.result != CheckInResult.REFUSED
 
 
-@dataclass(frozen=True)
-class LiveCount:
-    entered: int
-    approved: int
-
-
 def _refusal_reasons() -> dict[str, str]:
     return {
         AccreditationStatus.PENDING: _("Not accredited yet: the accreditation is still pending."),
@@ -295,15 +289,6 @@ def undo_admission(check_in_id: int, *, meeting: Meeting, desk: str, actor: Acto
         )
         row.delete()
     return accreditation
-
-
-def live_count(meeting: Meeting) -> LiveCount:
-    """People checked in (each once) and people accredited, for the meeting."""
-    entered = CheckIn.objects.filter(meeting=meeting, result=CheckInResult.ENTERED).count()
-    approved = Accreditation.objects.filter(
-        meeting=meeting, status=AccreditationStatus.APPROVED
-    ).count()
-    return LiveCount(entered=entered, approved=approved)
 
 
 #: Characters beyond ASCII looked at when a folded search word is matched in the database.

@@ -49,7 +49,9 @@ class AccreditationError(Exception):
 #: are final (a delegate named again is a new delegate with a new accreditation).
 MOVES: dict[str, frozenset[str]] = {
     Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset({Status.REJECTED, Status.REVOKED, Status.WITHDRAWN}),
+    # Back to pending: the person's title or name changed from the portal or the API (see
+    # `on_identity_changed`); the approval was for someone else's name.
+    Status.APPROVED: frozenset({Status.PENDING, Status.REJECTED, Status.REVOKED, Status.WITHDRAWN}),
     Status.REJECTED: frozenset({Status.PENDING, Status.WITHDRAWN}),
     Status.WITHDRAWN: frozenset(),
     Status.REVOKED: frozenset(),
@@ -130,10 +132,20 @@ def _enqueue_links(ids: list[int]) -> None:
 
 
 @transaction.atomic
-def on_reply_saved(reply: Reply, *, removed: Iterable[int], submitted: bool, actor: Actor) -> None:
+def on_reply_saved(
+    reply: Reply,
+    *,
+    removed: Iterable[int],
+    submitted: bool,
+    actor: Actor,
+    renamed: Iterable[int] = (),
+    keep_approval: bool = False,
+) -> None:
     """Called by delegations.services.save_reply: the accreditations of the delegates taken
-    out of the delegation are withdrawn (their rows are kept), and a submitted, attending
-    reply's new delegates get a pending accreditation."""
+    out of the delegation are withdrawn (their rows are kept), those of the delegates whose
+    title or name changed are dealt with by `on_identity_changed`, and a submitted,
+    attending reply's new delegates get a pending accreditation."""
+    on_identity_changed(renamed, actor=actor, keep_approval=keep_approval)
     removed = list(removed)
     withdrawn = (
         Accreditation.objects.filter(delegate__in=removed).exclude(status__in=DETACHED)
@@ -149,6 +161,48 @@ def on_reply_saved(reply: Reply, *, removed: Iterable[int], submitted: bool, act
         )
     if submitted:
         ensure_accreditations(reply, actor=actor)
+
+
+def on_identity_changed(delegates: Iterable[int], *, actor: Actor, keep_approval: bool) -> None:
+    """The title, given name or family name of these delegates changed. An approved
+    accreditation returns to pending (a new approval, a new badge version), unless staff
+    corrected the name (`keep_approval`): then it stays approved, with a new badge version
+    all the same, because the badge shows the name. Other statuses are not affected:
+    nothing was approved on the old name."""
+    ids = list(delegates)
+    if not ids:
+        return
+    approved = Accreditation.objects.filter(delegate__in=ids, status=Status.APPROVED)
+    for accreditation in approved.order_by("pk"):
+        if keep_approval:
+            _raise_badge_version(accreditation, actor=actor)
+        else:
+            transition(
+                accreditation,
+                Status.PENDING,
+                reason=_(
+                    "The delegate's title or name changed: the secretariat approves the "
+                    "accreditation again before a badge is printed."
+                ),
+                actor=actor,
+            )
+
+
+def _raise_badge_version(accreditation: Accreditation, *, actor: Actor) -> None:
+    """A new badge version for a name corrected by staff: the badge printed with the old
+    spelling is refused at the door, and the accreditation waits to be printed again."""
+    accreditation = Accreditation.objects.select_for_update(of=("self",)).get(pk=accreditation.pk)
+    old = accreditation.badge_version
+    accreditation.badge_version = old + 1
+    accreditation.save(update_fields=["badge_version"])
+    audit.record(
+        accreditation,
+        "summitdesk.accreditation.badge_version_raised",
+        actor=actor,
+        changes={"badge_version": [old, accreditation.badge_version]},
+        note=_("The delegate's name was corrected."),
+        organisation_id=accreditation.delegate.reply.organisation_id,
+    )
 
 
 # The status
@@ -193,7 +247,8 @@ def transition(
             _("An accreditation that is %(current)s cannot become %(to)s.")
             % {"current": Status(current).label, "to": Status(to).label}
         )
-    if to in NEEDS_REASON and not reason:
+    needs_reason = to in NEEDS_REASON or (current == Status.APPROVED and to == Status.PENDING)
+    if needs_reason and not reason:
         raise AccreditationError(_("Give the reason: the delegate and the focal point read it."))
     organisation = accreditation.delegate.reply.organisation
     if to == Status.APPROVED:

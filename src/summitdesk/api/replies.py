@@ -46,6 +46,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import COUNTRY_REGIONS
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 
 invitations = Router(tags=["invitations"])
 replies = Router(tags=["replies"])
@@ -252,6 +253,11 @@ class ReplySummary(Schema):
     entered_on_behalf: bool
     submitted_at: datetime | None
     updated_at: datetime
+    delegates_registered: int = Field(
+        description="Delegates the reply registers: named in it while it is submitted or "
+        "amended, less those whose accreditation was withdrawn or revoked (a draft or a "
+        "declined reply registers nobody). The tracker, exports and statistics count the same."
+    )
 
 
 class ReplyOut(ReplySummary):
@@ -326,7 +332,16 @@ def summarise(reply: Reply) -> dict[str, Any]:
         "entered_on_behalf": reply.entered_on_behalf,
         "submitted_at": _when(reply.submitted_at),
         "updated_at": _when(reply.updated_at),
+        "delegates_registered": _registered(reply),
     }
+
+
+def _registered(reply: Reply) -> int:
+    """Annotated on a list (`registered`), else counted for the one reply."""
+    counted = getattr(reply, "registered", None)
+    if counted is None:
+        counted = figures.registered_per_reply([reply.pk]).get(reply.pk, 0)
+    return int(counted)
 
 
 def represent(reply: Reply) -> dict[str, Any]:
@@ -411,7 +426,9 @@ def list_replies(
     limit: int = DEFAULT_LIMIT,
 ) -> HttpResponse:
     """Replies in id order, page by page; the delegation is given by `GET /replies/{id}`."""
-    found = Reply.objects.select_related("organisation", "meeting")
+    found = Reply.objects.select_related("organisation", "meeting").annotate(
+        registered=figures.registered_of_reply("pk")
+    )
     if filters.meeting:
         found = found.filter(meeting__code=filters.meeting)
     if filters.state:

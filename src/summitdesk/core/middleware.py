@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -28,6 +29,34 @@ def content_security_policy(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return middleware
+
+
+#: The HTML pages anyone may read and that proxies may keep (by URL name): every other
+#: HTML page is a staff page, or a personal link's, and is never stored anywhere.
+PUBLIC_PAGES = {
+    "public:statistics",
+    "public:information-pack",
+    "participants:public",
+}
+
+
+def no_store(get_response: Handler) -> Handler:
+    """Staff pages (and the portal's) carry `Cache-Control: no-store`, whatever the view
+    set: a shared computer's browser or a proxy must not keep what a signed-in person saw.
+    One rule for every page, so a new page cannot forget it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in PUBLIC_PAGES:
+            return response
+        if "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True)
         return response
 
     return middleware

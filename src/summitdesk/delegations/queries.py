@@ -9,11 +9,15 @@ the delegates named.
 
 Words used here:
 - invited: the organisation received the circular (for a meeting: any circular about it);
-- state: the reply's state, "not opened" when there is no reply yet, and "opened" when a
-  reply link was used although the reply was never marked opened;
+- state: the reply's state, "not opened" when there is no reply yet (a visit of the
+  reply link alone changes nothing: only a person's POST opens the reply);
 - attending: answered and coming (submitted or amended); declined: answered, not coming;
 - silent: invited but not answered (neither attending nor declined);
 - opened: any state but "not opened".
+
+Every figure shared with another surface (opened, delegates registered) is counted by
+summitdesk.reports.figures, reached by name inside the functions (reports builds on this
+app), so that the tracker, its list and CSV, the exports and the dashboard agree.
 """
 
 from collections import defaultdict
@@ -22,23 +26,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    Exists,
     F,
     FilteredRelation,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -93,23 +91,10 @@ class Scope:
 def with_reply(organisations: OrganisationQuerySet, meeting: Meeting) -> OrganisationQuerySet:
     """`organisations` joined to their reply about `meeting` (at most one: the pair is
     unique), annotated with `reply_state` as the tracker counts it."""
-    # A staff member opening the portal as the organisation is not the organisation.
-    link_used = ReplyLink.objects.filter(
-        organisation=OuterRef("pk"),
-        meeting=meeting,
-        last_used_at__isnull=False,
-        opened_by__isnull=True,
-    )
-    never_opened = Q(reply__state__isnull=True) | Q(reply__state=ReplyState.NOT_OPENED)
     return organisations.annotate(
         reply=FilteredRelation("replies", condition=Q(replies__meeting=meeting)),
     ).annotate(
-        reply_state=Case(
-            When(never_opened & Exists(link_used), then=Value(ReplyState.OPENED.value)),
-            When(never_opened, then=Value(ReplyState.NOT_OPENED.value)),
-            default=F("reply__state"),
-            output_field=CharField(),
-        )
+        reply_state=Coalesce(F("reply__state"), Value(ReplyState.NOT_OPENED.value)),
     )
 
 
@@ -139,10 +124,6 @@ class Counts:
     @property
     def invited(self) -> int:
         return sum(self.by_state.values())
-
-    @property
-    def opened(self) -> int:
-        return self.invited - self.by_state[ReplyState.NOT_OPENED]
 
     @property
     def attending(self) -> int:
@@ -196,6 +177,8 @@ class Breakdown:
 @dataclass(frozen=True)
 class Tracker:
     totals: Counts
+    # Counted by reports.figures, as every other surface counts them.
+    opened: int
     named_delegates: int
     breakdowns: list[Breakdown]
 
@@ -216,7 +199,9 @@ def in_delegation(prefix: str = "") -> Q:
 
 
 def tracker(scope: Scope) -> Tracker:
-    """Every figure of the response tracker, in two queries."""
+    """Every figure of the response tracker, in three queries."""
+    from summitdesk.reports import figures  # reports builds on this app
+
     attending = Q(reply__state__in=ATTENDING_STATES)
     grouped = (
         scope.organisations()
@@ -242,7 +227,8 @@ def tracker(scope: Scope) -> Tracker:
         by["region"][region_of(row["country"])].add(*values)
     return Tracker(
         totals=totals,
-        named_delegates=named_delegates(scope),
+        opened=figures.opened(scope.meeting, circular=scope.circular),
+        named_delegates=figures.registered([scope.meeting], circular=scope.circular),
         breakdowns=[
             _breakdown(
                 "category", _("By category"), _("Category"), Category.choices, by["category"]
@@ -263,32 +249,6 @@ def tracker(scope: Scope) -> Tracker:
             ),
         ],
     )
-
-
-def named_delegates(scope: Scope) -> int:
-    """The delegates named in the attending replies of the invited organisations and still
-    in their delegation, in one query: all of them, less the few kept only for their
-    withdrawn or revoked accreditation (counted apart, the delegates are read from an
-    index alone instead of each being joined to its accreditation)."""
-    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
-
-    replies = Subquery(
-        Reply.objects.filter(
-            meeting=scope.meeting,
-            state__in=ATTENDING_STATES,
-            organisation__in=Subquery(scope.invitations().values("organisation")),
-        ).values("pk")
-    )
-    detached = (
-        Delegate.objects.filter(reply__in=replies, accreditation__status__in=DETACHED)
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
-        .values("n")
-    )
-    counted = Delegate.objects.filter(reply__in=replies).aggregate(
-        n=Count("pk") - Subquery(detached, output_field=IntegerField())
-    )
-    return int(counted["n"] or 0)
 
 
 def region_of(country: str) -> str:
@@ -350,27 +310,6 @@ def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
     ).order_by("name_key", "pk")
 
 
-def delegate_counts(reply_ids: Iterable[int | None]) -> dict[int, int]:
-    """The number of delegates named in each of these replies, and still in the delegation
-    (one query). "Not detached" is asked as a NOT EXISTS: joined instead, PostgreSQL reads
-    every accreditation to find the few of a page's delegates."""
-    from summitdesk.accreditation.models import Accreditation  # builds on this app
-    from summitdesk.accreditation.services import DETACHED
-
-    wanted = [pk for pk in reply_ids if pk is not None]
-    if not wanted:
-        return {}
-    detached = Accreditation.objects.filter(delegate=OuterRef("pk"), status__in=DETACHED)
-    rows = (
-        Delegate.objects.filter(~Exists(detached), reply__in=wanted)
-        .order_by()
-        .values("reply")
-        .annotate(named=Count("pk"))
-        .values_list("reply", "named")
-    )
-    return dict(rows)
-
-
 @dataclass(frozen=True)
 class ListRow:
     organisation: Organisation
@@ -400,9 +339,11 @@ class ListRow:
 
 
 def list_rows(organisations: Iterable[Organisation]) -> list[ListRow]:
-    """A page of `tracker_list` with the delegates each reply names (one more query)."""
+    """A page of `tracker_list` with the delegates each reply registers (one more query)."""
+    from summitdesk.reports import figures  # reports builds on this app
+
     page = list(organisations)
-    named = delegate_counts(o.reply_id for o in page)  # type: ignore[attr-defined]
+    named = figures.registered_per_reply(o.reply_id for o in page)  # type: ignore[attr-defined]
     return [ListRow(o, named.get(o.reply_id, 0)) for o in page]  # type: ignore[attr-defined]
 
 
@@ -426,15 +367,11 @@ CSV_HEADER = [
 def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
     """The list as rows of values for a CSV file, header first; read in chunks, so memory
     stays flat whatever the number of organisations."""
+    from summitdesk.reports import figures  # reports builds on this app
+
     yield CSV_HEADER
-    named = dict(
-        Delegate.objects.filter(reply__meeting=scope.meeting)
-        .order_by()
-        .values("reply")
-        .annotate(named=Count("pk"))
-        .values_list("reply", "named")
-    )
-    for o in tracker_list(scope, f).iterator(chunk_size=2000):
+    rows = tracker_list(scope, f).annotate(named=figures.registered_of_reply("reply_id"))
+    for o in rows.iterator(chunk_size=2000):
         yield [
             o.pk,
             _cell(o.name),
@@ -446,7 +383,7 @@ def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
             o.reply_state,  # type: ignore[attr-defined]
             "" if o.estimate is None else o.estimate,  # type: ignore[attr-defined]
             o.head_level or "",  # type: ignore[attr-defined]
-            named.get(o.reply_id, 0),  # type: ignore[attr-defined]
+            o.named,  # type: ignore[attr-defined]
             "yes" if o.on_behalf else "",  # type: ignore[attr-defined]
             o.submitted_at.isoformat() if o.submitted_at else "",  # type: ignore[attr-defined]
         ]

@@ -262,6 +262,37 @@ def _delegates_summary(delegates: list[Delegate]) -> list[str]:
 DELEGATE_FIELDS = tuple(f.name for f in fields(DelegateData))
 
 
+#: What a badge and the List of Participants show of a person: a change to any of them on
+#: an approved delegate may put someone else behind the approval.
+IDENTITY_FIELDS = ("title", "given_name", "family_name")
+#: Who may correct an approved delegate's name and keep the approval: staff correct a
+#: spelling; through the portal or the API, another person may be put on the badge.
+STAFF_CHANNELS = (Channel.BACKOFFICE, Channel.CLI, Channel.IMPORT)
+
+
+def identity_changes(reply: Reply, data: ReplyData) -> list[tuple[Delegate, DelegateData]]:
+    """The approved delegates of `reply` whose title or names `data` would change, each
+    with what they would become (matched as `save_reply` matches them): what the portal
+    asks the focal point to confirm before saving."""
+    from summitdesk.accreditation.enums import AccreditationStatus  # builds on this app
+
+    if data.attending is False:
+        return []
+    existing = list(active_delegates(reply).select_related("accreditation"))
+    found = []
+    for delegate, member in zip(
+        _match_delegates(existing, data.delegates), data.delegates, strict=True
+    ):
+        accreditation = getattr(delegate, "accreditation", None) if delegate else None
+        if delegate is None or accreditation is None:
+            continue
+        if accreditation.status != AccreditationStatus.APPROVED:
+            continue
+        if any(getattr(delegate, name) != getattr(member, name) for name in IDENTITY_FIELDS):
+            found.append((delegate, member))
+    return found
+
+
 def _email_key(email: str) -> str:
     return email.strip().casefold()
 
@@ -306,13 +337,14 @@ def _match_delegates(
 
 def _save_delegates(
     reply: Reply, existing: list[Delegate], incoming: list[DelegateData]
-) -> tuple[list[Delegate], dict[str, list[Any]]]:
+) -> tuple[list[Delegate], dict[str, list[Any]], set[int]]:
     """Reconcile the delegation with the members named: matched delegates are updated in
     place (they keep their primary key), new members are created, the others deleted.
 
     Returns the delegation as it now stands and the audit changes member by member:
     "delegate added: <name> (#id)", "delegate removed: <name> (#id)" (the member's line),
-    and "delegate changed: <name> (#id): <field>" ([old, new], position aside).
+    and "delegate changed: <name> (#id): <field>" ([old, new], position aside); and the
+    delegates kept whose identity (IDENTITY_FIELDS) changed.
     """
     matches = _match_delegates(existing, incoming)
     kept = {delegate.pk for delegate in matches if delegate is not None}
@@ -368,6 +400,7 @@ def _save_delegates(
         Delegate.objects.bulk_create(created)
 
     changes: dict[str, list[Any]] = {}
+    renamed: set[int] = set()
     for delegate in current:
         label = f"{delegate} (#{delegate.pk})"
         if delegate.pk not in before:
@@ -377,13 +410,22 @@ def _save_delegates(
             old, new = before[delegate.pk][name], getattr(delegate, name)
             if old != new:
                 changes[f"delegate changed: {label}: {name}"] = [old, new]
+                if name in IDENTITY_FIELDS:
+                    renamed.add(delegate.pk)
     for delegate in removed:
         changes[f"delegate removed: {delegate} (#{delegate.pk})"] = [_delegate_line(delegate), None]
-    return current, changes
+    return current, changes, renamed
 
 
 @transaction.atomic
-def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> Reply:
+def save_reply(
+    reply: Reply,
+    data: ReplyData,
+    *,
+    submit: bool,
+    actor: Actor,
+    from_organisation: bool = False,
+) -> Reply:
     """Save the reply as a draft, or submit it (first time: submitted; then: amended;
     not attending: declined).
 
@@ -391,7 +433,10 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
     with the names given (members keep their row, matched within this reply only: see
     `_match_delegates`); invitations marked replied; tasks enqueued for the confirmation
     email and for a new focal point's own link. From the portal after the deadline,
-    raises ReplyClosed (see `request_change`).
+    raises ReplyClosed (see `request_change`). An approved delegate whose title or name
+    changes returns to pending, unless staff made the change themselves (not
+    `from_organisation`: a change request accepted is the organisation's change), who keep
+    the approval with a new badge version (`on_identity_changed`).
     """
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     # A staff member in the portal ("open as this organisation") acts on its behalf too.
@@ -430,7 +475,7 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
         reply.state = ReplyState.DRAFT
     reply.save()
 
-    delegates, member_changes = _save_delegates(
+    delegates, member_changes, renamed = _save_delegates(
         reply, existing, data.delegates if data.attending is not False else []
     )
     after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
@@ -440,6 +485,8 @@ def save_reply(reply: Reply, data: ReplyData, *, submit: bool, actor: Actor) -> 
         removed={d.pk for d in existing} - {d.pk for d in delegates},
         submitted=reply.state in (ReplyState.SUBMITTED, ReplyState.AMENDED),
         actor=actor,
+        renamed=renamed,
+        keep_approval=actor.channel in STAFF_CHANNELS and not from_organisation,
     )
     if changes:
         action = "summitdesk.reply.submitted" if submit else "summitdesk.reply.saved"
@@ -472,13 +519,27 @@ def active_delegates(reply: Reply) -> "QuerySet[Delegate]":
 
 
 def _reconcile_accreditations(
-    reply: Reply, *, removed: set[int], submitted: bool, actor: Actor
+    reply: Reply,
+    *,
+    removed: set[int],
+    submitted: bool,
+    actor: Actor,
+    renamed: set[int],
+    keep_approval: bool,
 ) -> None:
-    """Withdraw the accreditations of the delegates taken out of the delegation; give the
-    delegates of a submitted, attending reply a pending accreditation."""
+    """Withdraw the accreditations of the delegates taken out of the delegation; return to
+    pending (or re-badge, for staff) those of renamed delegates; give the delegates of a
+    submitted, attending reply a pending accreditation."""
     from summitdesk.accreditation.services import on_reply_saved
 
-    on_reply_saved(reply, removed=removed, submitted=submitted, actor=actor)
+    on_reply_saved(
+        reply,
+        removed=removed,
+        submitted=submitted,
+        actor=actor,
+        renamed=renamed,
+        keep_approval=keep_approval,
+    )
 
 
 def _enqueue(task_name: str, *args: int) -> None:
@@ -593,7 +654,13 @@ def decide_change_request(request: ChangeRequest, *, accept: bool, actor: Actor)
     if request.status != ChangeRequestStatus.PENDING:
         raise ReplyError(_("This request has already been decided."))
     if accept:
-        save_reply(request.reply, _from_json(request.proposed), submit=True, actor=actor)
+        save_reply(
+            request.reply,
+            _from_json(request.proposed),
+            submit=True,
+            actor=actor,
+            from_organisation=True,
+        )
     request.status = ChangeRequestStatus.ACCEPTED if accept else ChangeRequestStatus.REFUSED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])

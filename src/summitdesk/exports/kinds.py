@@ -22,8 +22,7 @@ from dataclasses import dataclass, fields
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -41,6 +40,7 @@ from summitdesk.directory.queries import SECTOR_FIELDS
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region, lookup_country
 from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 
 #: Rows fetched from the database at a time.
 CHUNK_SIZE = 2000
@@ -275,16 +275,7 @@ def _reply_rows(f: Filters) -> QuerySet[Any, Row]:
     ).filter(_organisation_q("", f))
     if f.state:
         found = found.filter(_state_q("reply_state", f.state))
-    named = (
-        Delegate.objects.filter(reply=OuterRef("reply_id"))
-        .order_by()
-        .values("reply")
-        .annotate(named=Count("pk"))
-        .values("named")
-    )
-    rows: QuerySet[Any, Row] = found.annotate(
-        named=Coalesce(Subquery(named, output_field=IntegerField()), 0),
-    ).values(
+    rows: QuerySet[Any, Row] = found.annotate(named=figures.registered_of_reply("reply_id")).values(
         *ORGANISATION_FIELDS,
         "reply_state",
         "estimate",

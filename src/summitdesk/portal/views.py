@@ -100,8 +100,19 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
         with translation.override(language):
             if wait:
                 response = too_many(request, wait)
+            elif found is None:
+                response = not_valid(request)
             else:
-                response = not_valid(request) if found is None else view(request, found, **parts)
+                if (
+                    request.method == "POST"
+                    and found.reply.state == ReplyState.NOT_OPENED
+                    and found.staff is None
+                ):
+                    # A person acts on the page: only then is the reply opened. A GET never
+                    # changes it (mail scanners and link previews fetch links too), and an
+                    # officer opening the portal as the organisation is not the organisation.
+                    services.open_reply(found.reply, actor=found.actor)
+                response = view(request, found, **parts)
         response["Content-Language"] = language
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
@@ -174,6 +185,7 @@ def _render(
     page: ReplyPage,
     *,
     hand_over_form: PersonForm | None = None,
+    renamed: list[tuple[Delegate, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     reply = access.reply
@@ -208,6 +220,7 @@ def _render(
         "hand_over_form": hand_over_form,
         "hand_over_fields": person_fields_html(hand_over_form),
         "token": access.token,
+        "renamed": renamed or [],
     }
     return render(request, "portal/reply.html", context, status=status)
 
@@ -216,9 +229,16 @@ def _render(
 def reply(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if request.method == "POST":
         return _post(request, access)
-    if access.reply.state == ReplyState.NOT_OPENED:
-        services.open_reply(access.reply, actor=access.actor)
     return _render(request, access, ReplyPage.initial(services.reply_data(access.reply)))
+
+
+@portal
+def opened(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The page's script says a person began to use it (`portal` opens the reply on any
+    POST); without a POST, nothing happens."""
+    if request.method != "POST":
+        return redirect("portal:reply", token=access.token)
+    return HttpResponse(status=204)
 
 
 def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
@@ -241,6 +261,15 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
             return _deadline_passed(request, access, page)  # said first, before problems
         page.add_problems(found)
         return _render(request, access, page, status=400)
+    if not closed and not request.POST.get("confirm_renamed"):
+        # An approved delegate renamed may be another person on a valid badge: say what
+        # saving does (back to pending) and offer Substitute, before anything is saved.
+        renamed = [
+            (delegate, " ".join(p for p in (new.title, new.given_name, new.family_name) if p))
+            for delegate, new in services.identity_changes(access.reply, data)
+        ]
+        if renamed:
+            return _render(request, access, page, renamed=renamed, status=409)
     previous_focal_point = access.reply.focal_point_id
     try:
         if closed:

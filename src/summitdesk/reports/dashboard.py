@@ -3,12 +3,13 @@
 Every figure comes from seven queries, whatever the number of organisations, replies,
 delegates, accreditations or meetings, and none reads back a row per delegate: the
 invitations and the answered replies, grouped by the organisation's category, stakeholder
-group and country (and the reply's state and head level); the delegates with their
-approved accreditations, and the entered check-ins, first counted per reply in the
-database (grouping by an integer along an index is what keeps 100,000 accreditations
-fast) and then added up by group around that query (`_by_group`); the few delegates taken
-out of their delegation, subtracted; the circulars; and the answers per day. Regions are
-derived from countries in Python, as everywhere else.
+group and country (and the reply's state and head level); the registered delegates (by
+gender too), the approved accreditations and the entered check-ins, first counted per
+reply in the database (grouping by an integer along an index is what keeps 100,000
+accreditations fast) and then added up by group around that query (`_by_group`); the
+circulars; and the answers per day. The rows counted are those that
+summitdesk.reports.figures defines, for this page as for every other that shows the same
+figure. Regions are derived from countries in Python, as everywhere else.
 
 How each figure is counted (the pages and docs/architecture.md say the same):
 - invited: organisations a dispatched circular about the meeting was sent to, each once
@@ -46,14 +47,10 @@ from django.db import connection
 from django.db.models import (
     CharField,
     Count,
-    Exists,
-    FilteredRelation,
     IntegerField,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Cast, Substr, TruncDate
@@ -61,18 +58,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
-from summitdesk.accreditation.models import Accreditation, CheckIn
-from summitdesk.accreditation.services import DETACHED
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations.enums import Gender, HeadLevel
-from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ANSWERED_STATES, ATTENDING_STATES
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
 from summitdesk.meetings.models import Meeting, Process
+from summitdesk.reports import figures
 
 #: Countries the lookup does not know are folded into this region key.
 UNKNOWN_REGION = "unknown"
@@ -324,7 +319,6 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
     _count_invited(groups, meetings, filters)
     _count_replies(groups, heads, meetings, filters)
     _count_delegates(groups, genders, meetings, filters)
-    _subtract_detached(groups, genders, meetings, filters)
     totals = Tally()
     by: dict[str, dict[str, Tally]] = {
         "stakeholder_group": defaultdict(Tally),
@@ -392,15 +386,6 @@ def _breakdown(
     return Breakdown(key, title, heading, [r for r in rows if keep_all or not r.tally.empty])
 
 
-def _invited_here() -> Exists:
-    """The reply's organisation was sent a circular about the reply's meeting."""
-    return Exists(
-        Invitation.objects.filter(
-            organisation=OuterRef("organisation"), circular__meeting=OuterRef("meeting")
-        )
-    )
-
-
 def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:
     # Grouped by meeting too, so that the distinct count is one per organisation and meeting.
     rows = (
@@ -414,20 +399,14 @@ def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filter
         groups.of(row, "").invited += row["n"]
 
 
-def _scope_replies(meetings: Sequence[Meeting], filters: Filters) -> QuerySet[Reply]:
-    return Reply.objects.filter(meeting__in=meetings).filter(filters.organisations("")).order_by()
-
-
 def _count_replies(
     groups: _Groups, heads: dict[str, int], meetings: Sequence[Meeting], filters: Filters
 ) -> None:
     """What the answers of invited organisations say, grouped in the database by the
     organisation's group, the state and the head's level (a few hundred rows at most)."""
     rows = (
-        _scope_replies(meetings, filters)
+        figures.invited_replies(meetings, organisations=filters.organisations)
         .filter(state__in=ANSWERED_STATES)
-        .annotate(invited=_invited_here())
-        .filter(invited=True)
         .values("state", "head_level", *_org_fields(""))
         .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
     )
@@ -441,6 +420,43 @@ def _count_replies(
         heads[row["head_level"] or NOT_GIVEN] += row["n"]
         if row["head_level"] == HeadLevel.CHIEF_EXECUTIVE:
             tally.chief_executive_heads += row["n"]
+
+
+def _count_delegates(
+    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
+) -> None:
+    """Registered (by gender too), approved and checked in, by group: the rows that
+    reports.figures counts for every surface, counted here per reply first (the database
+    groups by an integer) and added up by group around that query (`_by_group`)."""
+    registered = (
+        figures.registered_delegates(meetings, organisations=filters.organisations)
+        .order_by()
+        .values("reply")
+        .annotate(
+            **{
+                column: Count("pk", filter=Q(gender="" if key == NOT_GIVEN else key))
+                for key, column in _GENDER_COLUMNS.items()
+            }
+        )
+    )
+    for key, _state, counted in _by_group(registered, "reply"):
+        for gender, column in _GENDER_COLUMNS.items():
+            groups.tallies[key].registered += counted[column]
+            genders[gender] += counted[column]
+    approved = (
+        figures.approved_accreditations(meetings, organisations=filters.organisations)
+        .values("delegate__reply")
+        .annotate(n=Count("pk"))
+    )
+    for key, _state, counted in _by_group(approved, "delegate__reply"):
+        groups.tallies[key].approved += counted["n"]
+    entered = (
+        figures.entered_check_ins(meetings, organisations=filters.organisations)
+        .values("accreditation__delegate__reply")
+        .annotate(n=Count("pk"))
+    )
+    for key, _state, counted in _by_group(entered, "accreditation__delegate__reply"):
+        groups.tallies[key].checked_in += counted["n"]
 
 
 #: The genders counted apart in `_count_delegates`, with the column each is counted in.
@@ -490,73 +506,6 @@ def _by_group(
     ]
 
 
-def _count_delegates(
-    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
-) -> None:
-    """Registered (named in attending replies, by gender too), approved and checked in,
-    by group. Approved accreditations and check-ins count whatever the reply's state."""
-    replies = Subquery(_scope_replies(meetings, filters).values("pk"))
-    approved = FilteredRelation(
-        "accreditation",
-        condition=Q(
-            accreditation__status=AccreditationStatus.APPROVED,
-            accreditation__meeting__in=meetings,
-        ),
-    )
-    named = (
-        Delegate.objects.filter(reply__in=replies)
-        .annotate(approved_accreditation=approved)
-        .order_by()
-        .values("reply")
-        .annotate(
-            approved=Count("approved_accreditation"),
-            named=Count("pk"),
-            **{
-                column: Count("pk", filter=Q(gender="" if key == NOT_GIVEN else key))
-                for key, column in _GENDER_COLUMNS.items()
-            },
-        )
-    )
-    for key, state, counted in _by_group(named, "reply"):
-        tally = groups.tallies[key]
-        tally.approved += counted["approved"]
-        if state in ATTENDING_STATES:
-            tally.registered += counted["named"]
-            for gender, column in _GENDER_COLUMNS.items():
-                genders[gender] += counted[column]
-    checked_in = (
-        CheckIn.objects.filter(
-            accreditation__delegate__reply__in=replies,
-            meeting__in=meetings,
-            result=CheckInResult.ENTERED,  # one per accreditation (a constraint)
-        )
-        .order_by()
-        .values("accreditation__delegate__reply")
-        .annotate(n=Count("pk"))
-    )
-    for key, _state, counted in _by_group(checked_in, "accreditation__delegate__reply"):
-        groups.tallies[key].checked_in += counted["n"]
-
-
-def _subtract_detached(
-    groups: _Groups, genders: dict[str, int], meetings: Sequence[Meeting], filters: Filters
-) -> None:
-    """Delegates of attending replies taken out of the delegation (accreditation withdrawn
-    or revoked) are not registered: they are few, and subtracted."""
-    attending = Subquery(
-        _scope_replies(meetings, filters).filter(state__in=ATTENDING_STATES).values("pk")
-    )
-    rows = (
-        Accreditation.objects.filter(delegate__reply__in=attending, status__in=DETACHED)
-        .order_by()
-        .values("delegate__gender", *_org_fields("delegate__reply__"))
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        groups.of(row, "delegate__reply__").registered -= row["n"]
-        genders[row["delegate__gender"] or NOT_GIVEN] -= row["n"]
-
-
 def _timeline(meetings: Sequence[Meeting], filters: Filters) -> Timeline:
     """Answered replies of invited organisations by day of first submission, in the
     (first) meeting's time zone, from the first dispatch of a circular about the
@@ -575,11 +524,8 @@ def _timeline(meetings: Sequence[Meeting], filters: Filters) -> Timeline:
         for c in circulars
         if c.reply_deadline is not None
     ]
-    answered = (
-        _scope_replies(meetings, filters)
-        .filter(state__in=ANSWERED_STATES, submitted_at__isnull=False)
-        .annotate(invited=_invited_here())
-        .filter(invited=True)
+    answered = figures.invited_replies(meetings, organisations=filters.organisations).filter(
+        state__in=ANSWERED_STATES, submitted_at__isnull=False
     )
     per_day = _per_day(answered, zone)
     days: list[Day] = []

@@ -43,6 +43,10 @@ class Edition(models.Model):
     language = models.CharField(_("language"), max_length=8)
     shown = models.PositiveIntegerField(_("participants listed"), default=0)
     not_shown = models.PositiveIntegerField(_("participants not shown"), default=0)
+    # People the previous published edition listed and this one does not.
+    removed = models.PositiveIntegerField(
+        _("participants removed since the previous edition"), default=0
+    )
     # [{"first": label, "last": label, "groups": [titles], "people": n}] per page: the
     # table of contents of the public page, without reading the pages.
     contents = models.JSONField(default=list)

@@ -177,7 +177,9 @@ def participants_public(request: HttpRequest, code: str) -> HttpResponse:
         "edition": edition,
         "edition_label": participants.edition_label(edition.kind, edition.number),
         "not_shown_line": participants.not_shown_line(edition.not_shown),
-        "page": page.data if page else {"groups": []},
+        "removed_line": participants.removed_line(edition.removed),
+        # Who may no longer be listed is dropped here at once; the PDF stays as published.
+        "page": participants.still_listed(page.data, edition.meeting) if page else {"groups": []},
         "pager": _pager(edition.pages, number),
         "contents": edition.contents,
     }

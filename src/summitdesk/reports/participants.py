@@ -54,6 +54,7 @@ from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 
 CONTENT_TYPE = "application/pdf"
@@ -81,6 +82,9 @@ class Participant:
     name: str
     function: str
     head: bool
+    # The delegate, so that the public page can drop, at once, who may no longer be
+    # listed (never shown: only the name, function and head mark are printed).
+    id: int
 
 
 @dataclass
@@ -125,6 +129,17 @@ class ParticipantList:
         return page_data(self.pages.get(number, []))
 
 
+def removed_line(count: int) -> str:
+    """What the next edition says of the people the previous one listed and it does not."""
+    if count == 0:
+        return ""
+    return ngettext(
+        "%(count)s participant listed in the previous edition is no longer listed.",
+        "%(count)s participants listed in the previous edition are no longer listed.",
+        count,
+    ) % {"count": formats.number_format(count, force_grouping=True)}
+
+
 def not_shown_line(count: int) -> str:
     if count == 0:
         return _("Every participant agreed to be listed.")
@@ -148,9 +163,7 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
     One query: the approved delegates of the meeting counted by reply and consent.
     """
     rows = (
-        Delegate.objects.filter(
-            accreditation__meeting=meeting, accreditation__status=AccreditationStatus.APPROVED
-        )
+        figures.approved_delegates(meeting)
         .values(
             "reply_id",
             "reply__organisation__name",
@@ -158,7 +171,7 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
             "reply__organisation__category",
             "reply__organisation__stakeholder_group",
         )
-        .annotate(shown=Count("id", filter=Q(consent_to_publish=True)), listed=Count("id"))
+        .annotate(shown=Count("id", filter=figures.CONSENTED), listed=Count("id"))
         .order_by()
     )
     by_key: dict[tuple[str, str, str], Delegation] = {}
@@ -266,6 +279,7 @@ def _load_people(meeting: Meeting, delegations: list[Delegation], *, every: bool
                 name=" ".join(part for part in (row[4], row[5], row[6]) if part),
                 function=row[7],
                 head=row[1],
+                id=row[3],
             )
             for row in found
         ]
@@ -423,6 +437,7 @@ def list_document(
     date: datetime.date,
     not_shown: int,
     pages: Iterable[dict[str, Any]],
+    removed: int = 0,
 ) -> dict[str, Any]:
     """The JSON data of the PDF template, in the active language."""
     language = translation.get_language() or "en"
@@ -433,6 +448,7 @@ def list_document(
         "language": language.split("-")[0],
         "direction": "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr",
         "not_shown_line": not_shown_line(not_shown),
+        "removed_line": removed_line(removed),
         "labels": {
             "title": _("List of Participants"),
             "page": _("Page"),
@@ -598,6 +614,7 @@ def prepare_edition(edition_id: int) -> Edition | None:
                     _("Nobody can be listed yet: no approved participant agreed to publication.")
                 )
             pages = [current.page_data(n) for n in sorted(current.pages)]
+            removed = _removed_since_previous(edition, current)
             _stage(
                 edition, _("Rendering the PDF of %(count)s participants") % {"count": current.shown}
             )
@@ -608,6 +625,7 @@ def prepare_edition(edition_id: int) -> Edition | None:
                     date=edition.date,
                     not_shown=current.not_shown,
                     pages=pages,
+                    removed=removed,
                 )
             )
         except (PublishError, DocumentError) as error:
@@ -616,12 +634,7 @@ def prepare_edition(edition_id: int) -> Edition | None:
             )
             return Edition.objects.get(pk=edition.pk)
         _stage(edition, _("Storing the edition"))
-        delegate_ids = sorted(
-            person_id
-            for delegation in current.pages.values()
-            for d in delegation
-            for person_id in d.person_ids
-        )
+        delegate_ids = sorted(_person_ids(current))
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition.pk)
             if edition.status != EditionStatus.PREPARING:
@@ -633,6 +646,7 @@ def prepare_edition(edition_id: int) -> Edition | None:
             edition.stage = ""
             edition.shown = current.shown
             edition.not_shown = current.not_shown
+            edition.removed = removed
             edition.contents = [dataclasses.asdict(summary) for summary in current.contents]
             edition.delegate_ids = delegate_ids
             edition.published_at = timezone.now()
@@ -653,9 +667,73 @@ def prepare_edition(edition_id: int) -> Edition | None:
                     "number": [None, edition.number],
                     "shown": [None, current.shown],
                     "not_shown": [None, current.not_shown],
+                    "removed": [None, removed],
                 },
             )
     return edition
+
+
+def _person_ids(current: ParticipantList) -> set[int]:
+    return {
+        person_id
+        for delegations in current.pages.values()
+        for delegation in delegations
+        for person_id in delegation.person_ids
+    }
+
+
+def _removed_since_previous(edition: Edition, current: ParticipantList) -> int:
+    """How many people the latest published edition before `edition` listed and `current`
+    does not (consent or accreditation withdrawn since, or revoked)."""
+    previous = (
+        Edition.objects.filter(
+            meeting_id=edition.meeting_id, status=EditionStatus.PUBLISHED, number__lt=edition.number
+        )
+        .order_by("-number")
+        .only("delegate_ids")
+        .first()
+    )
+    if previous is None:
+        return 0
+    return len(set(previous.delegate_ids) - _person_ids(current))
+
+
+def still_listed(page: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
+    """A published page without the people who may no longer be listed (consent withdrawn,
+    accreditation no longer approved): the public web page drops them at once, while the
+    dated PDF stays as published until the next edition (one query). People of editions
+    published before pages carried their ids are kept."""
+    ids = [
+        person["id"]
+        for group in page["groups"]
+        for section in group["sections"]
+        for delegation in section["delegations"]
+        for person in delegation["people"]
+        if "id" in person
+    ]
+    if not ids:
+        return page
+    listable = set(
+        figures.approved_delegates(meeting)
+        .filter(figures.CONSENTED, pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    groups = []
+    for group in page["groups"]:
+        sections = []
+        for section in group["sections"]:
+            delegations = []
+            for delegation in section["delegations"]:
+                people = [
+                    p for p in delegation["people"] if p.get("id", 0) in listable or "id" not in p
+                ]
+                if people:
+                    delegations.append({**delegation, "people": people})
+            if delegations:
+                sections.append({**section, "delegations": delegations})
+        if sections:
+            groups.append({**group, "sections": sections})
+    return {**page, "groups": groups}
 
 
 def withdrawn_since(edition: Edition) -> int:

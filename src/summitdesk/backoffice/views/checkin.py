@@ -20,6 +20,7 @@ from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
 from summitdesk.core.permissions import Permission
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 
 DESK_SESSION_KEY = "summitdesk_checkin_desk"
 MAX_CODE_LENGTH = 500
@@ -118,7 +119,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         and checkin.undo_refusal(last, desk=desk, operator=_operator(request)) is None,
         "query": query,
         "found": checkin.search(meeting, query) if query else None,
-        "count": checkin.live_count(meeting),
+        "count": figures.desk_count(meeting),
         "desk_max_length": checkin.DESK_MAX_LENGTH,
     }
     return render(request, "backoffice/checkin_desk.html", context)
@@ -149,7 +150,7 @@ def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
 @staff_view(Permission.CHECKIN_ADMIT)
 def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
     meeting = get_object_or_404(Meeting, code=code)
-    count = checkin.live_count(meeting)
+    count = figures.desk_count(meeting)
     return JsonResponse(
         {"entered": count.entered, "approved": count.approved},
         headers={"Cache-Control": "no-store"},

@@ -1,6 +1,8 @@
 // The reply form, a little easier with JavaScript; everything works without it.
 // - The reason for declining shows only to those who decline, the delegation only to
 //   those who may attend (hidden fields are still sent, and ignored when declining).
+// - The first interaction with a reply never opened tells the server (a POST, as a person
+//   does: a GET of the page, which mail scanners and link previews make too, changes nothing).
 // - "Add more rows" adds one blank member row here instead of reloading the page.
 (function () {
   "use strict";
@@ -20,6 +22,26 @@
       var when = element.getAttribute("data-when");
       element.hidden =
         (when === "declining" && value !== "no") || (when === "attending" && value === "no");
+    });
+  }
+
+  var openedUrl = form.getAttribute("data-opened-url");
+  if (openedUrl) {
+    var told = false;
+    var tell = function () {
+      var csrf = form.querySelector('input[name="csrfmiddlewaretoken"]');
+      if (told || !csrf || !window.fetch) {
+        return;
+      }
+      told = true;
+      window.fetch(openedUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf.value },
+      });
+    };
+    ["focusin", "input", "click"].forEach(function (name) {
+      form.addEventListener(name, tell, { once: true });
     });
   }
 

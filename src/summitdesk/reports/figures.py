@@ -1,0 +1,252 @@
+"""The participation figures: each one defined and counted here, once, and read from here
+by every surface that shows it (the response tracker's page, list and CSV, the exports,
+the dashboard and its charts, the public statistics, the check-in desk, the List of
+Participants, the API). Two readers cannot disagree when neither counts for itself;
+tests/reports/test_figures.py pins every surface to the same numbers on one data set.
+
+Why here: a figure crosses apps (a delegate is "registered" by its reply's state, its
+organisation's invitation and its accreditation's status), so it belongs above
+correspondence, delegations and accreditation, in reports, which the layout gives the
+statistics. The tracker, in delegations below, reaches this module by name inside its
+functions, as it reaches accreditation.
+
+The figures, each a queryset of the rows counted (so that a reader may count it, group
+it or list it) and, where a page needs it fast, its count:
+- opened: invited organisations whose reply a person acted on (a POST from the page, or
+  any answer entered for them); a visit alone never counts (`opened`);
+- registered: delegates named in the attending (submitted or amended) replies of invited
+  organisations and still in their delegation, i.e. without a withdrawn or revoked
+  accreditation (`registered_delegates`, `registered`, `registered_per_reply`);
+- approved: accreditations to the meeting whose status is approved now
+  (`approved_accreditations`);
+- checked in: accreditations with an `entered` check-in, at most one each, whatever their
+  status since (`entered_check_ins`);
+- shown / not shown on the List of Participants: approved delegates who consented to
+  publication, and those who did not (`approved_delegates`, `CONSENTED`, `listed`).
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
+from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.accreditation.services import DETACHED
+from summitdesk.correspondence.models import Circular, Invitation
+from summitdesk.delegations.enums import ReplyState
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.queries import ATTENDING_STATES, in_delegation
+from summitdesk.meetings.models import Meeting
+
+#: A condition on the organisation reached through a prefix ("", "reply__", ...): the
+#: dashboard's filters; every organisation by default.
+OrganisationFilter = Callable[[str], Q]
+
+
+def every_organisation(prefix: str) -> Q:
+    return Q()
+
+
+#: Approved delegates listed by name: they consented to publication.
+CONSENTED = Q(consent_to_publish=True)
+
+
+def _invited(circular: Circular | None) -> Exists:
+    """The reply's organisation was sent `circular`, or any circular about the reply's
+    meeting."""
+    if circular is not None:
+        return Exists(
+            Invitation.objects.filter(circular=circular, organisation=OuterRef("organisation"))
+        )
+    return Exists(
+        Invitation.objects.filter(
+            organisation=OuterRef("organisation"), circular__meeting=OuterRef("meeting")
+        )
+    )
+
+
+def invited_replies(
+    meetings: Sequence[Meeting],
+    *,
+    circular: Circular | None = None,
+    organisations: OrganisationFilter = every_organisation,
+) -> QuerySet[Reply]:
+    """The replies about `meetings` of organisations invited to them (by `circular`)."""
+    return (
+        Reply.objects.filter(meeting__in=meetings)
+        .filter(organisations(""))
+        .filter(_invited(circular))
+        .order_by()
+    )
+
+
+def opened(meeting: Meeting, *, circular: Circular | None = None) -> int:
+    """Invited organisations whose reply is past "not opened": a person acted on the page
+    (its first POST) or an answer was entered for them. A GET of the link changes nothing."""
+    return (
+        invited_replies([meeting], circular=circular).exclude(state=ReplyState.NOT_OPENED).count()
+    )
+
+
+def attending_replies(
+    meetings: Sequence[Meeting],
+    *,
+    circular: Circular | None = None,
+    organisations: OrganisationFilter = every_organisation,
+) -> QuerySet[Reply]:
+    return invited_replies(meetings, circular=circular, organisations=organisations).filter(
+        state__in=ATTENDING_STATES
+    )
+
+
+def registered_delegates(
+    meetings: Sequence[Meeting],
+    *,
+    circular: Circular | None = None,
+    organisations: OrganisationFilter = every_organisation,
+) -> QuerySet[Delegate]:
+    """The delegates registered: named in an attending reply of an invited organisation,
+    and still in the delegation (not kept only for a withdrawn or revoked accreditation)."""
+    replies = attending_replies(meetings, circular=circular, organisations=organisations)
+    return Delegate.objects.filter(reply__in=Subquery(replies.values("pk"))).filter(in_delegation())
+
+
+def registered(
+    meetings: Sequence[Meeting],
+    *,
+    circular: Circular | None = None,
+    organisations: OrganisationFilter = every_organisation,
+) -> int:
+    """How many `registered_delegates`, in one query: every delegate of the attending
+    replies less the few detached, so that the delegates are read from an index alone
+    instead of each being joined to its accreditation."""
+    replies = Subquery(
+        attending_replies(meetings, circular=circular, organisations=organisations).values("pk")
+    )
+    detached = (
+        Delegate.objects.filter(reply__in=replies, accreditation__status__in=DETACHED)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    counted = Delegate.objects.filter(reply__in=replies).aggregate(
+        n=Count("pk") - Subquery(detached, output_field=IntegerField())
+    )
+    return int(counted["n"] or 0)
+
+
+def _not_detached() -> QuerySet[Delegate]:
+    """Delegates still in their delegation. "Not detached" is asked as a NOT EXISTS:
+    joined instead, PostgreSQL reads every accreditation to find the few of a page's
+    delegates."""
+    detached = Accreditation.objects.filter(delegate=OuterRef("pk"), status__in=DETACHED)
+    return Delegate.objects.filter(~Exists(detached))
+
+
+def _per_reply() -> QuerySet[Delegate]:
+    """Registered delegates of a reply of the tracker's list (whose organisation is invited
+    by construction)."""
+    return _not_detached().filter(reply__state__in=ATTENDING_STATES)
+
+
+def registered_per_reply(reply_ids: Iterable[int | None]) -> dict[int, int]:
+    """The registered delegates of each of these replies (one query); a reply that is not
+    attending (a draft, a declined one) registers nobody."""
+    wanted = [pk for pk in reply_ids if pk is not None]
+    if not wanted:
+        return {}
+    # The page's attending replies first (by primary key), then their delegates along the
+    # reply index: joining each delegate to its reply to ask its state is slower.
+    attending = Reply.objects.filter(pk__in=wanted, state__in=ATTENDING_STATES).values("pk")
+    rows = (
+        _not_detached()
+        .filter(reply__in=Subquery(attending))
+        .order_by()
+        .values("reply")
+        .annotate(n=Count("pk"))
+        .values_list("reply", "n")
+    )
+    return dict(rows)
+
+
+def registered_of_reply(reply: str = "reply_id") -> Coalesce:
+    """The registered delegates of the reply whose id is the outer query's column `reply`,
+    as an expression to annotate rows with (the replies export)."""
+    counted = (
+        _per_reply()
+        .filter(reply=OuterRef(reply))
+        .order_by()
+        .values("reply")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def approved_accreditations(
+    meetings: Sequence[Meeting], *, organisations: OrganisationFilter = every_organisation
+) -> QuerySet[Accreditation]:
+    return (
+        Accreditation.objects.filter(meeting__in=meetings, status=AccreditationStatus.APPROVED)
+        .filter(organisations("delegate__reply__"))
+        .order_by()
+    )
+
+
+def entered_check_ins(
+    meetings: Sequence[Meeting], *, organisations: OrganisationFilter = every_organisation
+) -> QuerySet[CheckIn]:
+    """One `entered` check-in per accreditation at most (a constraint): re-entries and
+    refusals are other results."""
+    return (
+        CheckIn.objects.filter(meeting__in=meetings, result=CheckInResult.ENTERED)
+        .filter(organisations("accreditation__delegate__reply__"))
+        .order_by()
+    )
+
+
+def approved_delegates(meeting: Meeting) -> QuerySet[Delegate]:
+    """The delegates of `meeting` whose accreditation is approved: the List of
+    Participants shows those `CONSENTED` and counts the others as not shown."""
+    return Delegate.objects.filter(
+        accreditation__meeting=meeting, accreditation__status=AccreditationStatus.APPROVED
+    )
+
+
+@dataclass(frozen=True)
+class Listed:
+    shown: int
+    not_shown: int
+
+
+def listed(meeting: Meeting) -> Listed:
+    """Shown and not shown on the List of Participants as it stands (one query)."""
+    counted = approved_delegates(meeting).aggregate(
+        shown=Count("pk", filter=CONSENTED), every=Count("pk")
+    )
+    return Listed(shown=counted["shown"], not_shown=counted["every"] - counted["shown"])
+
+
+@dataclass(frozen=True)
+class DeskCount:
+    """The check-in desk's "checked in of accredited"."""
+
+    entered: int
+    approved: int
+
+
+def desk_count(meeting: Meeting) -> DeskCount:
+    return DeskCount(
+        entered=entered_check_ins([meeting]).count(),
+        approved=approved_accreditations([meeting]).count(),
+    )
+
+
+def count_by(rows: QuerySet[Any], fields: Sequence[str]) -> Counter[tuple[Any, ...]]:
+    """The rows of a figure counted by `fields` (one grouped query)."""
+    grouped = rows.order_by().values_list(*fields).annotate(n=Count("pk"))
+    return Counter({tuple(row[:-1]): row[-1] for row in grouped})
