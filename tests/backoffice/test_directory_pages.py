@@ -86,7 +86,13 @@ WRITE_ACTIONS: list[tuple[str, Kwargs]] = [
     ("backoffice:duplicate-keep-apart", lambda s: {"pk": s.candidate.pk}),
 ]
 #: Pages other test modules cover: sign-in in test_sign_in, imports by their own tests.
-ELSEWHERE = {"login", "logout", "second-factor", "enrol-second-factor"}
+ELSEWHERE = {
+    "login",
+    "logout",
+    "second-factor",
+    "enrol-second-factor",
+    "new-recovery-codes",
+}
 
 
 def organisation_data(**overrides: Any) -> dict[str, Any]:
