@@ -29,10 +29,12 @@ def issue(
     invitation: Invitation | None = None,
     person: Person | None = None,
     expires_at: datetime | None = None,
+    token: str | None = None,
 ) -> tuple[ReplyLink, str]:
     """A new link; returns it with its token, which is not stored anywhere. With `person`,
-    the link is that person's own (a focal point's), revoked when they hand over."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    the link is that person's own (a focal point's), revoked when they hand over. The
+    token may be chosen beforehand (an email written before its link is saved)."""
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = ReplyLink.objects.create(
         organisation=organisation,
         meeting=meeting,
