@@ -86,6 +86,7 @@ def resend(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
         [MessageState.IN_DOUBT],
         _("The letter to %(organisation)s is %(state)s, not in doubt: it cannot be resent."),
     )
+    _refuse_dead_link(row)
     before = row.state
     _requeue(row)
     _record(row, "summitdesk.message.resent", before, actor=actor)
@@ -165,6 +166,16 @@ class LinkDead(SendingError):
     """The link a stored email carries no longer works: it is not sent again."""
 
 
+def _refuse_dead_link(row: OutboundMessage) -> None:
+    if not messages.link_alive(row):
+        raise LinkDead(
+            _(
+                "The link in this email no longer works (it was revoked or replaced): "
+                "issue a new link and send that instead."
+            )
+        )
+
+
 #: States of an email that may be sent again as it was (a new row, a new Message-ID).
 SENDABLE_AGAIN = (MessageState.SENT,)
 
@@ -184,13 +195,7 @@ def send_again(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
     )
     if row.is_letter:
         raise SendingError(_("A circular's letter is sent again from its mailing's page."))
-    if not messages.link_alive(row):
-        raise LinkDead(
-            _(
-                "The link in this email no longer works (it was revoked or replaced): "
-                "issue a new link and send that instead."
-            )
-        )
+    _refuse_dead_link(row)
     copy = OutboundMessage.objects.create(
         kind=row.kind,
         organisation_id=row.organisation_id,
