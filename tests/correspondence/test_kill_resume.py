@@ -119,7 +119,7 @@ def test_worker_killed_then_resumed_sends_each_letter_once_or_lists_it_in_doubt(
     assert second.returncode == 0, second.stderr
     assert (swept.requeued, swept.in_doubt) == (requeued, in_doubt)
     received = letters_by_organisation(smtp)
-    killed_org = killed.invitation.organisation_id
+    killed_org = killed.letter_invitation.organisation_id
     assert received[killed_org] == killed_letter_received
     assert {pk: received[pk] for pk in received if pk != killed_org} == {
         org.pk: 1 for org in orgs if org.pk != killed_org
@@ -223,7 +223,9 @@ def test_worker_killed_then_resumed_sends_each_focal_point_link_once_or_lists_it
     message_ids = [letter.message["Message-ID"] for letter in smtp.received]
     assert len(set(message_ids)) == len(message_ids)
     states = dict(OutboundMessage.objects.values_list("organisation", "state"))
-    expected = {reply.organisation_id: MessageState.SENT for reply in replies}
+    expected: dict[int | None, str] = {
+        reply.organisation_id: MessageState.SENT for reply in replies
+    }
     if in_doubt:
         expected[killed.organisation_id] = MessageState.IN_DOUBT
     assert states == expected

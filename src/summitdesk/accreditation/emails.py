@@ -108,6 +108,8 @@ def queue_missing_data(accreditations: list[Accreditation]) -> None:
 
 
 def _accreditation(row: OutboundMessage) -> Accreditation | None:
+    if row.about_id is None:
+        return None
     return (
         Accreditation.objects.select_related(
             "meeting", "delegate__reply__organisation", "delegate__reply__focal_point"

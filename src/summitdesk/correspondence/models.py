@@ -266,6 +266,27 @@ class OutboundMessage(models.Model):
     def is_letter(self) -> bool:
         return self.mailing_id is not None
 
+    # A letter's row always has its mailing and invitation (the constraint above): the
+    # code that handles letters reads them through these.
+
+    @property
+    def letter_mailing(self) -> Mailing:
+        if self.mailing is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.mailing
+
+    @property
+    def letter_mailing_id(self) -> int:
+        if self.mailing_id is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.mailing_id
+
+    @property
+    def letter_invitation(self) -> Invitation:
+        if self.invitation is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.invitation
+
 
 class MailboxMessage(models.Model):
     """An email kept in the local outbox instead of being sent (demo and development).

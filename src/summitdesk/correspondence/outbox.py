@@ -113,7 +113,7 @@ def retry(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
         _requeue(row, "subject", "body", "message_id")
         _record(row, "summitdesk.message.retried", before, actor=actor)
         return row
-    organisation = row.organisation
+    organisation = row.letter_invitation.organisation
     people = {
         position.role: position
         for position in Position.objects.filter(
@@ -336,13 +336,14 @@ def combined_pdf(messages: Iterable[OutboundMessage]) -> bytes:
             raise SendingError(
                 _("The letter to %(organisation)s goes by email (%(state)s): it is not printed.")
                 % {
-                    "organisation": row.invitation.organisation,
+                    "organisation": row.letter_invitation.organisation,
                     "state": MessageState(row.state).label,
                 }
             )
-        if row.mailing_id not in contexts:
-            contexts[row.mailing_id] = compose.MailingContext.load(row.mailing_id)
-        context = contexts[row.mailing_id]
+        mailing_id = row.letter_mailing_id
+        if mailing_id not in contexts:
+            contexts[mailing_id] = compose.MailingContext.load(mailing_id)
+        context = contexts[mailing_id]
         token = compose.token_in(row.body) if row.pdf else None
         if token is None:
             token = _write_for_paper(row, context)
@@ -371,7 +372,7 @@ def _write_for_paper(row: OutboundMessage, context: compose.MailingContext) -> s
         )
         if stored:
             ReplyLink.objects.create(
-                organisation_id=row.invitation.organisation_id,
+                organisation_id=row.letter_invitation.organisation_id,
                 meeting=context.meeting,
                 invitation_id=row.invitation_id,
                 token_hash=reply_links.hash_token(token),

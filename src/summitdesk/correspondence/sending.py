@@ -164,6 +164,11 @@ def link_expiry(meeting: Meeting) -> datetime | None:
     return day_after + LINK_LIFETIME_AFTER_MEETING
 
 
+def _of(mailing_id: int | None) -> Q:
+    """The rows of the mailing; None: of no mailing (the emails that are not letters)."""
+    return Q(mailing__isnull=True) if mailing_id is None else Q(mailing_id=mailing_id)
+
+
 def _due(now: datetime) -> Q:
     return Q(state=MessageState.QUEUED) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -180,7 +185,7 @@ def claim(
     are no longer queued and so are not taken twice, on SQLite and PostgreSQL alike.
     """
     ids = list(
-        OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id)
+        OutboundMessage.objects.filter(_due(now), _of(mailing_id))
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
@@ -558,7 +563,7 @@ class _Sender(Outbox):
             )
             if taken:
                 ReplyLink.objects.create(
-                    organisation_id=row.invitation.organisation_id,
+                    organisation_id=row.letter_invitation.organisation_id,
                     meeting=self.context.meeting,
                     invitation_id=row.invitation_id,
                     token_hash=reply_links.hash_token(token),
@@ -598,11 +603,11 @@ def schedule_next_run(mailing_id: int | None, now: datetime, *, unreachable: boo
     no worker polls the outbox itself."""
     if unreachable:
         ensure_task(mailing_id, run_after=now + BACKOFF_BASE)
-    elif OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id).exists():
+    elif OutboundMessage.objects.filter(_due(now), _of(mailing_id)).exists():
         ensure_task(mailing_id)  # put back in the queue while this run was ending
     else:
         retry_at = OutboundMessage.objects.filter(
-            mailing_id=mailing_id, state=MessageState.QUEUED
+            _of(mailing_id), state=MessageState.QUEUED
         ).aggregate(at=Min("next_attempt_at"))["at"]
         if retry_at is not None:
             ensure_task(mailing_id, run_after=retry_at)

@@ -77,6 +77,8 @@ def queue_focal_point_link(reply: Reply, person: Person) -> None:
 
 
 def _reply(row: OutboundMessage) -> Reply | None:
+    if row.about_id is None:
+        return None
     return (
         Reply.objects.select_related("organisation", "meeting", "focal_point")
         .filter(pk=row.about_id)
