@@ -24,6 +24,9 @@ from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
+#: The back office pages of this file, each with its permission test below.
+URL_NAMES = {"organisation-email", "organisation-email-action"}
+
 REPLY_LINK = re.compile(r"http://127\.0\.0\.1:8000/reply/([\w-]+)/")
 DELEGATE_LINK = re.compile(r"http://127\.0\.0\.1:8000/accreditation/([\w-]+)/")
 
@@ -258,3 +261,13 @@ def test_confirmation_sent_again_carries_the_same_summary(
     [two] = list(again.message.iter_attachments())
     assert two.get_payload(decode=True) == one.get_payload(decode=True)
     assert plain(again.message) == plain(first.message)
+
+
+def test_email_pages_send_anonymous_visitors_to_sign_in(acme: Invited, smtp: Sink) -> None:
+    row = focal_point_email(acme, smtp)
+    base = f"/organisations/{acme.organisation.pk}/emails/{row.pk}/"
+
+    for response in (Client().get(base), Client().post(f"{base}send-again/")):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/?next=")
+    assert not OutboundMessage.objects.filter(resent_from=row).exists()
