@@ -34,7 +34,9 @@ from summitdesk.directory.models import Position
 
 def _locked(message: OutboundMessage, allowed: Iterable[str], refusal: str) -> OutboundMessage:
     row = (
-        OutboundMessage.objects.select_for_update()
+        # Only the row is locked: its organisation and mailing are outer joins (an email
+        # of no mailing), which PostgreSQL does not lock.
+        OutboundMessage.objects.select_for_update(of=("self",))
         .select_related("organisation", "mailing")
         .get(pk=message.pk)
     )
