@@ -3,20 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-
-def fill_letters(apps, schema_editor):
-    """Existing rows are letters and reminders: their kind is their mailing's, their
-    organisation their invitation's, their time their mailing's."""
-    message = apps.get_model("correspondence", "OutboundMessage")
-    mailing = apps.get_model("correspondence", "Mailing")
-    invitation = apps.get_model("correspondence", "Invitation")
-    kind = mailing.objects.filter(pk=OuterRef("mailing_id")).values("kind")[:1]
-    created = mailing.objects.filter(pk=OuterRef("mailing_id")).values("created_at")[:1]
-    owner = invitation.objects.filter(pk=OuterRef("invitation_id")).values("organisation_id")[:1]
-    message.objects.update(kind=Subquery(kind), created_at=Subquery(created))
-    message.objects.update(organisation_id=Subquery(owner))
 
 
 class Migration(migrations.Migration):
@@ -97,7 +83,6 @@ class Migration(migrations.Migration):
             name='state',
             field=models.CharField(choices=[('queued', 'Queued'), ('claimed', 'Being prepared'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('in_doubt', 'In doubt'), ('no_address', 'No email address'), ('posted', 'Sent by post or fax'), ('cancelled', 'Not needed any more')], db_index=True, default='queued', max_length=16),
         ),
-        migrations.RunPython(fill_letters, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='outboundmessage',
             index=models.Index(fields=['organisation', 'created_at'], name='corresponde_organis_29b1f3_idx'),
