@@ -40,3 +40,12 @@ def run_queued_tasks(*, raise_failures: bool = True) -> int:
         if raise_failures and result.status == TaskResultStatus.FAILED:
             raise AssertionError(f"Task {result.task_path} failed:\n{result.traceback}")
     return ran
+
+
+def drop_queued_emails() -> None:
+    """Forget the tasks queued so far and the emails waiting in the outbox with them (not
+    the letters of a mailing): a test's setup whose emails are not what it is about."""
+    from summitdesk.correspondence.models import OutboundMessage
+
+    DBTaskResult.objects.all().delete()
+    OutboundMessage.objects.filter(mailing__isnull=True).delete()

@@ -9,17 +9,20 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from summitdesk.accreditation import delegate_links, services, tasks
+from summitdesk.accreditation import delegate_links, emails, services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.accreditation.services import AccreditationError
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.enums import MessageState
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate
@@ -30,7 +33,7 @@ from tests.accreditation.test_services import meeting, members, submitted_reply
 from tests.factories import OrganisationFactory
 from tests.portal.conftest import Received, Sink, free_port, smtp_server
 from tests.portal.test_emails import plain
-from tests.tasks import run_queued_tasks
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,14 @@ def by_subject(smtp: Sink) -> dict[str, Received]:
 def subject(received: Received) -> str:
     """The decoded subject (a folded encoded subject comes back with a leading space)."""
     return str(received.message["Subject"]).strip()
+
+
+def french(msgid: str) -> str:
+    """`msgid` as the French catalogue has it: the emails' French comes from there."""
+    with translation.override("fr"):
+        text = gettext(msgid)
+    assert text != msgid, msgid
+    return text
 
 
 def token_in(text: str) -> str:
@@ -162,16 +173,22 @@ def test_expired_link_is_not_found() -> None:
 def test_link_email_is_in_french_for_a_french_organisation(smtp: Sink) -> None:
     [accreditation] = accredited(Language.FRENCH)
 
-    tasks.send_delegate_link.enqueue(accreditation.pk)
+    emails.queue_delegate_links([accreditation])
     run_queued_tasks()
 
     [received] = smtp.received
     message = received.message
-    assert subject(received) == "Complétez votre accréditation : World Summit, first phase"
+    meeting = "World Summit, first phase"
+    expected = french("Complete your accreditation: %(meeting)s") % {"meeting": meeting}
+    assert subject(received) == " ".join(expected.split())
     assert message["Content-Language"] == "fr"
     text = plain(message)
-    assert "Bonjour Ann Member 0," in text
-    assert "Ce lien est personnel" in text
+    assert french("Dear %(name)s,") % {"name": "Ann Member 0"} in text
+    personal = french(
+        "This link is personal: do not forward it. Your focal point can also complete these "
+        "details for you."
+    )
+    assert personal in text and personal.startswith("Ce lien est personnel")
     assert "- numéro du document d'identité\n" in text
     token_in(text)
 
@@ -179,7 +196,7 @@ def test_link_email_is_in_french_for_a_french_organisation(smtp: Sink) -> None:
 def test_substitute_gets_their_own_link(smtp: Sink) -> None:
     [accreditation] = accredited()
     services.transition(accreditation, Status.APPROVED, actor=STAFF)
-    DBTaskResult.objects.all().delete()
+    drop_queued_emails()
 
     services.substitute(
         accreditation,
@@ -205,9 +222,18 @@ def test_approval_in_french_with_badge_collection_instructions(smtp: Sink) -> No
     message = received.message
     assert subject(received) == "Accréditation approuvée : Ann Member 0, World Summit, first phase"
     text = plain(message)
-    assert "Votre numéro de badge : 000001" in text
-    assert "comptoir des badges" in text and "document d'identité" in text
-    assert "Le comptoir des badges est ouvert à partir du" in text
+    assert french("Your badge number: %(badge_number)s") % {"badge_number": "000001"} in text
+    collecting = french(
+        "Collecting your badge: come in person to the badge desk at the venue, with the "
+        "identity document (passport or national identity card) whose details you gave. The "
+        "badge is handed to you alone; it is personal and must be worn visibly at all times in "
+        "the conference area."
+    )
+    assert collecting in text
+    opening = french(
+        "The badge desk is open from %(collection_from)s and throughout the meeting."
+    ).partition("%(collection_from)s")[0]
+    assert opening.startswith("L") and opening in text
 
 
 def test_rejection_in_spanish_gives_the_reason(smtp: Sink) -> None:
@@ -295,8 +321,10 @@ def test_a_failed_send_keeps_the_earlier_link(settings: Settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
 
-    tasks.send_delegate_link.enqueue(accreditation.pk)
-    run_queued_tasks(raise_failures=False)
+    emails.queue_delegate_links([accreditation])
+    run_queued_tasks()
 
     assert Client().get(f"/accreditation/{old}/").status_code == 200
     assert DelegateLink.objects.filter(accreditation=accreditation).count() == 1
+    [row] = OutboundMessage.objects.all()
+    assert (row.state, row.attempts, row.body) == (MessageState.QUEUED, 1, "")

@@ -22,6 +22,7 @@ from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.test_services import (
@@ -33,7 +34,7 @@ from tests.accreditation.test_services import (
 )
 from tests.conftest import signed_in
 from tests.factories import OrganisationFactory, UserFactory
-from tests.tasks import run_queued_tasks
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def sample() -> Sample:
     exception = services.request_exception(
         organisation, at, requested=3, reason="Ministers.", actor=STAFF
     )
-    DBTaskResult.objects.all().delete()
+    drop_queued_emails()
     return Sample(at, accreditation, approved, exception)
 
 
@@ -403,7 +404,8 @@ def test_remind_page_counts_reminders(secretary_client: Client, sample: Sample) 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "2 reminders of missing details are being sent."
     ]
-    assert DBTaskResult.objects.count() == 2
+    assert OutboundMessage.objects.filter(kind="missing_data").count() == 2
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_move_refused_shows_the_reason(secretary_client: Client, sample: Sample) -> None:

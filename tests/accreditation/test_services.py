@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from summitdesk.accreditation import services, tasks
+from summitdesk.accreditation import emails, services, tasks
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.accreditation.services import AccreditationError
@@ -21,6 +21,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.periodic import registered_jobs
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate, Reply
@@ -29,7 +30,7 @@ from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
 from tests.factories import MeetingFactory, OrganisationFactory
-from tests.tasks import run_queued_tasks
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def submitted_reply(
         delegates=delegates,
     )
     delegation_services.save_reply(reply, data, submit=True, actor=STAFF)
-    DBTaskResult.objects.all().delete()
+    drop_queued_emails()
     return reply
 
 
@@ -107,7 +108,7 @@ def one(status: str = Status.PENDING) -> Accreditation:
     }
     for to in paths[status]:
         accreditation = services.transition(accreditation, to, reason="Because.", actor=STAFF)
-    DBTaskResult.objects.all().delete()
+    drop_queued_emails()
     mail.outbox.clear()
     return accreditation
 
@@ -380,10 +381,10 @@ def test_email_language_is_the_organisations_where_translated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(
-        tasks, "_", lambda text: "Accréditation approuvée" if text == tasks.PROBE else text
+        emails, "_", lambda text: "Accréditation approuvée" if text == emails.PROBE else text
     )
 
-    assert tasks.email_language("ru") == "ru"
+    assert emails.email_language("ru") == "ru"
 
 
 def test_decision_email_of_a_superseded_decision_is_not_sent() -> None:
@@ -391,9 +392,17 @@ def test_decision_email_of_a_superseded_decision_is_not_sent() -> None:
     services.transition(accreditation, Status.APPROVED, actor=STAFF)
     services.transition(accreditation, Status.REVOKED, reason="Changed.", actor=STAFF)
 
-    assert run_queued_tasks() == 2
+    assert run_queued_tasks() == 1
     [email] = mail.outbox
     assert email.subject.startswith("Accreditation withdrawn by the secretariat")
+    assert list(OutboundMessage.objects.values_list("kind", "state", "last_error")) == [
+        (
+            "accreditation_approved",
+            "cancelled",
+            "Another decision was made since: it has its own email.",
+        ),
+        ("accreditation_revoked", "sent", ""),
+    ]
 
 
 def test_withdrawal_sends_no_email_but_invalidates_badge() -> None:
@@ -430,7 +439,8 @@ def test_bulk_transition_approves_forty(organisation: Organisation) -> None:
 
     assert (report.moved, report.refused) == (40, {})
     assert Accreditation.objects.filter(status=Status.APPROVED).count() == 40
-    assert DBTaskResult.objects.count() == 40
+    assert OutboundMessage.objects.filter(kind="accreditation_approved").count() == 40
+    assert DBTaskResult.objects.count() == 1  # the outbox's task sends them all
 
 
 def test_bulk_transition_reports_refused_ones_and_moves_the_others(

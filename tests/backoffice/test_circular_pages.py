@@ -1456,7 +1456,8 @@ def test_organisation_letters_take_one_query(
     with django_assert_num_queries(1):
         rows = circular_views.organisation_letters(sent.directory.acme)
         states = [
-            [(m.mailing.kind, m.invitation.circular.reference) for m in r.messages] for r in rows
+            [(m.letter_mailing.kind, m.letter_invitation.circular.reference) for m in r.messages]
+            for r in rows
         ]
 
     assert states == [[("letter", "DM-1048"), ("reminder", "DM-1048")]]

@@ -33,6 +33,7 @@ from tests.factories import (
     PersonFactory,
     PositionFactory,
 )
+from tests.portal import test_outbox_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,7 @@ def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
         | test_accreditation_pages.URL_NAMES
         | test_print_runs.URL_NAMES
         | test_api_token_pages.URL_NAMES
+        | test_outbox_emails.URL_NAMES
     )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 

@@ -426,7 +426,7 @@ def test_attachment_name_without_acronym_is_the_organisation_number() -> None:
     org = organisation("Telkom")
     row = unsent_row(dm1048([org]), org)
 
-    name = compose.attachment_name(row, compose.MailingContext.load(row.mailing_id))
+    name = compose.attachment_name(row, compose.MailingContext.load(row.letter_mailing_id))
 
     assert name == f"DM-1048-{org.pk}.pdf"
 

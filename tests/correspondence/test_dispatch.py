@@ -287,8 +287,8 @@ def test_claim_rows_taken_by_one_worker_are_not_taken_by_another() -> None:
     second, _ = sending.claim(mailing.pk, worker_id="b", limit=2, now=now)
     third, found = sending.claim(mailing.pk, worker_id="c", limit=2, now=now)
 
-    assert [row.invitation.organisation for row in first] == orgs[:2]
-    assert [row.invitation.organisation for row in second] == orgs[2:]
+    assert [row.letter_invitation.organisation for row in first] == orgs[:2]
+    assert [row.letter_invitation.organisation for row in second] == orgs[2:]
     assert (third, found) == ([], False)
 
 
@@ -659,7 +659,7 @@ def test_mark_posted_letter_without_email_records_how() -> None:
     assert row.state == MessageState.POSTED
     [entry] = AuditEntry.objects.filter(action="summitdesk.message.posted")
     assert entry.changes == {"state": ["no_address", "posted"], "how": [None, "fax"]}
-    assert services.circular_status(row.mailing.circular)["posted"] == 1
+    assert services.circular_status(row.letter_mailing.circular)["posted"] == 1
 
 
 def test_mark_posted_sent_letter_is_refused() -> None:
@@ -690,9 +690,9 @@ def test_combined_pdf_prints_letters_without_email_with_live_links() -> None:
         token = token_of(row)
         link = reply_links.find(token)
         assert link is not None
-        assert link.organisation_id == row.invitation.organisation_id
+        assert link.organisation_id == row.letter_invitation.organisation_id
         assert reply_links.reply_url(token) in words
-        assert row.invitation.organisation.name in words
+        assert row.letter_invitation.organisation.name in words
         assert row.state == MessageState.NO_ADDRESS
     assert ReplyLink.objects.count() == 2  # printing again reuses the links
     assert pdf_words(again) == words

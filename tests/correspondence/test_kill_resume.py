@@ -1,5 +1,6 @@
 """A worker killed (SIGKILL) at each point of a dispatch, then the sweep and another worker:
-every organisation gets its letter exactly once, or is listed in doubt for staff.
+every organisation gets its letter exactly once, or is listed in doubt for staff; and the
+same for the emails that are not letters (a focal point's link), through the same outbox.
 
 Real processes (`summitdesk worker --once`) on the test's own database, a real SMTP server,
 and faults injected by lib/faults.py: the third time the worker reaches the point, it
@@ -18,9 +19,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence import compose, reply_links, sending, services
-from summitdesk.correspondence.enums import CircularStatus, MessageState
+from summitdesk.correspondence.enums import CircularStatus, MessageKind, MessageState
 from summitdesk.correspondence.models import OutboundMessage, ReplyLink
+from summitdesk.delegations import services as delegation_services
+from summitdesk.delegations.models import Reply
+from summitdesk.delegations.services import PersonData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import faults
 from tests.correspondence.test_compose import (
@@ -30,6 +35,8 @@ from tests.correspondence.test_compose import (
     text_part,
 )
 from tests.correspondence.test_dispatch import STAFF, Sink, smtp  # noqa: F401 -- fixture
+from tests.delegations.test_services import invite, summit
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,7 +119,7 @@ def test_worker_killed_then_resumed_sends_each_letter_once_or_lists_it_in_doubt(
     assert second.returncode == 0, second.stderr
     assert (swept.requeued, swept.in_doubt) == (requeued, in_doubt)
     received = letters_by_organisation(smtp)
-    killed_org = killed.invitation.organisation_id
+    killed_org = killed.letter_invitation.organisation_id
     assert received[killed_org] == killed_letter_received
     assert {pk: received[pk] for pk in received if pk != killed_org} == {
         org.pk: 1 for org in orgs if org.pk != killed_org
@@ -148,3 +155,94 @@ def test_fault_spec_that_is_malformed_is_refused() -> None:
     faults.configure("")  # disarmed again, as in every other test
 
     faults.point("after-smtp")  # unarmed: nothing happens
+
+
+# The emails that are not letters: the same outbox, the same states, the same sweep.
+
+
+def focal_points_named(count: int) -> list[Reply]:
+    """`count` organisations' replies, each naming a focal point of its own: one
+    focal-point link email each, in the outbox."""
+    meeting = summit()
+    replies = []
+    for number in range(count):
+        org = OrganisationFactory(name=f"Organisation {number:02d}")
+        invite(org, meeting)
+        reply = delegation_services.reply_for(org, meeting)
+        focal_point = PersonData(
+            given_name="Fay", family_name=f"Focal {number:02d}", email=f"fp-{org.pk}@example.org"
+        )
+        replies.append(
+            delegation_services.save_reply(
+                reply, ReplyData(focal_point=focal_point), submit=False, actor=STAFF
+            )
+        )
+    return replies
+
+
+@pytest.mark.parametrize(
+    ("point", "requeued", "in_doubt", "killed_email_received"),
+    [
+        ("after-claim", 10, 0, 1),
+        ("after-render", 10, 0, 1),
+        ("before-smtp", 9, 1, 0),
+        ("after-smtp", 9, 1, 1),
+    ],
+)
+def test_worker_killed_then_resumed_sends_each_focal_point_link_once_or_lists_it_in_doubt(
+    smtp: Sink,  # noqa: F811 -- the fixture
+    tmp_path: Path,
+    point: str,
+    requeued: int,
+    in_doubt: int,
+    killed_email_received: int,
+) -> None:
+    replies = focal_points_named(12)
+    queued = list(OutboundMessage.objects.filter(kind=MessageKind.FOCAL_POINT_LINK).order_by("id"))
+    assert [row.state for row in queued] == [MessageState.QUEUED] * 12
+    killed = queued[KILLED_AT - 1]
+    files = tmp_path / "files"
+
+    first = worker(settings.EMAIL_PORT, files, fault=f"{point}:{KILLED_AT}")
+    assert first.returncode == -signal.SIGKILL, first.stderr
+    body_before = OutboundMessage.objects.get(pk=killed.pk).body
+    time.sleep(LEASE_SECONDS + 0.2)  # the dead worker's claims run out
+    swept = sending.sweep()
+    second = worker(settings.EMAIL_PORT, files)
+
+    assert second.returncode == 0, second.stderr
+    assert (swept.requeued, swept.in_doubt) == (requeued, in_doubt)
+    received = Counter(letter.message["To"] for letter in smtp.received)
+    killed_to = f"fp-{killed.organisation_id}@example.org"
+    assert received[killed_to] == killed_email_received
+    assert {to: count for to, count in received.items() if to != killed_to} == {
+        f"fp-{reply.organisation_id}@example.org": 1
+        for reply in replies
+        if reply.organisation_id != killed.organisation_id
+    }
+    message_ids = [letter.message["Message-ID"] for letter in smtp.received]
+    assert len(set(message_ids)) == len(message_ids)
+    states = dict(OutboundMessage.objects.values_list("organisation", "state"))
+    expected: dict[int | None, str] = {
+        reply.organisation_id: MessageState.SENT for reply in replies
+    }
+    if in_doubt:
+        expected[killed.organisation_id] = MessageState.IN_DOUBT
+    assert states == expected
+    # One link per focal point: an email written before the kill went out with its own.
+    assert sorted(ReplyLink.objects.values_list("organisation", flat=True)) == sorted(
+        reply.organisation_id for reply in replies
+    )
+    for email in smtp.received:
+        token = compose.token_in(text_part(email.message))
+        assert token is not None
+        link = reply_links.find(token)
+        assert link is not None and link.person is not None
+        assert f"fp-{link.organisation_id}@example.org" == email.message["To"]
+        assert link.person.email == email.message["To"]
+    if point == "after-render":
+        assert body_before != ""
+        assert OutboundMessage.objects.get(pk=killed.pk).body == body_before
+    if in_doubt:
+        [entry] = AuditEntry.objects.filter(action="summitdesk.message.in_doubt")
+        assert entry.organisation_id == killed.organisation_id

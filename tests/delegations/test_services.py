@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
-from summitdesk.correspondence.models import Circular, CircularText, Invitation
+from summitdesk.correspondence.models import Circular, CircularText, Invitation, OutboundMessage
 from summitdesk.delegations import services
 from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
@@ -138,13 +137,10 @@ def reply(acme: Organisation, meeting: Meeting) -> Reply:
     return services.reply_for(acme, meeting)
 
 
-def queued(task_name: str) -> list[list[object]]:
-    return [
-        list(result.args_kwargs["args"])
-        for result in DBTaskResult.objects.filter(task_path__endswith=f".{task_name}").order_by(
-            "enqueued_at"
-        )
-    ]
+def queued(kind: str) -> list[list[object]]:
+    """The emails of `kind` in the outbox, each as what it is about: the reply (and person)."""
+    rows = OutboundMessage.objects.filter(kind=kind).order_by("id")
+    return [[row.about_id, *([row.person_id] if row.person_id else [])] for row in rows]
 
 
 def actions(reply: Reply) -> list[tuple[str, str, str]]:
@@ -192,7 +188,7 @@ def test_save_reply_as_draft_keeps_an_incomplete_reply(reply: Reply) -> None:
     assert saved.state == ReplyState.DRAFT
     assert saved.submitted_at is None
     assert [str(d) for d in saved.delegates.all()] == ["Amina Diallo", "Boris Ivanov"]
-    assert queued("send_reply_confirmation") == []
+    assert queued("reply_confirmation") == []
     assert Invitation.objects.get(organisation=reply.organisation).replied_at is None
 
 
@@ -219,8 +215,8 @@ def test_save_reply_submits_the_delegation_and_marks_the_invitations_replied(
         "replied_at", flat=True
     )
     assert [value is not None for value in replied] == [True, True]
-    assert queued("send_reply_confirmation") == [[reply.pk]]
-    assert queued("send_focal_point_link") == [[reply.pk, saved.focal_point.pk]]
+    assert queued("reply_confirmation") == [[reply.pk]]
+    assert queued("focal_point_link") == [[reply.pk, saved.focal_point.pk]]
 
 
 def test_save_reply_keeps_the_focal_points_function_as_their_position(reply: Reply) -> None:
@@ -247,9 +243,9 @@ def test_save_reply_submitted_again_is_amended(reply: Reply) -> None:
     assert amended.state == ReplyState.AMENDED
     assert amended.submitted_at == first_submission
     assert amended.delegates.count() == 6
-    assert queued("send_reply_confirmation") == [[reply.pk], [reply.pk]]
+    assert queued("reply_confirmation") == [[reply.pk], [reply.pk]]
     # The focal point did not change: one link only.
-    assert len(queued("send_focal_point_link")) == 1
+    assert len(queued("focal_point_link")) == 1
 
 
 def test_save_reply_declining_with_a_reason_drops_the_delegation(reply: Reply) -> None:
@@ -262,7 +258,7 @@ def test_save_reply_declining_with_a_reason_drops_the_delegation(reply: Reply) -
     assert declined.attending is False
     assert declined.decline_reason == "Our board meets that week."
     assert declined.delegates.count() == 0
-    assert queued("send_reply_confirmation") == [[reply.pk]]
+    assert queued("reply_confirmation") == [[reply.pk]]
 
 
 def test_save_reply_holds_seats_before_the_names_exist(reply: Reply) -> None:
@@ -409,7 +405,7 @@ def test_hand_over_names_the_new_focal_point_and_revokes_the_previous_ones_links
     assert handed.state == ReplyState.AMENDED
     assert reply_links.find(token) is None
     assert reply_links.find(letter_token) is not None
-    assert queued("send_focal_point_link")[-1] == [reply.pk, handed.focal_point.pk]
+    assert queued("focal_point_link")[-1] == [reply.pk, handed.focal_point.pk]
 
 
 def test_every_change_is_recorded_with_its_channel_and_holder(reply: Reply) -> None:

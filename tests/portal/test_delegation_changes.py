@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
 from summitdesk.accreditation import checkin, services
@@ -30,6 +29,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
 from tests.portal.conftest import Invited
+from tests.tasks import drop_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def submit(invited: Invited, names: list[tuple[str, str]] = NAMES) -> Reply:
         ],
     )
     delegation_services.save_reply(reply, data, submit=True, actor=STAFF)
-    DBTaskResult.objects.all().delete()
+    drop_queued_emails()
     return reply
 
 

@@ -9,11 +9,12 @@ import pypdf
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
-from summitdesk.correspondence.models import ReplyLink
+from summitdesk.correspondence.models import OutboundMessage, ReplyLink
 from summitdesk.correspondence.sending import link_expiry
 from summitdesk.delegations import services, tasks
 from summitdesk.delegations.models import Reply
@@ -47,7 +48,7 @@ def test_submitting_sends_the_confirmation_with_the_summary_and_the_focal_points
 ) -> None:
     submit(acme)
 
-    assert run_queued_tasks() == 2
+    assert run_queued_tasks() == 1  # the outbox's: both emails
 
     by_subject = {received.message["Subject"]: received for received in smtp.received}
     assert sorted(by_subject) == [
@@ -140,7 +141,35 @@ def test_focal_point_link_is_not_sent_to_someone_no_longer_focal_point(
     assert ReplyLink.objects.filter(person__isnull=False).count() == 1
 
 
-def test_tasks_of_a_reply_that_is_gone_do_nothing(db: None, smtp: Sink) -> None:
-    assert tasks.send_reply_confirmation.call(123456) == {"to": []}
-    assert tasks.send_focal_point_link.call(123456, 1) == {"to": []}
+def test_emails_of_a_reply_that_is_gone_are_cancelled(acme: Invited, smtp: Sink) -> None:
+    submit(acme)
+    OutboundMessage.objects.update(about_id=123456)
+
+    run_queued_tasks()
+
     assert smtp.received == []
+    assert sorted(OutboundMessage.objects.values_list("kind", "state", "last_error")) == [
+        ("focal_point_link", "cancelled", "The reply is gone."),
+        ("reply_confirmation", "cancelled", "The reply is gone."),
+    ]
+
+
+def test_tasks_an_older_version_enqueued_put_their_emails_in_the_outbox(
+    acme: Invited, smtp: Sink
+) -> None:
+    submit(acme)
+    OutboundMessage.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    reply = Reply.objects.get(organisation=acme.organisation)
+    assert reply.focal_point_id is not None
+
+    tasks.send_reply_confirmation.enqueue(reply.pk)
+    tasks.send_focal_point_link.enqueue(reply.pk, reply.focal_point_id)
+    tasks.send_focal_point_link.enqueue(reply.pk, reply.focal_point_id + 1000)
+    run_queued_tasks()
+
+    assert sorted(r.rcpt_tos for r in smtp.received) == [
+        ["jane.doe@example.org"],
+        ["jane.doe@example.org", "ceo@acme.example.org"],
+    ]
+    assert tasks.send_reply_confirmation.call(123456) == {"queued": 0}

@@ -328,7 +328,7 @@ def test_without_subscribers_an_approval_enqueues_no_fan_out(
         accreditation_services.transition(accreditation, Status.APPROVED, actor=STAFF)
 
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert paths == {"summitdesk.accreditation.tasks.send_accreditation_decision"}
+    assert paths == {"summitdesk.correspondence.tasks.send_outbox"}  # the approval's email
 
 
 def test_finished_deliveries_are_purged_after_90_days(receiver: Receiver) -> None:

@@ -6,3 +6,7 @@ class AccreditationConfig(AppConfig):
     name = "summitdesk.accreditation"
     label = "accreditation"
     verbose_name = _("Accreditation")
+
+    def ready(self) -> None:
+        # Registers the kinds of email this app composes with the outbox.
+        from summitdesk.accreditation import emails  # noqa: F401

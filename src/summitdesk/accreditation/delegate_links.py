@@ -7,6 +7,7 @@ the reply links, 30 days after the meeting (correspondence.sending.link_expiry).
 """
 
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -29,13 +30,16 @@ def delegate_url(token: str) -> str:
 
 
 @transaction.atomic
-def issue(accreditation: Accreditation, *, actor: Actor) -> tuple[DelegateLink, str]:
+def issue(
+    accreditation: Accreditation, *, actor: Actor, token: str | None = None
+) -> tuple[DelegateLink, str]:
     """A new link for `accreditation`, revoking the earlier ones; returns it with its
-    token, which is not stored anywhere. The audit entry says a link was issued."""
+    token, which is not stored anywhere. The token may be chosen beforehand (an email
+    written before its link is saved). The audit entry says a link was issued."""
     from summitdesk.correspondence.sending import link_expiry  # sending imports much
 
     revoked = revoke(accreditation)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = DelegateLink.objects.create(
         accreditation=accreditation,
         token_hash=hash_token(token),
@@ -56,3 +60,18 @@ def revoke(accreditation: Accreditation) -> int:
     return DelegateLink.objects.filter(accreditation=accreditation, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def token_in(text: str) -> str | None:
+    """The delegate token a stored email carries, or None (only its hash is stored)."""
+    prefix = delegate_url("\0").partition("\0")[0]
+    match = re.search(re.escape(prefix) + r"([A-Za-z0-9_-]+)/", text)
+    return match.group(1) if match else None
+
+
+def is_live(token: str) -> bool:
+    """Whether `token` still opens its accreditation: not revoked, not expired."""
+    link = DelegateLink.objects.filter(
+        token_hash=hash_token(token), revoked_at__isnull=True
+    ).first()
+    return link is not None and (link.expires_at is None or link.expires_at > timezone.now())

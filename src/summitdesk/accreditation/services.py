@@ -86,10 +86,16 @@ def allowed_moves(accreditation: Accreditation) -> list[str]:
     return [value for value in Status.values if value in moves]
 
 
-def _enqueue(task_name: str, *args: int) -> None:
-    from summitdesk.accreditation import tasks  # tasks import these services
+def _queue_decision(accreditation: Accreditation) -> None:
+    from summitdesk.accreditation import emails  # the emails read these services
 
-    getattr(tasks, task_name).enqueue(*args)
+    emails.queue_decision(accreditation)
+
+
+def _queue_links(accreditations: list[Accreditation]) -> None:
+    from summitdesk.accreditation import emails
+
+    emails.queue_delegate_links(accreditations)
 
 
 # Creating accreditations
@@ -119,16 +125,11 @@ def ensure_accreditations(reply: Reply, *, actor: Actor) -> list[Accreditation]:
             for accreditation in created
         ]
     )
-    with_email = [accreditation.pk for accreditation in created if accreditation.delegate.email]
-    if with_email:  # one task for the whole reply: a submission stays one write more
-        _enqueue_links(with_email)
+    for accreditation in created:
+        accreditation.delegate.reply = reply
+    # One write for the whole reply: a submission stays one write more.
+    _queue_links([accreditation for accreditation in created if accreditation.delegate.email])
     return created
-
-
-def _enqueue_links(ids: list[int]) -> None:
-    from summitdesk.accreditation import tasks
-
-    tasks.send_delegate_links.enqueue(ids)
 
 
 @transaction.atomic
@@ -280,7 +281,7 @@ def transition(
         organisation_id=organisation.pk,
     )
     if to in (Status.APPROVED, Status.REJECTED, Status.REVOKED):
-        _enqueue("send_accreditation_decision", accreditation.pk, accreditation.badge_version)
+        _queue_decision(accreditation)
     return accreditation
 
 
@@ -501,7 +502,7 @@ def substitute(
         organisation_id=old.reply.organisation_id,
     )
     if delegate.email:
-        _enqueue("send_delegate_link", created.pk)
+        _queue_links([created])
     return created
 
 
@@ -575,7 +576,7 @@ def reissue_delegate_link(accreditation: Accreditation, *, actor: Actor) -> None
         changes={"delegate link": [revoked or None, _("a new link is sent")]},
         organisation_id=accreditation.delegate.reply.organisation_id,
     )
-    _enqueue("send_delegate_link", accreditation.pk)
+    _queue_links([accreditation])
 
 
 @transaction.atomic
@@ -660,18 +661,21 @@ def missing_data(accreditation: Accreditation) -> list[str]:
 def remind_missing_data(meeting: Meeting, *, actor: Actor) -> int:
     """Enqueue a reminder for every pending or approved accreditation of `meeting` that
     misses data; returns how many."""
-    ids = [
-        accreditation.pk
-        for accreditation in Accreditation.objects.filter(meeting=meeting, status__in=COUNTED)
+    from summitdesk.accreditation import emails  # the emails read these services
+
+    due = [
+        accreditation
+        for accreditation in Accreditation.objects.filter(
+            meeting=meeting, status__in=COUNTED
+        ).select_related("delegate__reply")
         if missing_data(accreditation)
     ]
-    for pk in ids:
-        _enqueue("send_missing_data_reminder", pk)
-    if ids:
+    emails.queue_missing_data(due)
+    if due:
         audit.record(
             meeting,
             "summitdesk.accreditation.reminded",
             actor=actor,
-            changes={"reminders": [None, len(ids)]},
+            changes={"reminders": [None, len(due)]},
         )
-    return len(ids)
+    return len(due)

@@ -264,8 +264,8 @@ def letter_for(
     In the invitation's language when the circular has a text in it, else in English.
     Raises ComposeError when the circular has no usable text.
     """
-    context = context or MailingContext.load(message.mailing_id)
-    invitation = message.invitation
+    context = context or MailingContext.load(message.letter_mailing_id)
+    invitation = message.letter_invitation
     organisation = invitation.organisation
     text = context.text_for(invitation.language)
     language = text.language
@@ -309,7 +309,7 @@ def letter_for(
 
 def attachment_name(message: OutboundMessage, context: MailingContext) -> str:
     """`DM-1048-ITU.pdf`: the reference and the organisation's acronym (else its number)."""
-    organisation = message.invitation.organisation
+    organisation = message.letter_invitation.organisation
     acronym = _FILE_NAME_UNSAFE.sub("", organisation.acronym)
     reference = _FILE_NAME_UNSAFE.sub("-", context.circular.reference).strip("-.")
     return f"{reference}-{acronym or organisation.pk}.pdf"
@@ -334,7 +334,7 @@ def email_text(
 
     A reminder's subject and opening quote the original circular's reference and date.
     """
-    context = context or MailingContext.load(message.mailing_id)
+    context = context or MailingContext.load(message.letter_mailing_id)
     subject_length = OutboundMessage._meta.get_field("subject").max_length or 300
     data: dict[str, Any] = {
         "letter": letter,
@@ -453,8 +453,8 @@ def email_for(
     circular's contact e-mail; the letter attached as `DM-1048-<acronym>.pdf`. A reminder
     refers to the original letter's Message-ID, so that mail programs show them together.
     """
-    context = context or MailingContext.load(message.mailing_id)
-    language = context.text_for(message.invitation.language).language
+    context = context or MailingContext.load(message.letter_mailing_id)
+    language = context.text_for(message.letter_invitation.language).language
     headers = {
         "Message-ID": message.message_id,
         "X-SummitDesk-Reference": context.circular.reference,
@@ -463,7 +463,7 @@ def email_for(
     if context.is_reminder:
         original = (
             OutboundMessage.objects.filter(
-                invitation_id=message.invitation_id, mailing__kind=MailingKind.LETTER
+                invitation=message.letter_invitation, mailing__kind=MailingKind.LETTER
             )
             .exclude(message_id="")
             .values_list("message_id", flat=True)

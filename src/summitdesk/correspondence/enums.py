@@ -13,6 +13,21 @@ class MailingKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
 
 
+class MessageKind(models.TextChoices):
+    """What an outbox row carries: a circular's letter or reminder (rows of a mailing), or
+    one of the emails the other apps compose (delegations.emails, accreditation.emails)."""
+
+    LETTER = "letter", _("Letter")
+    REMINDER = "reminder", _("Reminder")
+    REPLY_CONFIRMATION = "reply_confirmation", _("Reply confirmation")
+    FOCAL_POINT_LINK = "focal_point_link", _("Focal point's link")
+    DELEGATE_LINK = "delegate_link", _("Delegate's link")
+    ACCREDITATION_APPROVED = "accreditation_approved", _("Accreditation approved")
+    ACCREDITATION_REJECTED = "accreditation_rejected", _("Accreditation not approved")
+    ACCREDITATION_REVOKED = "accreditation_revoked", _("Accreditation withdrawn")
+    MISSING_DATA = "missing_data", _("Accreditation details missing")
+
+
 class MessageState(models.TextChoices):
     """Where one letter to one organisation stands.
 
@@ -30,6 +45,9 @@ class MessageState(models.TextChoices):
     IN_DOUBT = "in_doubt", _("In doubt")
     NO_ADDRESS = "no_address", _("No email address")
     POSTED = "posted", _("Sent by post or fax")
+    # An email no longer wanted when its turn came (the decision it announced was changed,
+    # the person it was for is no longer focal point...): nothing was sent.
+    CANCELLED = "cancelled", _("Not needed any more")
 
 
 class Enclosure(models.TextChoices):

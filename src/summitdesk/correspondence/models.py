@@ -2,11 +2,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from summitdesk.correspondence.enums import (
     CircularStatus,
     MailingKind,
+    MessageKind,
     MessageState,
 )
 from summitdesk.directory.enums import Language
@@ -176,18 +178,55 @@ class Mailing(models.Model):
 
 
 class OutboundMessage(models.Model):
-    """The outbox: one letter (or reminder) to one organisation, sent exactly once."""
+    """The outbox: one email to one organisation, sent exactly once.
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="messages")
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
+    A circular's letter or reminder is a row of a mailing, for an invitation. Every other
+    email (a reply's confirmation, a focal point's or a delegate's link, an accreditation
+    decision...) is a row of its `kind` alone, about one object of the app that composes
+    it (`about_type`, `about_id`, with what the email must say in `params`); that app's
+    composer writes it when a worker claims the row (correspondence.messages).
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=MessageKind.choices, default=MessageKind.LETTER
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbound_messages",
+    )
+    mailing = models.ForeignKey(
+        Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    # What the email is about, in the app that composes it: e.g. ("delegations.reply", 12).
+    about_type = models.CharField(max_length=64, blank=True)
+    about_id = models.PositiveIntegerField(null=True, blank=True)
+    # The person the email is for, when one is named (a focal point's own link).
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    # The row this one sends again (staff re-sent it from the organisation's page).
+    resent_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(
         max_length=16, choices=MessageState.choices, default=MessageState.QUEUED, db_index=True
     )
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=8, blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     pdf = models.FileField(upload_to="letters/%Y/%m/", blank=True)
+    # The attachment's file name in the email, for a row that is not a letter.
+    attachment_name = models.CharField(max_length=200, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -195,6 +234,7 @@ class OutboundMessage(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -207,11 +247,51 @@ class OutboundMessage(models.Model):
                 condition=~Q(state=MessageState.SENT) | Q(sent_at__isnull=False),
                 name="sent_message_has_time",
             ),
+            # A letter belongs to a mailing; any other email to none.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=[MessageKind.LETTER, MessageKind.REMINDER])
+                    & Q(mailing__isnull=False, invitation__isnull=False)
+                )
+                | (
+                    ~Q(kind__in=[MessageKind.LETTER, MessageKind.REMINDER])
+                    & Q(mailing__isnull=True)
+                ),
+                name="letters_in_mailings_others_alone",
+            ),
         ]
-        indexes = [models.Index(fields=["mailing", "state"])]
+        indexes = [
+            models.Index(fields=["mailing", "state"]),
+            models.Index(fields=["organisation", "created_at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.mailing} → {self.invitation.organisation_id} ({self.state})"
+        return f"{self.get_kind_display()} → {self.organisation_id} ({self.state})"
+
+    @property
+    def is_letter(self) -> bool:
+        return self.mailing_id is not None
+
+    # A letter's row always has its mailing and invitation (the constraint above): the
+    # code that handles letters reads them through these.
+
+    @property
+    def letter_mailing(self) -> Mailing:
+        if self.mailing is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.mailing
+
+    @property
+    def letter_mailing_id(self) -> int:
+        if self.mailing_id is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.mailing_id
+
+    @property
+    def letter_invitation(self) -> Invitation:
+        if self.invitation is None:
+            raise ValueError(f"Outbox row {self.pk} is not a letter")
+        return self.invitation
 
 
 class MailboxMessage(models.Model):

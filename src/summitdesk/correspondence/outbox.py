@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.correspondence import compose, reply_links, services
+from summitdesk.correspondence import compose, messages, reply_links, services
 from summitdesk.correspondence.enums import MailingKind, MessageState
 from summitdesk.correspondence.letters import render_letter, render_letters
 from summitdesk.correspondence.models import (
@@ -34,14 +34,15 @@ from summitdesk.directory.models import Position
 
 def _locked(message: OutboundMessage, allowed: Iterable[str], refusal: str) -> OutboundMessage:
     row = (
-        OutboundMessage.objects.select_for_update()
-        .select_related("invitation__organisation", "mailing")
+        # Only the row is locked: its organisation and mailing are outer joins (an email
+        # of no mailing), which PostgreSQL does not lock.
+        OutboundMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation", "mailing")
         .get(pk=message.pk)
     )
     if row.state not in allowed:
         raise SendingError(
-            refusal
-            % {"state": MessageState(row.state).label, "organisation": row.invitation.organisation}
+            refusal % {"state": MessageState(row.state).label, "organisation": row.organisation}
         )
     return row
 
@@ -54,7 +55,7 @@ def _record(
         action,
         actor=actor,
         changes={"state": [before, row.state], **changes},
-        organisation_id=row.invitation.organisation_id,
+        organisation_id=row.organisation_id,
     )
 
 
@@ -87,6 +88,7 @@ def resend(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
         [MessageState.IN_DOUBT],
         _("The letter to %(organisation)s is %(state)s, not in doubt: it cannot be resent."),
     )
+    _refuse_dead_link(row)
     before = row.state
     _requeue(row)
     _record(row, "summitdesk.message.resent", before, actor=actor)
@@ -105,7 +107,15 @@ def retry(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
         [MessageState.FAILED],
         _("The letter to %(organisation)s is %(state)s, not failed: nothing to retry."),
     )
-    organisation = row.invitation.organisation
+    if not row.is_letter:
+        # Written again from what the directory says now (a corrected address), with a
+        # new link where it carries one: the one written before was never delivered.
+        before = row.state
+        row.attempts, row.subject, row.body, row.message_id, row.to = 0, "", "", "", []
+        _requeue(row, "subject", "body", "message_id")
+        _record(row, "summitdesk.message.retried", before, actor=actor)
+        return row
+    organisation = row.letter_invitation.organisation
     people = {
         position.role: position
         for position in Position.objects.filter(
@@ -133,11 +143,12 @@ def retry(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
     return row
 
 
-def _requeue(row: OutboundMessage) -> None:
+def _requeue(row: OutboundMessage, *fields: str) -> None:
     row.state = MessageState.QUEUED
     row.claimed_by, row.claimed_until, row.next_attempt_at, row.last_error = "", None, None, ""
     row.save(
         update_fields=[
+            *fields,
             "state",
             "to",
             "cc",
@@ -151,6 +162,103 @@ def _requeue(row: OutboundMessage) -> None:
     )
     # In the same transaction: the row is never queued without a task to send it.
     ensure_task(row.mailing_id)
+
+
+class LinkDead(SendingError):
+    """The link a stored email carries no longer works: it is not sent again."""
+
+
+def _refuse_dead_link(row: OutboundMessage) -> None:
+    if not messages.link_alive(row):
+        raise LinkDead(
+            _(
+                "The link in this email no longer works (it was revoked or replaced): "
+                "issue a new link and send that instead."
+            )
+        )
+
+
+#: States of an email that may be sent again as it was (a new row, a new Message-ID).
+SENDABLE_AGAIN = (MessageState.SENT,)
+
+
+@transaction.atomic
+def send_again(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """Send an email that went out once again, as it was: the same text, attachment and
+    link, to the same addresses; returns the new outbox row. Refused (LinkDead) when the
+    link it carries has been revoked or replaced since: see send_with_new_link.
+
+    Side effects: a row queued, already written, and a sending task enqueued.
+    """
+    row = _locked(
+        message,
+        SENDABLE_AGAIN,
+        _("The email to %(organisation)s is %(state)s: it cannot be sent again."),
+    )
+    if row.is_letter:
+        raise SendingError(_("A circular's letter is sent again from its mailing's page."))
+    _refuse_dead_link(row)
+    copy = OutboundMessage.objects.create(
+        kind=row.kind,
+        organisation_id=row.organisation_id,
+        about_type=row.about_type,
+        about_id=row.about_id,
+        person_id=row.person_id,
+        params=row.params,
+        resent_from=row,
+        to=row.to,
+        cc=row.cc,
+        reply_to=row.reply_to,
+        language=row.language,
+        subject=row.subject,
+        body=row.body,
+        pdf=row.pdf.name or "",
+        attachment_name=row.attachment_name,
+        message_id=compose.new_message_id(),
+    )
+    ensure_task(None)
+    audit.record(
+        copy,
+        "summitdesk.message.sent_again",
+        actor=actor,
+        changes={"resent_from": [None, row.pk]},
+        organisation_id=row.organisation_id,
+    )
+    return copy
+
+
+@transaction.atomic
+def send_with_new_link(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
+    """The email again, written anew with a new link (the kind decides whether earlier
+    links stop working, as when it is first sent); returns the new outbox row.
+
+    Side effects: a row queued, to be written by the worker, and a sending task enqueued.
+    """
+    row = _locked(
+        message,
+        [*SENDABLE_AGAIN, MessageState.IN_DOUBT, MessageState.FAILED],
+        _("The email to %(organisation)s is %(state)s: it cannot be sent again."),
+    )
+    if not messages.carries_link(row):
+        raise SendingError(_("This email carries no personal link."))
+    copy = OutboundMessage.objects.create(
+        kind=row.kind,
+        organisation_id=row.organisation_id,
+        about_type=row.about_type,
+        about_id=row.about_id,
+        person_id=row.person_id,
+        params=row.params,
+        resent_from=row,
+    )
+    ensure_task(None)
+    audit.record(
+        copy,
+        "summitdesk.message.new_link_queued",
+        actor=actor,
+        changes={"resent_from": [None, row.pk]},
+        organisation_id=row.organisation_id,
+    )
+    return copy
 
 
 @transaction.atomic
@@ -230,13 +338,14 @@ def combined_pdf(messages: Iterable[OutboundMessage]) -> bytes:
             raise SendingError(
                 _("The letter to %(organisation)s goes by email (%(state)s): it is not printed.")
                 % {
-                    "organisation": row.invitation.organisation,
+                    "organisation": row.letter_invitation.organisation,
                     "state": MessageState(row.state).label,
                 }
             )
-        if row.mailing_id not in contexts:
-            contexts[row.mailing_id] = compose.MailingContext.load(row.mailing_id)
-        context = contexts[row.mailing_id]
+        mailing_id = row.letter_mailing_id
+        if mailing_id not in contexts:
+            contexts[mailing_id] = compose.MailingContext.load(mailing_id)
+        context = contexts[mailing_id]
         token = compose.token_in(row.body) if row.pdf else None
         if token is None:
             token = _write_for_paper(row, context)
@@ -265,7 +374,7 @@ def _write_for_paper(row: OutboundMessage, context: compose.MailingContext) -> s
         )
         if stored:
             ReplyLink.objects.create(
-                organisation_id=row.invitation.organisation_id,
+                organisation_id=row.letter_invitation.organisation_id,
                 meeting=context.meeting,
                 invitation_id=row.invitation_id,
                 token_hash=reply_links.hash_token(token),

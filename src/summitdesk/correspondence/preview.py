@@ -42,7 +42,14 @@ def _unsaved(
     for position in organisation.positions.filter(role__in=roles).select_related("person"):
         people[position.role] = position
     to, cc = services.recipients(organisation, people)
-    message = OutboundMessage(mailing=mailing, invitation=invitation, to=to, cc=cc)
+    message = OutboundMessage(
+        kind=mailing.kind,
+        organisation=invitation.organisation,
+        mailing=mailing,
+        invitation=invitation,
+        to=to,
+        cc=cc,
+    )
     context = compose.MailingContext(mailing=mailing, circular=circular, meeting=circular.meeting)
     return message, context
 

@@ -31,11 +31,13 @@ def issue(
     person: Person | None = None,
     expires_at: datetime | None = None,
     opened_by: User | None = None,
+    token: str | None = None,
 ) -> tuple[ReplyLink, str]:
     """A new link; returns it with its token, which is not stored anywhere. With `person`,
     the link is that person's own (a focal point's), revoked when they hand over; with
-    `opened_by`, a staff member's, which opens only in their own session."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    `opened_by`, a staff member's, which opens only in their own session. The token may be
+    chosen beforehand (an email written before its link is saved)."""
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = ReplyLink.objects.create(
         organisation=organisation,
         meeting=meeting,

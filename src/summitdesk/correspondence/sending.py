@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import validate_email
 from django.db import DatabaseError, connections, transaction
@@ -102,6 +102,8 @@ class SendReport:
     failed: int = 0
     # Rows another worker took over while this one held them (its claim had expired).
     lost: int = 0
+    # Emails no longer wanted when their turn came (see correspondence.messages).
+    cancelled: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -162,6 +164,11 @@ def link_expiry(meeting: Meeting) -> datetime | None:
     return day_after + LINK_LIFETIME_AFTER_MEETING
 
 
+def _of(mailing_id: int | None) -> Q:
+    """The rows of the mailing; None: of no mailing (the emails that are not letters)."""
+    return Q(mailing__isnull=True) if mailing_id is None else Q(mailing_id=mailing_id)
+
+
 def _due(now: datetime) -> Q:
     return Q(state=MessageState.QUEUED) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -169,15 +176,16 @@ def _due(now: datetime) -> Q:
 
 
 def claim(
-    mailing_id: int, *, worker_id: str, limit: int, now: datetime
+    mailing_id: int | None, *, worker_id: str, limit: int, now: datetime
 ) -> tuple[list[OutboundMessage], bool]:
-    """Claim up to `limit` due rows of the mailing; returns (rows claimed, any were due).
+    """Claim up to `limit` due rows of the mailing (None: of no mailing, the emails that
+    are not letters); returns (rows claimed, any were due).
 
     One conditional UPDATE: rows another worker claimed between the SELECT and the UPDATE
     are no longer queued and so are not taken twice, on SQLite and PostgreSQL alike.
     """
     ids = list(
-        OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id)
+        OutboundMessage.objects.filter(_due(now), _of(mailing_id))
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
@@ -191,7 +199,7 @@ def claim(
     )
     rows = list(
         OutboundMessage.objects.filter(pk__in=ids, state=MessageState.CLAIMED, claimed_by=worker_id)
-        .select_related("invitation__organisation")
+        .select_related("invitation__organisation", "organisation")
         .prefetch_related(
             Prefetch(
                 "invitation__organisation__positions",
@@ -253,6 +261,18 @@ def classify(error: BaseException) -> Failure | None:
     return None
 
 
+def address_problem(row: OutboundMessage) -> str:
+    """Why the row's addresses cannot be used, or ""."""
+    if not row.to:
+        return _("No email address to send to.")
+    for address in [*row.to, *row.cc]:
+        try:
+            validate_email(address)
+        except ValidationError:
+            return _("Invalid email address: %(address)s") % {"address": address}
+    return ""
+
+
 @dataclass(frozen=True)
 class _Written:
     """A row's letter, written but not yet stored: its reply link exists nowhere else."""
@@ -262,11 +282,15 @@ class _Written:
     pdf: bytes
 
 
-class _Sender:
-    """One run of send_mailing: one worker, one mailing, one SMTP connection."""
+class Outbox:
+    """One run of a worker over the outbox: one SMTP connection, rows claimed in batches
+    and taken through the states of the module's docstring. `prepare` (a letter's or an
+    email's) is what differs between the kinds of rows."""
 
-    def __init__(self, context: compose.MailingContext, *, worker_id: str, now: Clock) -> None:
-        self.context = context
+    #: The mailing whose rows this run sends; None: the emails of no mailing.
+    mailing_id: int | None = None
+
+    def __init__(self, *, worker_id: str, now: Clock) -> None:
         self.worker_id = worker_id
         self.now = now
         self.report = SendReport()
@@ -275,15 +299,12 @@ class _Sender:
         # Set when the SMTP server cannot be reached, with its reason: the run stops.
         self.unreachable = False
         self.unreachable_message = ""
-        # The next row's letter, written while this one is stored and sent (see the module).
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letter-writer")
-        self.written: dict[int, Future[_Written]] = {}
 
     def run(self, batch: int) -> None:
         try:
             while not self.unreachable:
                 rows, found = claim(
-                    self.context.mailing.pk, worker_id=self.worker_id, limit=batch, now=self.now()
+                    self.mailing_id, worker_id=self.worker_id, limit=batch, now=self.now()
                 )
                 if not found:
                     break
@@ -301,30 +322,24 @@ class _Sender:
                             )
                         break
         finally:
-            # Letters written ahead for rows not reached are dropped with their tokens.
-            self.writer.shutdown(cancel_futures=True)
-            self.written.clear()
+            self.finish()
             self.disconnect()
+
+    def finish(self) -> None:
+        """What a run leaves behind when it ends, however it ends."""
+
+    def prepare(
+        self, row: OutboundMessage, following: OutboundMessage | None
+    ) -> EmailMessage | None:
+        """The email of a claimed row, written and stored if it was not yet; None when the
+        row is settled otherwise (failed, cancelled, or lost to another worker)."""
+        raise NotImplementedError
 
     # The steps of one row.
 
     def process(self, row: OutboundMessage, following: OutboundMessage | None = None) -> None:
-        problem = self.address_problem(row)
-        if problem:
-            self.fail(
-                row, Failure(permanent=True, message=problem), leaving=(MessageState.CLAIMED,)
-            )
-            return
         try:
-            if row.pdf:
-                pdf: bytes | None = self.stored_pdf(row)
-                self.write_ahead(following)
-            else:
-                pdf = self.render(row, following)
-            if pdf is None:
-                self.report.lost += 1
-                return
-            email = compose.email_for(row, pdf, connection=self.connection, context=self.context)
+            email = self.prepare(row, following)
         except DatabaseError:
             raise
         except Exception as error:  # whatever breaks a letter breaks it for every attempt
@@ -333,6 +348,8 @@ class _Sender:
             self.fail(
                 row, Failure(permanent=True, message=message), leaving=(MessageState.CLAIMED,)
             )
+            return
+        if email is None:
             return
         if not self.connect(row):
             return
@@ -360,85 +377,16 @@ class _Sender:
         self.mark_sent(row)
 
     def address_problem(self, row: OutboundMessage) -> str:
-        if not row.to:
-            return _("No email address to send to.")
-        for address in [*row.to, *row.cc]:
-            try:
-                validate_email(address)
-            except ValidationError:
-                return _("Invalid email address: %(address)s") % {"address": address}
-        return ""
+        return address_problem(row)
 
-    def stored_pdf(self, row: OutboundMessage) -> bytes:
-        # Written on an earlier claim: the same letter, with the same link, goes out.
-        with row.pdf.open("rb") as stored:
-            return bytes(stored.read())
-
-    def write(self, row: OutboundMessage) -> _Written:
-        """The row's letter with a new reply link, as a PDF; nothing stored, no query (the
-        row comes from `claim` with what the letter needs)."""
-        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
-        letter = compose.letter_for(row, token, self.context)
-        return _Written(token=token, letter=letter, pdf=render_letter(letter))
-
-    def _write_in_background(self, row: OutboundMessage) -> _Written:
-        try:
-            return self.write(row)
-        finally:
-            connections.close_all()  # this thread's own, should a query have opened one
-
-    def write_ahead(self, row: OutboundMessage | None) -> None:
-        """Start writing the letter of `row`, the next to be processed, in the writer thread."""
-        if row is None or row.pdf or row.pk in self.written or self.address_problem(row):
-            return
-        self.written[row.pk] = self.writer.submit(self._write_in_background, row)
-
-    def render(
-        self, row: OutboundMessage, following: OutboundMessage | None = None
-    ) -> bytes | None:
-        """Write the row's letter with a new reply link and store it; None when another
-        worker has taken the row meanwhile (then neither letter nor link is kept).
-
-        The token is chosen here, not by reply_links.issue, because the letter must carry
-        it before its hash is saved: the hash is written in the transaction that stores the
-        letter, so a link exists exactly when a stored letter carries it, and rendering
-        holds no database lock (SQLite would serialise every worker's rendering on it).
-        The letter may have been written ahead (write_ahead); the next one is started here.
-        """
-        ahead = self.written.pop(row.pk, None)
-        written = ahead.result() if ahead is not None else self.write(row)
-        self.write_ahead(following)
-        token, letter, pdf = written.token, written.letter, written.pdf
-        subject, body = compose.email_text(row, letter, self.context)
-        message_id = compose.new_message_id()
-        reference = compose.attachment_name(row, self.context).removesuffix(".pdf")
-        row.pdf.save(f"{reference}-{get_random_string(12)}.pdf", ContentFile(pdf), save=False)
-        now = self.now()
-        with transaction.atomic():
-            taken = OutboundMessage.objects.filter(
-                pk=row.pk, state=MessageState.CLAIMED, claimed_by=self.worker_id
-            ).update(
-                pdf=row.pdf.name,
-                subject=subject,
-                body=body,
-                message_id=message_id,
-                claimed_until=now + lease(),
-                updated_at=now,
+    def refuse_address(self, row: OutboundMessage) -> bool:
+        """Fail the row for good when its addresses cannot be used; returns whether it did."""
+        problem = self.address_problem(row)
+        if problem:
+            self.fail(
+                row, Failure(permanent=True, message=problem), leaving=(MessageState.CLAIMED,)
             )
-            if taken:
-                ReplyLink.objects.create(
-                    organisation_id=row.invitation.organisation_id,
-                    meeting=self.context.meeting,
-                    invitation_id=row.invitation_id,
-                    token_hash=reply_links.hash_token(token),
-                    expires_at=link_expiry(self.context.meeting),
-                )
-        if not taken:
-            row.pdf.delete(save=False)
-            return None
-        row.subject, row.body, row.message_id = subject, body, message_id
-        faults.point("after-render")
-        return pdf
+        return bool(problem)
 
     def connect(self, row: OutboundMessage) -> bool:
         """Open the SMTP connection before the row is marked as sending: a server that
@@ -526,6 +474,109 @@ class _Sender:
             self.report.retrying += 1
 
 
+class _Sender(Outbox):
+    """One run of send_mailing: one worker, one mailing's letters."""
+
+    def __init__(self, context: compose.MailingContext, *, worker_id: str, now: Clock) -> None:
+        super().__init__(worker_id=worker_id, now=now)
+        self.context = context
+        self.mailing_id = context.mailing.pk
+        # The next row's letter, written while this one is stored and sent (see the module).
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="letter-writer")
+        self.written: dict[int, Future[_Written]] = {}
+
+    def finish(self) -> None:
+        # Letters written ahead for rows not reached are dropped with their tokens.
+        self.writer.shutdown(cancel_futures=True)
+        self.written.clear()
+
+    def prepare(
+        self, row: OutboundMessage, following: OutboundMessage | None
+    ) -> EmailMessage | None:
+        if self.refuse_address(row):
+            return None
+        if row.pdf:
+            pdf: bytes | None = self.stored_pdf(row)
+            self.write_ahead(following)
+        else:
+            pdf = self.render(row, following)
+        if pdf is None:
+            self.report.lost += 1
+            return None
+        return compose.email_for(row, pdf, connection=self.connection, context=self.context)
+
+    def stored_pdf(self, row: OutboundMessage) -> bytes:
+        # Written on an earlier claim: the same letter, with the same link, goes out.
+        with row.pdf.open("rb") as stored:
+            return bytes(stored.read())
+
+    def write(self, row: OutboundMessage) -> _Written:
+        """The row's letter with a new reply link, as a PDF; nothing stored, no query (the
+        row comes from `claim` with what the letter needs)."""
+        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+        letter = compose.letter_for(row, token, self.context)
+        return _Written(token=token, letter=letter, pdf=render_letter(letter))
+
+    def _write_in_background(self, row: OutboundMessage) -> _Written:
+        try:
+            return self.write(row)
+        finally:
+            connections.close_all()  # this thread's own, should a query have opened one
+
+    def write_ahead(self, row: OutboundMessage | None) -> None:
+        """Start writing the letter of `row`, the next to be processed, in the writer thread."""
+        if row is None or row.pdf or row.pk in self.written or self.address_problem(row):
+            return
+        self.written[row.pk] = self.writer.submit(self._write_in_background, row)
+
+    def render(
+        self, row: OutboundMessage, following: OutboundMessage | None = None
+    ) -> bytes | None:
+        """Write the row's letter with a new reply link and store it; None when another
+        worker has taken the row meanwhile (then neither letter nor link is kept).
+
+        The token is chosen here, not by reply_links.issue, because the letter must carry
+        it before its hash is saved: the hash is written in the transaction that stores the
+        letter, so a link exists exactly when a stored letter carries it, and rendering
+        holds no database lock (SQLite would serialise every worker's rendering on it).
+        The letter may have been written ahead (write_ahead); the next one is started here.
+        """
+        ahead = self.written.pop(row.pk, None)
+        written = ahead.result() if ahead is not None else self.write(row)
+        self.write_ahead(following)
+        token, letter, pdf = written.token, written.letter, written.pdf
+        subject, body = compose.email_text(row, letter, self.context)
+        message_id = compose.new_message_id()
+        reference = compose.attachment_name(row, self.context).removesuffix(".pdf")
+        row.pdf.save(f"{reference}-{get_random_string(12)}.pdf", ContentFile(pdf), save=False)
+        now = self.now()
+        with transaction.atomic():
+            taken = OutboundMessage.objects.filter(
+                pk=row.pk, state=MessageState.CLAIMED, claimed_by=self.worker_id
+            ).update(
+                pdf=row.pdf.name,
+                subject=subject,
+                body=body,
+                message_id=message_id,
+                claimed_until=now + lease(),
+                updated_at=now,
+            )
+            if taken:
+                ReplyLink.objects.create(
+                    organisation_id=row.letter_invitation.organisation_id,
+                    meeting=self.context.meeting,
+                    invitation_id=row.invitation_id,
+                    token_hash=reply_links.hash_token(token),
+                    expires_at=link_expiry(self.context.meeting),
+                )
+        if not taken:
+            row.pdf.delete(save=False)
+            return None
+        row.subject, row.body, row.message_id = subject, body, message_id
+        faults.point("after-render")
+        return pdf
+
+
 def send_mailing(
     mailing_id: int, *, worker_id: str, batch: int = BATCH, now: Clock = timezone.now
 ) -> SendReport:
@@ -542,39 +593,44 @@ def send_mailing(
         return SendReport()
     sender = _Sender(context, worker_id=worker_id, now=now)
     sender.run(batch)
-    _schedule_next_run(mailing_id, now(), unreachable=sender.unreachable)
+    schedule_next_run(mailing_id, now(), unreachable=sender.unreachable)
     finish_circular(context.circular)
     return sender.report
 
 
-def _schedule_next_run(mailing_id: int, now: datetime, *, unreachable: bool) -> None:
+def schedule_next_run(mailing_id: int | None, now: datetime, *, unreachable: bool) -> None:
     """Rows waiting for a retry need a task at their time: the queue is told now, since
     no worker polls the outbox itself."""
     if unreachable:
         ensure_task(mailing_id, run_after=now + BACKOFF_BASE)
-    elif OutboundMessage.objects.filter(_due(now), mailing_id=mailing_id).exists():
+    elif OutboundMessage.objects.filter(_due(now), _of(mailing_id)).exists():
         ensure_task(mailing_id)  # put back in the queue while this run was ending
     else:
         retry_at = OutboundMessage.objects.filter(
-            mailing_id=mailing_id, state=MessageState.QUEUED
+            _of(mailing_id), state=MessageState.QUEUED
         ).aggregate(at=Min("next_attempt_at"))["at"]
         if retry_at is not None:
             ensure_task(mailing_id, run_after=retry_at)
 
 
-def ensure_task(mailing_id: int, *, run_after: datetime | None = None) -> bool:
-    """Make sure a send_mailing task for the mailing will run by `run_after` (or now);
-    returns whether one was enqueued. A task already waiting to run by then suffices."""
+def ensure_task(mailing_id: int | None, *, run_after: datetime | None = None) -> bool:
+    """Make sure a task sending the mailing's rows (None: the emails of no mailing) will
+    run by `run_after` (or now); returns whether one was enqueued. A task already waiting
+    to run by then suffices."""
     from summitdesk.correspondence.tasks import send_mailing as send_task
+    from summitdesk.correspondence.tasks import send_outbox
 
     by = run_after or timezone.now()
     waiting = DBTaskResult.objects.filter(
         Q(run_after=get_date_max()) | Q(run_after__lte=by),
         status=TaskResultStatus.READY,
-        task_path=send_task.module_path,
-        args_kwargs__args__0=mailing_id,
-    ).exists()
-    if waiting:
+    )
+    if mailing_id is None:
+        if waiting.filter(task_path=send_outbox.module_path).exists():
+            return False
+        (send_outbox.using(run_after=run_after) if run_after else send_outbox).enqueue()
+        return True
+    if waiting.filter(task_path=send_task.module_path, args_kwargs__args__0=mailing_id).exists():
         return False
     (send_task.using(run_after=run_after) if run_after else send_task).enqueue(mailing_id)
     return True
@@ -632,19 +688,20 @@ def sweep(*, now: datetime | None = None) -> SweepReport:
                 ),
                 updated_at=now,
             ):
-                row = OutboundMessage.objects.select_related("invitation").get(pk=pk)
+                row = OutboundMessage.objects.get(pk=pk)
                 audit.record(
                     row,
                     "summitdesk.message.in_doubt",
                     actor=SYSTEM,
                     changes={"state": [MessageState.SENDING, MessageState.IN_DOUBT]},
-                    organisation_id=row.invitation.organisation_id,
+                    organisation_id=row.organisation_id,
                 )
                 report.in_doubt += 1
-    mailing_ids = (
+    due = set(
         OutboundMessage.objects.filter(_due(now)).values_list("mailing_id", flat=True).distinct()
     )
-    for mailing_id in sorted(set(mailing_ids)):
+    # The mailings in order, then the emails of no mailing (None).
+    for mailing_id in sorted(due, key=lambda pk: (pk is None, pk or 0)):
         with transaction.atomic():
             report.tasks_enqueued += ensure_task(mailing_id)
     for circular in Circular.objects.filter(status=CircularStatus.DISPATCHING):

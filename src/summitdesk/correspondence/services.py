@@ -219,7 +219,16 @@ def _queue_messages(mailing: Mailing, invitations: list[Invitation]) -> int:
         )
         state = MessageState.QUEUED if to else MessageState.NO_ADDRESS
         rows.append(
-            OutboundMessage(mailing=mailing, invitation=invitation, to=to, cc=cc, state=state)
+            OutboundMessage(
+                kind=mailing.kind,
+                organisation_id=invitation.organisation_id,
+                created_at=mailing.created_at,
+                mailing=mailing,
+                invitation=invitation,
+                to=to,
+                cc=cc,
+                state=state,
+            )
         )
     OutboundMessage.objects.bulk_create(rows, batch_size=500)
     return len(rows)

@@ -27,3 +27,12 @@ def sweep_outbox() -> dict[str, int]:
     from summitdesk.correspondence import sending
 
     return sending.sweep().as_dict()
+
+
+@task()
+def send_outbox() -> dict[str, int]:
+    """Send the due emails that are not letters (correspondence.messages): written by the
+    app that owns each kind when claimed, then sent like letters."""
+    from summitdesk.correspondence import messages
+
+    return messages.send_messages(worker_id=get_random_string(32)).as_dict()

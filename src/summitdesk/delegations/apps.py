@@ -6,3 +6,7 @@ class DelegationsConfig(AppConfig):
     name = "summitdesk.delegations"
     label = "delegations"
     verbose_name = _("Delegations")
+
+    def ready(self) -> None:
+        # Registers the kinds of email this app composes with the outbox.
+        from summitdesk.delegations import emails  # noqa: F401

@@ -504,9 +504,9 @@ def save_reply(
             circular__meeting=reply.meeting_id,
             replied_at__isnull=True,
         ).update(replied_at=timezone.now())
-        _enqueue("send_reply_confirmation", reply.pk)
-    if reply.focal_point_id and reply.focal_point_id != previous_focal_point:
-        _enqueue("send_focal_point_link", reply.pk, reply.focal_point_id)
+        _queue_confirmation(reply)
+    if reply.focal_point and reply.focal_point_id != previous_focal_point:
+        _queue_focal_point_link(reply, reply.focal_point)
     return reply
 
 
@@ -542,10 +542,16 @@ def _reconcile_accreditations(
     )
 
 
-def _enqueue(task_name: str, *args: int) -> None:
-    from summitdesk.delegations import tasks
+def _queue_confirmation(reply: Reply) -> None:
+    from summitdesk.delegations import emails  # the emails read these services
 
-    getattr(tasks, task_name).enqueue(*args)
+    emails.queue_confirmation(reply)
+
+
+def _queue_focal_point_link(reply: Reply, person: Person) -> None:
+    from summitdesk.delegations import emails
+
+    emails.queue_focal_point_link(reply, person)
 
 
 @transaction.atomic

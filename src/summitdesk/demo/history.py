@@ -126,6 +126,7 @@ LETTER_NOTE = (
 # The tasks the services enqueue for emails about what happens here: taken off the queue.
 EMAIL_TASKS = (
     "summitdesk.correspondence.tasks.send_mailing",
+    "summitdesk.correspondence.tasks.send_outbox",
     "summitdesk.delegations.tasks.send_reply_confirmation",
     "summitdesk.delegations.tasks.send_focal_point_link",
     "summitdesk.accreditation.tasks.send_delegate_links",
@@ -706,6 +707,8 @@ def load_history(process: Process, *, actor: Actor) -> HistorySummary | None:
     history = _History(process, meeting, actor=actor)
     history.play(organisations)
     DBTaskResult.objects.filter(task_path__in=EMAIL_TASKS, enqueued_at__gte=started).delete()
+    # The emails (not letters) about what happened here were never written nor sent.
+    OutboundMessage.objects.filter(mailing__isnull=True, created_at__gte=started).delete()
     return summarise(meeting)
 
 

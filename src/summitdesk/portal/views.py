@@ -157,10 +157,10 @@ def _letter(access: PortalAccess, *, qr: bool = True) -> Letter | None:
     # The chief executive that the letter is addressed to, in one query (as sending.claim).
     chief_executives = Position.objects.filter(role=PositionRole.CHIEF_EXECUTIVE)
     prefetch_related_objects(
-        [row.invitation.organisation],
+        [row.letter_invitation.organisation],
         Prefetch("positions", queryset=chief_executives.select_related("person")),
     )
-    mailing = row.mailing
+    mailing = row.letter_mailing
     context = compose.MailingContext(
         mailing=mailing, circular=mailing.circular, meeting=mailing.circular.meeting
     )
@@ -365,7 +365,7 @@ def letter(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     row = _letter_row(access)
     content: bytes | None = None
     if row is not None and access.person is None:
-        content = outbox.letter_pdf(row.invitation)
+        content = outbox.letter_pdf(row.letter_invitation)
     elif row is not None:
         written = _letter(access)
         content = render_letter(written) if written else None

@@ -496,7 +496,8 @@ def _message(mailing_pk: int, pk: int) -> OutboundMessage:
 
 
 def _after_action(request: HttpRequest, message: OutboundMessage, done: str) -> HttpResponse:
-    messages.success(request, done % {"organisation": message.invitation.organisation.name})
+    organisation = message.letter_invitation.organisation
+    messages.success(request, done % {"organisation": organisation.name})
     return redirect("backoffice:mailing-progress", pk=message.mailing_id)
 
 
@@ -565,7 +566,7 @@ def mailing_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             outbox.retry(message, actor=actor)
         except services.CircularError as error:
-            messages.error(request, f"{message.invitation.organisation.name}: {error}")
+            messages.error(request, f"{message.letter_invitation.organisation.name}: {error}")
         else:
             retried += 1
     messages.success(
@@ -589,7 +590,7 @@ class LetterRow:
     @property
     def has_pdf(self) -> bool:
         """Whether the letter has been written (outbox.letter_pdf has something to give)."""
-        return any(m.pdf for m in self.messages if m.mailing.kind == MailingKind.LETTER)
+        return any(m.pdf for m in self.messages if m.letter_mailing.kind == MailingKind.LETTER)
 
 
 def organisation_letters(organisation: Organisation) -> list[LetterRow]:
@@ -602,7 +603,8 @@ def organisation_letters(organisation: Organisation) -> list[LetterRow]:
         .order_by("-invitation__circular__date", "-invitation_id", "mailing__created_at", "pk")
     )
     for message in queryset:
-        row = rows.setdefault(message.invitation_id, LetterRow(message.invitation, []))
+        invitation = message.letter_invitation
+        row = rows.setdefault(invitation.pk, LetterRow(invitation, []))
         row.messages.append(message)
     return list(rows.values())
 

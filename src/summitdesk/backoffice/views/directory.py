@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
 from summitdesk.backoffice.views.circulars import organisation_letters
+from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.permissions import Permission
@@ -61,6 +62,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": duplicates,
         "merged_from": organisation.merged_from.all(),
         "letters": organisation_letters(organisation),
+        "emails": organisation_emails(organisation),
         "participation": participation(organisation),
     }
     return render(request, "backoffice/organisation_detail.html", context)

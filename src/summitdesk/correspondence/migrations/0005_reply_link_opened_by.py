@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondence', '0002_replylink_person'),
+        ('correspondence', '0004_fill_outbox_letters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
