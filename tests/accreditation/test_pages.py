@@ -94,7 +94,7 @@ OFFICER_ACTIONS: list[tuple[str, Kwargs, dict[str, Any]]] = [
     (
         "backoffice:accreditation-substitute",
         lambda s: {"pk": s.approved.pk},
-        {"family_name": "Newman", "given_name": "Nia"},
+        {"family_name": "Newman", "given_name": "Nia", "confirmed": "yes"},
     ),
     (
         "backoffice:accreditation-exception-decide",
@@ -386,7 +386,16 @@ def test_substitute_page_revokes_and_opens_the_newcomers_accreditation(
 ) -> None:
     url = reverse("backoffice:accreditation-substitute", kwargs={"pk": sample.approved.pk})
 
-    response = secretary_client.post(url, {"family_name": "Newman", "email": "nia@example.org"})
+    data = {"family_name": "Newman", "given_name": "Nia", "email": "nia@example.org"}
+    assert confirmation(secretary_client.post(url, data)) == (
+        f"Replace {sample.approved.delegate} by Nia Newman?",
+        f"The badge of {sample.approved.delegate} is revoked at once; the substitute's "
+        "accreditation waits for approval.",
+        "Revoke and substitute",
+    )
+    assert not Accreditation.objects.filter(delegate__family_name="Newman").exists()
+
+    response = secretary_client.post(url, {**data, **CONFIRMED})
 
     newcomer = Accreditation.objects.get(delegate__family_name="Newman")
     assert response["Location"] == reverse(
@@ -524,7 +533,16 @@ def test_limits_page_saves_limits(secretary_client: Client, sample: Sample) -> N
 def test_exception_refused_from_limits_page(secretary_client: Client, sample: Sample) -> None:
     url = reverse("backoffice:accreditation-exception-decide", kwargs={"pk": sample.exception.pk})
 
-    secretary_client.post(url, {"decision": "refuse"})
+    asked = secretary_client.post(url, {"decision": "refuse"})
+    assert confirmation(asked) == (
+        "Refuse the request of Orange for 3 delegates?",
+        "The usual limit stays; the focal point is told.",
+        "Refuse the request",
+    )
+    sample.exception.refresh_from_db()
+    assert sample.exception.decided_at is None
+
+    secretary_client.post(url, {"decision": "refuse", **CONFIRMED})
 
     sample.exception.refresh_from_db()
     assert (sample.exception.granted, sample.exception.decided_at is not None) == (None, True)

@@ -812,7 +812,15 @@ def test_accepting_a_change_request_updates_the_reply(
 def test_refusing_a_change_request_keeps_the_reply(
     secretary_client: Client, sample: Sample
 ) -> None:
-    response = secretary_client.post(decide_url(sample), {"decision": "refuse"})
+    assert confirmation(secretary_client.post(decide_url(sample), {"decision": "refuse"})) == (
+        f"Refuse the change {sample.a.name} asked for?",
+        "The reply stays as it was; the focal point is told.",
+        "Refuse the change",
+    )
+    sample.change.refresh_from_db()
+    assert sample.change.status == ChangeRequestStatus.PENDING
+
+    response = secretary_client.post(decide_url(sample), {"decision": "refuse", **CONFIRMED})
 
     sample.change.refresh_from_db()
     saved = Reply.objects.get(organisation=sample.a, meeting=sample.meeting)
@@ -822,7 +830,7 @@ def test_refusing_a_change_request_keeps_the_reply(
 
 
 def test_a_change_request_is_decided_once(secretary_client: Client, sample: Sample) -> None:
-    secretary_client.post(decide_url(sample), {"decision": "refuse"}, follow=True)
+    secretary_client.post(decide_url(sample), {"decision": "refuse", **CONFIRMED}, follow=True)
 
     response = secretary_client.post(decide_url(sample), {"decision": "accept"})
 

@@ -257,12 +257,26 @@ def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view(*EDITORS)
 @require_POST
 def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = get_object_or_404(LimitException.objects.select_related("meeting"), pk=pk)
+    exception = get_object_or_404(
+        LimitException.objects.select_related("meeting", "organisation"), pk=pk
+    )
     form = ExceptionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.values()))
     else:
         grant = form.cleaned_data["decision"] == "grant"
+        confirmation = None
+        if not grant:
+            confirmation = unless_confirmed(
+                request,
+                question=_("Refuse the request of %(organisation)s for %(count)d delegates?")
+                % {"organisation": exception.organisation.name, "count": exception.requested},
+                consequence=_("The usual limit stays; the focal point is told."),
+                action=_("Refuse the request"),
+                back=reverse("backoffice:accreditation-limits", args=[exception.meeting.code]),
+            )
+        if confirmation is not None:
+            return confirmation
         try:
             services.decide_exception(
                 exception,
@@ -295,6 +309,27 @@ def accreditation_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give at least the substitute's family name, and a valid email."))
         return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Replace %(delegate)s by %(substitute)s?")
+        % {
+            "delegate": accreditation.delegate,
+            "substitute": " ".join(
+                part
+                for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"])
+                if part
+            ),
+        },
+        consequence=_(
+            "The badge of %(delegate)s is revoked at once; the substitute's accreditation "
+            "waits for approval."
+        )
+        % {"delegate": accreditation.delegate},
+        action=_("Revoke and substitute"),
+        back=reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         created = services.substitute(
             accreditation, DelegateData(**form.cleaned_data), actor=staff_actor(request)

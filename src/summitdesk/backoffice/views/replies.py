@@ -179,6 +179,17 @@ def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: i
     if decision not in ("accept", "refuse"):
         messages.error(request, _("Choose whether to accept or refuse the request."))
         return _to_reply(organisation, meeting)
+    if decision == "refuse":
+        confirmation = unless_confirmed(
+            request,
+            question=_("Refuse the change %(organisation)s asked for?")
+            % {"organisation": organisation.name},
+            consequence=_("The reply stays as it was; the focal point is told."),
+            action=_("Refuse the change"),
+            back=_reply_url(organisation, meeting),
+        )
+        if confirmation is not None:
+            return confirmation
     try:
         services.decide_change_request(
             change, accept=decision == "accept", actor=staff_actor(request)
