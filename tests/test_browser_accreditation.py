@@ -254,3 +254,38 @@ def test_without_javascript_the_centred_crop_is_kept_and_can_be_adjusted(
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Your changes are saved.")
     context.close()
+
+
+def test_officer_withdraws_after_a_confirmation_without_javascript(
+    delegate_link: str, browser_context: tuple[object, str]
+) -> None:
+    browser, base_url = browser_context
+    staff = browser.new_context(  # type: ignore[attr-defined]
+        base_url=base_url, locale="en-GB", java_script_enabled=False
+    )
+    page = staff.new_page()
+    page.set_default_timeout(15_000)
+    problems = watched(page)
+    accreditation = in_thread(lambda: Accreditation.objects.get())
+    sign_in(page, "sara")
+    page.goto(f"/accreditations/{accreditation.pk}/")
+
+    withdraw = page.get_by_role("button", name="Withdraw…")
+    assert withdraw.evaluate("node => getComputedStyle(node).backgroundColor") == "rgb(164, 22, 26)"
+    withdraw.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Withdraw the accreditation of Amina Diallo (Acme Telecom)?"
+    )
+    expect(page.get_by_text("This cannot be undone.")).to_be_visible()
+    page.get_by_role("link", name="Go back").click()
+    expect(page.locator(".status")).to_have_text("Pending")
+
+    page.get_by_role("button", name="Withdraw…").click()
+    page.get_by_role("button", name="Withdraw the accreditation").click()
+
+    expect(page.locator(".messages")).to_contain_text("The accreditation is now withdrawn.")
+    expect(page.locator(".status")).to_have_text("Withdrawn")
+    assert in_thread(lambda: Accreditation.objects.get().status) == "withdrawn"
+    assert problems == []
+    staff.close()

@@ -30,6 +30,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
 from tests.accreditation.test_services import meeting, members, submitted_reply
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import OrganisationFactory
 from tests.portal.conftest import Received, Sink, free_port, smtp_server
 from tests.portal.test_emails import plain
@@ -294,9 +295,16 @@ def test_officer_sends_a_new_link_from_the_accreditation_page(
 ) -> None:
     [accreditation] = accredited()
     detail = f"/accreditations/{accreditation.pk}/"
-    assert "Send a new link to the delegate" in secretary_client.get(detail).content.decode()
+    assert "Send a new link to the delegate…" in secretary_client.get(detail).content.decode()
 
-    response = secretary_client.post(f"{detail}link/", follow=True)
+    asked = secretary_client.post(f"{detail}link/")
+    assert confirmation(asked) == (
+        f"Send a new link to {accreditation.delegate} at member0@example.org?",
+        "Every earlier link of this delegate stops working at once.",
+        "Send a new link",
+    )
+    assert not DBTaskResult.objects.exists()
+    response = secretary_client.post(f"{detail}link/", CONFIRMED, follow=True)
 
     assert "A new link is on its way to member0@example.org" in response.content.decode()
     run_queued_tasks()
@@ -309,7 +317,9 @@ def test_officer_is_told_why_a_link_cannot_be_sent(secretary_client: Client) -> 
     [accreditation] = accredited()
     Delegate.objects.filter(pk=accreditation.delegate_id).update(email="")
 
-    response = secretary_client.post(f"/accreditations/{accreditation.pk}/link/", follow=True)
+    response = secretary_client.post(
+        f"/accreditations/{accreditation.pk}/link/", CONFIRMED, follow=True
+    )
 
     assert "The delegate has no email address" in response.content.decode()
     assert not DBTaskResult.objects.exists()

@@ -32,6 +32,7 @@ from tests.accreditation.test_services import (
     members,
     submitted_reply,
 )
+from tests.confirm import CONFIRMED, confirmation
 from tests.conftest import signed_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.tasks import drop_queued_emails, run_queued_tasks
@@ -90,11 +91,11 @@ OFFICER_ACTIONS: list[tuple[str, Kwargs, dict[str, Any]]] = [
     ),
     ("backoffice:accreditation-move", _pk, {"to": "approved"}),
     ("backoffice:accreditation-remind", _code, {}),
-    ("backoffice:accreditation-link", _pk, {}),
+    ("backoffice:accreditation-link", _pk, {"confirmed": "yes"}),
     (
         "backoffice:accreditation-substitute",
         lambda s: {"pk": s.approved.pk},
-        {"family_name": "Newman", "given_name": "Nia"},
+        {"family_name": "Newman", "given_name": "Nia", "confirmed": "yes"},
     ),
     (
         "backoffice:accreditation-exception-decide",
@@ -386,7 +387,16 @@ def test_substitute_page_revokes_and_opens_the_newcomers_accreditation(
 ) -> None:
     url = reverse("backoffice:accreditation-substitute", kwargs={"pk": sample.approved.pk})
 
-    response = secretary_client.post(url, {"family_name": "Newman", "email": "nia@example.org"})
+    data = {"family_name": "Newman", "given_name": "Nia", "email": "nia@example.org"}
+    assert confirmation(secretary_client.post(url, data)) == (
+        f"Replace {sample.approved.delegate} by Nia Newman?",
+        f"The badge of {sample.approved.delegate} is revoked at once; the substitute's "
+        "accreditation waits for approval.",
+        "Revoke and substitute",
+    )
+    assert not Accreditation.objects.filter(delegate__family_name="Newman").exists()
+
+    response = secretary_client.post(url, {**data, **CONFIRMED})
 
     newcomer = Accreditation.objects.get(delegate__family_name="Newman")
     assert response["Location"] == reverse(
@@ -418,6 +428,69 @@ def test_move_refused_shows_the_reason(secretary_client: Client, sample: Sample)
     ]
 
 
+def test_withdrawing_asks_for_confirmation_naming_the_delegate(
+    secretary_client: Client, sample: Sample
+) -> None:
+    url = reverse("backoffice:accreditation-move", kwargs=_pk(sample))
+    delegate = sample.accreditation.delegate
+    before = state()
+
+    asked = secretary_client.post(url, {"to": "withdrawn"})
+
+    assert confirmation(asked) == (
+        f"Withdraw the accreditation of {delegate} (Orange)?",
+        "The delegate leaves the delegation for good and a badge already printed no longer "
+        "works. This cannot be undone.",
+        "Withdraw the accreditation",
+    )
+    assert '<input type="hidden" name="to" value="withdrawn">' in asked.content.decode()
+    assert state() == before
+
+    done = secretary_client.post(url, {"to": "withdrawn", **CONFIRMED})
+
+    assert done.status_code == 302
+    sample.accreditation.refresh_from_db()
+    assert sample.accreditation.status == Status.WITHDRAWN
+
+
+def test_rejecting_is_confirmed_with_the_reason_kept(
+    secretary_client: Client, sample: Sample
+) -> None:
+    url = reverse("backoffice:accreditation-move", kwargs=_pk(sample))
+
+    asked = secretary_client.post(url, {"to": "rejected", "reason": "No seat left."})
+
+    assert confirmation(asked)[2] == "Reject the accreditation"
+    assert '<input type="hidden" name="reason" value="No seat left.">' in asked.content.decode()
+    sample.accreditation.refresh_from_db()
+    assert sample.accreditation.status == Status.PENDING
+
+
+def test_rejecting_without_reason_says_so_before_any_confirmation(
+    secretary_client: Client, sample: Sample
+) -> None:
+    url = reverse("backoffice:accreditation-move", kwargs=_pk(sample))
+
+    response = secretary_client.post(url, {"to": "rejected", "reason": " "})
+
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Give the reason: the delegate and the focal point read it."
+    ]
+    sample.accreditation.refresh_from_db()
+    assert sample.accreditation.status == Status.PENDING
+
+
+def test_approving_needs_no_confirmation(secretary_client: Client, sample: Sample) -> None:
+    url = reverse("backoffice:accreditation-move", kwargs=_pk(sample))
+
+    response = secretary_client.post(url, {"to": "approved"})
+
+    assert response.status_code == 302
+    sample.accreditation.refresh_from_db()
+    assert sample.accreditation.status == Status.APPROVED
+
+
 def test_detail_shows_identity_only_to_allowed_roles(sample: Sample) -> None:
     Accreditation.objects.filter(pk=sample.accreditation.pk).update(document_number="X1234567")
     url = reverse("backoffice:accreditation-detail", kwargs=_pk(sample))
@@ -440,7 +513,12 @@ def test_detail_offers_the_allowed_moves_to_officer(
 ) -> None:
     response = secretary_client.get(reverse("backoffice:accreditation-detail", kwargs=_pk(sample)))
 
-    assert [m.value for m in response.context["moves"]] == ["approved", "rejected", "withdrawn"]
+    moves = response.context["moves"]
+    assert [(m["value"], str(m["button"]), m["destructive"]) for m in moves] == [
+        ("approved", "Approve", False),
+        ("rejected", "Reject…", True),
+        ("withdrawn", "Withdraw…", True),
+    ]
 
 
 def test_limits_page_saves_limits(secretary_client: Client, sample: Sample) -> None:
@@ -457,7 +535,16 @@ def test_limits_page_saves_limits(secretary_client: Client, sample: Sample) -> N
 def test_exception_refused_from_limits_page(secretary_client: Client, sample: Sample) -> None:
     url = reverse("backoffice:accreditation-exception-decide", kwargs={"pk": sample.exception.pk})
 
-    secretary_client.post(url, {"decision": "refuse"})
+    asked = secretary_client.post(url, {"decision": "refuse"})
+    assert confirmation(asked) == (
+        "Refuse the request of Orange for 3 delegates?",
+        "The usual limit stays; the focal point is told.",
+        "Refuse the request",
+    )
+    sample.exception.refresh_from_db()
+    assert sample.exception.decided_at is None
+
+    secretary_client.post(url, {"decision": "refuse", **CONFIRMED})
 
     sample.exception.refresh_from_db()
     assert (sample.exception.granted, sample.exception.decided_at is not None) == (None, True)

@@ -1,12 +1,15 @@
 """What every operation shares: tokens and scopes, the error body, cursors, ETags, the
 rate limit, the OpenAPI document and its readable page."""
 
+import html
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from pytest_django import Settings
 
+from summitdesk.api import docs
 from summitdesk.api.common import etag_of, make_cursor
 from tests.api.conftest import ApiClient, error_fields, make_token
 from tests.factories import OrganisationFactory
@@ -49,6 +52,84 @@ def test_docs_page_lists_operations_with_scopes_and_no_script(anonymous: ApiClie
     assert "<code>circulars:write</code>" in page
     assert 'id="schema-OrganisationOut"' in page
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_docs_page_gives_examples_allowed_values_and_a_contents_of_schemas(
+    anonymous: ApiClient,
+) -> None:
+    page = html.unescape(anonymous.client.get("/api/v1/docs").content.decode())
+
+    assert '<li><a href="#schema-OrganisationOut">OrganisationOut</a></li>' in page
+    assert '<th scope="col">Allowed values</th>' in page
+    assert "GET /api/v1/organisations HTTP/1.1\nAuthorization: Bearer <token></code>" in page
+    assert 'HTTP/1.1 200 OK\n\n{\n  "items": [' in page
+    assert "<td>default 100</td>" in page
+
+
+DOCUMENT: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Status": {"type": "string", "enum": ["pending", "approved"]},
+            "Item": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 40},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                    "seats": {"type": "integer", "minimum": 1, "maximum": 50},
+                    "when": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+                    "named": {"type": "string", "examples": ["Acme Telecom"]},
+                },
+            },
+        }
+    }
+}
+
+
+def test_docs_read_allowed_values_and_examples_from_the_schema() -> None:
+    item = DOCUMENT["components"]["schemas"]["Item"]["properties"]
+
+    assert [docs.allowed(item[name], DOCUMENT) for name in item] == [
+        ["maxLength 40", 'pattern "^[a-z0-9-]+$"'],
+        ['one of "pending", "approved"'],
+        ["minimum 1", "maximum 50"],
+        ["may be null"],
+        [],
+    ]
+    assert docs.example({"$ref": "#/components/schemas/Item"}, DOCUMENT) == {
+        "code": "string",
+        "status": "pending",
+        "seats": 1,
+        "when": "2026-05-04",
+        "named": "Acme Telecom",
+    }
+
+
+def test_docs_example_request_fills_the_path_and_the_body() -> None:
+    operation = {
+        "parameters": [
+            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+            {
+                "name": "seats",
+                "in": "query",
+                "required": True,
+                "schema": {"minimum": 2, "type": "integer"},
+            },
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer"}},
+        ],
+        "requestBody": {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+        },
+        "responses": {"204": {"description": "No Content"}},
+    }
+
+    assert docs.example_request("put", "/api/v1/meetings/{code}", operation, DOCUMENT) == (
+        "PUT /api/v1/meetings/string?seats=2 HTTP/1.1\n"
+        "Authorization: Bearer <token>\n"
+        "Content-Type: application/json\n"
+        "\n"
+        '"pending"'
+    )
+    assert docs.example_response(operation, DOCUMENT) == "HTTP/1.1 204 No Content"
 
 
 def test_no_token_is_refused_with_the_common_body(anonymous: ApiClient) -> None:

@@ -19,6 +19,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
 from tests.api.conftest import ApiClient
+from tests.confirm import CONFIRMED, confirmation
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +249,15 @@ def test_administrator_revokes_a_token(admin_client: Client) -> None:
     plaintext = _create("kiosk")
     token = ApiToken.objects.get()
 
-    response = admin_client.post(reverse("backoffice:api-token-revoke", args=[token.pk]))
+    url = reverse("backoffice:api-token-revoke", args=[token.pk])
+    assert confirmation(admin_client.post(url)) == (
+        "Revoke the API token kiosk?",
+        "Every system that uses it is refused from now on; it cannot be restored.",
+        "Revoke the token",
+    )
+    assert ApiClient(plaintext).get("/organisations").status_code == 200
+
+    response = admin_client.post(url, CONFIRMED)
 
     assert response.status_code == 302
     token.refresh_from_db()

@@ -35,6 +35,7 @@ from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import MeetingFactory, OrganisationFactory, PositionFactory
 from tests.tasks import run_queued_tasks
 
@@ -1415,8 +1416,15 @@ def test_reissue_reply_link_shows_the_new_link_once(
     acme = sent.directory.acme
     invitation = Invitation.objects.get(organisation=acme)
     url = f"/organisations/{acme.pk}/letters/{invitation.pk}/reply-link/"
+    before = state()
+    assert confirmation(secretary_client.post(url)) == (
+        f"Issue a new reply link to {acme.name} for {invitation.circular.reference}?",
+        "Every earlier link of this organisation for this meeting stops working.",
+        "Issue a new link",
+    )
+    assert state() == before
 
-    response = secretary_client.post(url)
+    response = secretary_client.post(url, CONFIRMED)
 
     assert response["Cache-Control"] == "no-store"
     shown = response.context["url"]

@@ -27,6 +27,7 @@ from tests.backoffice import (
     test_reply_pages,
     test_staff_pages,
 )
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import (
     DuplicateCandidateFactory,
     OrganisationFactory,
@@ -683,8 +684,14 @@ def test_position_edit_through_another_organisation_is_404(
 
 def test_position_remove_removes_and_records(secretary_client: Client, sample: Sample) -> None:
     url = f"/organisations/{sample.organisation.pk}/positions/{sample.position.pk}/remove/"
+    assert confirmation(secretary_client.post(url)) == (
+        f"Remove Ana Pérez as Chief executive of {sample.organisation.name}?",
+        "They stop receiving what goes to this role; the person stays in the directory.",
+        "Remove the role",
+    )
+    assert Position.objects.count() == 1
 
-    response = secretary_client.post(url)
+    response = secretary_client.post(url, CONFIRMED)
 
     assert response["Location"] == f"/organisations/{sample.organisation.pk}/"
     assert messages_of(response) == ["Ana Pérez no longer holds that role."]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from summitdesk.backoffice import import_forms
 from summitdesk.directory.models import ImportJob, ImportJobStatus, Organisation
+from tests.confirm import CONFIRMED, confirmation
 from tests.tasks import run_queued_tasks
 
 UPLOAD = "/organisations/import/"
@@ -139,7 +140,7 @@ def test_import_cancel_while_the_file_is_checked(secretary_client: Client) -> No
     job = upload(secretary_client, GOOD, preview=False)
     assert job is not None
 
-    response = secretary_client.post(f"/organisations/import/{job.pk}/cancel/")
+    response = secretary_client.post(f"/organisations/import/{job.pk}/cancel/", CONFIRMED)
 
     assert response["Location"] == UPLOAD
     assert ImportJob.objects.count() == 0
@@ -214,8 +215,15 @@ def test_import_confirm_twice_queues_once(secretary_client: Client) -> None:
 def test_import_cancel_forgets_the_file(secretary_client: Client) -> None:
     job = upload(secretary_client, GOOD)
     assert job is not None
+    url = f"/organisations/import/{job.pk}/cancel/"
+    assert confirmation(secretary_client.post(url)) == (
+        f"Cancel the import of {job.filename}?",
+        "The checked file is discarded and nothing is written to the directory.",
+        "Cancel the import",
+    )
+    assert ImportJob.objects.count() == 1
 
-    response = secretary_client.post(f"/organisations/import/{job.pk}/cancel/")
+    response = secretary_client.post(url, CONFIRMED)
 
     assert response["Location"] == UPLOAD
     assert ImportJob.objects.count() == 0

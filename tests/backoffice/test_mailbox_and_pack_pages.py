@@ -20,6 +20,7 @@ from summitdesk.correspondence.mailbox import MailboxBackend
 from summitdesk.correspondence.models import MailboxMessage
 from summitdesk.meetings import packs
 from summitdesk.meetings.models import Meeting, PackItem
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -386,9 +387,16 @@ def test_pack_remove_deletes_item_and_file(
     document = pack[1]
     storage, name = document.document.storage, document.document.name or ""
     assert storage.exists(name)
+    url = f"/meetings/geneva-2003/pack/{document.pk}/remove/"
+    assert confirmation(secretary_client.post(url)) == (
+        "Remove Programme from the information pack?",
+        "The document leaves the public information pack and its file is deleted.",
+        "Remove the document",
+    )
+    assert PackItem.objects.count() == 4
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = secretary_client.post(f"/meetings/geneva-2003/pack/{document.pk}/remove/")
+        response = secretary_client.post(url, CONFIRMED)
 
     assert messages_of(response) == ["Programme was removed from the pack."]
     assert not PackItem.objects.filter(pk=document.pk).exists()

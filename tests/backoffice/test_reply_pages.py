@@ -30,6 +30,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
+from tests.confirm import CONFIRMED, confirmation
 from tests.delegations.test_queries import (
     Tracked,
     build_tracked,
@@ -812,7 +813,15 @@ def test_accepting_a_change_request_updates_the_reply(
 def test_refusing_a_change_request_keeps_the_reply(
     secretary_client: Client, sample: Sample
 ) -> None:
-    response = secretary_client.post(decide_url(sample), {"decision": "refuse"})
+    assert confirmation(secretary_client.post(decide_url(sample), {"decision": "refuse"})) == (
+        f"Refuse the change {sample.a.name} asked for?",
+        "The reply stays as it was; the focal point is told.",
+        "Refuse the change",
+    )
+    sample.change.refresh_from_db()
+    assert sample.change.status == ChangeRequestStatus.PENDING
+
+    response = secretary_client.post(decide_url(sample), {"decision": "refuse", **CONFIRMED})
 
     sample.change.refresh_from_db()
     saved = Reply.objects.get(organisation=sample.a, meeting=sample.meeting)
@@ -822,7 +831,7 @@ def test_refusing_a_change_request_keeps_the_reply(
 
 
 def test_a_change_request_is_decided_once(secretary_client: Client, sample: Sample) -> None:
-    secretary_client.post(decide_url(sample), {"decision": "refuse"}, follow=True)
+    secretary_client.post(decide_url(sample), {"decision": "refuse", **CONFIRMED}, follow=True)
 
     response = secretary_client.post(decide_url(sample), {"decision": "accept"})
 
@@ -851,7 +860,15 @@ def test_revoking_a_link_stops_it(
         f"/organisations/{sample.a.pk}/replies/{sample.meeting.code}/links/{sample.link.pk}/revoke/"
     )
 
-    response = secretary_client.post(url, follow=True)
+    question, consequence, button = confirmation(secretary_client.post(url))
+    assert question.startswith(f"Revoke the reply link of {sample.a.name} created on ")
+    assert (consequence, button) == (
+        "Whoever holds it can no longer open or change the reply.",
+        "Revoke the link",
+    )
+    assert reply_links.find(sample.token) == sample.link
+
+    response = secretary_client.post(url, CONFIRMED, follow=True)
 
     assert response.redirect_chain == [
         (f"/organisations/{sample.a.pk}/replies/{sample.meeting.code}/", 302)
@@ -864,16 +881,22 @@ def test_revoking_a_link_stops_it(
         secretary,
         sample.a.pk,
     )
-    again = secretary_client.post(url)
+    again = secretary_client.post(url, CONFIRMED)
     assert messages_of(again) == ["This link had already been revoked."]
 
 
 def test_issuing_a_new_link_shows_it_once_and_revokes_the_others(
     secretary_client: Client, sample: Sample
 ) -> None:
-    response = secretary_client.post(
-        f"/organisations/{sample.a.pk}/replies/{sample.meeting.code}/links/new/"
+    url = f"/organisations/{sample.a.pk}/replies/{sample.meeting.code}/links/new/"
+    assert confirmation(secretary_client.post(url)) == (
+        f"Issue a new reply link to {sample.a.name}?",
+        "Every earlier link of this organisation for this meeting stops working.",
+        "Issue a new link",
     )
+    assert reply_links.find(sample.token) == sample.link
+
+    response = secretary_client.post(url, CONFIRMED)
 
     token = response.context["url"].rstrip("/").rsplit("/", 1)[1]
     assert response["Cache-Control"] == "no-store"

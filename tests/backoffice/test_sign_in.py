@@ -14,6 +14,7 @@ from summitdesk.core import second_factor
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, RecoveryCode, User
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -528,7 +529,14 @@ def test_a_new_set_of_recovery_codes_replaces_the_old_one(client: Client, enroll
     client.post("/sign-in/second-factor/", {"code": pyotp.TOTP(enrolled.totp_secret).now()})
     page = client.get("/account/second-factor/")
 
-    response = client.post("/account/second-factor/recovery-codes/")
+    asked = client.post("/account/second-factor/recovery-codes/")
+    assert confirmation(asked) == (
+        "Make new recovery codes for mirela?",
+        "The recovery codes you have now stop working at once.",
+        "Make new recovery codes",
+    )
+    assert second_factor.recovery_codes_left(enrolled) == 10
+    response = client.post("/account/second-factor/recovery-codes/", CONFIRMED)
     shown = response.context["codes"]
     later = client.get("/account/second-factor/")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
+from tests.confirm import CONFIRMED, confirmation
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,14 +204,24 @@ def test_staff_edit_page_offers_reset_only_when_enrolled(
     enrolled = admin_client.get(f"/staff/{member.pk}/").content.decode()
     not_enrolled = admin_client.get(f"/staff/{viewer.pk}/").content.decode()
 
-    assert "Reset authenticator app" in enrolled
+    assert "Reset authenticator app…" in enrolled
     assert "Reset authenticator app" not in not_enrolled
 
 
 def test_staff_reset_second_factor_clears_it_and_records(
     admin_client: Client, administrator: User, member: User
 ) -> None:
-    response = admin_client.post(f"/staff/{member.pk}/reset-second-factor/")
+    url = f"/staff/{member.pk}/reset-second-factor/"
+    assert confirmation(admin_client.post(url)) == (
+        "Reset the authenticator app of Mirela Ionescu?",
+        "Their current app and recovery codes stop working; they set up a new app at their "
+        "next sign-in.",
+        "Reset the authenticator app",
+    )
+    member.refresh_from_db()
+    assert member.has_second_factor is True
+
+    response = admin_client.post(url, CONFIRMED)
 
     assert response["Location"] == f"/staff/{member.pk}/"
     assert messages_of(response) == [

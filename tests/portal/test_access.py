@@ -20,10 +20,12 @@ from summitdesk.core import ratelimit
 from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
-from summitdesk.correspondence.models import ReplyLink
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.portal.access import reply_for_token
+from tests.delegations.test_services import invite, summit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import DELEGATION, JANE, Invited, posted, written_letter
 
@@ -126,6 +128,58 @@ def test_unknown_revoked_and_expired_tokens_get_identical_answers(acme: Invited)
     assert NOT_VALID in first[1].decode()
     assert answers == [first] * len(answers)
     assert Reply.objects.get(pk=acme.reply.pk).state == "not_opened"
+
+
+def test_not_valid_page_gives_the_contacts_of_the_circulars_awaiting_replies(
+    acme: Invited,
+) -> None:
+    meeting = acme.reply.meeting
+    Circular.objects.filter(reference="DM-1048").update(
+        status=CircularStatus.DISPATCHED,
+        contact_name="WSIS Executive Secretariat",
+        contact_tel="+41 22 730 6113",
+        contact_fax="+41 22 730 6453",
+    )
+    reminder = invite(acme.organisation, meeting, reference="DM-1050").circular
+    Circular.objects.filter(pk=reminder.pk).update(
+        status=CircularStatus.DISPATCHED,
+        contact_name="WSIS Executive Secretariat",
+        contact_tel="+41 22 730 6113",
+        contact_fax="+41 22 730 6453",
+    )
+    invite(acme.organisation, meeting, reference="DM-1099")  # a draft: not sent yet
+    closed = summit(
+        code="prepcom-1", registration_closes_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    invite(acme.organisation, closed, reference="DM-0900")
+    Circular.objects.filter(reference__in=["DM-1099", "DM-0900"]).update(
+        contact_email="elsewhere@itu.int"
+    )
+    Circular.objects.filter(reference="DM-0900").update(status=CircularStatus.DISPATCHED)
+    unknown = Client().get("/reply/Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ/")
+    ReplyLink.objects.update(revoked_at=timezone.now())
+    revoked = Client().get(acme.url)
+
+    addresses = [
+        " ".join(re.sub(r"<[^>]+>", " ", block).split())
+        for block in re.findall(r"<address>(.*?)</address>", unknown.content.decode(), re.S)
+    ]
+
+    assert addresses == [
+        "WSIS Executive Secretariat Tel: +41 22 730 6113 Fax: +41 22 730 6453 wsis@itu.int"
+    ]
+    assert 'href="tel:+41227306113"' in unknown.content.decode()
+    assert (revoked.status_code, revoked.content) == (404, unknown.content)
+
+
+def test_not_valid_page_without_circulars_awaiting_replies_says_ask_the_secretariat(
+    acme: Invited,
+) -> None:
+    response = Client().get("/reply/Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ/")
+
+    assert response.status_code == 404
+    assert NOT_VALID in response.content.decode()
+    assert "<address>" not in response.content.decode()
 
 
 def forged(acme: Invited) -> dict[str, str]:

@@ -541,7 +541,7 @@ def test_exception_refused_by_the_secretariat_is_shown_refused(
 
     secretary_client.post(
         f"/limit-exceptions/{request.pk}/decide/",
-        {"decision": "refuse", "reason": "The hall is full"},
+        {"decision": "refuse", "reason": "The hall is full", "confirmed": "yes"},
     )
 
     html = page(Client().get(delegation_url(limited)))

@@ -99,6 +99,31 @@ def test_each_language_has_its_own_page(published: Known, client: Client) -> Non
     assert 'lang="fr"' in french
 
 
+def test_language_switcher_answers_in_the_chosen_language_and_keeps_it(
+    published: Known, client: Client
+) -> None:
+    chosen = client.get(f"{url(published)}?lang=fr", HTTP_ACCEPT_LANGUAGE="en")
+    page = chosen.content.decode()
+
+    assert '<html lang="fr" dir="ltr">' in page
+    assert '<a href="?lang=fr" lang="fr" hreflang="fr" aria-current="true">' in page
+    assert '<a href="?lang=ar" lang="ar" hreflang="ar">' in page
+    assert chosen["Content-Language"] == "fr"
+    assert chosen.cookies["django_language"].value == "fr"
+    assert chosen["Cache-Control"] == "max-age=60, private"
+    later = client.get(url(published), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="fr" dir="ltr">' in later.content.decode()
+    assert "Cookie" in later["Vary"]
+
+
+def test_language_switcher_ignores_an_unknown_language(published: Known, client: Client) -> None:
+    response = client.get(f"{url(published)}?lang=xx", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
+    assert "django_language" not in response.cookies
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
 def test_rate_limited_per_address(published: Known, client: Client) -> None:
     for _ in range(PUBLIC_LIMIT):
         assert client.get(url(published)).status_code == 200

@@ -13,6 +13,7 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.webhooks import services, urls
 from summitdesk.webhooks.enums import DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, Subscription
+from tests.confirm import CONFIRMED, confirmation
 from tests.conftest import signed_in
 from tests.factories import UserFactory
 
@@ -177,7 +178,15 @@ def test_editing_and_deactivating(admin_client: Client, failed: Delivery) -> Non
         ["accreditation.revoked"],
     )
 
-    admin_client.post(reverse("webhooks:subscription-deactivate", args=[pk]))
+    url = reverse("webhooks:subscription-deactivate", args=[pk])
+    assert confirmation(admin_client.post(url)) == (
+        "Deactivate the webhook subscription Security desk?",
+        "It receives no new events; what is already waiting is still delivered.",
+        "Deactivate the subscription",
+    )
+    subscription.refresh_from_db()
+    assert subscription.active is True
+    admin_client.post(url, CONFIRMED)
 
     subscription.refresh_from_db()
     assert subscription.active is False

@@ -77,6 +77,45 @@ class BulkForm(forms.Form):
         return cleaned
 
 
+#: The button of each move on an accreditation's page, saying the action; an ellipsis
+#: where a confirmation follows.
+MOVE_BUTTONS = {
+    AccreditationStatus.APPROVED: gettext_lazy("Approve"),
+    AccreditationStatus.PENDING: gettext_lazy("Put back to pending"),
+    AccreditationStatus.REJECTED: gettext_lazy("Reject…"),
+    AccreditationStatus.WITHDRAWN: gettext_lazy("Withdraw…"),
+    AccreditationStatus.REVOKED: gettext_lazy("Revoke…"),
+}
+#: The moves that take something away from the delegate, confirmed first: the question's
+#: verb, what follows, and the confirming button.
+DESTRUCTIVE_MOVES = {
+    AccreditationStatus.REJECTED: (
+        gettext_lazy("Reject the accreditation of %(delegate)s (%(organisation)s)?"),
+        gettext_lazy(
+            "The delegate and their focal point receive the reason by email; a badge already "
+            "printed no longer works."
+        ),
+        gettext_lazy("Reject the accreditation"),
+    ),
+    AccreditationStatus.WITHDRAWN: (
+        gettext_lazy("Withdraw the accreditation of %(delegate)s (%(organisation)s)?"),
+        gettext_lazy(
+            "The delegate leaves the delegation for good and a badge already printed no "
+            "longer works. This cannot be undone."
+        ),
+        gettext_lazy("Withdraw the accreditation"),
+    ),
+    AccreditationStatus.REVOKED: (
+        gettext_lazy("Revoke the accreditation of %(delegate)s (%(organisation)s)?"),
+        gettext_lazy(
+            "The badge stops working at once and the delegate and their focal point receive "
+            "the reason by email. This cannot be undone."
+        ),
+        gettext_lazy("Revoke the accreditation"),
+    ),
+}
+
+
 class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=AccreditationStatus.choices)
     reason = forms.CharField(required=False, max_length=2000)

@@ -25,7 +25,7 @@ from summitdesk.accreditation import services as accreditation_services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation, LimitException
 from summitdesk.accreditation.services import AccreditationError, LimitCheck
-from summitdesk.correspondence import compose, outbox, reply_links
+from summitdesk.correspondence import compose, contacts, outbox, reply_links
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
@@ -76,8 +76,10 @@ def visitor_language(request: HttpRequest, default: str = "") -> str:
 
 
 def not_valid(request: HttpRequest) -> HttpResponse:
-    # The same page for an unknown, revoked or expired token: nothing in it depends on it.
-    return render(request, "portal/not_valid.html", status=404)
+    # The same page for an unknown, revoked or expired token: nothing in it depends on it,
+    # the contacts included (see correspondence.contacts).
+    context = {"contacts": contacts.awaiting_replies()}
+    return render(request, "portal/not_valid.html", context, status=404)
 
 
 def too_many(request: HttpRequest, wait: int) -> HttpResponse:

@@ -5,10 +5,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.webhooks import services
 from summitdesk.webhooks.enums import DeliveryStatus
@@ -74,6 +76,15 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def subscription_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Deactivate the webhook subscription %(name)s?") % {"name": subscription.name},
+        consequence=_("It receives no new events; what is already waiting is still delivered."),
+        action=_("Deactivate the subscription"),
+        back=reverse("webhooks:subscription-deliveries", args=[pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     services.deactivate(subscription, actor=staff_actor(request))
     messages.success(request, _("%(name)s receives no new events.") % {"name": subscription.name})
     return redirect("webhooks:subscription-deliveries", pk=pk)

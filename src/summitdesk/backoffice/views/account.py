@@ -4,6 +4,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from summitdesk.backoffice.forms import SecondFactorForm, SignInCodeForm
 from summitdesk.core import ratelimit
 from summitdesk.core import second_factor as totp
 from summitdesk.core.audit import Actor
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.middleware import SECOND_FACTOR_SESSION_KEY
 
 
@@ -129,5 +131,14 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:login")
     if not user.has_second_factor or not request.session.get(SECOND_FACTOR_SESSION_KEY):
         return redirect("backoffice:enrol-second-factor")
+    confirmation = unless_confirmed(
+        request,
+        question=_("Make new recovery codes for %(name)s?") % {"name": user.get_username()},
+        consequence=_("The recovery codes you have now stop working at once."),
+        action=_("Make new recovery codes"),
+        back=reverse("backoffice:enrol-second-factor"),
+    )
+    if confirmation is not None:
+        return confirmation
     codes = totp.new_recovery_codes(user, actor=Actor.staff(user))
     return render(request, "backoffice/recovery_codes.html", {"codes": codes})

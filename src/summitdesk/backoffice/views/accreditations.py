@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,6 +18,8 @@ from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation, LimitException
 from summitdesk.backoffice.accreditation_forms import (
     BULK_MOVES,
+    DESTRUCTIVE_MOVES,
+    MOVE_BUTTONS,
     AccreditationFilterForm,
     BulkForm,
     ExceptionDecisionForm,
@@ -26,6 +29,7 @@ from summitdesk.backoffice.accreditation_forms import (
     SubstituteForm,
 )
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission, may
 from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
@@ -119,7 +123,14 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_see_identity": may_see_identity,
         "identity_form": IdentityForm(instance=accreditation) if may_see_identity else None,
         "may_decide": may(request.user, Permission.ACCREDITATIONS_DECIDE),
-        "moves": [AccreditationStatus(move) for move in services.allowed_moves(accreditation)],
+        "moves": [
+            {
+                "value": move,
+                "button": MOVE_BUTTONS[AccreditationStatus(move)],
+                "destructive": move in DESTRUCTIVE_MOVES,
+            }
+            for move in services.allowed_moves(accreditation)
+        ],
         "needs_reason": services.NEEDS_REASON,
         "limit": services.check_limit(
             accreditation.delegate.reply.organisation, accreditation.meeting
@@ -139,6 +150,9 @@ def accreditation_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
     else:
+        confirmation = _confirm_move(request, accreditation, form)
+        if confirmation is not None:
+            return confirmation
         try:
             services.transition(
                 accreditation,
@@ -155,6 +169,30 @@ def accreditation_move(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"status": AccreditationStatus(form.cleaned_data["to"]).label.lower()},
             )
     return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+
+
+def _confirm_move(
+    request: HttpRequest, accreditation: Accreditation, form: MoveForm
+) -> HttpResponse | None:
+    """The confirmation of a move that takes something away; none for the others, nor
+    for a move the service will refuse anyway (its message says why at once)."""
+    to = form.cleaned_data["to"]
+    if to not in DESTRUCTIVE_MOVES or to not in services.allowed_moves(accreditation):
+        return None
+    if to in services.NEEDS_REASON and not form.cleaned_data["reason"].strip():
+        return None
+    question, consequence, action = DESTRUCTIVE_MOVES[AccreditationStatus(to)]
+    return unless_confirmed(
+        request,
+        question=str(question)
+        % {
+            "delegate": accreditation.delegate,
+            "organisation": accreditation.delegate.reply.organisation.name,
+        },
+        consequence=str(consequence),
+        action=str(action),
+        back=reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
+    )
 
 
 @staff_view(Permission.IDENTITY_DATA_CHANGE)
@@ -178,6 +216,16 @@ def accreditation_identity(request: HttpRequest, pk: int) -> HttpResponse:
 def accreditation_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-issue the delegate's own link: the earlier ones stop working at once."""
     accreditation = _accreditation(pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Send a new link to %(delegate)s at %(email)s?")
+        % {"delegate": accreditation.delegate, "email": accreditation.delegate.email},
+        consequence=_("Every earlier link of this delegate stops working at once."),
+        action=_("Send a new link"),
+        back=reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         services.reissue_delegate_link(accreditation, actor=staff_actor(request))
     except services.AccreditationError as error:
@@ -209,12 +257,26 @@ def accreditation_limits(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view(Permission.ACCREDITATIONS_DECIDE)
 @require_POST
 def accreditation_exception_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = get_object_or_404(LimitException.objects.select_related("meeting"), pk=pk)
+    exception = get_object_or_404(
+        LimitException.objects.select_related("meeting", "organisation"), pk=pk
+    )
     form = ExceptionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.values()))
     else:
         grant = form.cleaned_data["decision"] == "grant"
+        confirmation = None
+        if not grant:
+            confirmation = unless_confirmed(
+                request,
+                question=_("Refuse the request of %(organisation)s for %(count)d delegates?")
+                % {"organisation": exception.organisation.name, "count": exception.requested},
+                consequence=_("The usual limit stays; the focal point is told."),
+                action=_("Refuse the request"),
+                back=reverse("backoffice:accreditation-limits", args=[exception.meeting.code]),
+            )
+        if confirmation is not None:
+            return confirmation
         try:
             services.decide_exception(
                 exception,
@@ -247,6 +309,27 @@ def accreditation_substitute(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give at least the substitute's family name, and a valid email."))
         return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Replace %(delegate)s by %(substitute)s?")
+        % {
+            "delegate": accreditation.delegate,
+            "substitute": " ".join(
+                part
+                for part in (form.cleaned_data["given_name"], form.cleaned_data["family_name"])
+                if part
+            ),
+        },
+        consequence=_(
+            "The badge of %(delegate)s is revoked at once; the substitute's accreditation "
+            "waits for approval."
+        )
+        % {"delegate": accreditation.delegate},
+        action=_("Revoke and substitute"),
+        back=reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         created = services.substitute(
             accreditation, DelegateData(**form.cleaned_data), actor=staff_actor(request)

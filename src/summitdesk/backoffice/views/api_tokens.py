@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.api import tokens
 from summitdesk.api.models import ApiScope, ApiToken
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 
 
@@ -77,6 +79,15 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token = get_object_or_404(ApiToken, pk=pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Revoke the API token %(name)s?") % {"name": api_token.name},
+        consequence=_("Every system that uses it is refused from now on; it cannot be restored."),
+        action=_("Revoke the token"),
+        back=reverse("backoffice:api-token-list"),
+    )
+    if confirmation is not None:
+        return confirmation
     if tokens.revoke_token(api_token, actor=staff_actor(request)):
         messages.success(
             request, _("%(name)s is revoked: it no longer works.") % {"name": api_token.name}

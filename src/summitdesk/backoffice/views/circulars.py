@@ -24,6 +24,7 @@ from summitdesk.backoffice.circular_forms import (
     format_deadline,
 )
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import (
@@ -652,6 +653,19 @@ def organisation_letter_withheld_pdf(
 def organisation_reply_link(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Issue a new reply link and show it this once: it is stored only as a hash."""
     invitation = _invitation(pk, invitation_pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Issue a new reply link to %(organisation)s for %(reference)s?")
+        % {
+            "organisation": invitation.organisation.name,
+            "reference": invitation.circular.reference,
+        },
+        consequence=_("Every earlier link of this organisation for this meeting stops working."),
+        action=_("Issue a new link"),
+        back=reverse("backoffice:organisation-detail", args=[pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         token = outbox.reissue_reply_link(invitation, actor=staff_actor(request))
     except services.CircularError as error:

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, Organisa
 from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.permissions import Permission
 from summitdesk.delegations.queries import participation
@@ -176,11 +178,27 @@ def position_edit(request: HttpRequest, pk: int, position_pk: int) -> HttpRespon
 @require_POST
 def position_remove(request: HttpRequest, pk: int, position_pk: int) -> HttpResponse:
     position = get_object_or_404(
-        Position.objects.select_related("person"),
+        Position.objects.select_related("person", "organisation"),
         pk=position_pk,
         organisation=pk,
         organisation__status__in=CURRENT,
     )
+    confirmation = unless_confirmed(
+        request,
+        question=_("Remove %(person)s as %(role)s of %(organisation)s?")
+        % {
+            "person": position.person,
+            "role": position.get_role_display(),
+            "organisation": position.organisation.name,
+        },
+        consequence=_(
+            "They stop receiving what goes to this role; the person stays in the directory."
+        ),
+        action=_("Remove the role"),
+        back=reverse("backoffice:organisation-detail", args=[pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     services.remove_position(position, actor=staff_actor(request))
     messages.success(
         request, _("%(person)s no longer holds that role.") % {"person": position.person}

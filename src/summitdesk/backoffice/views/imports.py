@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.import_forms import ImportConfirmForm, ImportUploadForm
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.directory import imports
 from summitdesk.directory.models import ImportJob, ImportJobStatus
@@ -90,6 +92,15 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs(), pk=pk)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Cancel the import of %(file)s?") % {"file": job.filename},
+        consequence=_("The checked file is discarded and nothing is written to the directory."),
+        action=_("Cancel the import"),
+        back=reverse("backoffice:import-job", args=[pk]),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         imports.discard_job(job)
     except DirectoryError as error:

@@ -6,11 +6,13 @@ import mimetypes
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.circular_forms import PackItemForm
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.directory.enums import Language
 from summitdesk.lib import public_pages
@@ -83,6 +85,15 @@ def pack_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def pack_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     item = get_object_or_404(PackItem.objects.select_related("meeting"), pk=pk, meeting__code=code)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Remove %(title)s from the information pack?") % {"title": item.title},
+        consequence=_("The document leaves the public information pack and its file is deleted."),
+        action=_("Remove the document"),
+        back=reverse("backoffice:pack-manage", args=[code]),
+    )
+    if confirmation is not None:
+        return confirmation
     packs.remove_item(item, actor=staff_actor(request))
     messages.success(request, _("%(title)s was removed from the pack.") % {"title": item.title})
     return redirect("backoffice:pack-manage", code=code)

@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
@@ -111,7 +114,11 @@ def _organisation_and_meeting(
 
 
 def _to_reply(organisation: Organisation, meeting: Meeting) -> HttpResponse:
-    return redirect("backoffice:reply-detail", pk=organisation.pk, code=meeting.code)
+    return redirect(_reply_url(organisation, meeting))
+
+
+def _reply_url(organisation: Organisation, meeting: Meeting) -> str:
+    return reverse("backoffice:reply-detail", args=[organisation.pk, meeting.code])
 
 
 @staff_view(Permission.REPLIES_READ)
@@ -173,6 +180,17 @@ def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: i
     if decision not in ("accept", "refuse"):
         messages.error(request, _("Choose whether to accept or refuse the request."))
         return _to_reply(organisation, meeting)
+    if decision == "refuse":
+        confirmation = unless_confirmed(
+            request,
+            question=_("Refuse the change %(organisation)s asked for?")
+            % {"organisation": organisation.name},
+            consequence=_("The reply stays as it was; the focal point is told."),
+            action=_("Refuse the change"),
+            back=_reply_url(organisation, meeting),
+        )
+        if confirmation is not None:
+            return confirmation
     try:
         services.decide_change_request(
             change, accept=decision == "accept", actor=staff_actor(request)
@@ -194,6 +212,19 @@ def reply_change_request(request: HttpRequest, pk: int, code: str, request_pk: i
 def reply_link_revoke(request: HttpRequest, pk: int, code: str, link_pk: int) -> HttpResponse:
     organisation, meeting = _organisation_and_meeting(pk, code)
     link = get_object_or_404(ReplyLink, pk=link_pk, organisation=organisation, meeting=meeting)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Revoke the reply link of %(organisation)s created on %(when)s?")
+        % {
+            "organisation": organisation.name,
+            "when": date_format(timezone.localtime(link.created_at), "DATETIME_FORMAT"),
+        },
+        consequence=_("Whoever holds it can no longer open or change the reply."),
+        action=_("Revoke the link"),
+        back=_reply_url(organisation, meeting),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         services.revoke_reply_link(link, actor=staff_actor(request))
     except services.ReplyError as error:
@@ -212,6 +243,16 @@ def reply_link_issue(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if invitation is None:
         messages.error(request, _("No circular about this meeting was sent to it: no link."))
         return _to_reply(organisation, meeting)
+    confirmation = unless_confirmed(
+        request,
+        question=_("Issue a new reply link to %(organisation)s?")
+        % {"organisation": organisation.name},
+        consequence=_("Every earlier link of this organisation for this meeting stops working."),
+        action=_("Issue a new link"),
+        back=_reply_url(organisation, meeting),
+    )
+    if confirmation is not None:
+        return confirmation
     try:
         token = outbox.reissue_reply_link(invitation, actor=staff_actor(request))
     except CircularError as error:
