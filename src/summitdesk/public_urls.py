@@ -15,7 +15,7 @@ urlpatterns = [
         name="information-pack",
     ),
     path(
-        "meetings/<slug:code>/information-pack/documents/<int:pk>/",
+        "meetings/<slug:code>/information-pack/documents/<id:pk>/",
         packs.information_pack_document,
         name="information-pack-document",
     ),

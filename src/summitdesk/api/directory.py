@@ -19,6 +19,7 @@ from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
     WRITE_ERRORS,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -118,7 +119,7 @@ class PersonOut(Schema):
 class PersonIn(Schema):
     """A person joins the directory through an organisation, in a role."""
 
-    organisation: int
+    organisation: Id
     role: str
     function: str = ""
     title: str = ""
@@ -265,7 +266,7 @@ def organisation_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @organisations.get("/{int:organisation_id}", response={200: OrganisationOut, **ERRORS})
 @scope(READ)
-def get_organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def get_organisation(request: HttpRequest, organisation_id: Id) -> HttpResponse:
     """One organisation, with its ETag (send it back in If-Match to update)."""
     return with_etag(request, organisation_data(_organisation(organisation_id)))
 
@@ -297,7 +298,7 @@ def _form_data(organisation: Organisation) -> dict[str, Any]:
 @scope(WRITE)
 @transaction.atomic
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: HttpRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
     # Locked from the If-Match comparison to the write: no change slips in between.
@@ -328,7 +329,7 @@ def update_organisation(
 @scope(READ)
 def list_people(
     request: HttpRequest,
-    organisation: int | None = None,
+    organisation: Id | None = None,
     email: str = "",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -350,7 +351,7 @@ def person_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @people.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
 @scope(READ)
-def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
+def get_person(request: HttpRequest, person_id: Id) -> HttpResponse:
     return with_etag(request, person_data(get_object_or_404(Person, pk=person_id)))
 
 
@@ -385,7 +386,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
 @people.patch("/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS})
 @scope(WRITE)
 @transaction.atomic
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> HttpResponse:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
     person = get_object_or_404(Person.objects.select_for_update(), pk=person_id)
     require_if_match(request, person_data(person))

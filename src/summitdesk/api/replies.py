@@ -26,6 +26,7 @@ from summitdesk.api.common import (
     ERRORS,
     WRITE_ERRORS,
     ChangeRecord,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -89,7 +90,7 @@ class InvitationOut(Schema):
 class InvitationFilter(Schema):
     meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
     circular: str | None = Field(None, max_length=50, description="A circular's reference.")
-    organisation: int | None = Field(None, description="An organisation's id.")
+    organisation: Id | None = Field(None, description="An organisation's id.")
     answered: bool | None = None
 
     @field_validator("meeting", "circular")
@@ -232,7 +233,7 @@ class ReplyPatch(Schema):
 
 
 class NewReply(ReplyIn):
-    organisation: int = Field(description="The organisation answering.")
+    organisation: Id = Field(description="The organisation answering.")
     meeting: str = Field(max_length=50, description="The meeting's code.")
 
     @field_validator("meeting")
@@ -265,7 +266,7 @@ class ReplyOut(ReplySummary):
 class ReplyFilter(Schema):
     meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
     state: ReplyState | None = None
-    organisation: int | None = Field(None, description="An organisation's id.")
+    organisation: Id | None = Field(None, description="An organisation's id.")
 
     @field_validator("meeting")
     @classmethod
@@ -429,7 +430,7 @@ def reply_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @replies.get("/{int:reply_id}", response={200: ReplyOut, 304: None, **ERRORS})
 @scope("replies:read")
-def get_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+def get_reply(request: HttpRequest, reply_id: Id) -> HttpResponse:
     """One reply with its delegation, and an `ETag` to send as `If-Match` when changing it."""
     return with_etag(request, represent(_one(reply_id)))
 
@@ -484,7 +485,7 @@ def _write(request: HttpRequest, reply_id: int, given: ReplyIn | ReplyPatch) -> 
 
 @replies.put("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
 @scope("replies:write")
-def replace_reply(request: HttpRequest, reply_id: int, body: ReplyIn) -> HttpResponse:
+def replace_reply(request: HttpRequest, reply_id: Id, body: ReplyIn) -> HttpResponse:
     """Replace the reply on the organisation's behalf (fields left out are emptied; the
     delegation becomes the list given). `If-Match` with the reply's ETag is required."""
     return _write(request, reply_id, body)
@@ -492,7 +493,7 @@ def replace_reply(request: HttpRequest, reply_id: int, body: ReplyIn) -> HttpRes
 
 @replies.patch("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
 @scope("replies:write")
-def change_reply(request: HttpRequest, reply_id: int, body: ReplyPatch) -> HttpResponse:
+def change_reply(request: HttpRequest, reply_id: Id, body: ReplyPatch) -> HttpResponse:
     """Change some fields of the reply on the organisation's behalf. `If-Match` required."""
     return _write(request, reply_id, body)
 

@@ -12,6 +12,7 @@ from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
     WRITE_ERRORS,
+    Id,
     Page,
     actor,
     error,
@@ -130,7 +131,7 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
     response={200: SubscriptionOut, **WRITE_ERRORS},
 )
 @scope(MANAGE)
-def deactivate_subscription(request: HttpRequest, subscription_id: int) -> dict[str, Any]:
+def deactivate_subscription(request: HttpRequest, subscription_id: Id) -> dict[str, Any]:
     """Send no new event to this subscription (deliveries already made still go)."""
     subscription = get_object_or_404(Subscription, pk=subscription_id)
     return subscription_data(services.deactivate(subscription, actor=actor(request)))
@@ -143,7 +144,7 @@ def deactivate_subscription(request: HttpRequest, subscription_id: int) -> dict[
 @scope(MANAGE)
 def list_deliveries(
     request: HttpRequest,
-    subscription_id: int,
+    subscription_id: Id,
     status: str = "",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,

@@ -9,12 +9,12 @@ app_name = "delegate"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "from-reply/<str:token>/<int:delegate_id>/",
+        "from-reply/<str:token>/<id:delegate_id>/",
         delegate_views.focal_point_page,
         name="focal-point",
     ),
     path(
-        "from-reply/<str:token>/<int:delegate_id>/photo.jpg",
+        "from-reply/<str:token>/<id:delegate_id>/photo.jpg",
         delegate_views.focal_point_photo,
         name="focal-point-photo",
     ),

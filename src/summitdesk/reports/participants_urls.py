@@ -28,7 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="editions",
     ),
     path(
-        "meetings/<slug:code>/list-of-participants/editions/<int:number>.pdf",
+        "meetings/<slug:code>/list-of-participants/editions/<id:number>.pdf",
         views.participants_edition_pdf,
         name="edition-pdf",
     ),
