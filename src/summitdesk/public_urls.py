@@ -3,6 +3,7 @@
 from django.urls import path
 
 from summitdesk.backoffice.views import packs
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.reports import dashboard_views
 
 app_name = "public"

@@ -1,7 +1,5 @@
 from django.urls import include, path
 
-from summitdesk.lib import ids  # noqa: F401 -- registers <id:...>, used by the included URLs
-
 urlpatterns = [
     path("", include("summitdesk.backoffice.urls")),
     path("", include("summitdesk.public_urls")),

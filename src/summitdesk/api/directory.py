@@ -36,6 +36,7 @@ from summitdesk.directory import services
 from summitdesk.directory.enums import OrganisationStatus, PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
+from summitdesk.directory.validators import FamilyName, Fax, Function, GivenName, Phone, Title
 
 organisations = Router(tags=["organisations"])
 people = Router(tags=["people"])
@@ -121,23 +122,23 @@ class PersonIn(Schema):
 
     organisation: Id
     role: str
-    function: str = ""
-    title: str = ""
-    given_name: str = ""
-    family_name: str
+    function: Function = ""
+    title: Title = ""
+    given_name: GivenName = ""
+    family_name: FamilyName
     email: str = ""
-    phone: str = ""
-    fax: str = ""
+    phone: Phone = ""
+    fax: Fax = ""
     nationality: str = ""
 
 
 class PersonPatch(Schema):
-    title: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
+    title: Title | None = None
+    given_name: GivenName | None = None
+    family_name: FamilyName | None = None
     email: str | None = None
-    phone: str | None = None
-    fax: str | None = None
+    phone: Phone | None = None
+    fax: Fax | None = None
     nationality: str | None = None
 
 

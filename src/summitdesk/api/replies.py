@@ -45,6 +45,7 @@ from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
+from summitdesk.directory.validators import FamilyName, Function, GivenName, Phone, Title
 from summitdesk.lib.countries import COUNTRY_REGIONS
 from summitdesk.meetings.models import Meeting
 
@@ -109,16 +110,11 @@ def text(value: str) -> str:
 class _PersonIn(Schema):
     """What a focal point and a delegate are both given by, checked the same way."""
 
-    title: str = Field("", max_length=50)
-    given_name: str = Field("", max_length=150)
-    family_name: str = Field(min_length=1, max_length=150)
-    function: str = Field("", max_length=200)
+    title: Title = ""
+    given_name: GivenName = ""
+    family_name: FamilyName = Field(min_length=1)
+    function: Function = ""
     email: str = Field("", max_length=254)
-
-    @field_validator("title", "given_name", "family_name", "function")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        return text(value)
 
     @field_validator("family_name")
     @classmethod
@@ -134,12 +130,7 @@ class _PersonIn(Schema):
 
 
 class FocalPointIn(_PersonIn):
-    phone: str = Field("", max_length=50)
-
-    @field_validator("phone")
-    @classmethod
-    def _plain_phone(cls, value: str) -> str:
-        return text(value)
+    phone: Phone = ""
 
 
 class FocalPointOut(Schema):

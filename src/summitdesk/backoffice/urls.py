@@ -15,6 +15,7 @@ from summitdesk.backoffice.views import (
     replies,
     staff,
 )
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 
 app_name = "backoffice"
 

@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from summitdesk.exports import views
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 
 app_name = "exports"
 

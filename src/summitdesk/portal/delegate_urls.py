@@ -3,6 +3,7 @@ with the delegate's id (`delegate:focal-point`, linked from the reply page)."""
 
 from django.urls import URLPattern, URLResolver, path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.portal import delegate_views
 
 app_name = "delegate"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.portal import views
 
 app_name = "portal"

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.reports import participant_views as views
 
 app_name = "participants"

@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.webhooks import views
 
 app_name = "webhooks"
