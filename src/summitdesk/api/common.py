@@ -51,6 +51,18 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Since = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
+def stated(default: Any = ..., **schema: Any) -> Any:
+    """A field whose JSON Schema states `schema` (maxLength, enum, pattern, format...):
+    limits that the form or service behind the operation enforces with its own messages,
+    stated from the same sources (the models' lengths, the enums, the country table), so
+    that the OpenAPI document describes what is accepted."""
+    return Field(default, json_schema_extra=schema)
+
+
+#: A text that must hold something besides spaces (a required form field).
+NOT_BLANK = "\\S"
+
+
 # Errors
 
 

@@ -18,9 +18,11 @@ from summitdesk.api.common import (
     error,
     paginate,
     scope,
+    stated,
 )
+from summitdesk.directory.validators import LINE_PATTERN
 from summitdesk.webhooks import services
-from summitdesk.webhooks.enums import DeliveryStatus
+from summitdesk.webhooks.enums import DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, Subscription
 
 router = Router(tags=["webhooks"])
@@ -43,9 +45,12 @@ class NewSubscriptionOut(SubscriptionOut):
 
 
 class SubscriptionIn(Schema):
-    name: str
-    target_url: str
-    events: list[str]
+    # What services.check_name, check_url and check_events accept.
+    name: str = stated(maxLength=services.NAME_MAX_LENGTH, pattern=LINE_PATTERN)
+    target_url: str = stated(
+        maxLength=services.URL_MAX_LENGTH, format="uri", pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"
+    )
+    events: list[str] = stated(items={"type": "string", "enum": Event.values})
 
 
 class DeliveryOut(Schema):
