@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from summitdesk.directory.models import Person, Position
 from summitdesk.lib.countries import COUNTRY_REGIONS
 
-FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+FormClass = TypeVar("FormClass", bound=type[forms.Form] | type[forms.ModelForm[Any]])
 
 
 def _length(model: Any, name: str) -> int:
