@@ -53,6 +53,8 @@ def test_reply_and_substitute_forms_refuse_a_bad_name(name: str, message: str) -
     assert errors(reply_forms.MemberForm(member, prefix="members-0")) == {"family_name": [message]}
     assert errors(accreditation_forms.SubstituteForm(person)) == {"family_name": [message]}
     assert errors(PersonForm(person_data(family_name=name))) == {"family_name": [message]}
+    identity = accreditation_forms.IdentityForm({"passport_family_name": name})
+    assert errors(identity)["passport_family_name"] == [message]
 
 
 def test_back_office_forms_keep_names_with_zero_width_joiners() -> None:

@@ -8,8 +8,10 @@ import pytest
 from django.test import Client
 
 from summitdesk.core.models import AuditEntry
+from summitdesk.meetings.models import Meeting
 from tests.directory.test_validators import BAD_NAMES, JOINED_NAMES
 from tests.portal.conftest import DELEGATION, JANE, Invited, posted
+from tests.portal.test_delegate_pages import Named, amina, form  # noqa: F401 (amina is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,34 @@ def test_reply_names_with_zero_width_joiners_are_saved(acme: Invited) -> None:
     assert list(acme.reply.delegates.values_list("given_name", "family_name")) == [
         (JOINED_NAMES[1], JOINED_NAMES[0])
     ]
+
+
+# The delegate's own page: names as in the passport
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_NAMES)
+def test_delegate_page_refuses_a_bad_passport_name_and_saves_nothing(
+    amina: Named,  # noqa: F811
+    meeting: Meeting,
+    name: str,
+    message: str,
+) -> None:
+    response = Client().post(amina.url, form(meeting, passport_family_name=name))
+
+    assert response.status_code == 400
+    assert field_errors(response, "passport_family_name") == [message]
+    assert amina.fresh().passport_family_name == ""
+
+
+def test_delegate_page_keeps_passport_names_with_zero_width_joiners(
+    amina: Named,  # noqa: F811
+    meeting: Meeting,
+) -> None:
+    response = Client().post(
+        amina.url,
+        form(meeting, passport_given_name=JOINED_NAMES[1], passport_family_name=JOINED_NAMES[0]),
+    )
+
+    assert response.status_code == 302
+    fresh = amina.fresh()
+    assert (fresh.passport_given_name, fresh.passport_family_name) == tuple(reversed(JOINED_NAMES))

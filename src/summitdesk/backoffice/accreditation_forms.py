@@ -83,6 +83,7 @@ class MoveForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
+@person_rules
 class IdentityForm(forms.ModelForm[Accreditation]):
     class Meta:
         model = Accreditation

@@ -104,6 +104,8 @@ VALIDATORS = {
     "function": validate_name,
     "phone": validate_line,
     "fax": validate_line,
+    "passport_given_name": validate_name,
+    "passport_family_name": validate_name,
 }
 
 
@@ -121,7 +123,7 @@ def problem(name: str, value: str) -> str | None:
 
 def person_rules(form_class: FormClass) -> FormClass:
     """Class decorator: the form's person fields, found by name (title, given_name,
-    family_name, function, phone, fax), check the rules above."""
+    family_name, function, phone, fax, the passport names), check the rules above."""
     for name, validator in VALIDATORS.items():
         field = form_class.base_fields.get(name)
         if field is not None and validator not in field.validators:
