@@ -22,7 +22,6 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from summitdesk.directory.models import Person, Position
-from summitdesk.lib.countries import COUNTRY_REGIONS
 
 FormClass = TypeVar("FormClass", bound=type[forms.Form] | type[forms.ModelForm[Any]])
 
@@ -176,8 +175,3 @@ FamilyName = name_type("family_name")
 Function = name_type("function")
 Phone = line_type("phone")
 Fax = line_type("fax")
-
-
-def validate_nationality(value: str) -> None:
-    if value and value not in COUNTRY_REGIONS:
-        raise ValidationError(_("Give an ISO 3166 country code, such as CH."), code="country")
