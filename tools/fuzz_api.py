@@ -183,6 +183,8 @@ def main() -> int:
             ],
             env=env,
             check=False,
+            # Its cache of requests and crashes goes with the scratch directory.
+            cwd=scratch,
         )
         print(
             f"== done in {time.monotonic() - started:.0f} s (seed {options.seed}): "
