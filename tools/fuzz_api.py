@@ -162,7 +162,7 @@ def main() -> int:
             [
                 str(BIN / "st"),
                 "--config-file",
-                str(Path(__file__).with_name("schemathesis.toml")),
+                str(Path(__file__).resolve().with_name("schemathesis.toml")),
                 "run",
                 base + SCHEMA_PATH,
                 "--checks",
