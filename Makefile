@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench serve worker lock messages clean
+.PHONY: demo test lint format bench fuzz serve worker lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev | var
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The REST API fuzzed over HTTP (schemathesis) against a server with the demo loaded, in a
+# scratch database: a random seed each run (printed; replay with ARGS="--seed N").
+fuzz: $(VENV)/.dev
+	$(BIN)/python tools/fuzz_api.py $(ARGS)
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(VENV)/.dev

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from summitdesk.backoffice.views import packs
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.reports import dashboard_views
 
 app_name = "public"
@@ -15,7 +16,7 @@ urlpatterns = [
         name="information-pack",
     ),
     path(
-        "meetings/<slug:code>/information-pack/documents/<int:pk>/",
+        "meetings/<slug:code>/information-pack/documents/<id:pk>/",
         packs.information_pack_document,
         name="information-pack-document",
     ),

@@ -1341,11 +1341,20 @@ def test_checkin_desk_undo_refused_shows_reason_and_changes_nothing(
     assert rows() == before
 
 
-@pytest.mark.parametrize("value", ["abc", "", "1e3"])
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "0", "9" * 30])
 def test_checkin_desk_undo_of_a_malformed_id_is_not_found(
     meeting: Meeting, desk_client: Client, value: str
 ) -> None:
     response = desk_client.post(desk_url(meeting), {"undo": value})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 30])
+def test_checkin_desk_choosing_a_malformed_accreditation_is_not_found(
+    meeting: Meeting, desk_client: Client, value: str
+) -> None:
+    response = desk_client.post(desk_url(meeting), {"accreditation": value})
 
     assert response.status_code == 404
 

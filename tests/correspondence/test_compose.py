@@ -3,6 +3,7 @@
 import datetime
 import email
 import email.policy
+import re
 from email.message import EmailMessage as MimeMessage
 from pathlib import Path
 from typing import Any
@@ -358,7 +359,9 @@ def test_email_text_reminder_quotes_the_original_reference_and_date() -> None:
     assert f"http://127.0.0.1:8000/reply/{TOKEN}/" in body
 
 
-def test_html_body_escapes_markup_and_links_addresses() -> None:
+def test_html_body_escapes_markup_and_links_our_addresses(settings: Settings) -> None:
+    settings.SUMMITDESK_BASE_URL = "https://summitdesk.example.org"
+
     html = compose.html_body(
         f"Dear {SCRIPT_NAME},\n\nReply at https://summitdesk.example.org/reply/a&b/.\nThanks",
         subject="<b>Subject</b>",
@@ -375,13 +378,46 @@ def test_html_body_escapes_markup_and_links_addresses() -> None:
     assert "<script>" not in html
 
 
-def test_html_paragraphs_address_cannot_break_out_of_its_link() -> None:
+def test_html_paragraphs_address_cannot_break_out_of_its_link(settings: Settings) -> None:
+    settings.SUMMITDESK_BASE_URL = "https://x.example.org"
+
     html = compose.html_paragraphs('See https://x.example.org/"onmouseover="alert(1) now')
 
     assert html == (
         '<p>See <a href="https://x.example.org/">https://x.example.org/</a>'
         "&quot;onmouseover=&quot;alert(1) now</p>"
     )
+
+
+def test_html_paragraphs_leave_other_addresses_as_text(settings: Settings) -> None:
+    settings.SUMMITDESK_BASE_URL = "https://summitdesk.example.org"
+    text = (
+        "https://evil.example/login and https://summitdesk.example.org.evil.example/x "
+        "and https://summitdesk.example.org/reply/t/"
+    )
+
+    html = compose.html_paragraphs(text)
+
+    assert html == (
+        "<p>https://evil.example/login and https://summitdesk.example.org.evil.example/x "
+        'and <a href="https://summitdesk.example.org/reply/t/">'
+        "https://summitdesk.example.org/reply/t/</a></p>"
+    )
+
+
+def test_email_html_part_links_no_address_from_an_organisation_name() -> None:
+    org = organisation("Acme https://evil.example/login", acronym="AC")
+    row = unsent_row(dm1048([org]), org)
+    letter = compose.letter_for(row, TOKEN)
+    row.subject, row.body = compose.email_text(row, letter)
+    row.message_id = compose.new_message_id()
+
+    mime = parsed(compose.email_for(row, b"%PDF-1.7 letter").message().as_bytes())
+
+    html = html_part(mime)
+    assert "Acme https://evil.example/login" in row.body
+    assert "evil" not in " ".join(re.findall(r'<a href="([^"]+)"', html))
+    assert "Acme https://evil.example/login" in html
 
 
 def test_email_for_rendered_row_has_headers_parts_and_attachment(settings: Settings) -> None:

@@ -28,6 +28,7 @@ from summitdesk.api.common import (
     MAX_LIMIT,
     WRITE_ERRORS,
     ChangeRecord,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -97,7 +98,7 @@ class AccreditationOut(Schema):
 
 
 class AccreditationFilter(Schema):
-    id: list[int] | None = Field(
+    id: list[Id] | None = Field(
         None,
         max_length=MAX_LIMIT,
         description="Only these ids (repeat the parameter): read again what a change "
@@ -105,7 +106,7 @@ class AccreditationFilter(Schema):
     )
     meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
     status: AccreditationStatus | None = None
-    organisation: int | None = Field(None, description="An organisation's id.")
+    organisation: Id | None = Field(None, description="An organisation's id.")
     category: Category | None = None
     region: str | None = Field(None, description=f"One of: {', '.join(REGIONS)}.")
 
@@ -127,7 +128,7 @@ class RejectionIn(Schema):
 
 
 class BulkApprovalIn(Schema):
-    ids: list[int] = Field(min_length=1, max_length=MAX_LIMIT, description="Accreditation ids.")
+    ids: list[Id] = Field(min_length=1, max_length=MAX_LIMIT, description="Accreditation ids.")
 
 
 class BulkRefusal(Schema):
@@ -263,7 +264,7 @@ def accreditation_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @router.get("/{int:accreditation_id}", response={200: AccreditationOut, 304: None, **ERRORS})
 @scope("accreditations:read")
-def get_accreditation(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def get_accreditation(request: HttpRequest, accreditation_id: Id) -> HttpResponse:
     """One accreditation, with an `ETag` to send as `If-Match` when approving or rejecting."""
     return with_etag(request, represent(_one(accreditation_id)))
 
@@ -284,7 +285,7 @@ def _move(request: HttpRequest, accreditation_id: int, to: str, reason: str = ""
 
 @router.post("/{int:accreditation_id}/approve", response={200: AccreditationOut, **WRITE_ERRORS})
 @scope("accreditations:write")
-def approve(request: HttpRequest, accreditation_id: int) -> HttpResponse:
+def approve(request: HttpRequest, accreditation_id: Id) -> HttpResponse:
     """Approve (a pending accreditation): issues a new badge version, within the
     organisation's limit. `If-Match` with the accreditation's ETag is required."""
     return _move(request, accreditation_id, AccreditationStatus.APPROVED)
@@ -292,7 +293,7 @@ def approve(request: HttpRequest, accreditation_id: int) -> HttpResponse:
 
 @router.post("/{int:accreditation_id}/reject", response={200: AccreditationOut, **WRITE_ERRORS})
 @scope("accreditations:write")
-def reject(request: HttpRequest, accreditation_id: int, rejection: RejectionIn) -> HttpResponse:
+def reject(request: HttpRequest, accreditation_id: Id, rejection: RejectionIn) -> HttpResponse:
     """Reject, with the reason the delegate and the focal point receive. An approved
     accreditation's badge is refused from then on. `If-Match` is required."""
     reason = rejection.reason.strip()

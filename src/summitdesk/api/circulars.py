@@ -12,6 +12,7 @@ from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
     WRITE_ERRORS,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -98,7 +99,7 @@ def _circular(pk: int) -> Circular:
 @scope(READ)
 def list_circulars(
     request: HttpRequest,
-    meeting: int | None = None,
+    meeting: Id | None = None,
     status: str = "",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -120,20 +121,20 @@ def circular_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @circulars.get("/{int:circular_id}", response={200: CircularOut, **ERRORS})
 @scope(READ)
-def get_circular(request: HttpRequest, circular_id: int) -> HttpResponse:
+def get_circular(request: HttpRequest, circular_id: Id) -> HttpResponse:
     return with_etag(request, circular_data(_circular(circular_id)))
 
 
 @circulars.get("/{int:circular_id}/status", response={200: CircularStatusOut, **ERRORS})
 @scope(READ)
-def circular_status(request: HttpRequest, circular_id: int) -> dict[str, Any]:
+def circular_status(request: HttpRequest, circular_id: Id) -> dict[str, Any]:
     """Where the sending of the circular's letters stands."""
     return services.circular_status(_circular(circular_id))
 
 
 @circulars.post("/{int:circular_id}/dispatch", response={202: DispatchOut, **WRITE_ERRORS})
 @scope(WRITE)
-def dispatch_circular(request: HttpRequest, circular_id: int) -> Status[dict[str, Any]]:
+def dispatch_circular(request: HttpRequest, circular_id: Id) -> Status[dict[str, Any]]:
     """Send the circular to its audience: the letters are queued for the workers, as when
     dispatched from the back office. 409 once dispatched; 422 with the reasons when it
     is not ready."""

@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Annotated, Any, Generic, NoReturn, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from summitdesk.api import tokens
 from summitdesk.api.models import ApiToken
@@ -29,6 +30,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
+from summitdesk.lib.ids import MAX_ID
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -41,6 +43,24 @@ FAILED_TOKENS = 30
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 CURSOR_SALT = "summitdesk.api.cursor"
+
+#: An id in a path, a filter or a body: a number beyond what the database holds is
+#: refused (422) before it reaches a query, and the OpenAPI document states the bounds.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A change feed's `since`: a sequence number, bounded like an id.
+Since = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def stated(default: Any = ..., **schema: Any) -> Any:
+    """A field whose JSON Schema states `schema` (maxLength, enum, pattern, format...):
+    limits that the form or service behind the operation enforces with its own messages,
+    stated from the same sources (the models' lengths, the enums, the country table), so
+    that the OpenAPI document describes what is accepted."""
+    return Field(default, json_schema_extra=schema)
+
+
+#: A text that must hold something besides spaces (a required form field).
+NOT_BLANK = "\\S"
 
 
 # Errors
@@ -425,7 +445,7 @@ def changes_operation(
     """
 
     def decorator(represent: Represent) -> Operation:
-        def changes(request: HttpRequest, since: int = 0, limit: int = DEFAULT_LIMIT) -> Any:
+        def changes(request: HttpRequest, since: Since = 0, limit: int = DEFAULT_LIMIT) -> Any:
             found = change_feed(object_types, since=since, limit=limit, represent=represent)
             return with_etag(request, found) if etag else found
 

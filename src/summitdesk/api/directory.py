@@ -18,7 +18,9 @@ from ninja import Router, Schema
 from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
+    NOT_BLANK,
     WRITE_ERRORS,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -27,14 +29,32 @@ from summitdesk.api.common import (
     page_of,
     require_if_match,
     scope,
+    stated,
     with_etag,
 )
 from summitdesk.backoffice.forms import DirectoryFilterForm, OrganisationForm, PersonForm
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory import services
-from summitdesk.directory.enums import OrganisationStatus, PositionRole
+from summitdesk.directory.enums import (
+    Category,
+    Language,
+    OrganisationStatus,
+    PositionRole,
+    Sector,
+    StakeholderGroup,
+)
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
+from summitdesk.directory.validators import (
+    MAX_LENGTH,
+    FamilyName,
+    Fax,
+    Function,
+    GivenName,
+    Phone,
+    Title,
+)
+from summitdesk.lib.countries import COUNTRIES
 
 organisations = Router(tags=["organisations"])
 people = Router(tags=["people"])
@@ -70,36 +90,56 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
 
+def _length(name: str) -> int | None:
+    return getattr(Organisation._meta.get_field(name), "max_length", None)
+
+
+#: What the organisation form accepts, for the OpenAPI document (the form enforces it).
+ORGANISATION_FIELDS: dict[str, dict[str, Any]] = {
+    "name": {"maxLength": _length("name"), "pattern": NOT_BLANK},
+    "acronym": {"maxLength": _length("acronym")},
+    "category": {"enum": Category.values},
+    "stakeholder_group": {"enum": StakeholderGroup.values},
+    "sectors": {"items": {"type": "string", "enum": Sector.values}},
+    "country": {"enum": sorted(COUNTRIES)},
+    "language": {"enum": Language.values},
+    "email": {"maxLength": _length("email"), "anyOf": [{"format": "email"}, {"maxLength": 0}]},
+    "website": {"maxLength": _length("website"), "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
+    "external_id": {"maxLength": _length("external_id")},
+    "status": {"enum": [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]},
+}
+
+
 class OrganisationIn(Schema):
-    name: str
-    acronym: str = ""
-    category: str
-    stakeholder_group: str
-    sectors: list[str] = []
-    country: str
-    language: str = "en"
+    name: str = stated(**ORGANISATION_FIELDS["name"])
+    acronym: str = stated("", **ORGANISATION_FIELDS["acronym"])
+    category: str = stated(**ORGANISATION_FIELDS["category"])
+    stakeholder_group: str = stated(**ORGANISATION_FIELDS["stakeholder_group"])
+    sectors: list[str] = stated([], **ORGANISATION_FIELDS["sectors"])
+    country: str = stated(**ORGANISATION_FIELDS["country"])
+    language: str = stated("en", **ORGANISATION_FIELDS["language"])
     address: str = ""
-    email: str = ""
-    website: str = ""
-    external_id: str | None = None
-    status: str = OrganisationStatus.ACTIVE
+    email: str = stated("", **ORGANISATION_FIELDS["email"])
+    website: str = stated("", **ORGANISATION_FIELDS["website"])
+    external_id: str | None = stated(None, **ORGANISATION_FIELDS["external_id"])
+    status: str = stated(OrganisationStatus.ACTIVE, **ORGANISATION_FIELDS["status"])
 
 
 class OrganisationPatch(Schema):
     """Only the fields sent change."""
 
-    name: str | None = None
-    acronym: str | None = None
-    category: str | None = None
-    stakeholder_group: str | None = None
-    sectors: list[str] | None = None
-    country: str | None = None
-    language: str | None = None
+    name: str | None = stated(None, **ORGANISATION_FIELDS["name"])
+    acronym: str | None = stated(None, **ORGANISATION_FIELDS["acronym"])
+    category: str | None = stated(None, **ORGANISATION_FIELDS["category"])
+    stakeholder_group: str | None = stated(None, **ORGANISATION_FIELDS["stakeholder_group"])
+    sectors: list[str] | None = stated(None, **ORGANISATION_FIELDS["sectors"])
+    country: str | None = stated(None, **ORGANISATION_FIELDS["country"])
+    language: str | None = stated(None, **ORGANISATION_FIELDS["language"])
     address: str | None = None
-    email: str | None = None
-    website: str | None = None
-    external_id: str | None = None
-    status: str | None = None
+    email: str | None = stated(None, **ORGANISATION_FIELDS["email"])
+    website: str | None = stated(None, **ORGANISATION_FIELDS["website"])
+    external_id: str | None = stated(None, **ORGANISATION_FIELDS["external_id"])
+    status: str | None = stated(None, **ORGANISATION_FIELDS["status"])
 
 
 class PersonOut(Schema):
@@ -115,29 +155,36 @@ class PersonOut(Schema):
     updated_at: datetime
 
 
+PERSON_EMAIL: dict[str, Any] = {
+    "maxLength": MAX_LENGTH["email"],
+    "anyOf": [{"format": "email"}, {"maxLength": 0}],
+}
+PERSON_NATIONALITY: dict[str, Any] = {"enum": ["", *sorted(COUNTRIES)]}
+
+
 class PersonIn(Schema):
     """A person joins the directory through an organisation, in a role."""
 
-    organisation: int
-    role: str
-    function: str = ""
-    title: str = ""
-    given_name: str = ""
-    family_name: str
-    email: str = ""
-    phone: str = ""
-    fax: str = ""
-    nationality: str = ""
+    organisation: Id
+    role: str = stated(enum=PositionRole.values)
+    function: Function = ""
+    title: Title = ""
+    given_name: GivenName = ""
+    family_name: FamilyName = stated(allOf=[{"pattern": NOT_BLANK}])
+    email: str = stated("", **PERSON_EMAIL)
+    phone: Phone = ""
+    fax: Fax = ""
+    nationality: str = stated("", **PERSON_NATIONALITY)
 
 
 class PersonPatch(Schema):
-    title: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    fax: str | None = None
-    nationality: str | None = None
+    title: Title | None = None
+    given_name: GivenName | None = None
+    family_name: FamilyName | None = None
+    email: str | None = stated(None, **PERSON_EMAIL)
+    phone: Phone | None = None
+    fax: Fax | None = None
+    nationality: str | None = stated(None, **PERSON_NATIONALITY)
 
 
 # Representations
@@ -265,7 +312,7 @@ def organisation_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @organisations.get("/{int:organisation_id}", response={200: OrganisationOut, **ERRORS})
 @scope(READ)
-def get_organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def get_organisation(request: HttpRequest, organisation_id: Id) -> HttpResponse:
     """One organisation, with its ETag (send it back in If-Match to update)."""
     return with_etag(request, organisation_data(_organisation(organisation_id)))
 
@@ -297,7 +344,7 @@ def _form_data(organisation: Organisation) -> dict[str, Any]:
 @scope(WRITE)
 @transaction.atomic
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: HttpRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
     # Locked from the If-Match comparison to the write: no change slips in between.
@@ -328,7 +375,7 @@ def update_organisation(
 @scope(READ)
 def list_people(
     request: HttpRequest,
-    organisation: int | None = None,
+    organisation: Id | None = None,
     email: str = "",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -350,7 +397,7 @@ def person_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @people.get("/{int:person_id}", response={200: PersonOut, **ERRORS})
 @scope(READ)
-def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
+def get_person(request: HttpRequest, person_id: Id) -> HttpResponse:
     return with_etag(request, person_data(get_object_or_404(Person, pk=person_id)))
 
 
@@ -385,7 +432,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
 @people.patch("/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS})
 @scope(WRITE)
 @transaction.atomic
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> HttpResponse:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
     person = get_object_or_404(Person.objects.select_for_update(), pk=person_id)
     require_if_match(request, person_data(person))

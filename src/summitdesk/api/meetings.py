@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
+    Id,
     Page,
     changes_operation,
     feed_record,
@@ -88,6 +89,6 @@ def meeting_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @meetings.get("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
 @scope(READ)
-def get_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def get_meeting(request: HttpRequest, meeting_id: Id) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("process"), pk=meeting_id)
     return with_etag(request, meeting_data(meeting))

@@ -26,6 +26,7 @@ from summitdesk.api.common import (
     ERRORS,
     WRITE_ERRORS,
     ChangeRecord,
+    Id,
     Page,
     actor,
     changes_operation,
@@ -44,6 +45,7 @@ from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
+from summitdesk.directory.validators import FamilyName, Function, GivenName, Phone, Title
 from summitdesk.lib.countries import COUNTRY_REGIONS
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -90,7 +92,7 @@ class InvitationOut(Schema):
 class InvitationFilter(Schema):
     meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
     circular: str | None = Field(None, max_length=50, description="A circular's reference.")
-    organisation: int | None = Field(None, description="An organisation's id.")
+    organisation: Id | None = Field(None, description="An organisation's id.")
     answered: bool | None = None
 
     @field_validator("meeting", "circular")
@@ -109,16 +111,11 @@ def text(value: str) -> str:
 class _PersonIn(Schema):
     """What a focal point and a delegate are both given by, checked the same way."""
 
-    title: str = Field("", max_length=50)
-    given_name: str = Field("", max_length=150)
-    family_name: str = Field(min_length=1, max_length=150)
-    function: str = Field("", max_length=200)
+    title: Title = ""
+    given_name: GivenName = ""
+    family_name: FamilyName = Field(min_length=1)
+    function: Function = ""
     email: str = Field("", max_length=254)
-
-    @field_validator("title", "given_name", "family_name", "function")
-    @classmethod
-    def _plain(cls, value: str) -> str:
-        return text(value)
 
     @field_validator("family_name")
     @classmethod
@@ -134,12 +131,7 @@ class _PersonIn(Schema):
 
 
 class FocalPointIn(_PersonIn):
-    phone: str = Field("", max_length=50)
-
-    @field_validator("phone")
-    @classmethod
-    def _plain_phone(cls, value: str) -> str:
-        return text(value)
+    phone: Phone = ""
 
 
 class FocalPointOut(Schema):
@@ -233,7 +225,7 @@ class ReplyPatch(Schema):
 
 
 class NewReply(ReplyIn):
-    organisation: int = Field(description="The organisation answering.")
+    organisation: Id = Field(description="The organisation answering.")
     meeting: str = Field(max_length=50, description="The meeting's code.")
 
     @field_validator("meeting")
@@ -271,7 +263,7 @@ class ReplyOut(ReplySummary):
 class ReplyFilter(Schema):
     meeting: str | None = Field(None, max_length=50, description="A meeting's code.")
     state: ReplyState | None = None
-    organisation: int | None = Field(None, description="An organisation's id.")
+    organisation: Id | None = Field(None, description="An organisation's id.")
 
     @field_validator("meeting")
     @classmethod
@@ -446,7 +438,7 @@ def reply_changes(entry: AuditEntry) -> dict[str, Any]:
 
 @replies.get("/{int:reply_id}", response={200: ReplyOut, 304: None, **ERRORS})
 @scope("replies:read")
-def get_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+def get_reply(request: HttpRequest, reply_id: Id) -> HttpResponse:
     """One reply with its delegation, and an `ETag` to send as `If-Match` when changing it."""
     return with_etag(request, represent(_one(reply_id)))
 
@@ -501,7 +493,7 @@ def _write(request: HttpRequest, reply_id: int, given: ReplyIn | ReplyPatch) -> 
 
 @replies.put("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
 @scope("replies:write")
-def replace_reply(request: HttpRequest, reply_id: int, body: ReplyIn) -> HttpResponse:
+def replace_reply(request: HttpRequest, reply_id: Id, body: ReplyIn) -> HttpResponse:
     """Replace the reply on the organisation's behalf (fields left out are emptied; the
     delegation becomes the list given). `If-Match` with the reply's ETag is required."""
     return _write(request, reply_id, body)
@@ -509,7 +501,7 @@ def replace_reply(request: HttpRequest, reply_id: int, body: ReplyIn) -> HttpRes
 
 @replies.patch("/{int:reply_id}", response={200: ReplyOut, **WRITE_ERRORS})
 @scope("replies:write")
-def change_reply(request: HttpRequest, reply_id: int, body: ReplyPatch) -> HttpResponse:
+def change_reply(request: HttpRequest, reply_id: Id, body: ReplyPatch) -> HttpResponse:
     """Change some fields of the reply on the organisation's behalf. `If-Match` required."""
     return _write(request, reply_id, body)
 

@@ -12,14 +12,17 @@ from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
     WRITE_ERRORS,
+    Id,
     Page,
     actor,
     error,
     paginate,
     scope,
+    stated,
 )
+from summitdesk.directory.validators import LINE_PATTERN
 from summitdesk.webhooks import services
-from summitdesk.webhooks.enums import DeliveryStatus
+from summitdesk.webhooks.enums import DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, Subscription
 
 router = Router(tags=["webhooks"])
@@ -42,9 +45,12 @@ class NewSubscriptionOut(SubscriptionOut):
 
 
 class SubscriptionIn(Schema):
-    name: str
-    target_url: str
-    events: list[str]
+    # What services.check_name, check_url and check_events accept.
+    name: str = stated(maxLength=services.NAME_MAX_LENGTH, pattern=LINE_PATTERN)
+    target_url: str = stated(
+        maxLength=services.URL_MAX_LENGTH, format="uri", pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"
+    )
+    events: list[str] = stated(items={"type": "string", "enum": Event.values})
 
 
 class DeliveryOut(Schema):
@@ -130,7 +136,7 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
     response={200: SubscriptionOut, **WRITE_ERRORS},
 )
 @scope(MANAGE)
-def deactivate_subscription(request: HttpRequest, subscription_id: int) -> dict[str, Any]:
+def deactivate_subscription(request: HttpRequest, subscription_id: Id) -> dict[str, Any]:
     """Send no new event to this subscription (deliveries already made still go)."""
     subscription = get_object_or_404(Subscription, pk=subscription_id)
     return subscription_data(services.deactivate(subscription, actor=actor(request)))
@@ -143,7 +149,7 @@ def deactivate_subscription(request: HttpRequest, subscription_id: int) -> dict[
 @scope(MANAGE)
 def list_deliveries(
     request: HttpRequest,
-    subscription_id: int,
+    subscription_id: Id,
     status: str = "",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,

@@ -10,6 +10,7 @@ from summitdesk.accreditation import queries, services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.directory.enums import Category
+from summitdesk.directory.validators import MAX_LENGTH, person_rules
 
 
 def _any(choices: Any) -> list[tuple[str, Any]]:
@@ -121,6 +122,7 @@ class MoveForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
+@person_rules
 class IdentityForm(forms.ModelForm[Accreditation]):
     class Meta:
         model = Accreditation
@@ -155,10 +157,17 @@ class ExceptionDecisionForm(forms.Form):
         return cleaned
 
 
+@person_rules
 class SubstituteForm(forms.Form):
     """The newcomer replacing an approved delegate (staff entering it for the focal point)."""
 
-    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=150)
-    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=150, required=False)
-    function = forms.CharField(label=gettext_lazy("Function"), max_length=200, required=False)
+    family_name = forms.CharField(
+        label=gettext_lazy("Family name"), max_length=MAX_LENGTH["family_name"]
+    )
+    given_name = forms.CharField(
+        label=gettext_lazy("Given name"), max_length=MAX_LENGTH["given_name"], required=False
+    )
+    function = forms.CharField(
+        label=gettext_lazy("Function"), max_length=MAX_LENGTH["function"], required=False
+    )
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)

@@ -14,6 +14,7 @@ from summitdesk.directory.enums import (
     StakeholderGroup,
 )
 from summitdesk.directory.models import Organisation, Person
+from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.meetings.models import Meeting
 
@@ -95,9 +96,12 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         return data
 
 
+@person_rules
 class PersonForm(forms.ModelForm[Person]):
     role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
-    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    function = forms.CharField(
+        label=_("Function"), max_length=MAX_LENGTH["function"], required=False
+    )
     nationality = forms.ChoiceField(
         label=_("Nationality"), required=False, choices=_with_blank(country_choices(), "—")
     )

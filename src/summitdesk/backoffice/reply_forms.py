@@ -19,6 +19,7 @@ from summitdesk.delegations import queries
 from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, StakeholderGroup
+from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import REGIONS, country_choices
 
 #: Empty member rows offered below those already named; "More rows" adds as many again.
@@ -101,24 +102,34 @@ class AnswerForm(forms.Form):
     )
 
 
+@person_rules
 class PersonForm(forms.Form):
     """A focal point: every field optional, but a name is needed to keep the others."""
 
-    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=50)
-    given_name = forms.CharField(label=gettext_lazy("Given name"), required=False, max_length=150)
-    family_name = forms.CharField(label=gettext_lazy("Family name"), required=False, max_length=150)
+    title = forms.CharField(
+        label=gettext_lazy("Title"), required=False, max_length=MAX_LENGTH["title"]
+    )
+    given_name = forms.CharField(
+        label=gettext_lazy("Given name"), required=False, max_length=MAX_LENGTH["given_name"]
+    )
+    family_name = forms.CharField(
+        label=gettext_lazy("Family name"), required=False, max_length=MAX_LENGTH["family_name"]
+    )
     function = forms.CharField(
         label=gettext_lazy("Function"),
         required=False,
-        max_length=200,
+        max_length=MAX_LENGTH["function"],
         help_text=gettext_lazy("The job title in the organisation."),
     )
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"), required=False, max_length=MAX_LENGTH["phone"]
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("family_name") and any(cleaned.get(name) for name in self.fields):
+        named = cleaned.get("family_name") or "family_name" in self.errors
+        if not named and any(cleaned.get(name) for name in self.fields):
             self.add_error("family_name", _("Give the family name too, or clear this person."))
         return cleaned
 
@@ -128,13 +139,22 @@ class PersonForm(forms.Form):
         return PersonData(**{name: self.cleaned_data[name] for name in self.fields})
 
 
+@person_rules
 class MemberForm(forms.Form):
     """One member of the delegation; a row left empty is ignored."""
 
-    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=50)
-    given_name = forms.CharField(label=gettext_lazy("Given name"), required=False, max_length=150)
-    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=150)
-    function = forms.CharField(label=gettext_lazy("Function"), required=False, max_length=200)
+    title = forms.CharField(
+        label=gettext_lazy("Title"), required=False, max_length=MAX_LENGTH["title"]
+    )
+    given_name = forms.CharField(
+        label=gettext_lazy("Given name"), required=False, max_length=MAX_LENGTH["given_name"]
+    )
+    family_name = forms.CharField(
+        label=gettext_lazy("Family name"), max_length=MAX_LENGTH["family_name"]
+    )
+    function = forms.CharField(
+        label=gettext_lazy("Function"), required=False, max_length=MAX_LENGTH["function"]
+    )
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)
     nationality = forms.ChoiceField(
         label=gettext_lazy("Nationality"), required=False, choices=_any("—", country_choices())

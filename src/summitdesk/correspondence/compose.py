@@ -362,12 +362,18 @@ def _tidy(text: str) -> str:
 
 
 def _linked(text: str) -> str:
-    """`text` escaped, its web addresses made links (a trailing full stop or bracket is
-    the sentence's, not the address's)."""
+    """`text` escaped, SummitDesk's own web addresses (the reply link, the information
+    pack) made links (a trailing full stop or bracket is the sentence's, not the
+    address's). Any other address stays text: a body carries names and organisation
+    names typed outside, and mail from the summit's address must not turn them into
+    links to somewhere else."""
+    own = f"{settings.SUMMITDESK_BASE_URL}/"
     parts: list[str] = []
     position = 0
     for match in _WEB_ADDRESS.finditer(text):
         address = match.group(0).rstrip(".,;:!?)")
+        if not address.startswith(own):
+            continue
         parts.append(escape(text[position : match.start()]))
         parts.append(f'<a href="{escape(address)}">{escape(address)}</a>')
         position = match.start() + len(address)
@@ -376,7 +382,7 @@ def _linked(text: str) -> str:
 
 
 def html_paragraphs(text: str) -> SafeString:
-    """Plain text as HTML: blank lines make paragraphs, line ends <br>, addresses links;
+    """Plain text as HTML: blank lines make paragraphs, line ends <br>, our addresses links;
     everything else escaped. Django's `linebreaks|urlize` does the same, several times slower
     on a letter's length, and mail goes out by the thousand."""
     paragraphs = _PARAGRAPH_BREAK.split(text.strip())
@@ -391,7 +397,8 @@ def html_paragraphs(text: str) -> SafeString:
 
 def html_body(text: str, *, subject: str, language: str) -> str:
     """The HTML alternative of a plain-text body: the same words, escaped, paragraphs and
-    links made HTML. Made from the stored text so that both parts always say the same."""
+    SummitDesk's own links made HTML. Made from the stored text so that both parts always
+    say the same."""
     with translation.override(django_language(language)):
         return render_to_string(
             "correspondence/email/message.html",

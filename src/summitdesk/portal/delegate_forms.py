@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from summitdesk.accreditation import photos, services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.directory.validators import validate_name
 from summitdesk.lib.countries import country_choices
 
 #: The oldest date of birth accepted, in years before today.
@@ -32,7 +33,7 @@ MAX_VALIDITY_YEARS = 20
 #: Document numbers as printed: letters and digits (spaces and hyphens dropped).
 DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9]{4,20}$")
 #: Characters a passport name may have besides letters: space, hyphen, apostrophes, dot.
-NAME_PUNCTUATION = frozenset(" -'\u2019.")
+NAME_PUNCTUATION = frozenset(" -'\u2019.\u200c\u200d")
 #: What `Framing` a page without JavaScript offers: the share of the picture kept, and
 #: where the frame sits from top to bottom.
 ZOOMS = {"1": 1.0, "0.8": 0.8, "0.65": 0.65}
@@ -47,6 +48,10 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def _mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
 
 
 class DateInput(forms.DateInput):
@@ -158,9 +163,12 @@ class DelegateForm(forms.Form):
         return self.accreditation.status == AccreditationStatus.APPROVED
 
     def _name(self, field: str) -> str:
-        value = " ".join(str(self.cleaned_data.get(field) or "").split())
-        value = unicodedata.normalize("NFC", value)
-        if any(not (char.isalpha() or char in NAME_PUNCTUATION) for char in value):
+        typed = str(self.cleaned_data.get(field) or "")
+        validate_name(typed.strip())  # what every name refuses, with the same message
+        value = unicodedata.normalize("NFC", " ".join(typed.split()))
+        # Letters with their combining marks (an Indic virama), and the zero-width
+        # joiner and non-joiner that Persian and Indic names need.
+        if any(not (char.isalpha() or char in NAME_PUNCTUATION or _mark(char)) for char in value):
             raise forms.ValidationError(
                 _(
                     "Write the name as printed in the passport: letters, spaces, hyphens "

@@ -3,18 +3,19 @@ with the delegate's id (`delegate:focal-point`, linked from the reply page)."""
 
 from django.urls import URLPattern, URLResolver, path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.portal import delegate_views
 
 app_name = "delegate"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "from-reply/<str:token>/<int:delegate_id>/",
+        "from-reply/<str:token>/<id:delegate_id>/",
         delegate_views.focal_point_page,
         name="focal-point",
     ),
     path(
-        "from-reply/<str:token>/<int:delegate_id>/photo.jpg",
+        "from-reply/<str:token>/<id:delegate_id>/photo.jpg",
         delegate_views.focal_point_photo,
         name="focal-point-photo",
     ),

@@ -40,6 +40,7 @@ from summitdesk.delegations.services import (
     PersonData,
     ReplyData,
 )
+from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES, country_choices
 
 #: Blank member rows shown at least, and added by "Add more rows".
@@ -286,15 +287,18 @@ def optional_text(
     )
 
 
+@person_rules
 class PersonForm(PortalForm):
     """A focal point (or the one taking over): filled in whole or left empty."""
 
-    title = optional_text(_("Title"), 50, "honorific-prefix", placeholder=_("Ms, Dr, H.E."))
-    given_name = optional_text(_("Given name"), 150, "given-name")
-    family_name = optional_text(_("Family name"), 150, "family-name")
+    title = optional_text(
+        _("Title"), MAX_LENGTH["title"], "honorific-prefix", placeholder=_("Ms, Dr, H.E.")
+    )
+    given_name = optional_text(_("Given name"), MAX_LENGTH["given_name"], "given-name")
+    family_name = optional_text(_("Family name"), MAX_LENGTH["family_name"], "family-name")
     function = optional_text(
         _("Function"),
-        200,
+        MAX_LENGTH["function"],
         "organization-title",
         help_text=_("The job title in your organisation."),
     )
@@ -303,7 +307,7 @@ class PersonForm(PortalForm):
         required=False,
         widget=EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = optional_text(_("Phone"), 50, "tel", type="tel")
+    phone = optional_text(_("Phone"), MAX_LENGTH["phone"], "tel", type="tel")
 
     def __init__(self, *args: Any, require_email: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -341,13 +345,14 @@ class PersonForm(PortalForm):
         }
 
 
+@person_rules
 class MemberForm(PortalForm):
     """One member of the delegation; a row left empty is no one."""
 
-    title = optional_text(_("Title"), 50)
-    given_name = optional_text(_("Given name"), 150)
-    family_name = optional_text(_("Family name"), 150)
-    function = optional_text(_("Function"), 200)
+    title = optional_text(_("Title"), MAX_LENGTH["title"])
+    given_name = optional_text(_("Given name"), MAX_LENGTH["given_name"])
+    family_name = optional_text(_("Family name"), MAX_LENGTH["family_name"])
+    function = optional_text(_("Function"), MAX_LENGTH["function"])
     email = forms.EmailField(
         label=_("Email"),
         required=False,
@@ -390,7 +395,11 @@ class MemberForm(PortalForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.is_blank and not cleaned.get("family_name"):
+        if (
+            not self.is_blank
+            and not cleaned.get("family_name")
+            and "family_name" not in self.errors
+        ):
             self.add_error("family_name", _("Give the family name."))
         return cleaned
 

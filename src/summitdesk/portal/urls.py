@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.portal import views
 
 app_name = "portal"
@@ -13,9 +14,9 @@ urlpatterns = [
     path("<str:token>/letter.pdf", views.letter, name="letter"),
     path("<str:token>/summary.pdf", views.summary_pdf, name="summary"),
     path("<str:token>/delegation/", views.delegation, name="delegation"),
-    path("<str:token>/delegation/<int:delegate_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:token>/delegation/<id:delegate_id>/withdraw/", views.withdraw, name="withdraw"),
     path(
-        "<str:token>/delegation/<int:delegate_id>/substitute/",
+        "<str:token>/delegation/<id:delegate_id>/substitute/",
         views.substitute,
         name="substitute",
     ),

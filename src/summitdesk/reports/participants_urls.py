@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 from summitdesk.reports import participant_views as views
 
 app_name = "participants"
@@ -28,7 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="editions",
     ),
     path(
-        "meetings/<slug:code>/list-of-participants/editions/<int:number>.pdf",
+        "meetings/<slug:code>/list-of-participants/editions/<id:number>.pdf",
         views.participants_edition_pdf,
         name="edition-pdf",
     ),

@@ -19,6 +19,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
 from summitdesk.core.permissions import Permission
+from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 
@@ -71,7 +72,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         scanned: str | int
         if "accreditation" in request.POST:
             try:
-                scanned = int(request.POST["accreditation"])
+                scanned = parse_id(request.POST["accreditation"])
             except ValueError:
                 raise Http404 from None
         else:
@@ -127,7 +128,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
 
 def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
     try:
-        pk = int(request.POST["undo"])
+        pk = parse_id(request.POST["undo"])
     except ValueError:
         raise Http404 from None
     actor = Actor(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from summitdesk.directory import validators
 from summitdesk.directory.enums import Category, Language, Sector, StakeholderGroup
 from summitdesk.directory.imports.reading import SourceFile, SourceRow, _shown
 from summitdesk.directory.imports.results import CHECKING, CHUNK, Progress, RowError
@@ -209,7 +210,15 @@ def _organisation_value(column: str, text: str) -> dict[str, Any]:
 
 
 def _person_value(name: str, text: str) -> str:
-    text = _email(text) if name == "email" else _one_line(text)
+    if name == "email":
+        text = _email(text)
+    else:
+        # Checked as typed, before spaces are tidied: a line break or a direction mark
+        # in a name is refused, with the message every other way in gives.
+        found = validators.problem(name, text.strip())
+        if found is not None:
+            raise _Invalid(found)
+        text = _one_line(text)
     return _limited(text, _max_length(Person, name))
 
 
@@ -227,7 +236,7 @@ def _check_row(row: SourceRow) -> tuple[CheckedRow, list[RowError]]:
     for column, text in row.cells.items():
         if not text:
             continue
-        if "\n" in text and column != "address":
+        if "\n" in text and column != "address" and column not in CEO_COLUMNS:
             reason = _("a line break inside the cell: is a closing quote missing?")
             errors.append(RowError(row.number, column, reason))
             continue
