@@ -24,7 +24,7 @@ from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.delegations.builders import summit
 from tests.factories import PASSWORD, UserFactory
 from tests.portal.conftest import Invited, Sink, invited, smtp_server
 from tests.tasks import run_queued_tasks

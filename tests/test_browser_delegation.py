@@ -15,9 +15,9 @@ from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.delegations.builders import summit
+from tests.portal.builders import STAFF, submit
 from tests.portal.conftest import Invited, invited
-from tests.portal.test_delegation_changes import STAFF, submit
 from tests.test_browser_portal import CHROMIUM_ARGS, PHONE, chromium, in_thread
 
 __all__ = ["chromium"]  # a fixture, used by name

@@ -17,7 +17,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.delegations.builders import summit
 from tests.portal.conftest import Invited, Sink, invited, smtp_server
 from tests.tasks import run_queued_tasks
 

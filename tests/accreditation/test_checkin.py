@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from pytest_django import Settings
 
 from summitdesk.accreditation import checkin, photos
 from summitdesk.accreditation.badges import badge_code
@@ -26,41 +25,10 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
-from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting
+from tests.accreditation.builders import SALT, code_of, make_accreditation
 from tests.conftest import signed_in
-from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
-
-SALT = "summitdesk.badge"
-
-
-def make_accreditation(
-    meeting: Meeting | None = None,
-    *,
-    status: str = AccreditationStatus.APPROVED,
-    given: str = "Amina",
-    family: str = "Diallo",
-    organisation: str = "Sonatel",
-    badge_version: int = 1,
-) -> Accreditation:
-    meeting = meeting or MeetingFactory()
-    org = OrganisationFactory(name=organisation)
-    reply = Reply.objects.create(organisation=org, meeting=meeting)
-    delegate = Delegate.objects.create(
-        reply=reply, given_name=given, family_name=family, function="Director"
-    )
-    return Accreditation.objects.create(
-        delegate=delegate,
-        meeting=meeting,
-        status=status,
-        reason="Not eligible" if status == AccreditationStatus.REJECTED else "",
-        badge_version=badge_version,
-    )
-
-
-def code_of(accreditation: Accreditation, version: int | None = None) -> str:
-    version = accreditation.badge_version if version is None else version
-    return signing.Signer(salt=SALT).sign_object([accreditation.pk, version])
+from tests.factories import MeetingFactory, UserFactory
 
 
 def rows() -> list[tuple[int | None, str, str, str]]:
@@ -481,18 +449,6 @@ def test_checkin_decode_refuses_non_image(meeting: Meeting, desk_client: Client)
 
 
 # The photo pages
-
-
-@pytest.fixture
-def private_storage(settings: Settings, tmp_path: Path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files"},
-        },
-    }
-    return tmp_path / "files"
 
 
 def jpeg(size: tuple[int, int]) -> io.BytesIO:

@@ -15,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.enums import Role
-from tests.accreditation.test_checkin import code_of, make_accreditation
+from tests.accreditation.builders import code_of, make_accreditation
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
 from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - a fixture
 

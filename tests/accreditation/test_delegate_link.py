@@ -26,10 +26,10 @@ from summitdesk.delegations.models import Delegate
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
-from tests.accreditation.test_services import meeting, members, submitted_reply
+from tests.accreditation.builders import meeting, members, submitted_reply
 from tests.factories import OrganisationFactory
+from tests.portal.builders import plain
 from tests.portal.conftest import Received, Sink, free_port, smtp_server
-from tests.portal.test_emails import plain
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

@@ -9,30 +9,17 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
-from pytest_django import Settings
 
 from summitdesk.accreditation import photos
 from summitdesk.accreditation.photos import Crop, PhotoError, validate_photo
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
-from tests.accreditation.test_checkin import make_accreditation
+from tests.accreditation.builders import make_accreditation
 
 NOT_AN_IMAGE = "The photo must be a JPEG or PNG image."
 DAMAGED = "The photo could not be read: the file is damaged or incomplete."
 TOO_MANY_PIXELS = "The picture is too large: at most 50 megapixels are accepted."
 TOO_SMALL = "The picture is too small: at least 350 by 450 pixels are needed."
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings: Settings, tmp_path: Path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files"},
-        },
-    }
-    return tmp_path / "files"
 
 
 def picture(

@@ -30,7 +30,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_queries import (
+from tests.delegations.conftest import (
     Tracked,
     build_tracked,
     invite,

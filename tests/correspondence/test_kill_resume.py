@@ -23,15 +23,15 @@ from summitdesk.correspondence.enums import CircularStatus, MessageState
 from summitdesk.correspondence.models import OutboundMessage, ReplyLink
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import faults
-from tests.correspondence.test_compose import (
-    _files,  # noqa: F401 -- the autouse fixture: letters stored in tmp_path/files
+from tests.correspondence.builders import (
+    STAFF,
     dm1048,
     organisation,
     text_part,
 )
-from tests.correspondence.test_dispatch import STAFF, Sink, smtp  # noqa: F401 -- fixture
+from tests.correspondence.conftest import Sink
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1
@@ -87,7 +87,7 @@ def letters_by_organisation(sink: Sink) -> Counter[int]:
     ],
 )
 def test_worker_killed_then_resumed_sends_each_letter_once_or_lists_it_in_doubt(
-    smtp: Sink,  # noqa: F811 -- the fixture
+    smtp: Sink,
     tmp_path: Path,
     point: str,
     requeued: int,

@@ -28,7 +28,7 @@ from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import invite, summit
+from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
 #: The reply deadline of the circular: 18:00 in Geneva (summer time).

@@ -21,7 +21,7 @@ from summitdesk.core.enums import Channel
 from summitdesk.webhooks import services, tasks
 from summitdesk.webhooks.enums import DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, FanOutCursor, Subscription
-from tests.accreditation.test_services import one
+from tests.accreditation.builders import one
 from tests.tasks import run_queued_tasks
 from tests.webhooks.conftest import GARBLED, Receiver
 
