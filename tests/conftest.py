@@ -1,21 +1,39 @@
 """Fixed personas: an administrator, a registration officer (the secretary) and a viewer;
-the demo, loaded once per run; and the unit / integration / browser marker of every test."""
+the demo, loaded once per run; headless Chromium, watched for errors; and the unit /
+integration / browser marker of every test."""
 
+import asyncio
 import datetime
+import errno
 import io
+import os
 import shutil
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Playwright,
+    ViewportSize,
+    WebError,
+    sync_playwright,
+)
 from pytest_django import DjangoDbBlocker, Settings
+from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
@@ -72,6 +90,34 @@ def _clear_cache() -> None:
 def _fast_password_hashing(settings: Settings) -> None:
     """The production hasher costs a fifth of a second for every staff member a test makes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Servers on ports of 127.0.0.1 ---------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port nobody listens on at the moment (the system picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def started_smtp(handler: object) -> Controller:
+    """An aiosmtpd server for `handler` on a free port of 127.0.0.1, started. The port is
+    probed, then bound: another process (another xdist worker, say) may take it in between,
+    so a bind refused for that is tried again on another port."""
+    for attempt in range(5):
+        loop = asyncio.new_event_loop()
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), loop=loop)
+        try:
+            controller.start()
+        except OSError as error:
+            loop.close()
+            if error.errno != errno.EADDRINUSE or attempt == 4:
+                raise
+            continue
+        return controller
+    raise AssertionError("unreachable")
 
 
 # The demo, loaded once per run -------------------------------------------------------
@@ -179,10 +225,125 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return result
 
 
+# Headless Chromium -------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
+        pytest.skip(f"{CHROMIUM} is missing")
+    return CHROMIUM
+
+
+@pytest.fixture
+def chromium_args() -> list[str]:
+    """Chromium's command line; a module overrides this fixture to add to it."""
+    return list(CHROMIUM_ARGS)
+
+
+class WatchedBrowser:
+    """Chromium for one test, started by the first `new_context` call: after the test's data
+    is made, since Playwright's sync API runs an event loop in the test's thread, where
+    Django refuses database queries (and a connection opened anyway would never be closed).
+
+    Every context it opens is watched: a console error (a script or style refused by the
+    content security policy among them) or an uncaught exception in a page is recorded in
+    `problems`, and the `browser` fixture fails the test if any is left there."""
+
+    def __init__(self, executable: Path, args: list[str], base_url: str) -> None:
+        self.executable = executable
+        self.args = args
+        self.base_url = base_url
+        self.problems: list[str] = []
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def new_context(self, **options: Any) -> BrowserContext:
+        if self._browser is None:
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(self.executable), args=self.args
+            )
+        options.setdefault("base_url", self.base_url)
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        context.on("console", self._console)
+        context.on("weberror", self._web_error)
+        return context
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and "favicon" not in str(message.location.get("url", "")):
+            self.problems.append(f"console error: {message.text}")
+
+    def _web_error(self, error: WebError) -> None:
+        self.problems.append(f"uncaught exception: {error.error.message}")
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+
+T = TypeVar("T")
+
+
+def in_thread(function: Callable[[], T]) -> T:
+    """Run `function` in a thread of its own: Playwright's sync API runs an event loop in
+    the test's thread, where Django refuses database queries (see WatchedBrowser)."""
+    values: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            values.append(function())
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return values[0]
+
+
+@pytest.fixture
+def browser(
+    chromium: Path, chromium_args: list[str], live_server: LiveServer
+) -> Iterator[WatchedBrowser]:
+    """Chromium against the live server; the test fails on any console error or uncaught
+    exception in its pages (a test that provokes one on purpose removes it from
+    `browser.problems`)."""
+    watched = WatchedBrowser(chromium, chromium_args, live_server.url)
+    try:
+        yield watched
+    finally:
+        watched.close()
+    assert watched.problems == [], "the browser reported errors"
+
+
 # Markers -----------------------------------------------------------------------------
 
 # Fixtures that start or reach a real process or server, or read the loaded demo.
 INTEGRATION_FIXTURES = {"demo", "smtp", "receiver", "closed_port", "live_server", "worker"}
+BROWSER_FIXTURES = {"browser", "chromium"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -197,7 +358,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
             continue
-        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        elif INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)

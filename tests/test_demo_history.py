@@ -77,6 +77,7 @@ def test_its_circular_was_dispatched_to_about_400_organisations(meeting: Meeting
 def test_nothing_is_left_for_the_worker_to_send(loaded: Demo, db: None) -> None:
     assert DBTaskResult.objects.filter(task_path__in=history.EMAIL_TASKS).exists() is False
     assert OutboundMessage.objects.filter(state=MessageState.QUEUED).exists() is False
+    assert OutboundMessage.objects.filter(state=MessageState.SENT).count() > 100  # all went
 
 
 def test_about_sixty_percent_answered_over_the_weeks_before_the_deadline(
@@ -260,8 +261,11 @@ def test_the_history_is_audited_in_the_past(meeting: Meeting) -> None:
 
 
 def test_the_change_feed_numbers_every_entry_of_the_history(loaded: Demo, db: None) -> None:
+    unnumbered = AuditEntry.objects.filter(sequence=None).count()
+
     assign_sequences()
 
+    assert unnumbered > 1000  # the history's entries, numbered by this call
     assert AuditEntry.objects.filter(sequence=None).exists() is False
 
 

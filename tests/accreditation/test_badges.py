@@ -58,6 +58,7 @@ def test_tampered_and_foreign_codes_are_rejected(meeting: Meeting) -> None:
     code = badges.badge_code(accreditation)
     _payload, signature = code.split(":", 1)
     forged_payload = signing.b64_encode(f"[{accreditation.pk + 1},1]".encode()).decode()
+    assert badges.read_badge_code(code) == (accreditation.pk, 1)  # the genuine code reads
     assert badges.read_badge_code(f"{forged_payload}:{signature}") is None
     assert badges.read_badge_code(code[:-1] + ("A" if code[-1] != "A" else "B")) is None
     assert badges.read_badge_code("") is None

@@ -684,9 +684,10 @@ def test_search_folds_passport_names_too(meeting: Meeting) -> None:
 
 
 def test_search_does_not_match_other_letters(meeting: Meeting) -> None:
-    make_accreditation(meeting, given="Hans", family="Miller")
+    miller = make_accreditation(meeting, given="Hans", family="Miller")
 
     assert checkin.search(meeting, "muller") == []
+    assert checkin.search(meeting, "miller") == [miller]
 
 
 def test_check_in_entered_writes_one_audit_entry_for_the_webhooks(

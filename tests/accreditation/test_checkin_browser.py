@@ -2,22 +2,20 @@
 focused field, the camera (a fake one showing a badge's QR code), and the crop frame."""
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import segno
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.enums import Role
 from tests.accreditation.builders import code_of, make_accreditation
+from tests.conftest import CHROMIUM_ARGS, WatchedBrowser
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
-from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - a fixture
 
 SCREENSHOT = Path("/tmp/summitdesk-checkin-desk.png")  # noqa: S108 - a file for people to look at
 
@@ -64,22 +62,20 @@ def door(db: None, settings: Settings, tmp_path: Path) -> Door:
 
 
 @pytest.fixture
-def page(chromium: Path, live_server: LiveServer, door: Door) -> Iterator[Page]:  # noqa: F811
-    args = [
+def chromium_args(door: Door) -> list[str]:
+    return [
         *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={door.camera_video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.grant_permissions(["camera"])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+
+
+@pytest.fixture
+def page(door: Door, browser: WatchedBrowser) -> Page:
+    context = browser.new_context(locale="en-GB")
+    context.grant_permissions(["camera"])
+    return context.new_page()
 
 
 def sign_in(page: Page, username: str) -> list[str]:

@@ -27,9 +27,10 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
 from tests.accreditation.builders import meeting, members, submitted_reply
+from tests.conftest import free_port
 from tests.factories import OrganisationFactory
 from tests.portal.builders import plain
-from tests.portal.conftest import Received, Sink, free_port, smtp_server
+from tests.portal.conftest import Received, Sink, smtp_server
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,5 @@
 """Fixtures shared by the correspondence tests."""
 
-import asyncio
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage as MimeMessage
@@ -9,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pytest_django import Settings
 
+from tests.conftest import started_smtp
 from tests.correspondence.builders import parsed
 
 
@@ -72,20 +70,11 @@ class Sink:
         return found
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp(settings: Settings) -> Iterator[Sink]:
     """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
     sink = Sink()
-    controller = Controller(
-        sink, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop()
-    )
-    controller.start()
+    controller = started_smtp(sink)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
