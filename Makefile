@@ -43,7 +43,7 @@ test: $(VENV)/.dev | var
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup $(COVERAGE)
 
 # The quick loop while working: the unit tests only (no browser, no process or server
-# started, no demo), on every core, without coverage.
+# started, no demo, no fuzzing; see the markers in pyproject.toml), without coverage.
 test-fast: $(VENV)/.dev | var
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m unit -q
 

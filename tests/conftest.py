@@ -28,6 +28,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Playwright,
+    Response,
     ViewportSize,
     WebError,
     sync_playwright,
@@ -237,6 +238,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE: ViewportSize = {"width": 390, "height": 844}
+# What a page loads for itself: none of it may fail.
+SUBRESOURCES = {"script", "stylesheet", "image", "font", "media"}
 
 
 @pytest.fixture
@@ -261,8 +264,9 @@ class WatchedBrowser:
     Django refuses database queries (and a connection opened anyway would never be closed).
 
     Every context it opens is watched: a console error (a script or style refused by the
-    content security policy among them) or an uncaught exception in a page is recorded in
-    `problems`, and the `browser` fixture fails the test if any is left there."""
+    content security policy among them), an uncaught exception in a page, or a script,
+    style, image, font or media file that failed to load is recorded in `problems`, and
+    the `browser` fixture fails the test if any is left there."""
 
     def __init__(self, executable: Path, args: list[str], base_url: str) -> None:
         self.executable = executable
@@ -283,11 +287,19 @@ class WatchedBrowser:
         context.set_default_timeout(15_000)
         context.on("console", self._console)
         context.on("weberror", self._web_error)
+        context.on("response", self._response)
         return context
 
     def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in str(message.location.get("url", "")):
+        # "Failed to load resource" is left to _response, which knows what failed: a page
+        # may answer 400 or 403 on purpose, and tests check those answers themselves.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console error: {message.text}")
+
+    def _response(self, response: Response) -> None:
+        kind = response.request.resource_type
+        if kind in SUBRESOURCES and response.status >= 400 and "favicon" not in response.url:
+            self.problems.append(f"{kind} {response.url} answered {response.status}")
 
     def _web_error(self, error: WebError) -> None:
         self.problems.append(f"uncaught exception: {error.error.message}")
@@ -336,7 +348,7 @@ def browser(
         yield watched
     finally:
         watched.close()
-    assert watched.problems == [], "the browser reported errors"
+    assert watched.problems == [], f"the browser reported errors: {watched.problems}"
 
 
 # Markers -----------------------------------------------------------------------------

@@ -103,3 +103,26 @@ def test_officer_renames_the_chief_executive_and_sees_it_in_history(
     expect(row.locator("dt")).to_have_text("given_name")
     expect(row.locator("dd")).to_have_text("Ana → Ana María")
     expect(row).to_contain_text("Amina Diallo")
+
+
+def test_an_inline_script_refused_by_the_content_security_policy_is_reported(
+    telefonica: Organisation, browser: WatchedBrowser, page: Page
+) -> None:
+    """The positive control of the watcher every browser test runs under (tests/conftest.py)."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    with page.expect_console_message(lambda message: message.type == "error"):
+        page.evaluate(
+            """() => {
+                const script = document.createElement("script");
+                script.textContent = "document.title = 'injected'";
+                document.head.append(script);
+            }"""
+        )
+
+    assert page.title() != "injected"
+    [problem] = browser.problems
+    assert problem.startswith("console error: Executing inline script violates")
+    assert "Content Security Policy directive 'script-src 'self''" in problem
+    browser.problems.clear()  # provoked on purpose: the test passes

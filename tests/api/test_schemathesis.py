@@ -51,6 +51,9 @@ BOUNDED = settings(
 )
 
 
+pytestmark = pytest.mark.integration  # the whole API, fuzzed
+
+
 @dataclass(frozen=True)
 class Target:
     """The loaded OpenAPI document, and rows of the seeded data that fuzzed requests aim
