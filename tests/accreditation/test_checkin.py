@@ -2,6 +2,7 @@
 two desks at once, the desk page and its permissions per role."""
 
 import io
+import re
 import threading
 import zoneinfo
 from collections.abc import Callable
@@ -475,9 +476,9 @@ def test_photo_upload_with_crop_saves_and_shows_to_staff(
     assert (image.status_code, image["Content-Type"]) == (200, "image/jpeg")
     content = image.content
     assert Image.open(io.BytesIO(content)).size == (700, 900)
-    name = str(accreditation.photo.name)
-    assert name.startswith("photos/")
-    assert not name.startswith(f"photos/{accreditation.pk}")
+    # A random name (32 URL-safe characters), never the accreditation's id: a prefix test
+    # failed whenever the random name began with the id's digits.
+    assert re.fullmatch(r"photos/[A-Za-z0-9_-]{32}\.jpg", str(accreditation.photo.name))
 
 
 def test_photo_upload_refusal_shows_reason(
