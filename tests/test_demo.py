@@ -225,6 +225,7 @@ def test_load_demo_twice_adds_nothing(demo: Demo) -> None:
     )
 
 
+@pytest.mark.integration  # loads the demo itself
 def test_load_demo_is_the_same_every_time(db: None, _without_history: None) -> None:
     load_demo(today=TODAY)
     first = list(Organisation.objects.order_by("external_id").values_list("external_id", "name"))
@@ -255,6 +256,7 @@ def test_search_in_cyrillic_ignores_case_in_demo_names(demo: Demo) -> None:
     assert cyrillic in found
 
 
+@pytest.mark.integration  # loads the demo itself
 def test_load_demo_command_prints_the_sign_in(
     db: None, _without_history: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

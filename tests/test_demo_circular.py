@@ -139,6 +139,7 @@ def test_demo_circular_is_added_once(demo: Demo) -> None:
     assert PackItem.objects.count() == len(demo_circular.PACK_LINKS)
 
 
+@pytest.mark.integration  # loads the demo itself
 def test_load_demo_command_says_dm_1048_is_ready(
     db: None, _without_history: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
