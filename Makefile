@@ -4,21 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench fuzz serve worker lock messages clean
+.PHONY: demo test test-fast lint format bench fuzz serve worker lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Runtime dependencies, exactly as locked, then the project itself.
+# Runtime dependencies, exactly as locked and checked against the locked hashes, then the
+# project itself (a separate step: a local source tree has no hash to check).
 $(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# Test and lint tools on top.
+# Test and lint tools on top, hashes checked the same way.
 $(VENV)/.dev: requirements/dev.lock $(VENV)/.base
-	$(BIN)/pip install --quiet -r requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
 var:
@@ -33,8 +34,18 @@ demo: $(VENV)/.base | var
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/summitdesk serve --bind $(BIND)
 
+# The whole suite on every core (one database per worker), with branch coverage printed
+# and its floor (pyproject.toml, [tool.coverage.report]) enforced. COVERAGE= skips coverage.
+# Tests marked with the same xdist_group run on one worker (the demo is loaded once there).
+WORKERS ?= auto
+COVERAGE ?= --cov --cov-report=term:skip-covered
 test: $(VENV)/.dev | var
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup $(COVERAGE)
+
+# The quick loop while working: the unit tests only (no browser, no process or server
+# started, no demo, no fuzzing; see the markers in pyproject.toml), without coverage.
+test-fast: $(VENV)/.dev | var
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m unit -q
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -55,10 +66,13 @@ fuzz: $(VENV)/.dev
 	$(BIN)/python tools/fuzz_api.py $(ARGS)
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
+# The versions already locked are kept unless pyproject.toml rules them out; every
+# distribution of each version is listed with its hash.
+UV_VERSION := 0.13.10
 lock: $(VENV)/.dev
-	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header -o requirements/base.lock
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q --no-header -o requirements/dev.lock
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q --no-header -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q --no-header -o requirements/dev.lock
 
 # Regenerate the translation catalogues from the strings marked for translation, then
 # compile them. Both the .po and the .mo are committed: installs need no gettext tools.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -24,11 +24,11 @@ from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.conftest import PHONE, WatchedBrowser, in_thread
+from tests.delegations.builders import summit
 from tests.factories import PASSWORD, UserFactory
 from tests.portal.conftest import Invited, Sink, invited, smtp_server
 from tests.tasks import run_queued_tasks
-from tests.test_browser_portal import CHROMIUM_ARGS, PHONE, chromium, in_thread  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,11 +95,8 @@ def link_in(sink: Sink, address: str) -> str:
 
 
 @pytest.fixture
-def browser_context(chromium: Path, live_server: LiveServer) -> Iterator[object]:  # noqa: F811
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser, live_server.url
-        browser.close()
+def browser_context(browser: WatchedBrowser, live_server: LiveServer) -> object:
+    return browser, live_server.url
 
 
 def watched(page: Page) -> list[str]:

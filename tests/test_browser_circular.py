@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
 from summitdesk.core.enums import Role
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.meetings.models import Meeting
+from tests.conftest import WatchedBrowser
 from tests.factories import (
     PASSWORD,
     MeetingFactory,
@@ -27,15 +27,6 @@ from tests.factories import (
     UserFactory,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Files for people to look at.
 CIRCULAR_SCREENSHOT = Path("/tmp/summitdesk-circular.png")  # noqa: S108
 PROGRESS_SCREENSHOT = Path("/tmp/summitdesk-progress.png")  # noqa: S108
@@ -43,16 +34,6 @@ PROGRESS_SCREENSHOT = Path("/tmp/summitdesk-progress.png")  # noqa: S108
 SENDING_TIMEOUT = 90_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
-        pytest.skip(f"{CHROMIUM} is missing")
-    return CHROMIUM
 
 
 @pytest.fixture
@@ -121,17 +102,10 @@ def worker(geneva: Meeting, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]
 
 
 @pytest.fixture
-def page(chromium: Path, live_server: LiveServer, geneva: Meeting) -> Iterator[Page]:
+def page(geneva: Meeting, browser: WatchedBrowser) -> Page:
     # The data is made before the browser starts: Playwright's sync API runs an event loop
     # in this thread, where Django refuses database queries (see tests/test_browser.py).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+    return browser.new_context(locale="en-GB").new_page()
 
 
 def sign_in(page: Page) -> None:

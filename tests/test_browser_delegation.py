@@ -2,25 +2,21 @@
 from the reply page to the delegation page, withdraws a delegate after the confirmation
 step, and asks the secretariat for more delegates than the limit allows."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db.models import QuerySet
-from playwright.sync_api import Page, expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page, expect
 
 from summitdesk.accreditation import services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.conftest import PHONE, WatchedBrowser, in_thread
+from tests.delegations.builders import summit
+from tests.portal.builders import STAFF, submit
 from tests.portal.conftest import Invited, invited
-from tests.portal.test_delegation_changes import STAFF, submit
-from tests.test_browser_portal import CHROMIUM_ARGS, PHONE, chromium, in_thread
-
-__all__ = ["chromium"]  # a fixture, used by name
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,21 +42,9 @@ def acme(meeting: Meeting) -> Invited:
 
 
 @pytest.fixture
-def page(chromium: Path, live_server: LiveServer, acme: Invited) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="en-GB",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def page(acme: Invited, browser: WatchedBrowser) -> Page:
+    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
+    return context.new_page()
 
 
 def statuses() -> list[tuple[str, str]]:

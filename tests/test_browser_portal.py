@@ -3,34 +3,20 @@ the reply link, attends, names the focal point and a delegation of ten, saves a 
 focal point comes back with their own link (from the email the test SMTP server received),
 adds a name, submits, and the confirmation arrives. And an organisation that declines."""
 
-import os
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from django.db import connection
-from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import summit
+from tests.conftest import PHONE, WatchedBrowser, in_thread
+from tests.delegations.builders import summit
 from tests.portal.conftest import Invited, Sink, invited, smtp_server
 from tests.tasks import run_queued_tasks
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE: ViewportSize = {"width": 390, "height": 844}
 # Files for people to look at.
 REPLY_SCREENSHOT = Path("/tmp/summitdesk-portal.png")  # noqa: S108
 ARABIC_SCREENSHOT = Path("/tmp/summitdesk-portal-ar.png")  # noqa: S108
@@ -49,40 +35,6 @@ TEN = [
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-T = TypeVar("T")
-
-
-def in_thread(function: Callable[[], T]) -> T:
-    """Run `function` in a thread of its own: Playwright's sync API runs an event loop in
-    the test's thread, where Django refuses database queries (see tests/test_browser.py)."""
-    values: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            values.append(function())
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return values[0]
-
-
-@pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
-        pytest.skip(f"{CHROMIUM} is missing")
-    return CHROMIUM
 
 
 @pytest.fixture
@@ -107,24 +59,10 @@ def borealis(meeting: Meeting) -> Invited:
 
 
 @pytest.fixture
-def page(
-    chromium: Path, live_server: LiveServer, acme: Invited, borealis: Invited
-) -> Iterator[Page]:
+def page(acme: Invited, borealis: Invited, browser: WatchedBrowser) -> Page:
     # The data is made before the browser starts (the fixtures above).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="en-GB",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
+    return context.new_page()
 
 
 def fill_member(page: Page, number: int, given: str, family: str, function: str) -> None:

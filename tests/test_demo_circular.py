@@ -13,10 +13,9 @@ from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular
 from summitdesk.demo import circular as demo_circular
-from summitdesk.demo.load import DemoSummary, load_demo
+from summitdesk.demo.load import load_demo
 from summitdesk.meetings.models import PackItem
-
-TODAY = datetime.date(2026, 3, 2)
+from tests.conftest import Demo
 
 SCRIPTS = {
     "arabic": re.compile(r"[\u0600-\u06ff]"),
@@ -30,26 +29,20 @@ def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _without_history(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PrepCom-2's history (tests/test_demo_history.py) takes seconds: left out here,
-    the command's included."""
+    """PrepCom-2's history (tests/test_demo_history.py) takes seconds: left out of the test
+    that loads the demo itself."""
     monkeypatch.setattr("summitdesk.demo.load.load_history", lambda *args, **kwargs: None)
 
 
-@pytest.fixture
-def demo(db: None) -> DemoSummary:
-    return load_demo(today=TODAY)
+def test_demo_adds_dm_1048_as_a_draft_dated_the_load_day(demo: Demo) -> None:
+    circular = Circular.objects.select_related("meeting").get(reference="DM-1048")
 
-
-def test_demo_adds_dm_1048_as_a_draft_dated_the_load_day(demo: DemoSummary) -> None:
-    circular = Circular.objects.select_related("meeting").get()
-
-    assert demo.circular_created is True
     assert (circular.reference, circular.status, circular.date) == (
         "DM-1048",
         CircularStatus.DRAFT,
-        TODAY,
+        demo.today,
     )
     assert circular.meeting.code == "geneva-2003"
     assert circular.meeting.process.historical(circular.date) == datetime.date(2003, 7, 9)
@@ -82,9 +75,9 @@ def test_demo_adds_dm_1048_as_a_draft_dated_the_load_day(demo: DemoSummary) -> N
 
 
 def test_demo_circular_has_the_letter_text_in_the_six_languages(
-    demo: DemoSummary,
+    demo: Demo,
 ) -> None:
-    circular = Circular.objects.get()
+    circular = Circular.objects.get(reference="DM-1048")
     texts = {text.language: text for text in circular.texts.all()}
 
     assert sorted(texts) == ["ar", "en", "es", "fr", "ru", "zh"]
@@ -124,9 +117,9 @@ def test_demo_circular_has_the_letter_text_in_the_six_languages(
 
 
 def test_demo_circular_is_ready_to_dispatch_to_organisations_in_every_script(
-    demo: DemoSummary,
+    demo: Demo,
 ) -> None:
-    circular = Circular.objects.get()
+    circular = Circular.objects.get(reference="DM-1048")
     organisations = Audience.from_json(circular.audience).organisations()
     names = list(organisations.values_list("name", flat=True))
     summary = services.audience_summary(circular)
@@ -139,7 +132,7 @@ def test_demo_circular_is_ready_to_dispatch_to_organisations_in_every_script(
         assert any(pattern.search(name) for name in names), script
 
 
-def test_demo_information_pack_has_generic_links(demo: DemoSummary) -> None:
+def test_demo_information_pack_has_generic_links(demo: Demo) -> None:
     items = list(PackItem.objects.filter(meeting__code="geneva-2003"))
 
     assert [(item.title, item.url, item.language) for item in items] == [
@@ -153,18 +146,19 @@ def test_demo_information_pack_has_generic_links(demo: DemoSummary) -> None:
     ]
 
 
-def test_demo_circular_is_added_once(demo: DemoSummary) -> None:
-    again = load_demo(today=TODAY + datetime.timedelta(days=3))
+def test_demo_circular_is_added_once(demo: Demo) -> None:
+    again = load_demo(today=demo.today + datetime.timedelta(days=3))
 
     assert again.circular_created is False
     assert again.already_loaded is True
-    assert Circular.objects.count() == 1
-    assert Circular.objects.get().date == TODAY
+    assert Circular.objects.filter(reference="DM-1048").count() == 1
+    assert Circular.objects.get(reference="DM-1048").date == demo.today
     assert PackItem.objects.count() == len(demo_circular.PACK_LINKS)
 
 
+@pytest.mark.integration  # loads the demo itself
 def test_load_demo_command_says_dm_1048_is_ready(
-    db: None, capsys: pytest.CaptureFixture[str]
+    db: None, _without_history: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     call_command("load_demo")
 

@@ -1,59 +1,34 @@
 """PrepCom-2's past in the demo: what someone trying the product finds in the reports.
 
-The demo is loaded once for the module (twice, to check the second run adds nothing),
-through the command as `make demo` runs it: the history takes seconds, too long to repeat
-for every test. Each test then reads it in its own transaction.
+The demo is loaded once for the run (twice, to check the second run adds nothing), through
+the command as `make demo` runs it (tests/conftest.py): the history takes seconds, too long
+to repeat for every test. Each test then reads it in its own transaction.
 """
 
 import datetime
-import io
 import re
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.db import models
-from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
-from pytest_django import DjangoDbBlocker
 
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.changes import assign_sequences
-from summitdesk.core.models import AuditEntry, User
+from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
-from summitdesk.correspondence.models import Circular, Invitation, Mailing, OutboundMessage
+from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.demo import history
-from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports.dashboard import meeting_dashboard
 from summitdesk.reports.figures import desk_count
 from summitdesk.reports.models import Edition, EditionKind, EditionStatus
 from summitdesk.reports.participants import build_list, public_edition
+from tests.conftest import Demo
 
-COUNTED: list[type[models.Model]] = [
-    Organisation,
-    Person,
-    Position,
-    User,
-    Circular,
-    Invitation,
-    Mailing,
-    OutboundMessage,
-    Reply,
-    Delegate,
-    Accreditation,
-    CheckIn,
-    Edition,
-    AuditEntry,
-]
 SCRIPTS = {
     "arabic": re.compile(r"[\u0600-\u06ff]"),
     "chinese": re.compile(r"[\u4e00-\u9fff]"),
@@ -61,49 +36,14 @@ SCRIPTS = {
 }
 
 
-@dataclass(frozen=True)
-class Loaded:
-    first: str
-    second: str
-    counts: list[int]
-    counts_again: list[int]
-    files: Path
-
-
-def _counts() -> list[int]:
-    return [model._default_manager.count() for model in COUNTED]
-
-
-@pytest.fixture(scope="module")
-def loaded(
-    django_db_setup: None,
-    django_db_blocker: DjangoDbBlocker,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Loaded]:
-    files = tmp_path_factory.mktemp("files")
-    storages = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": files},
-        },
-    }
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES=storages, PASSWORD_HASHERS=hashers),
-    ):
-        first, second = io.StringIO(), io.StringIO()
-        call_command("load_demo", stdout=first)
-        counts = _counts()
-        call_command("load_demo", stdout=second)
-        yield Loaded(first.getvalue(), second.getvalue(), counts, _counts(), files)
-        # The data was committed outside any test's transaction: the next module starts clean.
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def loaded(demo: Demo) -> Demo:
+    """The demo of the run (tests/conftest.py), loaded through the command twice."""
+    return demo
 
 
 @pytest.fixture
-def meeting(loaded: Loaded, db: None) -> Meeting:
+def meeting(loaded: Demo, db: None) -> Meeting:
     return Meeting.objects.get(code=history.MEETING_CODE)
 
 
@@ -134,9 +74,10 @@ def test_its_circular_was_dispatched_to_about_400_organisations(meeting: Meeting
     assert circular.mailings.filter(kind=MailingKind.REMINDER).count() == 1
 
 
-def test_nothing_is_left_for_the_worker_to_send(loaded: Loaded, db: None) -> None:
+def test_nothing_is_left_for_the_worker_to_send(loaded: Demo, db: None) -> None:
     assert DBTaskResult.objects.filter(task_path__in=history.EMAIL_TASKS).exists() is False
     assert OutboundMessage.objects.filter(state=MessageState.QUEUED).exists() is False
+    assert OutboundMessage.objects.filter(state=MessageState.SENT).count() > 100  # all went
 
 
 def test_about_sixty_percent_answered_over_the_weeks_before_the_deadline(
@@ -217,7 +158,7 @@ def test_accreditations_mostly_approved_with_badge_numbers(meeting: Meeting) -> 
     assert Delegate.objects.filter(reply__meeting=meeting, accreditation=None).exists() is False
 
 
-def test_some_approved_delegates_have_a_photo_on_file(meeting: Meeting, loaded: Loaded) -> None:
+def test_some_approved_delegates_have_a_photo_on_file(meeting: Meeting, loaded: Demo) -> None:
     with_photo = Accreditation.objects.filter(meeting=meeting).exclude(photo="")
 
     assert with_photo.count() == history.PHOTOS
@@ -319,19 +260,22 @@ def test_the_history_is_audited_in_the_past(meeting: Meeting) -> None:
     ]
 
 
-def test_the_change_feed_numbers_every_entry_of_the_history(loaded: Loaded, db: None) -> None:
+def test_the_change_feed_numbers_every_entry_of_the_history(loaded: Demo, db: None) -> None:
+    unnumbered = AuditEntry.objects.filter(sequence=None).count()
+
     assign_sequences()
 
+    assert unnumbered > 1000  # the history's entries, numbered by this call
     assert AuditEntry.objects.filter(sequence=None).exists() is False
 
 
-def test_running_load_demo_again_adds_nothing(loaded: Loaded) -> None:
+def test_running_load_demo_again_adds_nothing(loaded: Demo) -> None:
     assert loaded.counts_again == loaded.counts
     assert "The demo is already loaded: nothing was added." in loaded.second
     assert "History of" not in loaded.second
 
 
-def test_load_demo_says_what_the_history_holds(loaded: Loaded) -> None:
+def test_load_demo_says_what_the_history_holds(loaded: Demo) -> None:
     line = next(line for line in loaded.first.splitlines() if line.startswith("History of"))
 
     assert line.startswith(

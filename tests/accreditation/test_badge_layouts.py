@@ -14,10 +14,9 @@ from summitdesk.accreditation.enums import BadgeLayout
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.lib.documents import render_png
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_badges import (  # noqa: F401 (private_storage is a fixture)
+from tests.accreditation.builders import (
     loaded,
     make_accreditations,
-    private_storage,
 )
 from tests.factories import MeetingFactory
 

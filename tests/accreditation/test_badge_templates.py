@@ -22,9 +22,8 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_badges import (  # noqa: F401 (private_storage is a fixture)
+from tests.accreditation.builders import (
     make_accreditations,
-    private_storage,
 )
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory

@@ -1,8 +1,6 @@
 """Badges: the signed code, the printed page (text and QR), reissue."""
 
 import io
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -20,65 +18,16 @@ from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
-from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.factories import MeetingFactory, OrganisationFactory
-
-
-def make_accreditations(
-    meeting: Meeting,
-    names: Sequence[tuple[str, str]],
-    *,
-    category: str = Category.MEMBER_STATE,
-    organisation_name: str = "Ministry of Communications",
-    country: str = "EG",
-    status: str = AccreditationStatus.APPROVED,
-    first_number: int = 1,
-) -> list[Accreditation]:
-    """Approved accreditations (badge version 1, numbered) for one organisation's reply."""
-    organisation = OrganisationFactory(name=organisation_name, category=category, country=country)
-    reply = Reply.objects.create(organisation=organisation, meeting=meeting)
-    delegates = Delegate.objects.bulk_create(
-        Delegate(reply=reply, position=index, given_name=given, family_name=family)
-        for index, (given, family) in enumerate(names)
-    )
-    approved = status == AccreditationStatus.APPROVED
-    return Accreditation.objects.bulk_create(
-        Accreditation(
-            delegate=delegate,
-            meeting=meeting,
-            status=status,
-            badge_version=1 if approved else 0,
-            badge_number=f"{first_number + index:05d}" if approved else "",
-        )
-        for index, delegate in enumerate(delegates)
-    )
-
-
-def loaded(accreditation: Accreditation) -> Accreditation:
-    return Accreditation.objects.select_related("delegate__reply__organisation", "meeting").get(
-        pk=accreditation.pk
-    )
+from tests.accreditation.builders import loaded, make_accreditations
+from tests.factories import MeetingFactory
 
 
 def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (350, 450)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings: Settings, tmp_path: Path) -> Path:
-    """Files (photos, PDFs) go to this test's own folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files"},
-        },
-    }
-    return tmp_path / "files"
 
 
 @pytest.fixture
@@ -104,6 +53,7 @@ def test_tampered_and_foreign_codes_are_rejected(meeting: Meeting) -> None:
     code = badges.badge_code(accreditation)
     _payload, signature = code.split(":", 1)
     forged_payload = signing.b64_encode(f"[{accreditation.pk + 1},1]".encode()).decode()
+    assert badges.read_badge_code(code) == (accreditation.pk, 1)  # the genuine code reads
     assert badges.read_badge_code(f"{forged_payload}:{signature}") is None
     assert badges.read_badge_code(code[:-1] + ("A" if code[-1] != "A" else "B")) is None
     assert badges.read_badge_code("") is None

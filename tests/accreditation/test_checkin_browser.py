@@ -2,22 +2,20 @@
 focused field, the camera (a fake one showing a badge's QR code), and the crop frame."""
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import segno
 from PIL import Image
-from playwright.sync_api import ConsoleMessage, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings
-from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.enums import Role
-from tests.accreditation.test_checkin import code_of, make_accreditation
+from tests.accreditation.builders import code_of, make_accreditation
+from tests.conftest import CHROMIUM_ARGS, PHONE, WatchedBrowser
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
-from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - a fixture
 
 SCREENSHOT = Path("/tmp/summitdesk-checkin-desk.png")  # noqa: S108 - a file for people to look at
 
@@ -64,22 +62,20 @@ def door(db: None, settings: Settings, tmp_path: Path) -> Door:
 
 
 @pytest.fixture
-def page(chromium: Path, live_server: LiveServer, door: Door) -> Iterator[Page]:  # noqa: F811
-    args = [
+def chromium_args(door: Door) -> list[str]:
+    return [
         *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={door.camera_video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        context.grant_permissions(["camera"])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+
+
+@pytest.fixture
+def page(door: Door, browser: WatchedBrowser) -> Page:
+    context = browser.new_context(locale="en-GB")
+    context.grant_permissions(["camera"])
+    return context.new_page()
 
 
 def sign_in(page: Page, username: str) -> list[str]:
@@ -165,9 +161,6 @@ def test_photo_crop_frame_fills_fields_and_saves(page: Page, door: Door, tmp_pat
     assert problems == []
 
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
 @pytest.fixture
 def awa(door: Door) -> Accreditation:
     """Amina gets a photo; Awa Diallo, badge 00007, has none."""
@@ -185,17 +178,9 @@ def awa(door: Door) -> Accreditation:
 
 
 @pytest.fixture
-def phone(chromium: Path, live_server: LiveServer, awa: Accreditation) -> Iterator[Page]:  # noqa: F811
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def phone(browser: WatchedBrowser, awa: Accreditation) -> Page:
+    context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True)
+    return context.new_page()
 
 
 def expect_card_first(page: Page) -> None:

@@ -29,11 +29,12 @@ from summitdesk.delegations.models import Delegate
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
-from tests.accreditation.test_services import meeting, members, submitted_reply
+from tests.accreditation.builders import meeting, members, submitted_reply
 from tests.confirm import CONFIRMED, confirmation
+from tests.conftest import free_port
 from tests.factories import OrganisationFactory
-from tests.portal.conftest import Received, Sink, free_port, smtp_server
-from tests.portal.test_emails import plain
+from tests.portal.builders import plain
+from tests.portal.conftest import Received, Sink, smtp_server
 from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db

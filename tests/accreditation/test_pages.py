@@ -25,7 +25,7 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_services import (
+from tests.accreditation.builders import (
     STAFF,
     accreditations,
     meeting,

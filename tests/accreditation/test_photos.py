@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
-from pytest_django import Settings
 
 from summitdesk.accreditation import jpeg, photos
 from summitdesk.accreditation.photos import Crop, PhotoError, validate_photo
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
+from tests.accreditation.builders import make_accreditation
 from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg, mpo
-from tests.accreditation.test_checkin import make_accreditation
 
 NOT_AN_IMAGE = "The photo must be a JPEG or PNG image."
 DAMAGED = "The photo could not be read: the file is damaged or incomplete."
@@ -27,18 +26,6 @@ TOO_MANY_SCANS = (
     "The photo is stored in too many passes to be read safely: save it again as an "
     "ordinary JPEG (or take a screenshot of it) and upload that."
 )
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings: Settings, tmp_path: Path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files"},
-        },
-    }
-    return tmp_path / "files"
 
 
 def picture(

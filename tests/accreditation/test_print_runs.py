@@ -25,10 +25,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_badges import (  # noqa: F401 (private_storage is a fixture)
-    make_accreditations,
-    private_storage,
-)
+from tests.accreditation.builders import make_accreditations
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
 from tests.tasks import run_queued_tasks
@@ -424,6 +421,7 @@ def test_visa_letter_refused(
     assert viewer_client.get(url).status_code == 403
 
 
+@pytest.mark.integration
 def test_large_runs_render_in_child_processes(meeting: Meeting, ten: list[Accreditation]) -> None:
     run = print_runs.create_print_run(meeting, [item.pk for item in ten], actor=ACTOR)
     with (

@@ -17,24 +17,27 @@ from summitdesk.accreditation import emails, services, tasks
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.accreditation.services import AccreditationError
-from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.periodic import registered_jobs
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate, Reply
-from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
+from summitdesk.delegations.services import DelegateData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.factories import MeetingFactory, OrganisationFactory
-from tests.tasks import drop_queued_emails, run_queued_tasks
+from tests.accreditation.builders import (
+    STAFF,
+    accreditations,
+    meeting,
+    members,
+    one,
+    submitted_reply,
+)
+from tests.factories import OrganisationFactory
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
-
-STAFF = Actor.system("secretary", Channel.BACKOFFICE)
 
 
 @pytest.fixture(autouse=True)
@@ -45,72 +48,9 @@ def _mail(settings: Settings) -> None:
 # Builders
 
 
-def meeting(**changes: object) -> Meeting:
-    start = datetime.date.today() + datetime.timedelta(days=60)
-    values: dict[str, object] = {
-        "code": "geneva-2003",
-        "title": "World Summit, first phase",
-        "start_date": start,
-        "end_date": start + datetime.timedelta(days=2),
-    }
-    values.update(changes)
-    return MeetingFactory(**values)
-
-
-def members(count: int, *, prefix: str = "Member") -> list[DelegateData]:
-    return [
-        DelegateData(
-            family_name=f"{prefix} {index}",
-            given_name="Ann",
-            email=f"{prefix.lower()}{index}@example.org",
-            is_head=index == 0,
-        )
-        for index in range(count)
-    ]
-
-
-def submitted_reply(
-    organisation: Organisation, at: Meeting, delegates: list[DelegateData]
-) -> Reply:
-    """A reply submitted by staff, naming `delegates`; the tasks it enqueued are dropped."""
-    reply = delegation_services.reply_for(organisation, at)
-    data = ReplyData(
-        attending=True,
-        estimated_participants=max(len(delegates), 1),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
-        focal_point=PersonData(family_name="Focal", given_name="Fay", email="focal@example.org"),
-        delegates=delegates,
-    )
-    delegation_services.save_reply(reply, data, submit=True, actor=STAFF)
-    drop_queued_emails()
-    return reply
-
-
 def data_of(reply: Reply) -> ReplyData:
     """The reply as saved (save_reply works on its own copy of the row)."""
     return delegation_services.reply_data(Reply.objects.get(pk=reply.pk))
-
-
-def accreditations(reply: Reply) -> list[Accreditation]:
-    return list(Accreditation.objects.filter(delegate__reply=reply).order_by("delegate__position"))
-
-
-def one(status: str = Status.PENDING) -> Accreditation:
-    """One accreditation of a fresh reply, brought to `status` by the allowed moves."""
-    organisation = OrganisationFactory(name="Orange", category=Category.SECTOR_MEMBER)
-    [accreditation] = accreditations(submitted_reply(organisation, meeting(), members(1)))
-    paths: dict[str, list[str]] = {
-        Status.PENDING: [],
-        Status.APPROVED: [Status.APPROVED],
-        Status.REJECTED: [Status.REJECTED],
-        Status.WITHDRAWN: [Status.WITHDRAWN],
-        Status.REVOKED: [Status.APPROVED, Status.REVOKED],
-    }
-    for to in paths[status]:
-        accreditation = services.transition(accreditation, to, reason="Because.", actor=STAFF)
-    drop_queued_emails()
-    mail.outbox.clear()
-    return accreditation
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Shared by the API tests: tokens with chosen scopes, and a client that sends them."""
 
+import datetime
 import json
 from collections.abc import Callable
 from itertools import count
@@ -12,6 +13,8 @@ from summitdesk.api import tokens
 from summitdesk.api.models import ApiScope
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
+from summitdesk.correspondence.models import Circular
+from summitdesk.meetings.models import Meeting
 
 PREFIX = "/api/v1"
 ADMINISTRATOR = Actor.system("administrator", Channel.CLI)
@@ -113,3 +116,15 @@ def api_for(db: None) -> Callable[..., ApiClient]:
 @pytest.fixture
 def anonymous() -> ApiClient:
     return ApiClient(None)
+
+
+def circular(at: Meeting, reference: str, *, deadline: datetime.datetime | None = None) -> Circular:
+    return Circular.objects.create(
+        reference=reference,
+        date=datetime.date.today(),
+        meeting=at,
+        addressees="CEOs of ITU Sector Members",
+        signatory_name="The Secretary-General",
+        signatory_titles="Secretary-General",
+        reply_deadline=deadline,
+    )

@@ -17,7 +17,7 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.directory import services as directory_services
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_services import (
+from tests.accreditation.builders import (
     STAFF,
     accreditations,
     meeting,

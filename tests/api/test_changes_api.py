@@ -15,7 +15,7 @@ from summitdesk.directory import services
 from summitdesk.directory.enums import PositionRole
 from summitdesk.meetings.services import save_meeting
 from tests.api.conftest import ApiClient, error_fields
-from tests.correspondence.test_compose import dm1048, organisation
+from tests.correspondence.builders import dm1048, organisation
 from tests.factories import MeetingFactory, OrganisationFactory, PersonFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db

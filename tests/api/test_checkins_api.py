@@ -15,7 +15,7 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_checkin import code_of, make_accreditation
+from tests.accreditation.builders import code_of, make_accreditation
 from tests.api.conftest import ApiClient, error_fields, make_token
 from tests.factories import MeetingFactory
 

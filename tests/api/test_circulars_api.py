@@ -12,7 +12,7 @@ from summitdesk.correspondence import services
 from summitdesk.correspondence.enums import CircularStatus, MessageState
 from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
 from tests.api.conftest import ApiClient, error_fields, make_token
-from tests.correspondence.test_compose import dm1048, organisation
+from tests.correspondence.builders import dm1048, organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.lib.ids import MAX_ID
-from tests.accreditation.test_services import accreditations, meeting, members, submitted_reply
+from tests.accreditation.builders import accreditations, meeting, members, submitted_reply
 from tests.api.conftest import ApiClient, error_fields
 from tests.factories import OrganisationFactory
 

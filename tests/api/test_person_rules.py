@@ -10,7 +10,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Person
 from summitdesk.directory.validators import MAX_LENGTH, NAME_PATTERN
-from tests.accreditation.test_services import meeting
+from tests.accreditation.builders import meeting
 from tests.api.conftest import ApiClient, error_fields
 from tests.api.test_replies_api import attending, member
 from tests.directory.test_validators import BAD_NAMES, JOINED_NAMES

@@ -24,8 +24,8 @@ from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_services import STAFF, meeting, members, submitted_reply
-from tests.api.conftest import ApiClient, error_fields
+from tests.accreditation.builders import STAFF, meeting, members, submitted_reply
+from tests.api.conftest import ApiClient, circular, error_fields
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +33,6 @@ pytestmark = pytest.mark.django_db
 READ = "replies:read"
 WRITE = "replies:write"
 PORTAL = Actor.system("focal point", Channel.PORTAL)
-
-
-def circular(at: Meeting, reference: str, *, deadline: datetime.datetime | None = None) -> Circular:
-    return Circular.objects.create(
-        reference=reference,
-        date=datetime.date.today(),
-        meeting=at,
-        addressees="CEOs of ITU Sector Members",
-        signatory_name="The Secretary-General",
-        signatory_titles="Secretary-General",
-        reply_deadline=deadline,
-    )
 
 
 def invite(letter: Circular, organisation: Organisation) -> Invitation:

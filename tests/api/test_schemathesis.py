@@ -30,15 +30,14 @@ from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.correspondence.models import Invitation
 from summitdesk.delegations.models import Reply
-from tests.accreditation.test_services import (
+from tests.accreditation.builders import (
     STAFF,
     accreditations,
     meeting,
     members,
     submitted_reply,
 )
-from tests.api.conftest import make_token
-from tests.api.test_replies_api import circular
+from tests.api.conftest import circular, make_token
 from tests.factories import OrganisationFactory
 
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -50,6 +49,9 @@ BOUNDED = settings(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
+
+
+pytestmark = pytest.mark.integration  # the whole API, fuzzed
 
 
 @dataclass(frozen=True)

@@ -273,12 +273,16 @@ def test_inactive_staff_member_is_refused(sample: Sample) -> None:
     assert response["Location"] == "/sign-in/?next=/organisations/"
 
 
-def test_viewer_sees_no_edit_buttons(viewer_client: Client, sample: Sample) -> None:
-    response = viewer_client.get(
-        reverse("backoffice:organisation-detail", args=[sample.organisation.pk])
-    )
+def test_viewer_sees_no_edit_buttons(
+    viewer_client: Client, secretary_client: Client, sample: Sample
+) -> None:
+    url = reverse("backoffice:organisation-detail", args=[sample.organisation.pk])
+    response = viewer_client.get(url)
+    officers = secretary_client.get(url).content.decode()
 
     content = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("backoffice:organisation-edit", args=[sample.organisation.pk]) in officers
     assert reverse("backoffice:organisation-edit", args=[sample.organisation.pk]) not in content
     assert reverse("backoffice:organisation-create") not in content
 

@@ -31,7 +31,7 @@ from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
 from tests.confirm import CONFIRMED, confirmation
-from tests.delegations.test_queries import (
+from tests.delegations.conftest import (
     Tracked,
     build_tracked,
     invite,

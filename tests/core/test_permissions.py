@@ -28,8 +28,8 @@ from summitdesk.correspondence.mailbox import MailboxBackend
 from summitdesk.correspondence.models import Invitation, MailboxMessage
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.test_services import STAFF, accreditations, members, submitted_reply
-from tests.delegations.test_services import summit
+from tests.accreditation.builders import STAFF, accreditations, members, submitted_reply
+from tests.delegations.builders import summit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import Invited, invited, written_letter
 

@@ -155,6 +155,7 @@ def free_port() -> int:
         return port
 
 
+@pytest.mark.integration
 def test_serve_answers_requests_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     environment = {

@@ -10,7 +10,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_queries import invite, make_circular, reply
+from tests.delegations.conftest import invite, make_circular, reply
 from tests.factories import MeetingFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

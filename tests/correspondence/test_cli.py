@@ -15,12 +15,12 @@ from summitdesk.correspondence import services
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
 from summitdesk.correspondence.management.commands import dispatch_circular, send_reminders
 from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
-from tests.correspondence.test_compose import (
-    _files,  # noqa: F401 -- the autouse fixture: letters stored in the test's own folder
+from tests.correspondence.builders import (
+    STAFF,
     dm1048,
     organisation,
 )
-from tests.correspondence.test_dispatch import STAFF, Sink, smtp  # noqa: F401 -- fixture
+from tests.correspondence.conftest import Sink
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_dispatch_circular_json_prints_the_final_counts_alone(
 
 
 def test_dispatch_circular_with_rejected_letters_exits_3(
-    smtp: Sink,  # noqa: F811 -- the fixture
+    smtp: Sink,
     workers_between_polls: None,
 ) -> None:
     three_organisations()

@@ -2,25 +2,18 @@
 messages, headers, attachments, retries, rejections, the sweep, staff actions, reminders,
 reply links, the local outbox, the postal run."""
 
-import asyncio
 import datetime
 import io
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage as MimeMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.periodic import registered_jobs, run_due_jobs
@@ -36,90 +29,19 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
-from tests.correspondence.test_compose import (
+from tests.conftest import free_port
+from tests.correspondence.builders import (
     SCRIPT_NAME,
-    _files,  # noqa: F401 -- the autouse fixture: letters stored in the test's own folder
+    STAFF,
     dm1048,
     html_part,
     organisation,
-    parsed,
     text_part,
 )
+from tests.correspondence.conftest import Sink
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
-
-STAFF = Actor.system("secretary", Channel.BACKOFFICE)
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-    @property
-    def message(self) -> MimeMessage:
-        return parsed(self.content)
-
-
-@dataclass
-class Sink:
-    """An SMTP server's handler: keeps what it accepts. It answers `replies` (e.g. "451
-    ...") to the first messages instead, and `refused` addresses' RCPT with their reply."""
-
-    received: list[Received] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)
-    conversations: int = 0
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        if address in self.refused:
-            return self.refused[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.conversations += 1
-        if self.replies:
-            return self.replies.pop(0)
-        content = envelope.original_content or b""
-        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
-        return "250 Message accepted for delivery"
-
-    def by_recipient(self) -> dict[str, list[Received]]:
-        found: dict[str, list[Received]] = {}
-        for received in self.received:
-            found.setdefault(received.message["To"], []).append(received)
-        return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(settings: Settings) -> Iterator[Sink]:
-    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
-    sink = Sink()
-    controller = Controller(
-        sink, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop()
-    )
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "SummitDesk <no-reply@summitdesk.example.org>"
-    try:
-        yield sink
-    finally:
-        controller.stop()
-        controller.loop.close()
 
 
 class Clock:

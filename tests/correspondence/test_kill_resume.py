@@ -28,17 +28,17 @@ from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import PersonData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import faults
-from tests.correspondence.test_compose import (
-    _files,  # noqa: F401 -- the autouse fixture: letters stored in tmp_path/files
+from tests.correspondence.builders import (
+    STAFF,
     dm1048,
     organisation,
     text_part,
 )
-from tests.correspondence.test_dispatch import STAFF, Sink, smtp  # noqa: F401 -- fixture
-from tests.delegations.test_services import invite, summit
+from tests.correspondence.conftest import Sink
+from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 1
@@ -94,7 +94,7 @@ def letters_by_organisation(sink: Sink) -> Counter[int]:
     ],
 )
 def test_worker_killed_then_resumed_sends_each_letter_once_or_lists_it_in_doubt(
-    smtp: Sink,  # noqa: F811 -- the fixture
+    smtp: Sink,
     tmp_path: Path,
     point: str,
     requeued: int,
@@ -190,7 +190,7 @@ def focal_points_named(count: int) -> list[Reply]:
     ],
 )
 def test_worker_killed_then_resumed_sends_each_focal_point_link_once_or_lists_it_in_doubt(
-    smtp: Sink,  # noqa: F811 -- the fixture
+    smtp: Sink,
     tmp_path: Path,
     point: str,
     requeued: int,

@@ -15,7 +15,7 @@ from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import attending, invite, member, summit
+from tests.delegations.builders import attending, invite, member, summit
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from summitdesk.delegations import services
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import attending, invite, member, summit
+from tests.delegations.builders import attending, invite, member, summit
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

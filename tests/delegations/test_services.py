@@ -3,7 +3,6 @@ reply must pass, the deadline rule, the audit trail; and the builders the portal
 
 import datetime
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -11,13 +10,11 @@ from django.utils import timezone
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
-from summitdesk.correspondence.models import Circular, CircularText, Invitation, OutboundMessage
+from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
 from summitdesk.delegations import services
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import (
-    DelegateData,
-    PersonData,
     ReplyClosed,
     ReplyData,
     ReplyError,
@@ -25,7 +22,8 @@ from summitdesk.delegations.services import (
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
-from tests.factories import MeetingFactory, OrganisationFactory
+from tests.delegations.builders import attending, delegation, invite, person, summit
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,80 +32,6 @@ STAFF = Actor.system("secretary", Channel.BACKOFFICE)
 
 
 # Builders (the portal tests use them too)
-
-
-def summit(**changes: object) -> Meeting:
-    """The Geneva phase, some months ahead, so that reply links issued now are alive."""
-    start = datetime.date.today() + datetime.timedelta(days=150)
-    fields: dict[str, object] = {
-        "code": "geneva-2003",
-        "title": "World Summit on the Information Society, first phase",
-        "time_zone": "Europe/Zurich",
-        "start_date": start,
-        "end_date": start + datetime.timedelta(days=2),
-    }
-    fields.update(changes)
-    return MeetingFactory(**fields)
-
-
-def invite(
-    organisation: Organisation,
-    meeting: Meeting,
-    *,
-    deadline: datetime.datetime | None = None,
-    reference: str = "DM-1048",
-) -> Invitation:
-    """An invitation of `organisation` to `meeting` by circular `reference` (made once)."""
-    circular, _created = Circular.objects.get_or_create(
-        reference=reference,
-        defaults={
-            "date": datetime.date(2003, 7, 9),
-            "meeting": meeting,
-            "addressees": "CEOs of ITU Sector Members and Accredited Business Sector Entities",
-            "signatory_name": "Yoshio UTSUMI",
-            "signatory_titles": "Secretary-General, International Telecommunication Union",
-            "contact_email": "wsis@itu.int",
-            "reply_deadline": deadline or timezone.now() + datetime.timedelta(days=30),
-        },
-    )
-    CircularText.objects.get_or_create(
-        circular=circular,
-        language="en",
-        defaults={"subject": "World Summit on the Information Society", "body": "Dear all."},
-    )
-    return Invitation.objects.create(
-        circular=circular, organisation=organisation, language=organisation.language
-    )
-
-
-def person(given: str, family: str, **changes: str) -> PersonData:
-    email = f"{given}.{family}@example.org".lower()
-    return replace(PersonData(given_name=given, family_name=family, email=email), **changes)
-
-
-def member(given: str, family: str, **changes: Any) -> DelegateData:
-    return replace(DelegateData(family_name=family, given_name=given), **changes)
-
-
-def delegation(names: list[tuple[str, str]], *, head: int | None = 0) -> list[DelegateData]:
-    return [
-        member(given, family, function=f"Function {index + 1}", is_head=index == head)
-        for index, (given, family) in enumerate(names)
-    ]
-
-
-def attending(
-    names: list[tuple[str, str]], *, estimate: int | None = None, **changes: Any
-) -> ReplyData:
-    """A complete reply: attending, focal point Jane Doe, the people named, the first head."""
-    data = ReplyData(
-        attending=True,
-        estimated_participants=estimate if estimate is not None else len(names),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
-        focal_point=person("Jane", "Doe", function="Head of external relations"),
-        delegates=delegation(names),
-    )
-    return replace(data, **changes)
 
 
 SIX = [

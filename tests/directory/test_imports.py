@@ -876,6 +876,7 @@ def summitdesk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("arguments", "stderr"),
     [
@@ -911,6 +912,7 @@ def database_url() -> str:
     )
 
 
+@pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_console_script_only_valid_exits_3_after_importing_good_rows(tmp_path: Path) -> None:
     path = write(

@@ -44,6 +44,7 @@ def peak(meeting: Meeting, export_format: str) -> tuple[int, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.integration  # thousands of rows
 def test_export_memory_does_not_grow_with_rows(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # Several chunks at both sizes: while the next chunk is read the last one is still
     # alive, a fixed cost that an export of a single chunk would not show.

@@ -1,9 +1,7 @@
 """Two organisations invited to the same meeting, each with its letter's reply link: focal
 point A (Acme) and focal point B (Borealis), who must never see A's data."""
 
-import asyncio
 import datetime
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -28,7 +25,8 @@ from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.delegations.test_services import invite, summit
+from tests.conftest import started_smtp
+from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
 #: The reply deadline of the circular: 18:00 in Geneva (summer time).
@@ -157,20 +155,11 @@ class Sink:
         return "250 OK"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def smtp_server(settings: Settings) -> Iterator[Sink]:
     """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
     sink = Sink()
-    controller = Controller(
-        sink, hostname="127.0.0.1", port=free_port(), loop=asyncio.new_event_loop()
-    )
-    controller.start()
+    controller = started_smtp(sink)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port

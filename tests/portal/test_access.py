@@ -25,7 +25,7 @@ from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.portal.access import reply_for_token
-from tests.delegations.test_services import invite, summit
+from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import DELEGATION, JANE, Invited, posted, written_letter
 

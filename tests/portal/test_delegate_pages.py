@@ -6,7 +6,6 @@ nothing; the audit trail names identity fields, never their values; the crop."""
 import datetime
 import io
 import time
-from dataclasses import dataclass
 
 import pytest
 from django.core.files.storage import default_storage
@@ -17,58 +16,16 @@ from pytest_django import Settings
 from summitdesk.accreditation import delegate_links, services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation
-from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
-from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate
-from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg, mpo
+from tests.portal.builders import STAFF, Named, form, name_delegate
 from tests.portal.conftest import Invited
 
 pytestmark = pytest.mark.django_db
 
-STAFF = Actor.system("secretary", Channel.BACKOFFICE)
 NOT_VALID = "This link is not valid."
-
-
-@dataclass(frozen=True)
-class Named:
-    """A delegate named in a submitted reply, with their own link."""
-
-    invited: Invited
-    accreditation: Accreditation
-    token: str
-
-    @property
-    def url(self) -> str:
-        return f"/accreditation/{self.token}/"
-
-    @property
-    def focal_point_url(self) -> str:
-        return f"/accreditation/from-reply/{self.invited.token}/{self.accreditation.delegate_id}/"
-
-    def fresh(self) -> Accreditation:
-        return Accreditation.objects.select_related("delegate").get(pk=self.accreditation.pk)
-
-
-def name_delegate(invited: Invited, family_name: str, email: str) -> Named:
-    reply = invited.reply
-    data = ReplyData(
-        attending=True,
-        estimated_participants=1,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
-        focal_point=PersonData(family_name="Focal", given_name="Fay", email="fay@example.org"),
-        delegates=[
-            DelegateData(family_name=family_name, given_name="Amina", email=email, is_head=True)
-        ],
-    )
-    delegation_services.save_reply(reply, data, submit=True, actor=STAFF)
-    accreditation = Accreditation.objects.get(delegate__reply=reply)
-    _link, token = delegate_links.issue(accreditation, actor=STAFF)
-    return Named(invited=invited, accreditation=accreditation, token=token)
 
 
 @pytest.fixture
@@ -91,24 +48,6 @@ def upload(content: bytes, name: str = "me.png") -> io.BytesIO:
     buffer = io.BytesIO(content)
     buffer.name = name
     return buffer
-
-
-def form(meeting: Meeting, **changes: object) -> dict[str, object]:
-    """The form as a browser posts it, every field valid."""
-    assert meeting.end_date is not None
-    data: dict[str, object] = {
-        "passport_given_name": "Amina",
-        "passport_family_name": "Diallo",
-        "nationality": "SN",
-        "date_of_birth": "1980-04-02",
-        "document_number": "a12 345-678",
-        "document_expires": (meeting.end_date + datetime.timedelta(days=400)).isoformat(),
-        "consent_to_publish": "on",
-        "zoom": "1",
-        "position": "centre",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def photo_names(accreditation: Accreditation) -> tuple[str, str]:

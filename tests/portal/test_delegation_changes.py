@@ -23,18 +23,14 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
-from summitdesk.delegations.models import Delegate, Reply
-from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
+from summitdesk.delegations.models import Delegate
+from summitdesk.delegations.services import DelegateData, ReplyData
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
+from tests.portal.builders import STAFF, delegation_url, submit
 from tests.portal.conftest import Invited
-from tests.tasks import drop_queued_emails
 
 pytestmark = pytest.mark.django_db
-
-STAFF = Actor.system("secretary", Channel.BACKOFFICE)
-NAMES = [("Amina", "Acmeceo"), ("Bruno", "Müller"), ("Carla", "Senior")]
 
 
 def page(response: object) -> str:
@@ -48,30 +44,6 @@ def text_of(html: str, element_id: str, element: str = "p") -> str:
     found = re.search(rf'<{element}[^>]* id="{element_id}"[^>]*>(.*?)</{element}>', html, re.S)
     assert found, element_id
     return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
-
-
-def submit(invited: Invited, names: list[tuple[str, str]] = NAMES) -> Reply:
-    """The organisation's reply submitted with `names` (the first heads the delegation):
-    each delegate gets a pending accreditation."""
-    reply = invited.reply
-    data = ReplyData(
-        attending=True,
-        estimated_participants=len(names),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
-        focal_point=PersonData(family_name="Focal", given_name="Fay", email="fay@example.org"),
-        delegates=[
-            DelegateData(
-                family_name=family,
-                given_name=given,
-                email=f"{given.lower()}@example.org",
-                is_head=index == 0,
-            )
-            for index, (given, family) in enumerate(names)
-        ],
-    )
-    delegation_services.save_reply(reply, data, submit=True, actor=STAFF)
-    drop_queued_emails()
-    return reply
 
 
 def accreditation_of(invited: Invited, family_name: str) -> Accreditation:
@@ -92,10 +64,6 @@ def state() -> list[tuple[str, str, int]]:
             "delegate__family_name", "status", "badge_version"
         )
     )
-
-
-def delegation_url(invited: Invited) -> str:
-    return f"{invited.url}delegation/"
 
 
 def portal_entries(action: str) -> list[AuditEntry]:

@@ -3,7 +3,6 @@ confirmation with its PDF summary, and a newly named focal point's own link."""
 
 import io
 import re
-from email.message import EmailMessage as MimeMessage
 
 import pypdf
 import pytest
@@ -19,6 +18,7 @@ from summitdesk.correspondence.sending import link_expiry
 from summitdesk.delegations import services, tasks
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Person
+from tests.portal.builders import plain
 from tests.portal.conftest import DELEGATION, JANE, Invited, Sink, posted
 from tests.tasks import run_queued_tasks
 
@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 def pdf_words(content: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-def plain(message: MimeMessage) -> str:
-    """The plain-text part, with the line ends it had before SMTP."""
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    return str(body.get_content()).replace("\r\n", "\n")
 
 
 def submit(invited: Invited, **changes: object) -> None:

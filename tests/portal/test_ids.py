@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from summitdesk.lib.ids import MAX_ID
+from tests.portal.builders import delegation_url, submit
 from tests.portal.conftest import Invited
-from tests.portal.test_delegation_changes import delegation_url, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from summitdesk.correspondence.models import OutboundMessage, ReplyLink
 from summitdesk.delegations.models import Reply
 from tests.accreditation.test_delegate_link import STAFF, accredited
 from tests.conftest import signed_in
+from tests.portal.builders import plain, submit
 from tests.portal.conftest import Invited, Sink
-from tests.portal.test_emails import plain, submit
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

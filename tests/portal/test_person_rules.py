@@ -10,8 +10,9 @@ from django.test import Client
 from summitdesk.core.models import AuditEntry
 from summitdesk.meetings.models import Meeting
 from tests.directory.test_validators import BAD_NAMES, JOINED_NAMES
+from tests.portal.builders import Named, form
 from tests.portal.conftest import DELEGATION, JANE, Invited, posted
-from tests.portal.test_delegate_pages import Named, amina, form  # noqa: F401 (amina is a fixture)
+from tests.portal.test_delegate_pages import amina  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 

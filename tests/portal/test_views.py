@@ -656,7 +656,7 @@ def test_summary_pdf_holds_the_reply(acme: Invited) -> None:
 
 
 def test_meeting_of_the_link_decides_the_reply(acme: Invited, meeting: Meeting) -> None:
-    from tests.delegations.test_services import invite, summit
+    from tests.delegations.builders import invite, summit
 
     prepcom = summit(code="prepcom-3", title="Third Preparatory Committee")
     invite(acme.organisation, prepcom, reference="DM-1001")
