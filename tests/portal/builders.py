@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 from email.message import EmailMessage as MimeMessage
 
+from django.test import Client
+
 from summitdesk.accreditation import delegate_links
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
@@ -13,7 +15,7 @@ from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
-from tests.portal.conftest import Invited
+from tests.portal.conftest import DELEGATION, JANE, Invited, posted
 from tests.tasks import drop_queued_emails
 
 
@@ -111,3 +113,11 @@ def form(meeting: Meeting, **changes: object) -> dict[str, object]:
 
 def delegation_url(invited: Invited) -> str:
     return f"{invited.url}delegation/"
+
+
+def submit_from_portal(invited: Invited, **changes: object) -> None:
+    """The focal point submits the reply on the portal's page (six delegates, Jane Doe as
+    focal point); the emails it queues stay queued."""
+    data = posted(action="submit", estimate=6, focal_point=JANE, members=DELEGATION)
+    data.update({key: str(value) for key, value in changes.items()})
+    assert Client().post(invited.url, data).status_code == 302

@@ -18,8 +18,8 @@ from summitdesk.correspondence.sending import link_expiry
 from summitdesk.delegations import services, tasks
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Person
-from tests.portal.builders import plain
-from tests.portal.conftest import DELEGATION, JANE, Invited, Sink, posted
+from tests.portal.builders import plain, submit_from_portal
+from tests.portal.conftest import DELEGATION, Invited, Sink, posted
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +30,10 @@ def pdf_words(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def submit(invited: Invited, **changes: object) -> None:
-    data = posted(action="submit", estimate=6, focal_point=JANE, members=DELEGATION)
-    data.update({key: str(value) for key, value in changes.items()})
-    assert Client().post(invited.url, data).status_code == 302
-
-
 def test_submitting_sends_the_confirmation_with_the_summary_and_the_focal_points_link(
     acme: Invited, smtp: Sink
 ) -> None:
-    submit(acme)
+    submit_from_portal(acme)
 
     assert run_queued_tasks() == 1  # the outbox's: both emails
 
@@ -80,7 +74,7 @@ def test_submitting_sends_the_confirmation_with_the_summary_and_the_focal_points
 def test_focal_point_link_email_carries_a_personal_link_that_opens_the_reply(
     acme: Invited, smtp: Sink
 ) -> None:
-    submit(acme)
+    submit_from_portal(acme)
     run_queued_tasks()
 
     [received] = [
@@ -135,7 +129,7 @@ def test_focal_point_link_is_not_sent_to_someone_no_longer_focal_point(
 
 
 def test_emails_of_a_reply_that_is_gone_are_cancelled(acme: Invited, smtp: Sink) -> None:
-    submit(acme)
+    submit_from_portal(acme)
     OutboundMessage.objects.update(about_id=123456)
 
     run_queued_tasks()
@@ -150,7 +144,7 @@ def test_emails_of_a_reply_that_is_gone_are_cancelled(acme: Invited, smtp: Sink)
 def test_tasks_an_older_version_enqueued_put_their_emails_in_the_outbox(
     acme: Invited, smtp: Sink
 ) -> None:
-    submit(acme)
+    submit_from_portal(acme)
     OutboundMessage.objects.all().delete()
     DBTaskResult.objects.all().delete()
     reply = Reply.objects.get(organisation=acme.organisation)

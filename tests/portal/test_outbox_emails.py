@@ -18,7 +18,7 @@ from summitdesk.correspondence.models import OutboundMessage, ReplyLink
 from summitdesk.delegations.models import Reply
 from tests.accreditation.test_delegate_link import STAFF, accredited
 from tests.conftest import signed_in
-from tests.portal.builders import plain, submit
+from tests.portal.builders import plain, submit_from_portal
 from tests.portal.conftest import Invited, Sink
 from tests.tasks import run_queued_tasks
 
@@ -37,7 +37,7 @@ def sent_kinds() -> list[tuple[str, str]]:
 
 def focal_point_email(acme: Invited, smtp: Sink) -> OutboundMessage:
     """Acme's reply submitted, its emails sent; the focal point's link email."""
-    submit(acme)
+    submit_from_portal(acme)
     run_queued_tasks()
     return OutboundMessage.objects.get(kind="focal_point_link")
 
@@ -62,7 +62,7 @@ def test_every_kind_of_email_is_an_outbox_row_sent_once_with_its_message_id(
     [rejected] = accredited(code="tunis-2005")
     [revoked] = accredited(code="geneva-2025")
     emails.queue_delegate_links([accreditation, rejected, revoked])
-    submit(acme)
+    submit_from_portal(acme)
     accreditation_services.transition(accreditation, Status.APPROVED, actor=STAFF)
     accreditation_services.transition(rejected, Status.REJECTED, reason="No.", actor=STAFF)
     accreditation_services.transition(revoked, Status.APPROVED, actor=STAFF)
@@ -265,7 +265,7 @@ def test_unknown_action_is_not_found(acme: Invited, smtp: Sink, secretary: User)
 def test_confirmation_sent_again_carries_the_same_summary(
     acme: Invited, smtp: Sink, secretary: User
 ) -> None:
-    submit(acme)
+    submit_from_portal(acme)
     run_queued_tasks()
     row = OutboundMessage.objects.get(kind="reply_confirmation")
     [first] = [r for r in smtp.received if r.message["Message-ID"] == row.message_id]
