@@ -86,19 +86,23 @@ def worker(geneva: Meeting, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]
         "SUMMITDESK_VAR_DIR": str(tmp_path / "var"),  # its letters, away from the project's
     }
     # This interpreter and the project's own CLI.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "summitdesk.cli", "worker", "--interval", "0.5"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    log = tmp_path / "worker.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "summitdesk.cli", "worker", "--interval", "0.5"],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        yield process
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    # Shown by pytest when the test failed: what the worker said.
+    print(log.read_text(errors="replace"))
 
 
 @pytest.fixture
