@@ -4,6 +4,7 @@ control of each row. Also: every staff address reads the table, every role has a
 docs/security.md prints the table as it is."""
 
 import datetime
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -279,8 +280,9 @@ def test_every_staff_address_reads_the_permission_table() -> None:
 def documented_matrix() -> dict[str, dict[str, bool]]:
     """The role matrix of docs/security.md: permission → role → allowed."""
     text = SECURITY_DOC.read_text()
-    section = text.split("<!-- permission-table -->")[1]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
+    section = text.split("<!-- permission-table -->")[1].lstrip("\n")
+    # The table is the run of table lines right after the marker (later tables are others').
+    lines = list(itertools.takewhile(lambda line: line.startswith("|"), section.splitlines()))
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     matrix = {}
     for line in lines[2:]:
