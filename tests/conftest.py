@@ -10,9 +10,11 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pytest
@@ -36,9 +38,19 @@ from playwright.sync_api import (
 from pytest_django import DjangoDbBlocker, Settings
 from pytest_django.live_server_helper import LiveServer
 
+from summitdesk.core import ratelimit
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_hold_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count in fixed windows of the clock (core/ratelimit.py): a test whose
+    requests straddled a minute's turn would see its count start again. Within one test the
+    windows hold still (a test that moves the clock patches it again)."""
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
