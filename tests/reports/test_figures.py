@@ -25,6 +25,7 @@ PrepCom-2, one dispatched circular to seven organisations:
 """
 
 import csv
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -280,6 +281,18 @@ def test_delegates_export_of_attending_replies_lists_the_registered(data: Data) 
 
     assert sorted(row["Given name"] for row in rows) == ["A1", "A2", "A3", "S1", "S2", "S3"]
     assert len(rows) == REGISTERED
+
+
+def test_tracker_offers_the_delegates_export_with_the_withdrawn_on_request(
+    data: Data, viewer_client: Client
+) -> None:
+    page = viewer_client.get("/meetings/prepcom-2/replies/?state=attending").content.decode()
+
+    actions = [html.unescape(a) for a in re.findall(r'action="(/exports/delegates/[^"]*)"', page)]
+    assert actions == [
+        "/exports/delegates/?meeting=prepcom-2&state=attending",
+        "/exports/delegates/?meeting=prepcom-2&state=attending&withdrawn=yes",
+    ]
 
 
 def test_delegates_export_lists_the_withdrawn_only_on_request(data: Data) -> None:
