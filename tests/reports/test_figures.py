@@ -43,7 +43,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.models import Organisation
 from summitdesk.exports import services as export_services
-from summitdesk.exports.kinds import KINDS, parse_filters
+from summitdesk.exports.kinds import KINDS, ExportError, parse_filters
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import dashboard, figures, participants
 from summitdesk.reports.public_statistics import set_public_statistics
@@ -381,3 +381,12 @@ def test_api_shows_the_figures(data: Data) -> None:
     one = next(reply for reply in replies if reply["state"] == "submitted")
     body = api.get(f"/replies/{one['id']}").json()
     assert body["delegates_registered"] == len(body["delegates"]) == 3
+
+
+def test_delegates_export_refuses_an_unknown_withdrawn_value(data: Data) -> None:
+    kind = KINDS["delegates"]
+
+    with pytest.raises(ExportError) as error:
+        parse_filters(kind, {"meeting": ["prepcom-2"], "withdrawn": ["maybe"]})
+
+    assert str(error.value) == "Unknown withdrawn maybe; choose from yes, no."
