@@ -29,9 +29,11 @@ import html
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -390,3 +392,16 @@ def test_delegates_export_refuses_an_unknown_withdrawn_value(data: Data) -> None
         parse_filters(kind, {"meeting": ["prepcom-2"], "withdrawn": ["maybe"]})
 
     assert str(error.value) == "Unknown withdrawn maybe; choose from yes, no."
+
+
+def test_export_command_lists_the_withdrawn_only_with_the_option(
+    data: Data, tmp_path: Path
+) -> None:
+    counted = []
+    for extra in ([], ["--withdrawn"]):
+        out = tmp_path / f"delegates{len(extra)}.csv"
+        args = ["delegates", "--meeting", "prepcom-2", "--status", "attending", "--out", str(out)]
+        call_command("export", *args, *extra, stdout=io.StringIO(), stderr=io.StringIO())
+        counted.append(len(csv_rows(out.read_bytes())))
+
+    assert counted == [REGISTERED, REGISTERED + 2]
