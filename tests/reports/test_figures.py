@@ -18,18 +18,22 @@ PrepCom-2, one dispatched circular to seven organisations:
     SIL reply row, never opened
     VIS no reply; its link visited (a GET opens nothing)
 
-    invited 7, opened 5 (SUB, AMD, DEC, DRF, OPN), attending 2, declined 1
+    invited 7, opened 5 (SUB, AMD, DEC, DRF, OPN), attending 2, declined 1, answered 3,
+    silent 4 (DRF, OPN, SIL, VIS), response rate 3/7 = 42.9%
     registered 6 (S1 S2 S3, A1 A2 A3), approved 3 (S1 S2 A1), checked in 2 (S1 S4)
     List of Participants: shown 1 (S1), not shown 2 (S2, A1)
 """
 
 import csv
+import html
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -41,7 +45,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.models import Organisation
 from summitdesk.exports import services as export_services
-from summitdesk.exports.kinds import KINDS, parse_filters
+from summitdesk.exports.kinds import KINDS, ExportError, parse_filters
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import dashboard, figures, participants
 from summitdesk.reports.public_statistics import set_public_statistics
@@ -55,6 +59,11 @@ pytestmark = pytest.mark.django_db
 A = AccreditationStatus
 INVITED = 7
 OPENED = 5
+ATTENDING = 2
+DECLINED = 1
+ANSWERED = 3
+SILENT = 4
+RESPONSE_PERCENT = "42.9"
 REGISTERED = 6
 APPROVED = 3
 CHECKED_IN = 2
@@ -163,6 +172,17 @@ def headline(page: str) -> dict[str, str]:
     return dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:<a [^>]*>)?(\d+)", page))
 
 
+def rate(page: str) -> str:
+    """The response rate of a page's <dl> of figures, as shown."""
+    found = re.search(r"<dt>Response rate</dt><dd>([^<]*)</dd>", page)
+    assert found is not None
+    return found.group(1)
+
+
+def csv_rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
 def csv_column_sum(content: bytes, column: str, *, where: tuple[str, set[str]]) -> int:
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     return sum(int(row[column] or 0) for row in rows if row[where[0]] in where[1])
@@ -172,6 +192,18 @@ def test_figures_counted_by_hand(data: Data) -> None:
     meeting = data.meeting
 
     assert figures.opened(meeting) == OPENED
+    answers = figures.total(figures.answers([meeting]))
+    assert (
+        answers.invited,
+        answers.opened,
+        answers.attending,
+        answers.declined,
+        answers.answered,
+        answers.silent,
+    ) == (INVITED, OPENED, ATTENDING, DECLINED, ANSWERED, SILENT)
+    assert answers.response_rate == ANSWERED / INVITED
+    by_circular = figures.total(figures.answers([meeting], circular=data.circular))
+    assert by_circular == answers
     assert figures.registered([meeting]) == REGISTERED
     assert figures.registered_delegates([meeting]).count() == REGISTERED
     assert figures.approved_accreditations([meeting]).count() == APPROVED
@@ -183,11 +215,28 @@ def test_tracker_page_and_csv_show_the_figures(data: Data, viewer_client: Client
     for url in (f"/circulars/{data.circular.pk}/replies/", "/meetings/prepcom-2/replies/"):
         page = viewer_client.get(url).content.decode()
         shown = headline(page)
-        assert (shown["Invited"], shown["Opened"], shown["Delegates named"]) == (
-            str(INVITED),
-            str(OPENED),
-            str(REGISTERED),
-        )
+        assert {
+            k: shown[k]
+            for k in ("Invited", "Opened", "Attending", "Declined", "Silent", "Delegates named")
+        } == {
+            "Invited": str(INVITED),
+            "Opened": str(OPENED),
+            "Attending": str(ATTENDING),
+            "Declined": str(DECLINED),
+            "Silent": str(SILENT),
+            "Delegates named": str(REGISTERED),
+        }
+        # The breakdowns' totals: invited, the seven states, silent.
+        totals = viewer_client.get(url).context["tracker"].totals
+        assert (totals.cells[0], totals.cells[-2]) == (INVITED, SILENT)
+        # The list, narrowed as the headline's links narrow it, has as many rows.
+        for state, expected in (
+            ("attending", ATTENDING),
+            ("declined", DECLINED),
+            ("silent", SILENT),
+        ):
+            listed = viewer_client.get(f"{url}?state={state}").context["rows"]
+            assert len(listed) == expected
         # The list's column adds up to the headline figure.
         rows = viewer_client.get(f"{url}?state=attending").context["rows"]
         assert sum(row.named for row in rows) == REGISTERED
@@ -196,6 +245,12 @@ def test_tracker_page_and_csv_show_the_figures(data: Data, viewer_client: Client
         content = viewer_client.get(url).content
         every = {state.value for state in ReplyState}
         assert csv_column_sum(content, "named_delegates", where=("state", every)) == REGISTERED
+        states = [row["state"] for row in csv_rows(content)]
+        assert (
+            len(states),
+            sum(state in ("submitted", "amended") for state in states),
+            states.count("declined"),
+        ) == (INVITED, ATTENDING, DECLINED)
 
 
 def test_replies_export_sums_the_registered_delegates(data: Data) -> None:
@@ -208,6 +263,47 @@ def test_replies_export_sums_the_registered_delegates(data: Data) -> None:
     every = {str(label) for _value, label in ReplyState.choices}
     total = csv_column_sum(out.getvalue(), "Delegates named", where=("Reply", every))
     assert total == REGISTERED
+    replies = [row["Reply"] for row in csv_rows(out.getvalue())]
+    assert (
+        len(replies),
+        sum(reply in ("Submitted", "Amended") for reply in replies),
+        replies.count("Declined"),
+    ) == (INVITED, ATTENDING, DECLINED)
+
+
+def _export(name: str, data: dict[str, list[str]]) -> list[dict[str, str]]:
+    kind = KINDS[name]
+    out = io.BytesIO()
+    export_services.write_export(kind, parse_filters(kind, data), "csv", out, identity=False)
+    return csv_rows(out.getvalue())
+
+
+def test_delegates_export_of_attending_replies_lists_the_registered(data: Data) -> None:
+    rows = _export("delegates", {"meeting": ["prepcom-2"], "state": ["attending"]})
+
+    assert sorted(row["Given name"] for row in rows) == ["A1", "A2", "A3", "S1", "S2", "S3"]
+    assert len(rows) == REGISTERED
+
+
+def test_tracker_offers_the_delegates_export_with_the_withdrawn_on_request(
+    data: Data, viewer_client: Client
+) -> None:
+    page = viewer_client.get("/meetings/prepcom-2/replies/?state=attending").content.decode()
+
+    actions = [html.unescape(a) for a in re.findall(r'action="(/exports/delegates/[^"]*)"', page)]
+    assert actions == [
+        "/exports/delegates/?meeting=prepcom-2&state=attending",
+        "/exports/delegates/?meeting=prepcom-2&state=attending&withdrawn=yes",
+    ]
+
+
+def test_delegates_export_lists_the_withdrawn_only_on_request(data: Data) -> None:
+    asked = {"meeting": ["prepcom-2"], "state": ["attending"], "withdrawn": ["yes"]}
+    rows = _export("delegates", asked)
+
+    withdrawn = {row["Given name"]: row["Accreditation"] for row in rows}
+    assert len(rows) == REGISTERED + 2
+    assert (withdrawn["S4"], withdrawn["S5"]) == ("Withdrawn", "Revoked")
 
 
 def test_dashboard_and_public_statistics_show_the_figures(
@@ -220,9 +316,24 @@ def test_dashboard_and_public_statistics_show_the_figures(
         APPROVED,
         CHECKED_IN,
     )
+    assert (totals.attending, totals.declined, totals.answered, totals.response_percent) == (
+        ATTENDING,
+        DECLINED,
+        ANSWERED,
+        RESPONSE_PERCENT,
+    )
+    replied = ("Invited", "Answered", "Attending", "Declined")
+    expected = {
+        "Invited": str(INVITED),
+        "Answered": str(ANSWERED),
+        "Attending": str(ATTENDING),
+        "Declined": str(DECLINED),
+    }
     assert sum(g.count for g in dashboard.meeting_dashboard(data.meeting).genders) == REGISTERED
 
     page = viewer_client.get("/reports/meetings/prepcom-2/").content.decode()
+    assert {k: headline(page)[k] for k in replied} == expected
+    assert rate(page) == f"{RESPONSE_PERCENT}%"
     assert {k: headline(page)[k] for k in ("Registered", "Approved", "Checked in")} == {
         "Registered": str(REGISTERED),
         "Approved": str(APPROVED),
@@ -231,6 +342,8 @@ def test_dashboard_and_public_statistics_show_the_figures(
 
     set_public_statistics(data.meeting, enabled=True, actor=ACTOR)
     public = Client().get("/meetings/prepcom-2/statistics/").content.decode()
+    assert {k: headline(public)[k] for k in replied} == expected
+    assert rate(public) == f"{RESPONSE_PERCENT}%"
     assert {
         k: headline(public)[k] for k in ("Invited", "Registered", "Approved", "Checked in")
     } == {
@@ -261,7 +374,34 @@ def test_api_shows_the_figures(data: Data) -> None:
     approved = api.walk("/accreditations?meeting=prepcom-2&status=approved")
 
     assert sum(reply["delegates_registered"] for reply in replies) == REGISTERED
+    states = [reply["state"] for reply in replies]
+    assert (
+        sum(state in ("submitted", "amended") for state in states),
+        states.count("declined"),
+    ) == (ATTENDING, DECLINED)
     assert len(approved) == APPROVED
     one = next(reply for reply in replies if reply["state"] == "submitted")
     body = api.get(f"/replies/{one['id']}").json()
     assert body["delegates_registered"] == len(body["delegates"]) == 3
+
+
+def test_delegates_export_refuses_an_unknown_withdrawn_value(data: Data) -> None:
+    kind = KINDS["delegates"]
+
+    with pytest.raises(ExportError) as error:
+        parse_filters(kind, {"meeting": ["prepcom-2"], "withdrawn": ["maybe"]})
+
+    assert str(error.value) == "Unknown withdrawn maybe; choose from yes, no."
+
+
+def test_export_command_lists_the_withdrawn_only_with_the_option(
+    data: Data, tmp_path: Path
+) -> None:
+    counted = []
+    for extra in ([], ["--withdrawn"]):
+        out = tmp_path / f"delegates{len(extra)}.csv"
+        args = ["delegates", "--meeting", "prepcom-2", "--status", "attending", "--out", str(out)]
+        call_command("export", *args, *extra, stdout=io.StringIO(), stderr=io.StringIO())
+        counted.append(len(csv_rows(out.read_bytes())))
+
+    assert counted == [REGISTERED, REGISTERED + 2]

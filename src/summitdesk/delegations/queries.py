@@ -22,8 +22,8 @@ app), so that the tracker, its list and CSV, the exports and the dashboard agree
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -33,7 +33,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -64,6 +63,9 @@ LIST_STATES: list[tuple[str, StrOrPromise]] = [
 ]
 #: Countries the lookup does not know are folded into this region key.
 UNKNOWN_REGION = "unknown"
+
+if TYPE_CHECKING:
+    from summitdesk.reports.figures import Answers
 
 
 @dataclass(frozen=True)
@@ -101,41 +103,40 @@ def with_reply(organisations: OrganisationQuerySet, meeting: Meeting) -> Organis
 # The tracker's figures
 
 
-@dataclass
+@dataclass(frozen=True)
 class Counts:
-    """The replies of a group of invited organisations, by state, with what attending
-    replies announce."""
+    """The replies of a group of invited organisations, as `reports.figures.Answers`
+    counts them for every surface, in the tracker's words."""
 
-    by_state: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ReplyState.values, 0))
-    estimated_participants: int = 0
-    chief_executive_heads: int = 0
+    answers: "Answers"
 
-    def add(self, state: str, organisations: int, estimated: int, heads: int) -> None:
-        self.by_state[state] += organisations
-        self.estimated_participants += estimated
-        self.chief_executive_heads += heads
-
-    def merge(self, other: "Counts") -> None:
-        for state, number in other.by_state.items():
-            self.by_state[state] += number
-        self.estimated_participants += other.estimated_participants
-        self.chief_executive_heads += other.chief_executive_heads
+    @property
+    def by_state(self) -> dict[str, int]:
+        return self.answers.by_state
 
     @property
     def invited(self) -> int:
-        return sum(self.by_state.values())
+        return self.answers.invited
 
     @property
     def attending(self) -> int:
-        return sum(self.by_state[state] for state in ATTENDING_STATES)
+        return self.answers.attending
 
     @property
     def declined(self) -> int:
-        return self.by_state[ReplyState.DECLINED]
+        return self.answers.declined
 
     @property
     def silent(self) -> int:
-        return self.invited - self.attending - self.declined
+        return self.answers.silent
+
+    @property
+    def estimated_participants(self) -> int:
+        return self.answers.estimated
+
+    @property
+    def chief_executive_heads(self) -> int:
+        return self.answers.chief_executive_heads
 
     @property
     def cells(self) -> list[int]:
@@ -183,8 +184,8 @@ class Tracker:
     breakdowns: list[Breakdown]
 
 
-#: What the tracker's one query groups by; the state is an annotation of `with_reply`.
-TRACKER_GROUPS = ("category", "stakeholder_group", "country", "reply_state")
+#: The organisation's fields the tracker's figures are grouped by.
+TRACKER_GROUPS = ("category", "stakeholder_group", "country")
 
 
 def in_delegation(prefix: str = "") -> Q:
@@ -199,35 +200,24 @@ def in_delegation(prefix: str = "") -> Q:
 
 
 def tracker(scope: Scope) -> Tracker:
-    """Every figure of the response tracker, in three queries."""
+    """Every figure of the response tracker, in three queries (two for the replies, one
+    for the delegates), counted by reports.figures."""
     from summitdesk.reports import figures  # reports builds on this app
 
-    attending = Q(reply__state__in=ATTENDING_STATES)
-    grouped = (
-        scope.organisations()
-        .order_by()
-        .values(*TRACKER_GROUPS)
-        .annotate(
-            organisations=Count("pk"),
-            estimated=Sum("reply__estimated_participants", filter=attending, default=0),
-            heads=Count("pk", filter=attending & Q(reply__head_level=HeadLevel.CHIEF_EXECUTIVE)),
-        )
-    )
-    totals = Counts()
-    by: dict[str, dict[str, Counts]] = {
-        "category": defaultdict(Counts),
-        "stakeholder_group": defaultdict(Counts),
-        "region": defaultdict(Counts),
+    groups = figures.answers([scope.meeting], circular=scope.circular, by=TRACKER_GROUPS)
+    totals = figures.total(groups)
+    by: dict[str, dict[str, Answers]] = {
+        "category": defaultdict(figures.Answers),
+        "stakeholder_group": defaultdict(figures.Answers),
+        "region": defaultdict(figures.Answers),
     }
-    for row in grouped:
-        values = (row["reply_state"], row["organisations"], row["estimated"], row["heads"])
-        totals.add(*values)
-        by["category"][row["category"]].add(*values)
-        by["stakeholder_group"][row["stakeholder_group"]].add(*values)
-        by["region"][region_of(row["country"])].add(*values)
+    for (category, group, country), answers in groups.items():
+        by["category"][category] += answers
+        by["stakeholder_group"][group] += answers
+        by["region"][region_of(country)] += answers
     return Tracker(
-        totals=totals,
-        opened=figures.opened(scope.meeting, circular=scope.circular),
+        totals=Counts(totals),
+        opened=totals.opened,
         named_delegates=figures.registered([scope.meeting], circular=scope.circular),
         breakdowns=[
             _breakdown(
@@ -261,13 +251,15 @@ def _breakdown(
     title: StrOrPromise,
     heading: StrOrPromise,
     choices: Iterable[tuple[str, StrOrPromise]],
-    counts: dict[str, Counts],
+    counts: dict[str, "Answers"],
 ) -> Breakdown:
     """Rows in the order of `choices`, only those with someone invited; values outside the
     choices (data older than them) are kept, under their own name."""
     labels = dict(choices)
-    rows = [BreakdownRow(value, label, counts[value]) for value, label in labels.items()]
-    rows += [BreakdownRow(value, value, counts[value]) for value in counts if value not in labels]
+    rows = [BreakdownRow(value, label, Counts(counts[value])) for value, label in labels.items()]
+    rows += [
+        BreakdownRow(value, value, Counts(counts[value])) for value in counts if value not in labels
+    ]
     return Breakdown(key, title, heading, [row for row in rows if row.counts.invited])
 
 

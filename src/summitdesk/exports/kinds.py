@@ -15,6 +15,12 @@ Identity document columns (names as in the passport, date of birth, document num
 expiry) are added to accreditations only when `identity` is asked for: the back office asks
 for them for the roles `accreditation.services.can_see_identity` allows; the command line
 always does (whoever runs it can read the database anyway).
+
+Delegates are those still in their delegation by default, as the dashboard's "Registered"
+and every other surface count them (`delegations.queries.in_delegation`): a delegate kept
+only for a withdrawn or revoked accreditation is listed only on request (`withdrawn=yes`,
+`--withdrawn`), with that status in the Accreditation column. Narrowed to attending
+replies (`state=attending`), the rows are then the registered delegates, one for one.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,6 +54,8 @@ CHUNK_SIZE = 2000
 UNKNOWN_REGION = reply_queries.UNKNOWN_REGION
 
 Row = dict[str, Any]
+#: The values of a yes-or-no filter.
+YES, NO = "yes", "no"
 
 
 class ExportError(Exception):
@@ -70,6 +78,8 @@ class Filters:
     language: tuple[str, ...] = ()
     state: tuple[str, ...] = ()  # of replies (replies, delegates)
     status: tuple[str, ...] = ()  # of accreditations
+    #: Delegates: list those kept only for a withdrawn or revoked accreditation too.
+    withdrawn: bool = False
 
     def as_data(self) -> dict[str, list[str]]:
         """The filters as names and strings again: what a job stores and the audit shows."""
@@ -80,6 +90,9 @@ class Filters:
                 data[item.name] = [value.code]
             elif isinstance(value, Circular):
                 data[item.name] = [str(value.pk)]
+            elif isinstance(value, bool):
+                if value:
+                    data[item.name] = [YES]
             elif isinstance(value, str) and value:
                 data[item.name] = [value]
             elif isinstance(value, tuple) and value:
@@ -314,6 +327,8 @@ def _delegate_rows(f: Filters) -> QuerySet[Any, Row]:
         found = found.filter(reply__organisation__in=_invited(f))
     if f.state:
         found = found.filter(_state_q("reply__state", f.state))
+    if not f.withdrawn:
+        found = found.filter(reply_queries.in_delegation())
     rows: QuerySet[Any, Row] = found.order_by(
         "reply__organisation__name_key", "reply__organisation", "-is_head", "position", "pk"
     ).values(
@@ -440,7 +455,7 @@ KINDS: dict[str, Kind] = {
             name="delegates",
             title=gettext_lazy("Delegates"),
             needs_meeting=True,
-            filter_names=("meeting", "circular", *ORGANISATION_FILTERS, "state"),
+            filter_names=("meeting", "circular", *ORGANISATION_FILTERS, "state", "withdrawn"),
             rows=_delegate_rows,
             columns=_delegate_columns,
             status_filter="state",
@@ -560,6 +575,8 @@ def parse_filters(
     for name, allowed in checks.items():
         if name in kind.filter_names:
             values[name] = _choices(name, _values(data, name), allowed)
+    if "withdrawn" in kind.filter_names:
+        values["withdrawn"] = _choices("withdrawn", _values(data, "withdrawn"), (YES, NO)) == (YES,)
     regions = []
     for value in _values(data, "region"):
         key = _region_key(value)

@@ -51,7 +51,6 @@ from django.db.models import (
     Min,
     Q,
     QuerySet,
-    Sum,
 )
 from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
@@ -59,10 +58,10 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from summitdesk.correspondence.enums import CircularStatus
-from summitdesk.correspondence.models import Circular, Invitation
+from summitdesk.correspondence.models import Circular
 from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.models import Reply
-from summitdesk.delegations.queries import ANSWERED_STATES, ATTENDING_STATES
+from summitdesk.delegations.queries import ANSWERED_STATES
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
@@ -122,25 +121,41 @@ class Filters:
 
 @dataclass
 class Tally:
-    """The figures of one group of organisations (or of all of them)."""
+    """The figures of one group of organisations (or of all of them): the replies'
+    (`figures.Answers`) and the delegates'."""
 
-    invited: int = 0
-    attending: int = 0
-    declined: int = 0
-    estimated: int = 0
-    chief_executive_heads: int = 0
+    answers: figures.Answers = field(default_factory=figures.Answers)
     registered: int = 0
     approved: int = 0
     checked_in: int = 0
 
     @property
+    def invited(self) -> int:
+        return self.answers.invited
+
+    @property
+    def attending(self) -> int:
+        return self.answers.attending
+
+    @property
+    def declined(self) -> int:
+        return self.answers.declined
+
+    @property
     def answered(self) -> int:
-        return self.attending + self.declined
+        return self.answers.answered
 
     @property
     def response_rate(self) -> float | None:
-        """Answered / invited, from 0 to 1; None when nobody was invited."""
-        return self.answered / self.invited if self.invited else None
+        return self.answers.response_rate
+
+    @property
+    def estimated(self) -> int:
+        return self.answers.estimated
+
+    @property
+    def chief_executive_heads(self) -> int:
+        return self.answers.chief_executive_heads
 
     @property
     def response_percent(self) -> str:
@@ -314,10 +329,8 @@ def process_dashboard(process: Process, filters: Filters = Filters()) -> Dashboa
 
 def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboard:
     groups = _Groups()
-    heads: dict[str, int] = defaultdict(int)
     genders: dict[str, int] = defaultdict(int)
-    _count_invited(groups, meetings, filters)
-    _count_replies(groups, heads, meetings, filters)
+    _count_answers(groups, meetings, filters)
     _count_delegates(groups, genders, meetings, filters)
     totals = Tally()
     by: dict[str, dict[str, Tally]] = {
@@ -354,7 +367,10 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
             ),
         ],
         timeline=timeline,
-        head_levels=[Figure(key, label, heads[key]) for key, label in HEAD_LEVEL_CHOICES],
+        head_levels=[
+            Figure(key, label, totals.answers.heads["" if key == NOT_GIVEN else key])
+            for key, label in HEAD_LEVEL_CHOICES
+        ],
         genders=[Figure(key, label, genders[key]) for key, label in GENDER_CHOICES],
     )
 
@@ -386,40 +402,17 @@ def _breakdown(
     return Breakdown(key, title, heading, [r for r in rows if keep_all or not r.tally.empty])
 
 
-def _count_invited(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:
-    # Grouped by meeting too, so that the distinct count is one per organisation and meeting.
-    rows = (
-        Invitation.objects.filter(circular__meeting__in=meetings)
-        .filter(filters.organisations(""))
-        .order_by()
-        .values("circular__meeting", *_org_fields(""))
-        .annotate(n=Count("organisation", distinct=True))
-    )
-    for row in rows:
-        groups.of(row, "").invited += row["n"]
+def _count_answers(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:
+    """Invited, attending, declined and what attending replies announce, by the
+    organisation's group, as `figures.answers` counts them for every surface."""
+    for key, answers in figures.answers(
+        meetings, organisations=filters.organisations, by=_BY
+    ).items():
+        groups.tallies[(key[0], key[1], key[2])].answers = answers
 
 
-def _count_replies(
-    groups: _Groups, heads: dict[str, int], meetings: Sequence[Meeting], filters: Filters
-) -> None:
-    """What the answers of invited organisations say, grouped in the database by the
-    organisation's group, the state and the head's level (a few hundred rows at most)."""
-    rows = (
-        figures.invited_replies(meetings, organisations=filters.organisations)
-        .filter(state__in=ANSWERED_STATES)
-        .values("state", "head_level", *_org_fields(""))
-        .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
-    )
-    for row in rows:
-        tally = groups.of(row, "")
-        if row["state"] not in ATTENDING_STATES:
-            tally.declined += row["n"]
-            continue
-        tally.attending += row["n"]
-        tally.estimated += row["estimated"]
-        heads[row["head_level"] or NOT_GIVEN] += row["n"]
-        if row["head_level"] == HeadLevel.CHIEF_EXECUTIVE:
-            tally.chief_executive_heads += row["n"]
+#: The organisation's fields the dashboard groups by, in `_Groups`' key order.
+_BY = ("category", "stakeholder_group", "country")
 
 
 def _count_delegates(

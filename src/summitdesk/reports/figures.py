@@ -12,8 +12,15 @@ functions, as it reaches accreditation.
 
 The figures, each a queryset of the rows counted (so that a reader may count it, group
 it or list it) and, where a page needs it fast, its count:
+- invited: organisations sent the circular (for a meeting: any circular about it), each
+  once per meeting; an organisation invited to two meetings counts once for each;
+- a reply's state: "not opened" when the invited organisation has no reply yet;
 - opened: invited organisations whose reply a person acted on (a POST from the page, or
   any answer entered for them); a visit alone never counts (`opened`);
+- attending: invited organisations whose reply is submitted or amended; declined: whose
+  reply is declined; answered: attending or declined; silent: invited, not answered;
+  response rate: answered / invited. All of them, and what attending replies announce
+  (estimated participants, heads' levels), are read from one `Answers` (`answers`);
 - registered: delegates named in the attending (submitted or amended) replies of invited
   organisations and still in their delegation, i.e. without a withdrawn or revoked
   accreditation (`registered_delegates`, `registered`, `registered_per_reply`);
@@ -27,17 +34,27 @@ it or list it) and, where a page needs it fast, its count:
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.accreditation.services import DETACHED
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import ReplyState
+from summitdesk.delegations.enums import HeadLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.queries import ATTENDING_STATES, in_delegation
 from summitdesk.meetings.models import Meeting
@@ -84,12 +101,121 @@ def invited_replies(
     )
 
 
+def _no_answers() -> dict[str, int]:
+    return dict.fromkeys(ReplyState.values, 0)
+
+
+@dataclass
+class Answers:
+    """The invited organisations of a group by their reply's state ("not opened" without a
+    reply), with what their attending replies announce. Every surface reads invited,
+    opened, attending, declined, answered, silent and the response rate from here."""
+
+    by_state: dict[str, int] = field(default_factory=_no_answers)
+    #: Estimated participants of the attending replies.
+    estimated: int = 0
+    #: Attending replies by their head's level ("" when not given).
+    heads: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def invited(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def opened(self) -> int:
+        return self.invited - self.by_state[ReplyState.NOT_OPENED]
+
+    @property
+    def attending(self) -> int:
+        return sum(self.by_state[state] for state in ATTENDING_STATES)
+
+    @property
+    def declined(self) -> int:
+        return self.by_state[ReplyState.DECLINED]
+
+    @property
+    def answered(self) -> int:
+        return self.attending + self.declined
+
+    @property
+    def silent(self) -> int:
+        return self.invited - self.answered
+
+    @property
+    def response_rate(self) -> float | None:
+        """Answered / invited, from 0 to 1; None when nobody was invited."""
+        return self.answered / self.invited if self.invited else None
+
+    @property
+    def chief_executive_heads(self) -> int:
+        return self.heads[HeadLevel.CHIEF_EXECUTIVE]
+
+    def __add__(self, other: "Answers") -> "Answers":
+        return Answers(
+            by_state={s: n + other.by_state[s] for s, n in self.by_state.items()},
+            estimated=self.estimated + other.estimated,
+            heads=self.heads + other.heads,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.invited)
+
+
+def answers(
+    meetings: Sequence[Meeting],
+    *,
+    circular: Circular | None = None,
+    organisations: OrganisationFilter = every_organisation,
+    by: Sequence[str] = (),
+) -> dict[tuple[str, ...], Answers]:
+    """The `Answers` of the invited organisations grouped by their fields `by` (e.g.
+    "category"), keyed by those fields' values; two queries, whatever the number of
+    organisations. "Not opened" is what is left of the invited once the replies past it
+    are counted: most invited organisations have no reply row at all."""
+    fields = [f"organisation__{name}" for name in by]
+    invitations = (
+        Invitation.objects.filter(circular=circular)
+        if circular is not None
+        else Invitation.objects.filter(circular__meeting__in=meetings)
+    )
+    # Grouped by meeting too, so that an organisation counts once per meeting.
+    invited = (
+        invitations.filter(organisations(""))
+        .order_by()
+        .values("circular__meeting", *fields)
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    replies = (
+        invited_replies(meetings, circular=circular, organisations=organisations)
+        .exclude(state=ReplyState.NOT_OPENED)
+        .values("state", "head_level", *fields)
+        .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
+    )
+    found: dict[tuple[str, ...], Answers] = {}
+
+    def of(row: dict[str, Any]) -> Answers:
+        return found.setdefault(tuple(str(row[name]) for name in fields), Answers())
+
+    for row in invited:
+        of(row).by_state[ReplyState.NOT_OPENED] += row["n"]
+    for row in replies:
+        group = of(row)
+        group.by_state[row["state"]] += row["n"]
+        group.by_state[ReplyState.NOT_OPENED] -= row["n"]
+        if row["state"] in ATTENDING_STATES:
+            group.estimated += row["estimated"]
+            group.heads[row["head_level"] or ""] += row["n"]
+    return found
+
+
+def total(groups: dict[tuple[str, ...], Answers]) -> Answers:
+    return sum(groups.values(), Answers())
+
+
 def opened(meeting: Meeting, *, circular: Circular | None = None) -> int:
     """Invited organisations whose reply is past "not opened": a person acted on the page
     (its first POST) or an answer was entered for them. A GET of the link changes nothing."""
-    return (
-        invited_replies([meeting], circular=circular).exclude(state=ReplyState.NOT_OPENED).count()
-    )
+    return total(answers([meeting], circular=circular)).opened
 
 
 def attending_replies(

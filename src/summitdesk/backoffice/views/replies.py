@@ -50,6 +50,8 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    withdrawn = query.copy()
+    withdrawn["withdrawn"] = "yes"
     context = {
         "scope": scope,
         "circular": scope.circular,
@@ -64,6 +66,7 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "page": page,
         "rows": queries.list_rows(page.object_list),
         "query": query.urlencode(),
+        "withdrawn_query": withdrawn.urlencode(),
     }
     return render(request, "backoffice/tracker_detail.html", context)
 

@@ -30,6 +30,7 @@ FILTER_OPTIONS = {
     "language": "language",
     "search": "q",
     "organisation": "organisation",
+    "withdrawn": "withdrawn",
 }
 
 
@@ -71,6 +72,16 @@ class Command(BaseCommand):
         parser.add_argument("--search", help=_("organisations: words of the name"))
         parser.add_argument(
             "--organisation", help=_("accreditations: organisation id or part of its name")
+        )
+        parser.add_argument(
+            "--withdrawn",
+            action="store_const",
+            const="yes",
+            help=_(
+                "delegates: list those kept only for a withdrawn or revoked accreditation "
+                "too (by default, only those still in their delegation, as counted as "
+                "registered)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
