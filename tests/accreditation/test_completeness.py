@@ -297,3 +297,17 @@ def test_detail_shows_the_photo_to_the_officer_not_to_a_viewer(viewer_client: Cl
 
     assert f'src="{image}"' in officer.get(url).content.decode()
     assert f'src="{image}"' not in viewer_client.get(url).content.decode()
+
+
+def test_reprint_of_an_incomplete_badge_is_refused_before_the_reissue() -> None:
+    at, found = _approved(1)
+    Meeting.objects.filter(pk=at.pk).update(printing_requires_identity=True)
+    client = signed_in(UserFactory(username="badges", role=Role.BADGE_DESK))
+
+    response = client.post(reverse("backoffice:badge-reprint", args=[found[0].pk]))
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "The badge of Given0 Family00 is not printed; missing: " + ", ".join(EVERYTHING) + "."
+    ]
+    assert Accreditation.objects.get(pk=found[0].pk).badge_version == 1
+    assert PrintRun.objects.count() == 0

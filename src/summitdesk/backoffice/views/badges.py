@@ -220,6 +220,15 @@ def badge_reprint_by_number(request: HttpRequest, code: str) -> HttpResponse:
 
 def _reprint(request: HttpRequest, accreditation: Accreditation) -> HttpResponse:
     actor = staff_actor(request)
+    lacking = completeness.missing_for_badge(accreditation)
+    if accreditation.meeting.printing_requires_identity and lacking:
+        # Refused before the reissue: the badge in the delegate's hands keeps working.
+        messages.error(
+            request,
+            _("The badge of %(delegate)s is not printed; missing: %(missing)s.")
+            % {"delegate": accreditation.delegate, "missing": ", ".join(lacking)},
+        )
+        return redirect("backoffice:badge-print", code=accreditation.meeting.code)
     try:
         badges.reissue_badge(accreditation, actor=actor, reason=request.POST.get("reason", ""))
         run = print_runs.start_print_run(accreditation.meeting, [accreditation.pk], actor=actor)
