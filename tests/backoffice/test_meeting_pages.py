@@ -303,3 +303,38 @@ def test_save_meeting_without_change_records_nothing(meeting: Meeting, secretary
 
     assert changes == {}
     assert AuditEntry.objects.count() == 0
+
+
+def test_meeting_edit_saves_the_badge_requirements(
+    secretary_client: Client, secretary: User, meeting: Meeting
+) -> None:
+    data = meeting_data(
+        meeting.process,
+        code="prepcom-3",
+        title="Third Preparatory Committee",
+        start_date="2003-09-15",
+        end_date="2003-09-26",
+        registration_opens_at="2003-07-01T09:00",
+        registration_closes_at="2003-09-01T17:30",
+        kind=meeting.kind,
+        city=meeting.city,
+        country=meeting.country,
+        time_zone=meeting.time_zone,
+        approval_requires_identity="on",
+        printing_requires_identity="on",
+    )
+
+    form = secretary_client.get("/meetings/prepcom-3/edit/")
+    response = secretary_client.post("/meetings/prepcom-3/edit/", data)
+
+    assert "approval requires photo and identity data" in form.content.decode().lower()
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.approval_requires_identity, meeting.printing_requires_identity) == (
+        True,
+        True,
+    )
+    assert AuditEntry.objects.get().changes == {
+        "approval_requires_identity": [False, True],
+        "printing_requires_identity": [False, True],
+    }

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import badge_templates
+from summitdesk.accreditation import badge_templates, completeness
 from summitdesk.accreditation.badges import (
     TEMPLATE,
     BadgeError,
@@ -95,11 +95,14 @@ def create_print_run(
     layout: str = BadgeLayout.CARD,
     offset_top: Decimal = Decimal(0),
     offset_left: Decimal = Decimal(0),
+    skip_incomplete: bool = False,
 ) -> PrintRun:
     """Record a run for those of `accreditation_ids` that are printable, in the given order,
     to be printed in `layout`, moved by the offsets (mm).
 
-    Raises BadgeError when none is printable, or the layout or offsets cannot be used.
+    The incomplete ones (no photo or identity data) are left out when `skip_incomplete`
+    or when the meeting's printing requires them complete. Raises BadgeError when none is
+    printable, or the layout or offsets cannot be used.
     """
     try:
         check_offsets(layout, offset_top=offset_top, offset_left=offset_left)
@@ -112,6 +115,15 @@ def create_print_run(
     ids = [pk for pk in wanted if pk in allowed]
     if not ids:
         raise BadgeError(_("None of the chosen accreditations has a badge to print."))
+    if skip_incomplete or meeting.printing_requires_identity:
+        complete = set(
+            Accreditation.objects.filter(pk__in=ids)
+            .filter(completeness.READY)
+            .values_list("pk", flat=True)
+        )
+        if not complete:
+            raise BadgeError(_incomplete_refusal(ids))
+        ids = [pk for pk in ids if pk in complete]
     run = PrintRun.objects.create(
         meeting=meeting,
         accreditation_ids=ids,
@@ -130,6 +142,16 @@ def create_print_run(
     return run
 
 
+def _incomplete_refusal(ids: list[int]) -> str:
+    if len(ids) == 1:
+        accreditation = Accreditation.objects.select_related("delegate").get(pk=ids[0])
+        return _("The badge of %(delegate)s is not printed; missing: %(missing)s.") % {
+            "delegate": accreditation.delegate,
+            "missing": ", ".join(completeness.missing_for_badge(accreditation)),
+        }
+    return _("None of the chosen badges is printed: each lacks the photo or identity data.")
+
+
 def start_print_run(
     meeting: Meeting,
     accreditation_ids: Sequence[int],
@@ -138,6 +160,7 @@ def start_print_run(
     layout: str = BadgeLayout.CARD,
     offset_top: Decimal = Decimal(0),
     offset_left: Decimal = Decimal(0),
+    skip_incomplete: bool = False,
 ) -> PrintRun:
     """Record a run and enqueue its task for a worker, in one transaction."""
     from summitdesk.accreditation.print_tasks import print_badges_task
@@ -150,6 +173,7 @@ def start_print_run(
             layout=layout,
             offset_top=offset_top,
             offset_left=offset_left,
+            skip_incomplete=skip_incomplete,
         )
         print_badges_task.enqueue(run.pk)
     return run

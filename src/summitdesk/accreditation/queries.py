@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
+from summitdesk.accreditation import completeness
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core.models import AuditEntry
@@ -18,6 +19,7 @@ class ListFilter:
     status: str = ""
     organisation: str = ""  # a number (the organisation's id) or part of its name or acronym
     category: str = ""
+    ready: bool = False  # only those that lack nothing for a badge
 
 
 def accreditation_list(meeting: Meeting, given: ListFilter) -> QuerySet[Accreditation]:
@@ -27,6 +29,8 @@ def accreditation_list(meeting: Meeting, given: ListFilter) -> QuerySet[Accredit
     )
     if given.status:
         found = found.filter(status=given.status)
+    if given.ready:
+        found = found.filter(completeness.READY)
     if given.category:
         found = found.filter(delegate__reply__organisation__category=given.category)
     text = given.organisation.strip()

@@ -26,7 +26,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import delegate_links
+from summitdesk.accreditation import completeness, delegate_links
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core import audit
@@ -239,7 +239,7 @@ def transition(
         Meeting.objects.select_for_update().filter(pk=accreditation.meeting_id).first()
     accreditation = (
         Accreditation.objects.select_for_update(of=("self",))
-        .select_related("delegate__reply__organisation")
+        .select_related("delegate__reply__organisation", "meeting")
         .get(pk=accreditation.pk)
     )
     current = accreditation.status
@@ -252,6 +252,13 @@ def transition(
     if needs_reason and not reason:
         raise AccreditationError(_("Give the reason: the delegate and the focal point read it."))
     organisation = accreditation.delegate.reply.organisation
+    if to == Status.APPROVED and accreditation.meeting.approval_requires_identity:
+        lacking = completeness.missing_for_badge(accreditation)
+        if lacking:
+            raise AccreditationError(
+                _("This meeting approves only complete accreditations; missing: %(missing)s.")
+                % {"missing": ", ".join(lacking)}
+            )
     if to == Status.APPROVED:
         limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)
         if limit.allowed is not None and limit.approved >= limit.allowed:

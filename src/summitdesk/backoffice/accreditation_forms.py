@@ -30,6 +30,7 @@ class AccreditationFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Category"), required=False, choices=_any(Category.choices)
     )
+    ready = forms.BooleanField(label=gettext_lazy("Ready for a badge only"), required=False)
 
     def list_filter(self) -> queries.ListFilter:
         if not self.is_valid():
@@ -38,6 +39,7 @@ class AccreditationFilterForm(forms.Form):
             status=self.cleaned_data["status"],
             organisation=self.cleaned_data["organisation"],
             category=self.cleaned_data["category"],
+            ready=self.cleaned_data["ready"],
         )
 
 
@@ -60,6 +62,7 @@ class BulkForm(forms.Form):
         max_length=2000,
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    skip_incomplete = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,10 @@ WHICH = [
 
 
 class PrintRunForm(forms.Form):
+    skip_incomplete = forms.BooleanField(
+        label=gettext_lazy("Leave out the badges without photo or identity data"),
+        required=False,
+    )
     which = forms.ChoiceField(
         label=gettext_lazy("Which badges"), choices=WHICH, initial="unprinted"
     )

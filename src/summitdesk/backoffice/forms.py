@@ -147,6 +147,8 @@ class MeetingForm(forms.ModelForm[Meeting]):
             "registration_opens_at",
             "registration_closes_at",
             "status",
+            "approval_requires_identity",
+            "printing_requires_identity",
         ]
         # Browsers only fill date and datetime-local inputs from ISO values, whatever the
         # language of the page: without these formats, editing a meeting would erase its dates.

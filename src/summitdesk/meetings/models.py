@@ -84,6 +84,17 @@ class Meeting(models.Model):
         default=False,
         help_text=_("Publish the meeting's participation figures (numbers only) on a public page."),
     )
+    # Off by default: a meeting may approve and print first and collect the data later.
+    approval_requires_identity = models.BooleanField(
+        _("approval requires photo and identity data"),
+        default=False,
+        help_text=_("An accreditation without photo or identity data cannot be approved."),
+    )
+    printing_requires_identity = models.BooleanField(
+        _("printing requires photo and identity data"),
+        default=False,
+        help_text=_("A badge without photo or identity data is not printed."),
+    )
 
     objects = MeetingQuerySet.as_manager()
 

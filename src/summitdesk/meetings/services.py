@@ -19,6 +19,8 @@ MEETING_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "status",
+    "approval_requires_identity",
+    "printing_requires_identity",
 )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from summitdesk.accreditation import queries, services
+from summitdesk.accreditation import completeness, queries, services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation, LimitException
 from summitdesk.backoffice.accreditation_forms import (
@@ -70,8 +70,18 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("backoffice:accreditation-list", code=meeting.code)
     if form.is_valid() and form.cleaned_data["confirm"]:
         to = BULK_MOVES[form.cleaned_data["action"]]
+        chosen_ids = form.cleaned_data["ids"]
+        skipped = 0
+        if to == AccreditationStatus.APPROVED and form.cleaned_data["skip_incomplete"]:
+            ready = set(
+                Accreditation.objects.filter(pk__in=chosen_ids)
+                .filter(completeness.READY)
+                .values_list("pk", flat=True)
+            )
+            skipped = len(chosen_ids) - len(ready)
+            chosen_ids = [pk for pk in chosen_ids if pk in ready]
         report = services.bulk_transition(
-            form.cleaned_data["ids"],
+            chosen_ids,
             to,
             reason=form.cleaned_data["reason"],
             actor=staff_actor(request),
@@ -85,6 +95,16 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
                 "status": AccreditationStatus(to).label.lower(),
             },
         )
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d incomplete accreditation was left pending.",
+                    "%(count)d incomplete accreditations were left pending.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
         for pk, reason in report.refused.items():
             messages.error(request, f"#{pk}: {reason}")
         return redirect("backoffice:accreditation-list", code=meeting.code)
@@ -98,6 +118,8 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
         "action": request.POST.get("action"),
         "selected": selected,
         "count": len(selected),
+        "incomplete": sum(1 for a in selected if completeness.missing_for_badge(a)),
+        "skip_incomplete": meeting.approval_requires_identity,
     }
     return render(request, "backoffice/accreditation_bulk.html", context)
 
@@ -135,7 +157,7 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "limit": services.check_limit(
             accreditation.delegate.reply.organisation, accreditation.meeting
         ),
-        "missing": services.missing_data(accreditation),
+        "missing": completeness.missing_for_badge(accreditation),
         "substitute_form": SubstituteForm(),
         "history": queries.history(accreditation),
     }

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.accreditation import badge_templates, badges, print_runs, visa
+from summitdesk.accreditation import badge_templates, badges, completeness, print_runs, visa
 from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
 from summitdesk.accreditation.models import Accreditation, BadgeTemplate, PrintRun
 from summitdesk.backoffice.badge_forms import BadgeTemplateForm, PrintRunForm
@@ -70,8 +70,11 @@ def _print_page(
         "meeting": meeting,
         "approved": selection.count(),
         "unprinted": print_runs.unprinted(selection).count(),
+        "incomplete": selection.exclude(completeness.READY).count(),
+        "incomplete_unprinted": print_runs.unprinted(selection).exclude(completeness.READY).count(),
         "runs": _runs_of(meeting),
-        "form": form or PrintRunForm(),
+        "form": form
+        or PrintRunForm(initial={"skip_incomplete": meeting.printing_requires_identity}),
         "template": BadgeTemplate.objects.filter(meeting=meeting)
         .select_related("uploaded_by")
         .first(),
@@ -102,6 +105,7 @@ def badge_print(request: HttpRequest, code: str) -> HttpResponse:
             layout=data["layout"],
             offset_top=data["offset_top"],
             offset_left=data["offset_left"],
+            skip_incomplete=data["skip_incomplete"],
         )
     except badges.BadgeError as error:
         messages.error(request, str(error))
@@ -216,6 +220,15 @@ def badge_reprint_by_number(request: HttpRequest, code: str) -> HttpResponse:
 
 def _reprint(request: HttpRequest, accreditation: Accreditation) -> HttpResponse:
     actor = staff_actor(request)
+    lacking = completeness.missing_for_badge(accreditation)
+    if accreditation.meeting.printing_requires_identity and lacking:
+        # Refused before the reissue: the badge in the delegate's hands keeps working.
+        messages.error(
+            request,
+            _("The badge of %(delegate)s is not printed; missing: %(missing)s.")
+            % {"delegate": accreditation.delegate, "missing": ", ".join(lacking)},
+        )
+        return redirect("backoffice:badge-print", code=accreditation.meeting.code)
     try:
         badges.reissue_badge(accreditation, actor=actor, reason=request.POST.get("reason", ""))
         run = print_runs.start_print_run(accreditation.meeting, [accreditation.pk], actor=actor)

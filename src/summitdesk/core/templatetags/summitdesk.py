@@ -35,3 +35,15 @@ def code_spans(text: str) -> SafeString:
             for index, part in enumerate(parts)
         )
     )
+
+
+@register.filter
+def missing_for_badge(accreditation: object) -> list[str]:
+    """`{% with lacking=a|missing_for_badge %}`: what the accreditation (loaded with its
+    delegate) lacks for a badge; empty when it is ready."""
+    from summitdesk.accreditation.completeness import missing_for_badge as lacking
+    from summitdesk.accreditation.models import Accreditation
+
+    if not isinstance(accreditation, Accreditation):
+        return []
+    return lacking(accreditation)
