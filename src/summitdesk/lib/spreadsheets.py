@@ -8,6 +8,7 @@ apostrophe; the XLSX writer keeps the text as it is and marks the cell with a qu
 style instead (`starts_like_formula` decides for both).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -22,3 +23,11 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and starts_like_formula(value):
         return "'" + value
     return value
+
+
+def neutralised(row: Iterable[Any]) -> list[Any]:
+    """`neutralise` on every cell of a row, inlined: it runs for millions of cells."""
+    starts = FORMULA_STARTS
+    return [
+        "'" + cell if isinstance(cell, str) and cell and cell[0] in starts else cell for cell in row
+    ]
