@@ -81,6 +81,10 @@ def check_rows(export_format: str, rows: int) -> None:
 _NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
+def _finite(value: float | Decimal) -> bool:
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
 def _not_finite(value: float | Decimal) -> str:
     """A NaN or an infinity as text (no spreadsheet number holds it)."""
     return _NOT_FINITE.get(str(value).lower().replace("infinity", "inf"), "NaN")
@@ -89,7 +93,7 @@ def _not_finite(value: float | Decimal) -> str:
 def _csv_cell(cell: Any) -> Any:
     if isinstance(cell, datetime.date):
         return cell.isoformat()
-    if isinstance(cell, float | Decimal) and not math.isfinite(cell):
+    if isinstance(cell, float | Decimal) and not _finite(cell):
         return _not_finite(cell)
     return cell
 
@@ -274,11 +278,9 @@ def _other_cell(ref: str, value: Any, style: str) -> str:
             return f'<c r="{ref}"{dated}><v>{serial}</v></c>'
         value = value.isoformat()
     elif isinstance(value, float | Decimal):
-        if math.isfinite(value):
+        if _finite(value):
             return f'<c r="{ref}"{style}><v>{value}</v></c>'
         value = _not_finite(value)
-    elif isinstance(value, int):  # bool and other int kinds
-        return f'<c r="{ref}"{style}><v>{int(value)}</v></c>'
     return _text_cell(ref, str(value), style)
 
 
