@@ -189,6 +189,23 @@ def test_export_is_refused_on_get(world: World, viewer_client: Client) -> None:
     assert viewer_client.get(ACCREDITATIONS + "&format=csv").status_code == 405
 
 
+def test_job_grown_beyond_a_sheets_rows_fails_with_the_message(
+    world: World, officer: User, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed_in(officer).post(ACCREDITATIONS + "&status=approved", {"format": "xlsx"})
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)  # rows were added since it was counted
+
+    assert run_queued_tasks() == 1
+
+    job = ExportJob.objects.get()
+    assert (job.status, job.file, job.error) == (
+        ExportStatus.FAILED,
+        "",
+        "An XLSX sheet holds at most 2 rows under its header; this export has more. "
+        "Narrow the filters or choose CSV.",
+    )
+
+
 def test_large_export_becomes_a_job_with_progress_and_a_download(
     world: World, officer: User, large: None
 ) -> None:
