@@ -105,7 +105,7 @@ def _neutralised(row: list[Any]) -> list[Any]:
     """The row as CSV cells: dates in ISO form, NaN as text, formulas neutralised."""
     plain = _PLAIN
     return spreadsheets.neutralised(
-        cell if cell.__class__ in plain else _csv_cell(cell) for cell in row
+        [cell if cell.__class__ in plain else _csv_cell(cell) for cell in row]
     )
 
 
@@ -244,10 +244,14 @@ def _column_letters(count: int) -> list[str]:
     return letters
 
 
+#: Texts this long or shorter fit in a cell whatever their characters.
+_SHORT = XLSX_MAX_CHARS // 2
+
+
 def _fitted(text: str) -> str:
     """`text`, cut to Excel's limit with a visible marker; counted as Excel counts, in
     UTF-16 units (a character beyond the Basic Multilingual Plane counts two)."""
-    if len(text) <= XLSX_MAX_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= XLSX_MAX_CHARS:
+    if len(text) <= _SHORT or len(text.encode("utf-16-le")) // 2 <= XLSX_MAX_CHARS:
         return text
     room = XLSX_MAX_CHARS - len(CUT_MARKER)
     while len(text[:room].encode("utf-16-le")) // 2 > XLSX_MAX_CHARS - len(CUT_MARKER):
@@ -295,11 +299,19 @@ def _text_cell(ref: str, value: str, style: str) -> str:
 
 def _row_xml(number: int, row: list[Any], letters: list[str], style: str) -> str:
     cells = []
+    quoted = _QUOTED[style]
+    starts_like_formula = spreadsheets.starts_like_formula
     for letter, value in zip(letters, row, strict=False):
         kind = value.__class__
-        if kind is str:
-            if value:
-                cells.append(_text_cell(f"{letter}{number}", value, style))
+        if kind is str:  # the common cell, inlined: it runs for millions of cells
+            if not value:
+                continue
+            if len(value) > _SHORT:
+                value = _fitted(value)
+            cells.append(
+                f'<c r="{letter}{number}"{quoted if starts_like_formula(value) else style} '
+                f't="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+            )
         elif value is None:
             continue
         elif kind is int or (kind is float and math.isfinite(value)):

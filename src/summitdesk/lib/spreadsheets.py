@@ -8,7 +8,6 @@ apostrophe; the XLSX writer keeps the text as it is and marks the cell with a qu
 style instead (`starts_like_formula` decides for both).
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -25,9 +24,12 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def neutralised(row: Iterable[Any]) -> list[Any]:
+def neutralised(row: list[Any]) -> list[Any]:
     """`neutralise` on every cell of a row, inlined: it runs for millions of cells."""
     starts = FORMULA_STARTS
     return [
-        "'" + cell if isinstance(cell, str) and cell and cell[0] in starts else cell for cell in row
+        "'" + cell
+        if (cell.__class__ is str or isinstance(cell, str)) and cell and cell[0] in starts
+        else cell
+        for cell in row
     ]
