@@ -11,6 +11,7 @@ from summitdesk.delegations import queries
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import spreadsheets
 from summitdesk.meetings.enums import MeetingKind
 from summitdesk.meetings.models import Meeting
 from tests.delegations.conftest import CEO, Tracked, build_tracked, invite, make_circular, reply
@@ -318,7 +319,9 @@ def test_participation_groups_meetings_by_process() -> None:
     ]
 
 
-def test_tracker_csv_rows_do_not_start_a_formula(tracked: Tracked) -> None:
+def test_tracker_csv_rows_do_not_start_a_formula(
+    tracked: Tracked, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Organisation.objects.filter(pk=tracked.by_name["C"].pk).update(
         name='=HYPERLINK("http://evil.example")', acronym="+C"
     )
@@ -327,6 +330,11 @@ def test_tracker_csv_rows_do_not_start_a_formula(tracked: Tracked) -> None:
     rows = list(queries.csv_rows(scope, queries.ListFilter(state="declined")))
 
     assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example")', "'+C"]
+    # The rule is the one of lib.spreadsheets: widened there, it reaches the tracker.
+    monkeypatch.setattr(spreadsheets, "FORMULA_STARTS", frozenset("=!"))
+    Organisation.objects.filter(pk=tracked.by_name["C"].pk).update(acronym="!C")
+    rows = list(queries.csv_rows(scope, queries.ListFilter(state="declined")))
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://evil.example")', "'!C"]
 
 
 # Delegates withdrawn or substituted are no longer named

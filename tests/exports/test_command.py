@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
+from summitdesk.exports import writers
 from summitdesk.exports.models import ExportJob, ExportStatus
 from tests.exports.conftest import World
 
@@ -92,6 +93,24 @@ def test_bad_options_exit_with_2_and_a_clear_message(
 
     assert raised.value.returncode == 2
     assert str(raised.value).startswith(message)
+    assert not target.exists()
+    assert ExportJob.objects.count() == 0
+
+
+def test_xlsx_beyond_a_sheets_rows_exits_with_2_before_writing(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 2)  # the header and one row
+    target = tmp_path / "out.xlsx"
+
+    with pytest.raises(CommandError) as raised:
+        export("organisations", "--format", "xlsx", "--out", str(target))
+
+    assert raised.value.returncode == 2
+    assert str(raised.value) == (
+        "An XLSX sheet holds at most 1 rows under its header; this export has more. "
+        "Narrow the filters or choose CSV."
+    )
     assert not target.exists()
     assert ExportJob.objects.count() == 0
 

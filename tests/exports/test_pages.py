@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
-from summitdesk.exports import services, urls
+from summitdesk.exports import services, urls, writers
 from summitdesk.exports.models import ExportJob, ExportStatus
 from summitdesk.exports.tasks import purge_expired_exports
 from tests.conftest import signed_in
@@ -126,8 +126,27 @@ def test_small_xlsx_export_is_a_workbook(world: World, viewer_client: Client) ->
     )
     sheet: Any = openpyxl.load_workbook(io.BytesIO(content(response))).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        "'=Egyptian Telecom", "Sonatel",
+        "=Egyptian Telecom", "Sonatel",
     ]  # fmt: skip
+    assert (sheet["B2"].quotePrefix, sheet["B3"].quotePrefix) == (True, False)
+
+
+def test_xlsx_export_beyond_a_sheets_rows_is_refused_before_writing(
+    world: World, viewer_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 2)  # the header and one row
+    url = reverse("exports:export", args=["organisations"]) + "?region=africa&region=arab-states"
+
+    refused = viewer_client.post(url, {"format": "xlsx"})
+    as_csv = viewer_client.post(url, {"format": "csv"})
+
+    assert refused.status_code == 400
+    assert (
+        "An XLSX sheet holds at most 1 rows under its header; this export has more. "
+        "Narrow the filters or choose CSV."
+    ) in refused.content.decode()
+    assert as_csv.status_code == 200
+    assert list(ExportJob.objects.values_list("format", flat=True)) == ["csv"]
 
 
 def test_delegates_export_from_a_circulars_tracker(world: World, viewer_client: Client) -> None:
@@ -170,6 +189,23 @@ def test_export_is_refused_on_get(world: World, viewer_client: Client) -> None:
     assert viewer_client.get(ACCREDITATIONS + "&format=csv").status_code == 405
 
 
+def test_job_grown_beyond_a_sheets_rows_fails_with_the_message(
+    world: World, officer: User, large: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signed_in(officer).post(ACCREDITATIONS + "&status=approved", {"format": "xlsx"})
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)  # rows were added since it was counted
+
+    assert run_queued_tasks() == 1
+
+    job = ExportJob.objects.get()
+    assert (job.status, job.file, job.error) == (
+        ExportStatus.FAILED,
+        "",
+        "An XLSX sheet holds at most 2 rows under its header; this export has more. "
+        "Narrow the filters or choose CSV.",
+    )
+
+
 def test_large_export_becomes_a_job_with_progress_and_a_download(
     world: World, officer: User, large: None
 ) -> None:
@@ -204,7 +240,7 @@ def test_large_export_becomes_a_job_with_progress_and_a_download(
     assert download["Content-Disposition"] == f'attachment; filename="{job.filename}"'
     sheet: Any = openpyxl.load_workbook(io.BytesIO(content(download))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert [row[15] for row in rows[1:]] == ["'+Hassan", "Diop", "Müller"]
+    assert [row[15] for row in rows[1:]] == ["+Hassan", "Diop", "Müller"]
     assert rows[3][22] == "X1234567"
     assert job.filename in client.get(reverse("exports:job-list")).content.decode()
 

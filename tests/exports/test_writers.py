@@ -3,13 +3,17 @@
 import csv
 import datetime
 import io
+import math
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import pytest
 
-from summitdesk.exports import services
+from summitdesk.exports import services, writers
 from summitdesk.exports.kinds import KINDS, parse_filters
-from summitdesk.exports.writers import csv_chunks, neutralise, write_csv, write_xlsx
+from summitdesk.exports.writers import TooManyRows, csv_chunks, write_csv, write_xlsx
+from summitdesk.lib.spreadsheets import neutralise
 from tests.exports.conftest import World
 
 HEADER = ["Name", "Number", "Note"]
@@ -36,6 +40,16 @@ def read_xlsx(data: bytes) -> list[list[Any]]:
     workbook.close()
     width = len(rows[0])
     return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _as_csv_text(cell: Any) -> str:
+    """A cell read from XLSX as the CSV writes it: text with its apostrophe when it starts
+    like a formula, date-times (written in UTC) in ISO form with their zone."""
+    if isinstance(cell, datetime.datetime):
+        if cell.time() == datetime.time() and cell.microsecond == 0:
+            return cell.date().isoformat()
+        return cell.replace(tzinfo=datetime.UTC).isoformat()
+    return str(neutralise(cell))
 
 
 def test_neutralise_prefixes_formula_starts_only_in_text() -> None:
@@ -68,16 +82,106 @@ def test_xlsx_read_back_holds_the_same_cells_typed() -> None:
     assert count == 5
     assert read_xlsx(out.getvalue()) == [
         HEADER,
-        ['\'=HYPERLINK("http://evil")', 1, "'+41 22 730 51 11"],
-        ["'-5", -5, "'@SUM(A1)"],
+        ['=HYPERLINK("http://evil")', 1, "+41 22 730 51 11"],
+        ["-5", -5, "@SUM(A1)"],
         ["Müller & <Søn>", 0, ""],
-        ["Иванова 王 الحسن", 12345, "'\tTabbed"],
+        ["Иванова 王 الحسن", 12345, "\tTabbed"],
         ['Line\nbreak, and "quotes"', "", "controlchar"],  # XML cannot hold \x01
     ]
     workbook = openpyxl.load_workbook(out)
     sheet: Any = workbook.active
     assert workbook.sheetnames == ["Accreditations"]
     assert sheet["A1"].font.b is True
+
+
+def test_xlsx_marks_text_that_starts_like_a_formula_with_a_quote_prefix() -> None:
+    out = io.BytesIO()
+
+    write_xlsx(out, ["=Header", "Plain", "Note"], ROWS)
+
+    sheet: Any = openpyxl.load_workbook(out).active
+    quoted = [[cell.coordinate for cell in row if cell.quotePrefix] for row in sheet.iter_rows()]
+    assert quoted == [["A1"], ["A2", "C2"], ["A3", "C3"], [], ["C5"], []]
+    assert (sheet["A1"].value, sheet["A1"].font.b) == ("=Header", True)
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ('=HYPERLINK("http://evil")', "s")
+    assert sheet["B3"].value == -5
+
+
+def test_xlsx_writes_dates_and_times_as_date_cells_in_utc() -> None:
+    geneva = datetime.timezone(datetime.timedelta(hours=2))
+    rows: list[list[Any]] = [
+        [
+            datetime.date(2030, 1, 31),
+            datetime.datetime(2026, 3, 2, 11, 30, 15, tzinfo=geneva),
+            datetime.datetime(2026, 3, 2, 9, 30),
+            datetime.date(1899, 1, 1),
+        ]
+    ]
+    out = io.BytesIO()
+
+    write_xlsx(out, ["Expiry", "Submitted", "Naive", "Old"], rows)
+
+    sheet: Any = openpyxl.load_workbook(out).active
+    assert [cell.value for cell in sheet[2]] == [
+        datetime.datetime(2030, 1, 31),
+        datetime.datetime(2026, 3, 2, 9, 30, 15),
+        datetime.datetime(2026, 3, 2, 9, 30),
+        "1899-01-01",  # before Excel's serial dates: ISO text
+    ]
+    assert [cell.number_format for cell in sheet[2]] == [
+        "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "yyyy-mm-dd hh:mm:ss", "General",
+    ]  # fmt: skip
+    as_csv = io.BytesIO()
+    write_csv(as_csv, ["Expiry", "Submitted", "Naive", "Old"], rows)
+    assert read_csv(as_csv.getvalue())[1] == [
+        "2030-01-31", "2026-03-02T11:30:15+02:00", "2026-03-02T09:30:00", "1899-01-01",
+    ]  # fmt: skip
+
+
+def test_nan_and_infinities_are_written_as_text_in_both_formats() -> None:
+    rows: list[list[Any]] = [[math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("2.50"), 1.5]]
+    as_csv, as_xlsx = io.BytesIO(), io.BytesIO()
+
+    write_csv(as_csv, ["A", "B", "C", "D", "E", "F"], rows)
+    write_xlsx(as_xlsx, ["A", "B", "C", "D", "E", "F"], rows)
+
+    assert read_csv(as_csv.getvalue())[1] == ["NaN", "Infinity", "'-Infinity", "NaN", "2.50", "1.5"]
+    sheet: Any = openpyxl.load_workbook(as_xlsx).active
+    assert [cell.value for cell in sheet[2]] == ["NaN", "Infinity", "-Infinity", "NaN", 2.5, 1.5]
+    assert sheet["C2"].quotePrefix is True
+
+
+def test_xlsx_cuts_a_cell_beyond_excels_limit_with_a_visible_marker() -> None:
+    long, astral = "x" * 40_000, "😀" * 20_000  # each emoji counts two characters in Excel
+    exact = "y" * 32_767
+    out = io.BytesIO()
+
+    write_xlsx(out, ["Long", "Astral", "Exact"], [[long, astral, exact]])
+
+    sheet: Any = openpyxl.load_workbook(out).active
+    assert sheet["A2"].value == "x" * 32_764 + "[…]"
+    assert sheet["B2"].value == "😀" * 16_382 + "[…]"
+    assert sheet["C2"].value == exact
+    as_csv = io.BytesIO()
+    write_csv(as_csv, ["Long"], [[long]])
+    assert read_csv(as_csv.getvalue())[1] == [long]  # CSV has no such limit
+
+
+def test_xlsx_refuses_rows_beyond_a_sheets_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 4)  # the header and three rows
+    write_xlsx(io.BytesIO(), ["N"], [[1], [2], [3]])
+
+    with pytest.raises(TooManyRows) as refused:
+        write_xlsx(io.BytesIO(), ["N"], [[1], [2], [3], [4]])
+
+    assert str(refused.value) == (
+        "An XLSX sheet holds at most 3 rows under its header; this export has more. "
+        "Narrow the filters or choose CSV."
+    )
+    writers.check_rows("xlsx", 3)
+    writers.check_rows("csv", 4)
+    with pytest.raises(TooManyRows):
+        writers.check_rows("xlsx", 4)
 
 
 def test_streamed_csv_chunks_make_the_same_file() -> None:
@@ -98,7 +202,7 @@ def test_every_kind_gives_the_same_cells_in_csv_and_xlsx(world: World) -> None:
         services.write_export(kind, filters, "csv", as_csv, identity=True)
         services.write_export(kind, filters, "xlsx", as_xlsx, identity=True)
 
-        from_xlsx = [[str(cell) for cell in row] for row in read_xlsx(as_xlsx.getvalue())]
+        from_xlsx = [[_as_csv_text(cell) for cell in row] for row in read_xlsx(as_xlsx.getvalue())]
         assert from_xlsx == read_csv(as_csv.getvalue()), kind.name
         assert len(from_xlsx) > 1
 
@@ -112,7 +216,7 @@ def test_export_neutralises_a_formula_in_an_organisation_name(world: World) -> N
     )
 
     egypt = read_xlsx(out.getvalue())[1]
-    assert (egypt[5], egypt[15]) == ("'=Egyptian Telecom", "'+Hassan")
+    assert (egypt[5], egypt[15]) == ("=Egyptian Telecom", "+Hassan")
 
 
 def test_filename_names_kind_meeting_and_time(world: World) -> None:

@@ -47,6 +47,7 @@ from summitdesk.delegations.services import ReplyData, proposed_data
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
+from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 
 ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
@@ -366,8 +367,8 @@ def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
     for o in rows.iterator(chunk_size=2000):
         yield [
             o.pk,
-            _cell(o.name),
-            _cell(o.acronym),
+            neutralise(o.name),  # a name may begin with = or +
+            neutralise(o.acronym),
             o.category,
             o.stakeholder_group,
             o.country,
@@ -379,11 +380,6 @@ def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
             "yes" if o.on_behalf else "",  # type: ignore[attr-defined]
             o.submitted_at.isoformat() if o.submitted_at else "",  # type: ignore[attr-defined]
         ]
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (a name may begin with = or +)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # One reply, as staff see it

@@ -148,8 +148,9 @@ def _yes(key: str) -> Callable[[Row], str]:
     return lambda row: yes if row[key] else ""
 
 
-def _iso(key: str) -> Callable[[Row], str]:
-    return lambda row: row[key].isoformat() if row[key] else ""
+def _when(key: str) -> Callable[[Row], Any]:
+    """A date or date-time as it is: CSV writes it as ISO text, XLSX as a date cell."""
+    return lambda row: row[key] or ""
 
 
 def _country_name(key: str) -> Callable[[Row], str]:
@@ -311,7 +312,7 @@ def _reply_columns(identity: bool) -> list[Column]:
         ),
         Column(gettext_lazy("Delegates named"), _get("named")),
         Column(gettext_lazy("Entered by the secretariat"), _yes("on_behalf")),
-        Column(gettext_lazy("Submitted"), _iso("submitted_at")),
+        Column(gettext_lazy("Submitted"), _when("submitted_at")),
     ]
 
 
@@ -414,7 +415,7 @@ def _accreditation_columns(identity: bool) -> list[Column]:
         Column(gettext_lazy("Accreditation ID"), _get("id")),
         Column(gettext_lazy("Status"), _label("status", AccreditationStatus.choices)),
         Column(gettext_lazy("Badge number"), _get("badge_number")),
-        Column(gettext_lazy("Badge printed"), _iso("badge_printed_at")),
+        Column(gettext_lazy("Badge printed"), _when("badge_printed_at")),
         *_organisation_columns("delegate__reply__organisation__"),
         *_person_columns("delegate__"),
     ]
@@ -422,9 +423,9 @@ def _accreditation_columns(identity: bool) -> list[Column]:
         columns += [
             Column(gettext_lazy("Given name(s) as in the passport"), _get("passport_given_name")),
             Column(gettext_lazy("Family name as in the passport"), _get("passport_family_name")),
-            Column(gettext_lazy("Date of birth"), _iso("date_of_birth")),
+            Column(gettext_lazy("Date of birth"), _when("date_of_birth")),
             Column(gettext_lazy("Identity document number"), _get("document_number")),
-            Column(gettext_lazy("Identity document expiry"), _iso("document_expires")),
+            Column(gettext_lazy("Identity document expiry"), _when("document_expires")),
         ]
     return columns
 

@@ -35,7 +35,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.models import User
 from summitdesk.exports.kinds import Column, ExportError, Filters, Kind, get_kind, parse_filters
 from summitdesk.exports.models import ExportJob, ExportStatus
-from summitdesk.exports.writers import WRITERS, write_xlsx
+from summitdesk.exports.writers import WRITERS, check_rows, write_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,10 @@ def _record(
 def deliver_export(
     kind: Kind, filters: Filters, export_format: str, *, identity: bool, rows: int, actor: Actor
 ) -> ExportJob:
-    """Record an export written directly (the caller writes it with `write_export`)."""
+    """Record an export written directly (the caller writes it with `write_export`).
+
+    Raises TooManyRows (an ExportError) for more rows than an XLSX sheet holds."""
+    check_rows(export_format, rows)
     with transaction.atomic():
         return _record(
             kind,
@@ -144,9 +147,12 @@ def deliver_export(
 def start_export(
     kind: Kind, filters: Filters, export_format: str, *, identity: bool, rows: int, actor: Actor
 ) -> ExportJob:
-    """Record a large export and queue it for a worker, in one transaction."""
+    """Record a large export and queue it for a worker, in one transaction.
+
+    Raises TooManyRows (an ExportError) for more rows than an XLSX sheet holds."""
     from summitdesk.exports.tasks import run_export_task
 
+    check_rows(export_format, rows)
     with transaction.atomic():
         job = _record(
             kind,

@@ -63,14 +63,17 @@ def export(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpRespo
     identity = can_see_identity(request.user)
     rows = found.count(filters)
     actor = staff_actor(request)
-    if rows > services.DIRECT_MAX_ROWS:
-        job = services.start_export(
+    try:
+        if rows > services.DIRECT_MAX_ROWS:
+            job = services.start_export(
+                found, filters, export_format, identity=identity, rows=rows, actor=actor
+            )
+            return redirect("exports:job", pk=job.pk)
+        job = services.deliver_export(
             found, filters, export_format, identity=identity, rows=rows, actor=actor
         )
-        return redirect("exports:job", pk=job.pk)
-    job = services.deliver_export(
-        found, filters, export_format, identity=identity, rows=rows, actor=actor
-    )
+    except ExportError as error:  # more rows than an XLSX sheet holds
+        return render(request, "exports/error.html", {"error": str(error)}, status=400)
     if export_format == "csv":
         chosen, header = services.columns(found, identity=identity)
         response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(

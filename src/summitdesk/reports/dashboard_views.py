@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission, may
 from summitdesk.lib import public_pages
+from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
 from summitdesk.reports.dashboard_forms import DashboardFilterForm, PublicStatisticsForm
@@ -79,17 +80,9 @@ def _csv(panel: panels.Panel, code: str) -> HttpResponse:
         },
     )
     csv.writer(response).writerows(
-        [[_cell(value) for value in row] for row in panel.table.csv_rows()]
+        [[neutralise(value) for value in row] for row in panel.table.csv_rows()]
     )
     return response
-
-
-def _cell(value: str | int) -> str | int:
-    """Text a spreadsheet will not run as a formula (a label from older data could begin
-    with = or +)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return value
 
 
 def _svg(panel: panels.Panel, code: str) -> HttpResponse:

@@ -107,14 +107,17 @@ class Command(BaseCommand):
         if out.is_dir() or not os.access(out.parent if str(out.parent) else ".", os.W_OK):
             raise CommandError(_("Cannot write to %(out)s.") % {"out": out}, returncode=EXIT_USAGE)
         rows = kind.count(filters)
-        services.deliver_export(
-            kind,
-            filters,
-            options["format"],
-            identity=True,
-            rows=rows,
-            actor=Actor.system("export", Channel.CLI),
-        )
+        try:
+            services.deliver_export(
+                kind,
+                filters,
+                options["format"],
+                identity=True,
+                rows=rows,
+                actor=Actor.system("export", Channel.CLI),
+            )
+        except ExportError as error:  # more rows than an XLSX sheet holds
+            raise CommandError(str(error), returncode=EXIT_USAGE) from error
         partial = out.with_name(f".{out.name}.partial")
         with ProgressBar(sys.stderr) as bar:
             try:
