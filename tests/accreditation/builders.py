@@ -1,9 +1,12 @@
 """Builders shared by the accreditation tests (and the API's): meetings, replies, accreditations."""
 
 import datetime
+import io
 from collections.abc import Sequence
 
+import zxingcpp
 from django.core import mail, signing
+from PIL import Image
 
 from summitdesk.accreditation import services
 from summitdesk.accreditation.enums import AccreditationStatus
@@ -154,3 +157,14 @@ def loaded(accreditation: Accreditation) -> Accreditation:
     return Accreditation.objects.select_related("delegate__reply__organisation", "meeting").get(
         pk=accreditation.pk
     )
+
+
+def qr_png(text: str) -> bytes:
+    """A PNG of a QR code of `text`, six pixels a module, as a camera test shows it."""
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    symbol = zxingcpp.write_barcode_to_image(code, scale=6, add_quiet_zones=True)
+    height, width = symbol.shape[:2]
+    image = Image.frombytes("L", (width, height), memoryview(symbol).tobytes())  # type: ignore[arg-type]
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

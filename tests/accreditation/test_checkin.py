@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import segno
 from django.core import signing
 from django.db import connection
 from django.test import Client
@@ -31,7 +30,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import User
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
-from tests.accreditation.builders import SALT, code_of, make_accreditation
+from tests.accreditation.builders import SALT, code_of, make_accreditation, qr_png
 from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
@@ -419,7 +418,7 @@ def test_checkin_count_json(meeting: Meeting, desk_client: Client) -> None:
 
 def qr_frame(text: str, kind: str = "png") -> bytes:
     qr = io.BytesIO()
-    segno.make(text, error="m").save(qr, kind="png", scale=6, border=4)
+    qr.write(qr_png(text))
     image = Image.new("RGB", (640, 480), (255, 255, 255))
     image.paste(Image.open(qr).convert("RGB"), (200, 120))
     buffer = io.BytesIO()

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import segno
 from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.enums import Role
-from tests.accreditation.builders import code_of, make_accreditation
+from tests.accreditation.builders import code_of, make_accreditation, qr_png
 from tests.conftest import CHROMIUM_ARGS, PHONE, WatchedBrowser
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
 
@@ -33,7 +32,7 @@ class Door:
 def mjpeg_of(code: str, folder: Path) -> Path:
     """A fake camera: an MJPEG file whose every frame shows the badge's QR code."""
     qr = io.BytesIO()
-    segno.make(code, error="m").save(qr, kind="png", scale=6, border=4)
+    qr.write(qr_png(code))
     frame = Image.new("RGB", (640, 480), (255, 255, 255))
     symbol = Image.open(qr).convert("RGB")
     frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))

@@ -920,7 +920,7 @@ def test_issuing_a_link_needs_an_invitation(secretary_client: Client, sample: Sa
 
 
 def test_reply_page_lists_links_and_history(viewer_client: Client, sample: Sample) -> None:
-    reply_links.revoke_all(sample.a, sample.meeting)
+    reply_links.revoke_all(sample.a, sample.meeting, actor=Actor.system("test"))
     services.revoke_reply_link(
         reply_links.issue(sample.a, sample.meeting)[0], actor=Actor.system("test")
     )
@@ -930,6 +930,7 @@ def test_reply_page_lists_links_and_history(viewer_client: Client, sample: Sampl
     overview = response.context["overview"]
     assert len(overview.links) == 2
     assert [entry.action for entry in response.context["history"]] == [
+        "summitdesk.reply_link.revoked",
         "summitdesk.reply_link.revoked",
         "summitdesk.reply.change_requested",
     ]

@@ -22,13 +22,13 @@ from summitdesk.correspondence.letters import (
     DEFAULT_LABELS,
     TEMPLATE,
     Letter,
-    qr_svg,
     render_letter,
     render_letter_png,
     render_letters,
 )
 from summitdesk.demo.circular import ENGLISH
 from summitdesk.lib.documents import DocumentError, compiler_for, render_pdf, render_png
+from summitdesk.lib.qr import qr_svg
 
 # The body of ITU's circular DM-1048 (9 July 2003), as the demo's circular has it.
 DM1048_BODY = list(ENGLISH[2])

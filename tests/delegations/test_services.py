@@ -10,7 +10,8 @@ from django.utils import timezone
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
-from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
+from summitdesk.correspondence import outbox, reply_links
+from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage, ReplyLink
 from summitdesk.delegations import services
 from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
@@ -23,7 +24,7 @@ from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
 from tests.delegations.builders import attending, delegation, invite, person, summit
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +331,60 @@ def test_hand_over_names_the_new_focal_point_and_revokes_the_previous_ones_links
     assert reply_links.find(token) is None
     assert reply_links.find(letter_token) is not None
     assert queued("focal_point_link")[-1] == [reply.pk, handed.focal_point.pk]
+
+
+def revocations() -> list[tuple[str, str, str]]:
+    """(link id, who, why) of every audit entry of a revoked reply link, oldest first."""
+    return list(
+        AuditEntry.objects.filter(action="summitdesk.reply_link.revoked")
+        .order_by("id")
+        .values_list("object_id", "actor_label", "note")
+    )
+
+
+def test_hand_over_audits_each_revoked_link(reply: Reply) -> None:
+    saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+    assert saved.focal_point is not None
+    link, _token = reply_links.issue(reply.organisation, reply.meeting, person=saved.focal_point)
+
+    services.hand_over(saved, person("Kofi", "Mensah"), actor=PORTAL)
+
+    assert revocations() == [(str(link.pk), "focal point Jane Doe", "The focal point handed over.")]
+
+
+def test_revoke_reply_link_audits_it_once(reply: Reply) -> None:
+    link, _token = reply_links.issue(reply.organisation, reply.meeting)
+
+    services.revoke_reply_link(link, actor=STAFF)
+
+    with pytest.raises(ReplyError, match=r"^This link had already been revoked\.$"):
+        services.revoke_reply_link(link, actor=STAFF)
+    assert revocations() == [(str(link.pk), "secretary", "")]
+
+
+def test_open_as_organisation_again_audits_the_earlier_staff_link(reply: Reply) -> None:
+    staff = Actor.staff(UserFactory(username="olga"))
+    services.open_as_organisation(reply.organisation, reply.meeting, actor=staff)
+    [first] = ReplyLink.objects.filter(opened_by=staff.user)
+
+    services.open_as_organisation(reply.organisation, reply.meeting, actor=staff)
+
+    assert revocations() == [(str(first.pk), "olga", "The staff member opened the portal again.")]
+
+
+def test_reissue_and_revoke_all_audit_each_revoked_link(reply: Reply) -> None:
+    invitation = Invitation.objects.get(organisation=reply.organisation)
+    first, _token = reply_links.issue(reply.organisation, reply.meeting, invitation=invitation)
+
+    outbox.reissue_reply_link(invitation, actor=STAFF)
+    [second] = ReplyLink.objects.filter(revoked_at__isnull=True)
+    reply_links.revoke_all(reply.organisation, reply.meeting, actor=PORTAL)
+
+    assert revocations() == [
+        (str(first.pk), "secretary", "A new link was issued."),
+        (str(second.pk), "focal point Jane Doe", ""),
+    ]
+    assert ReplyLink.objects.filter(revoked_at__isnull=True).count() == 0
 
 
 def test_every_change_is_recorded_with_its_channel_and_holder(reply: Reply) -> None:

@@ -1,5 +1,12 @@
 import pytest
 
+from summitdesk.lib.countries import (
+    COUNTRIES,
+    UNKNOWN_REGION,
+    lookup_country,
+    normalize_name,
+    region_of,
+)
 from summitdesk.lib.text import fold, name_key, search_document, search_words
 
 
@@ -74,3 +81,17 @@ def test_name_key_keeps_letters_and_digits_only() -> None:
 
 def test_name_key_differs_for_different_names() -> None:
     assert (name_key("Telefónica"), name_key("Telefunken")) == ("telefonica", "telefunken")
+
+
+def test_country_names_fold_like_search_text() -> None:
+    assert normalize_name("Færøerne") == "faeroerne"
+    assert normalize_name("Côte-d'Ivoire") == "cote d ivoire"
+    assert lookup_country("COTE D'IVOIRE") == COUNTRIES["CI"]
+
+
+def test_region_of_a_known_and_an_unknown_country() -> None:
+    assert (region_of("SN"), region_of("XX"), region_of("")) == (
+        "africa",
+        UNKNOWN_REGION,
+        "unknown",
+    )

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from summitdesk.core import ratelimit
+from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
@@ -79,7 +80,9 @@ def test_reply_for_token_opens_the_links_organisation_and_meeting(acme: Invited)
 
 def test_reply_for_token_unknown_revoked_and_expired_give_none(acme: Invited) -> None:
     _revoked, revoked = reply_links.issue(acme.organisation, acme.reply.meeting)
-    reply_links.revoke_all(acme.organisation, acme.reply.meeting)
+    reply_links.revoke_all(
+        acme.organisation, acme.reply.meeting, actor=Actor.system("test"), why=""
+    )
     _expired, expired = reply_links.issue(
         acme.organisation,
         acme.reply.meeting,

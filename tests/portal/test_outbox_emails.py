@@ -11,6 +11,7 @@ from django.test import Client
 from summitdesk.accreditation import delegate_links, emails
 from summitdesk.accreditation import services as accreditation_services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
+from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.enums import MessageState
@@ -176,7 +177,9 @@ def test_send_again_after_the_link_was_revoked_offers_a_new_link_never_the_dead_
 ) -> None:
     row = focal_point_email(acme, smtp)
     [dead] = REPLY_LINK.findall(row.body)
-    reply_links.revoke_all(acme.organisation, acme.reply.meeting)
+    reply_links.revoke_all(
+        acme.organisation, acme.reply.meeting, actor=Actor.system("test"), why=""
+    )
     client = signed_in(secretary)
     section = emails_section(client, acme)
     assert "Issue a new link and send" in section
@@ -228,7 +231,9 @@ def test_email_in_doubt_with_a_dead_link_is_not_resent(
 ) -> None:
     row = focal_point_email(acme, smtp)
     OutboundMessage.objects.filter(pk=row.pk).update(state=MessageState.IN_DOUBT)
-    reply_links.revoke_all(acme.organisation, acme.reply.meeting)
+    reply_links.revoke_all(
+        acme.organisation, acme.reply.meeting, actor=Actor.system("test"), why=""
+    )
     client = signed_in(secretary)
     before = len(smtp.received)
 

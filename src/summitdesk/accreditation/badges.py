@@ -10,12 +10,10 @@ The code is made from the accreditation as approved, not at printing: the same
 accreditation and version always give the same code (signing is deterministic).
 """
 
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import segno
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -27,6 +25,7 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.directory.enums import Category
+from summitdesk.lib import qr
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import render_pdf, render_png
 
@@ -36,10 +35,7 @@ TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "badge_sheet.ty
 #: The built-in design of one badge (a meeting may replace it: badge_templates).
 DESIGN = TEMPLATE.parent / "badge.typ"
 QR_MASK = 4
-QR_BORDER = 4
-# Dark modules are odd in segno's matrix: made 1, the rest 0, to find runs of them.
-_DARK = bytes(value & 1 for value in range(256))
-_DARK_RUN = re.compile(b"\x01+")
+QR_BORDER = qr.QR_BORDER
 
 #: The colour band of each category: (band colour, text colour on it). Eight hues far
 #: apart; dark bands carry white text, the two light ones (yellow, orange) black text.
@@ -99,24 +95,9 @@ def read_badge_code(code: str) -> tuple[int, int] | None:
 
 
 def qr_svg(code: str) -> str:
-    """An SVG QR code of `code` (error correction M, four modules of quiet zone).
-
-    The mask is fixed (any mask gives a valid code; scoring all eight costs time), and
-    the SVG is one path of horizontal runs, written here: segno's SVG writer took a third
-    of a badge's preparation. Print runs make ten thousand of these.
-    """
-    matrix = segno.make(code, error="m", mask=QR_MASK, micro=False).matrix
-    size = len(matrix)
-    runs = [
-        f"M{run.start() + QR_BORDER} {y + QR_BORDER + 0.5}h{run.end() - run.start()}"
-        for y, row in enumerate(matrix)
-        for run in _DARK_RUN.finditer(bytes(row).translate(_DARK))
-    ]
-    side = size + 2 * QR_BORDER
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" '
-        f'width="{side}" height="{side}"><path stroke="#000" d="{"".join(runs)}"/></svg>'
-    )
+    """An SVG QR code of `code` with the mask fixed (any mask gives a valid code; scoring
+    all eight costs time): print runs make ten thousand of these."""
+    return qr.qr_svg(code, mask=QR_MASK)
 
 
 def photo_kind(content: bytes) -> str:

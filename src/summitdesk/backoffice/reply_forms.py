@@ -20,7 +20,7 @@ from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
-from summitdesk.lib.countries import REGIONS, country_choices
+from summitdesk.lib.countries import REGIONS, UNKNOWN_REGION, country_choices
 
 #: Empty member rows offered below those already named; "More rows" adds as many again.
 EXTRA_MEMBERS = 3
@@ -58,7 +58,7 @@ class TrackerFilterForm(forms.Form):
         required=False,
         choices=_any(
             gettext_lazy("Any"),
-            [*REGIONS.items(), (queries.UNKNOWN_REGION, gettext_lazy("Unknown region"))],
+            [*REGIONS.items(), (UNKNOWN_REGION, gettext_lazy("Unknown region"))],
         ),
     )
 

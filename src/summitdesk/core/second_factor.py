@@ -6,13 +6,13 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summitdesk.core import audit
 from summitdesk.core.models import RecoveryCode, User
+from summitdesk.lib.qr import qr_svg
 
 ISSUER = "SummitDesk"
 #: Recovery codes made at a time; each is 16 base32 characters (80 random bits), shown
@@ -41,8 +41,7 @@ def provisioning_svg(user: User) -> str:
     uri = pyotp.TOTP(user.totp_secret).provisioning_uri(
         name=user.get_username(), issuer_name=ISSUER
     )
-    svg: str = segno.make(uri, error="m").svg_inline(scale=4)
-    return svg
+    return qr_svg(uri, scale=4)
 
 
 def verify(user: User, code: str) -> bool:

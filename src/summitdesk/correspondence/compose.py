@@ -16,7 +16,6 @@ import gettext
 import re
 import secrets
 import sys
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import Message
@@ -48,6 +47,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
+from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 
 #: Django's name of a language where it differs from the directory's ISO 639-1 code.
@@ -140,18 +140,13 @@ def _country_catalogue(language: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
-
-
 @functools.cache
 def _country_names(code: str) -> frozenset[str]:
     """Every name of country `code` in the six languages, folded: how an address that
     already ends with its country is recognised, whatever language it was written in."""
     entry = pycountry.countries.get(alpha_2=code)
     if entry is None:
-        return frozenset({_fold(code)})
+        return frozenset({fold(code)})
     english = {
         str(getattr(entry, attribute))
         for attribute in ("name", "common_name", "official_name")
@@ -161,7 +156,7 @@ def _country_names(code: str) -> frozenset[str]:
     for language in ("ar", "zh", "fr", "ru", "es"):
         catalogue = _country_catalogue(language)
         names.update(catalogue.gettext(name) for name in english)
-    return frozenset(_fold(name) for name in names)
+    return frozenset(fold(name) for name in names)
 
 
 def country_name(organisation: Organisation, language: str) -> str:
@@ -196,7 +191,7 @@ def addressee(organisation: Organisation, ceo: Position | None, language: str) -
     lines.append(organisation.name)
     address = [line.strip() for line in organisation.address.splitlines() if line.strip()]
     lines.extend(address)
-    if not address or _fold(address[-1]) not in _country_names(organisation.country):
+    if not address or fold(address[-1].strip()) not in _country_names(organisation.country):
         lines.append(country_name(organisation, language))
     return [line for line in lines if line]
 

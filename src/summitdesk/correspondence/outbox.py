@@ -290,7 +290,9 @@ def reissue_reply_link(invitation: Invitation, *, actor: Actor) -> str:
         pk=invitation.pk
     )
     meeting = invitation.circular.meeting
-    revoked = reply_links.revoke_all(invitation.organisation, meeting)
+    revoked = reply_links.revoke_all(
+        invitation.organisation, meeting, actor=actor, why=_("A new link was issued.")
+    )
     _link, token = reply_links.issue(
         invitation.organisation,
         meeting,

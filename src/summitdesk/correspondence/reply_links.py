@@ -5,8 +5,12 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
 from summitdesk.core.models import User
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.directory.models import Organisation, Person
@@ -62,8 +66,27 @@ def find(token: str) -> ReplyLink | None:
     return link
 
 
-def revoke_all(organisation: Organisation, meeting: Meeting) -> int:
+@transaction.atomic
+def revoke(links: QuerySet[ReplyLink], *, actor: Actor, why: str = "") -> int:
+    """Revoke the live links among `links`, each with its audit entry saying `why`;
+    returns how many. The one way a reply link stops working before it expires, so that
+    the history of every link shows who ended it."""
+    now = timezone.now()
+    live = list(links.filter(revoked_at__isnull=True).select_for_update())
+    ReplyLink.objects.filter(pk__in=[link.pk for link in live]).update(revoked_at=now)
+    for link in live:
+        audit.record(
+            link,
+            "summitdesk.reply_link.revoked",
+            actor=actor,
+            changes={"revoked_at": [None, now.isoformat()]},
+            organisation_id=link.organisation_id,
+            note=why,
+        )
+    return len(live)
+
+
+def revoke_all(organisation: Organisation, meeting: Meeting, *, actor: Actor, why: str = "") -> int:
     """Revoke every live link of `organisation` for `meeting` (one leaked)."""
-    return ReplyLink.objects.filter(
-        organisation=organisation, meeting=meeting, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    links = ReplyLink.objects.filter(organisation=organisation, meeting=meeting)
+    return revoke(links, actor=actor, why=why)

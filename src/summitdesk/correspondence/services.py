@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,10 +74,15 @@ class AudienceSummary:
 
 
 def organisations_with_email() -> Q:
-    """Organisations with somewhere to send email: their own address or their CEO's."""
-    return ~Q(email="") | Q(
-        positions__role=PositionRole.CHIEF_EXECUTIVE, positions__person__email__gt=""
+    """Organisations whose letter can go by email: their chief executive has an address,
+    or they have one of their own. The one rule, as a query (`recipients` applies it to
+    one organisation, and its `to` is empty exactly when this does not match); the others
+    go by post or fax. An Exists rather than a join, so that it filters and annotates
+    without duplicate rows."""
+    ceo_email = Position.objects.filter(
+        organisation=OuterRef("pk"), role=PositionRole.CHIEF_EXECUTIVE, person__email__gt=""
     )
+    return ~Q(email="") | Q(Exists(ceo_email))
 
 
 def audience_summary(circular: Circular) -> AudienceSummary:
@@ -193,7 +198,9 @@ def chief_executives(organisations: OrganisationQuerySet) -> dict[int, Position]
 def recipients(
     organisation: Organisation, people: dict[str, Position]
 ) -> tuple[list[str], list[str]]:
-    """To the chief executive (else the organisation's address), copy to the focal point."""
+    """To the chief executive (else the organisation's address), copy to the focal point.
+    No `to` means the letter goes by post or fax: the rule `organisations_with_email`
+    puts in a query, and the one place that decides it for a single organisation."""
     ceo = people.get(PositionRole.CHIEF_EXECUTIVE)
     to = [ceo.person.email] if ceo and ceo.person.email else []
     if not to and organisation.email:

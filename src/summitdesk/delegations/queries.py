@@ -46,7 +46,13 @@ from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.delegations.services import ReplyData, proposed_data
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
-from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
+from summitdesk.lib.countries import (
+    COUNTRIES,
+    REGIONS,
+    UNKNOWN_REGION,
+    countries_in_region,
+    region_of,
+)
 from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 
@@ -62,8 +68,6 @@ LIST_STATES: list[tuple[str, StrOrPromise]] = [
     (SILENT, _("Silent (not answered)")),
     (ATTENDING, _("Attending (submitted or amended)")),
 ]
-#: Countries the lookup does not know are folded into this region key.
-UNKNOWN_REGION = "unknown"
 
 if TYPE_CHECKING:
     from summitdesk.reports.figures import Answers
@@ -240,11 +244,6 @@ def tracker(scope: Scope) -> Tracker:
             ),
         ],
     )
-
-
-def region_of(country: str) -> str:
-    known = COUNTRIES.get(country)
-    return known.region if known else UNKNOWN_REGION
 
 
 def _breakdown(

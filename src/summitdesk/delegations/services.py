@@ -567,12 +567,13 @@ def hand_over(reply: Reply, new_focal_point: PersonData, *, actor: Actor) -> Rep
         actor=actor,
     )
     if previous and previous != updated.focal_point_id:
-        ReplyLink.objects.filter(
-            person=previous,
-            organisation=reply.organisation_id,
-            meeting=reply.meeting_id,
-            revoked_at__isnull=True,
-        ).update(revoked_at=timezone.now())
+        reply_links.revoke(
+            ReplyLink.objects.filter(
+                person=previous, organisation=reply.organisation_id, meeting=reply.meeting_id
+            ),
+            actor=actor,
+            why=_("The focal point handed over."),
+        )
     return updated
 
 
@@ -596,9 +597,11 @@ def open_as_organisation(organisation: Organisation, meeting: Meeting, *, actor:
     if invitation is None:
         raise ReplyError(_("No circular about this meeting was sent to it: no portal to open."))
     now = timezone.now()
-    ReplyLink.objects.filter(
-        organisation=organisation, meeting=meeting, opened_by=actor.user, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    reply_links.revoke(
+        ReplyLink.objects.filter(organisation=organisation, meeting=meeting, opened_by=actor.user),
+        actor=actor,
+        why=_("The staff member opened the portal again."),
+    )
     link, token = reply_links.issue(
         organisation,
         meeting,
@@ -687,16 +690,6 @@ def proposed_data(request: ChangeRequest) -> ReplyData:
 def revoke_reply_link(link: ReplyLink, *, actor: Actor) -> ReplyLink:
     """Revoke one reply link (it leaked, or its holder left); the organisation's other
     links keep working. Raises ReplyError when it was already revoked."""
-    link = ReplyLink.objects.select_for_update().get(pk=link.pk)
-    if link.revoked_at is not None:
+    if not reply_links.revoke(ReplyLink.objects.filter(pk=link.pk), actor=actor):
         raise ReplyError(_("This link had already been revoked."))
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    audit.record(
-        link,
-        "summitdesk.reply_link.revoked",
-        actor=actor,
-        changes={"revoked_at": [None, link.revoked_at.isoformat()]},
-        organisation_id=link.organisation_id,
-    )
-    return link
+    return ReplyLink.objects.get(pk=link.pk)

@@ -43,6 +43,7 @@ from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category, Language, OrganisationStatus, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.queries import SECTOR_FIELDS
+from summitdesk.lib import countries
 from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region, lookup_country
 from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
@@ -51,7 +52,7 @@ from summitdesk.reports import figures
 #: Rows fetched from the database at a time.
 CHUNK_SIZE = 2000
 #: Region value for countries the lookup does not know (as on the reply tracker).
-UNKNOWN_REGION = reply_queries.UNKNOWN_REGION
+UNKNOWN_REGION = countries.UNKNOWN_REGION
 
 Row = dict[str, Any]
 #: The values of a yes-or-no filter.

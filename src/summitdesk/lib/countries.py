@@ -11,20 +11,23 @@ module fails loudly if pycountry knows a country that the mapping does not cover
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pycountry
+
+from summitdesk.lib.text import fold
 
 __all__ = [
     "COUNTRIES",
     "COUNTRY_REGIONS",
     "REGIONS",
+    "UNKNOWN_REGION",
     "Country",
     "countries_in_region",
     "country_choices",
     "lookup_country",
     "normalize_name",
+    "region_of",
 ]
 
 #: Region key -> English label.
@@ -368,10 +371,10 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalize_name(value: str) -> str:
-    """Fold case, accents and punctuation, e.g. "Côte d'Ivoire" -> "cote d ivoire"."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", stripped.casefold()).strip()
+    """`lib.text.fold`, then every run of characters outside a-z and 0-9 made one space:
+    "Côte d'Ivoire" -> "cote d ivoire". A key for country names as typed in English, where
+    punctuation and spacing vary ("Cote-d'Ivoire") but mean nothing."""
+    return _NON_ALNUM.sub(" ", fold(value)).strip()
 
 
 def _build_countries() -> dict[str, Country]:
@@ -441,6 +444,17 @@ _INDEX: dict[str, Country] = _build_index()
 def lookup_country(value: str) -> Country | None:
     """Find a country by alpha-2, alpha-3 or English name (case/accent/punctuation-insensitive)."""
     return _INDEX.get(normalize_name(value))
+
+
+#: The region key of a country the lookup does not know (an old code, a typing slip), so
+#: that breakdowns still count it somewhere and filters can ask for it.
+UNKNOWN_REGION = "unknown"
+
+
+def region_of(country: str) -> str:
+    """The region key of alpha-2 code `country`; UNKNOWN_REGION when it is not known."""
+    known = COUNTRIES.get(country)
+    return known.region if known else UNKNOWN_REGION
 
 
 def countries_in_region(region: str) -> list[str]:

@@ -13,7 +13,6 @@ import copy
 import functools
 import gettext
 import html
-import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -42,6 +41,7 @@ from summitdesk.delegations.services import (
 )
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES, country_choices
+from summitdesk.lib.text import fold
 
 #: Blank member rows shown at least, and added by "Add more rows".
 MIN_BLANK_ROWS = 3
@@ -61,11 +61,6 @@ GENDER_CHOICES = [
 ]
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 @functools.cache
 def nationality_choices(language: str) -> tuple[tuple[str, str], ...]:
     """Countries named in `language` (Django's code) where a translation exists, in order."""
@@ -74,7 +69,7 @@ def nationality_choices(language: str) -> tuple[tuple[str, str], ...]:
         "iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True
     )
     named = [(alpha2, catalogue.gettext(name)) for alpha2, name in country_choices()]
-    return tuple(sorted(named, key=lambda pair: _fold(pair[1])))
+    return tuple(sorted(named, key=lambda pair: fold(pair[1])))
 
 
 @functools.cache

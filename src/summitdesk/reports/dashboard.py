@@ -64,12 +64,16 @@ from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ANSWERED_STATES
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
-from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region
+from summitdesk.lib.countries import (
+    COUNTRIES,
+    REGIONS,
+    UNKNOWN_REGION,
+    countries_in_region,
+    region_of,
+)
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import figures
 
-#: Countries the lookup does not know are folded into this region key.
-UNKNOWN_REGION = "unknown"
 NOT_GIVEN = "not_given"
 
 REGION_CHOICES: list[tuple[str, StrOrPromise]] = [
@@ -373,11 +377,6 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
         ],
         genders=[Figure(key, label, genders[key]) for key, label in GENDER_CHOICES],
     )
-
-
-def region_of(country: str) -> str:
-    known = COUNTRIES.get(country)
-    return known.region if known else UNKNOWN_REGION
 
 
 def _add(target: Tally, tally: Tally) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,8 +49,7 @@ from summitdesk.correspondence.models import (
     Mailing,
     OutboundMessage,
 )
-from summitdesk.directory.enums import PositionRole
-from summitdesk.directory.models import Organisation, Position
+from summitdesk.directory.models import Organisation
 from summitdesk.lib.documents import DocumentError
 
 PAGE_SIZE = 50
@@ -194,12 +193,9 @@ def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def with_delivery(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """Each organisation with `by_email`: whether its letter can go by email (its own
-    address or its chief executive's), as services.organisations_with_email counts."""
-    ceo_email = Position.objects.filter(
-        organisation=OuterRef("pk"), role=PositionRole.CHIEF_EXECUTIVE, person__email__gt=""
-    )
+    address or its chief executive's), by services.organisations_with_email."""
     return organisations.annotate(
-        by_email=ExpressionWrapper(~Q(email="") | Q(Exists(ceo_email)), output_field=BooleanField())
+        by_email=ExpressionWrapper(services.organisations_with_email(), output_field=BooleanField())
     )
 
 
