@@ -260,7 +260,7 @@ def _compile(
         try:
             if inputs is None:
                 # Unchanged sys.inputs (empty): setting them, even to the same empty
-                # dictionary, rebuilds Typst's library (0.5 ms) and voids the memoised work.
+                # dictionary, rebuilds Typst's library and voids the memoised work.
                 result, warnings = entry.compiler.compile_with_warnings(format=output, ppi=ppi)
             else:
                 result, warnings = entry.compiler.compile_with_warnings(
@@ -276,8 +276,8 @@ def _compile(
             raise DocumentError(f"{entry.source.name}: {error}") from error
         finally:
             # The data (a letter's reply link among it) stays on disk no longer than needed;
-            # emptied rather than removed, since creating a file costs ten times as much
-            # as rewriting one (0.7 ms against 0.05 on the benchmark machine).
+            # emptied rather than removed, since creating a file costs much more than
+            # rewriting one.
             data_file.write_bytes(b"")
             if files:
                 shutil.rmtree(folder, ignore_errors=True)
