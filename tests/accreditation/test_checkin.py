@@ -59,7 +59,10 @@ def test_check_in_approved_first_scan_enters(meeting: Meeting, desk_officer: Use
     accreditation = make_accreditation(meeting)
 
     result = checkin.check_in(
-        code_of(accreditation), meeting=meeting, desk="Desk 1", operator=desk_officer
+        code_of(accreditation),
+        meeting=meeting,
+        desk="Desk 1",
+        actor=checkin.desk_actor(desk_officer, "Desk 1"),
     )
 
     assert (result.result, result.message, result.accreditation) == (
@@ -87,7 +90,9 @@ def test_check_in_admits_a_badge_of_the_replaced_key_kept_as_fallback(
     settings.SECRET_KEY = "configured-key-of-production-" + "n" * 40
     settings.SECRET_KEY_FALLBACKS = ["generated-key-of-the-demo-" + "o" * 40]
 
-    result = checkin.check_in(printed, meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        printed, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     assert result.result == CheckInResult.ENTERED
 
@@ -95,7 +100,9 @@ def test_check_in_admits_a_badge_of_the_replaced_key_kept_as_fallback(
 def test_check_in_uses_colleague_badge_code(meeting: Meeting) -> None:
     accreditation = make_accreditation(meeting)
 
-    result = checkin.check_in(badge_code(accreditation), meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        badge_code(accreditation), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     assert result.result == CheckInResult.ENTERED
 
@@ -105,11 +112,13 @@ def test_check_in_second_scan_is_reentry_with_first_time_and_desk(
 ) -> None:
     accreditation = make_accreditation(meeting)
     code = code_of(accreditation)
-    checkin.check_in(code, meeting=meeting, desk="2", operator=desk_officer)
+    checkin.check_in(code, meeting=meeting, desk="2", actor=checkin.desk_actor(desk_officer, "2"))
     first = CheckIn.objects.get()
     local = timezone.localtime(first.scanned_at, zoneinfo.ZoneInfo("Europe/Zurich"))
 
-    result = checkin.check_in(code, meeting=meeting, desk="5", operator=desk_officer)
+    result = checkin.check_in(
+        code, meeting=meeting, desk="5", actor=checkin.desk_actor(desk_officer, "5")
+    )
 
     message = f"Already checked in at {local:%H:%M}, desk 2."
     assert (result.result, result.message, result.first) == (
@@ -138,7 +147,10 @@ def test_check_in_not_approved_refused_and_logged(
     accreditation = make_accreditation(meeting, status=status)
 
     result = checkin.check_in(
-        code_of(accreditation), meeting=meeting, desk="1", operator=desk_officer
+        code_of(accreditation),
+        meeting=meeting,
+        desk="1",
+        actor=checkin.desk_actor(desk_officer, "1"),
     )
 
     assert (result.result, result.message, result.admitted) == (
@@ -153,7 +165,9 @@ def test_check_in_not_approved_refused_and_logged(
 def test_check_in_refused_by_name_too(meeting: Meeting) -> None:
     accreditation = make_accreditation(meeting, status=AccreditationStatus.REVOKED)
 
-    result = checkin.check_in(accreditation.pk, meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        accreditation.pk, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     assert result.message == "Refused: the accreditation was revoked."
 
@@ -169,7 +183,7 @@ def test_check_in_refused_by_name_too(meeting: Meeting) -> None:
     ],
 )
 def test_check_in_unknown_code_refused_and_logged(meeting: Meeting, code: str) -> None:
-    result = checkin.check_in(code, meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(code, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"))
 
     assert (result.result, result.message) == (
         CheckInResult.REFUSED,
@@ -185,7 +199,10 @@ def test_check_in_tampered_code_refused(meeting: Meeting) -> None:
     forged_payload = code_of(other).split(":", 1)[0]
 
     result = checkin.check_in(
-        f"{forged_payload}:{signature}", meeting=meeting, desk="1", operator=None
+        f"{forged_payload}:{signature}",
+        meeting=meeting,
+        desk="1",
+        actor=checkin.desk_actor(None, "1"),
     )
 
     assert result.message == "Unknown code: this is not a valid badge."
@@ -196,7 +213,7 @@ def test_check_in_tampered_code_refused(meeting: Meeting) -> None:
 def test_check_in_signed_code_of_missing_accreditation_refused(meeting: Meeting) -> None:
     code = signing.Signer(salt=SALT).sign_object([987654, 1])
 
-    result = checkin.check_in(code, meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(code, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"))
 
     assert result.message == "Unknown badge: no such accreditation."
     assert rows() == [(None, "refused", "Unknown badge: no such accreditation.", "1")]
@@ -205,7 +222,9 @@ def test_check_in_signed_code_of_missing_accreditation_refused(meeting: Meeting)
 def test_check_in_stale_badge_version_refused(meeting: Meeting) -> None:
     accreditation = make_accreditation(meeting, badge_version=2)
 
-    result = checkin.check_in(code_of(accreditation, 1), meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        code_of(accreditation, 1), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     reason = "Refused: this badge was replaced; this is an older badge."
     assert (result.result, result.message) == (CheckInResult.REFUSED, reason)
@@ -215,7 +234,9 @@ def test_check_in_stale_badge_version_refused(meeting: Meeting) -> None:
 def test_check_in_badge_of_other_meeting_refused(meeting: Meeting) -> None:
     accreditation = make_accreditation(MeetingFactory())
 
-    result = checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        code_of(accreditation), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     reason = "Refused: this badge is for another meeting."
     assert result.message == reason
@@ -229,8 +250,12 @@ def test_live_count_counts_each_person_once(meeting: Meeting) -> None:
     revoked = make_accreditation(meeting, status=AccreditationStatus.REVOKED, given="X")
     elsewhere = make_accreditation(MeetingFactory(), given="Y")
     for accreditation in (first, first, second, revoked):
-        checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
-    checkin.check_in(code_of(elsewhere), meeting=elsewhere.meeting, desk="1", operator=None)
+        checkin.check_in(
+            code_of(accreditation), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+        )
+    checkin.check_in(
+        code_of(elsewhere), meeting=elsewhere.meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     assert figures.desk_count(meeting) == figures.DeskCount(entered=2, approved=3)
 
@@ -262,7 +287,11 @@ def test_check_in_concurrent_scans_of_one_badge_enter_once() -> None:
     def desk(name: str) -> None:
         try:
             barrier.wait(timeout=10)
-            results.append(checkin.check_in(code, meeting=meeting, desk=name, operator=None).result)
+            results.append(
+                checkin.check_in(
+                    code, meeting=meeting, desk=name, actor=checkin.desk_actor(None, name)
+                ).result
+            )
         except BaseException as error:
             errors.append(error)
         finally:
@@ -291,7 +320,12 @@ def test_check_in_many_concurrent_rounds_never_double_count() -> None:
         try:
             for accreditation in accreditations:
                 barrier.wait(timeout=10)
-                checkin.check_in(code_of(accreditation), meeting=meeting, desk=name, operator=None)
+                checkin.check_in(
+                    code_of(accreditation),
+                    meeting=meeting,
+                    desk=name,
+                    actor=checkin.desk_actor(None, name),
+                )
         except BaseException as error:
             errors.append(error)
         finally:
@@ -408,7 +442,9 @@ def test_checkin_desk_page_sets_no_inline_script(meeting: Meeting, desk_client: 
 def test_checkin_count_json(meeting: Meeting, desk_client: Client) -> None:
     accreditation = make_accreditation(meeting)
     make_accreditation(meeting, given="Li")
-    checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
+    checkin.check_in(
+        code_of(accreditation), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     response = desk_client.get(reverse("backoffice:checkin-count", args=[meeting.code]))
 
@@ -758,10 +794,25 @@ def test_check_in_entered_writes_one_audit_entry_for_the_webhooks(
 
     accreditation = make_accreditation(meeting)
 
-    checkin.check_in(code_of(accreditation), meeting=meeting, desk="North", operator=desk_officer)
-    checkin.check_in(code_of(accreditation), meeting=meeting, desk="South", operator=desk_officer)
+    checkin.check_in(
+        code_of(accreditation),
+        meeting=meeting,
+        desk="North",
+        actor=checkin.desk_actor(desk_officer, "North"),
+    )
+    checkin.check_in(
+        code_of(accreditation),
+        meeting=meeting,
+        desk="South",
+        actor=checkin.desk_actor(desk_officer, "South"),
+    )
     waiting = make_accreditation(meeting, status=AccreditationStatus.PENDING, family="Waiting")
-    checkin.check_in(code_of(waiting), meeting=meeting, desk="North", operator=desk_officer)
+    checkin.check_in(
+        code_of(waiting),
+        meeting=meeting,
+        desk="North",
+        actor=checkin.desk_actor(desk_officer, "North"),
+    )
 
     [entry] = AuditEntry.objects.filter(action="summitdesk.accreditation.checked_in")
     row = CheckIn.objects.get(result=CheckInResult.ENTERED)
@@ -783,7 +834,7 @@ def test_check_in_entered_costs_one_insert_more_than_the_row(meeting: Meeting) -
     code = code_of(accreditation)
 
     with CaptureQueriesContext(connection) as captured:
-        checkin.check_in(code, meeting=meeting, desk="1", operator=None)
+        checkin.check_in(code, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"))
 
     inserts = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("INSERT")]
     assert len(inserts) == 2
@@ -798,7 +849,9 @@ def test_check_in_audit_entry_rolls_back_with_the_admission(meeting: Meeting) ->
     accreditation = make_accreditation(meeting)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        checkin.check_in(code_of(accreditation), meeting=meeting, desk="1", operator=None)
+        checkin.check_in(
+            code_of(accreditation), meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+        )
         raise RuntimeError
 
     assert not AuditEntry.objects.exists()
@@ -820,7 +873,9 @@ def test_check_in_badge_number_at_desk_enters(meeting: Meeting, typed: str) -> N
     accreditation = numbered(meeting, "00042")
     numbered(meeting, "00043", given="Li", family="Wei")
 
-    result = checkin.check_in(typed, meeting=meeting, desk="1", operator=None, badge_numbers=True)
+    result = checkin.check_in(
+        typed, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"), badge_numbers=True
+    )
 
     assert (result.result, result.accreditation) == (CheckInResult.ENTERED, accreditation)
     assert rows() == [(accreditation.pk, "entered", "", "1")]
@@ -829,7 +884,9 @@ def test_check_in_badge_number_at_desk_enters(meeting: Meeting, typed: str) -> N
 def test_check_in_badge_number_ignores_case(meeting: Meeting) -> None:
     accreditation = numbered(meeting, "PC3-7")
 
-    result = checkin.check_in("pc3-7", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+    result = checkin.check_in(
+        "pc3-7", meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"), badge_numbers=True
+    )
 
     assert (result.result, result.accreditation) == (CheckInResult.ENTERED, accreditation)
 
@@ -840,7 +897,9 @@ def test_check_in_unknown_badge_number_refused_as_unknown_code(
 ) -> None:
     numbered(meeting, "00042")
 
-    result = checkin.check_in(typed, meeting=meeting, desk="1", operator=None, badge_numbers=True)
+    result = checkin.check_in(
+        typed, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"), badge_numbers=True
+    )
 
     assert (result.result, result.message, result.accreditation) == (
         CheckInResult.REFUSED,
@@ -853,7 +912,9 @@ def test_check_in_unknown_badge_number_refused_as_unknown_code(
 def test_check_in_badge_number_of_another_meeting_is_unknown(meeting: Meeting) -> None:
     numbered(MeetingFactory(), "00042")
 
-    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+    result = checkin.check_in(
+        "00042", meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"), badge_numbers=True
+    )
 
     assert (result.result, result.message) == (
         CheckInResult.REFUSED,
@@ -866,7 +927,9 @@ def test_check_in_badge_number_of_revoked_accreditation_refused_with_reason(
 ) -> None:
     accreditation = numbered(meeting, "00042", status=AccreditationStatus.REVOKED)
 
-    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None, badge_numbers=True)
+    result = checkin.check_in(
+        "00042", meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"), badge_numbers=True
+    )
 
     assert (result.result, result.message, result.accreditation) == (
         CheckInResult.REFUSED,
@@ -878,7 +941,9 @@ def test_check_in_badge_number_of_revoked_accreditation_refused_with_reason(
 def test_check_in_badge_number_needs_the_desk_flag(meeting: Meeting) -> None:
     numbered(meeting, "00042")
 
-    result = checkin.check_in("00042", meeting=meeting, desk="1", operator=None)
+    result = checkin.check_in(
+        "00042", meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+    )
 
     assert result.result == CheckInResult.REFUSED
 
@@ -1031,7 +1096,9 @@ def test_photo_image_badge_size_refused_without_the_role(
 
 
 def admit(meeting: Meeting, accreditation: Accreditation, operator: User, desk: str) -> CheckIn:
-    result = checkin.check_in(code_of(accreditation), meeting=meeting, desk=desk, operator=operator)
+    result = checkin.check_in(
+        code_of(accreditation), meeting=meeting, desk=desk, actor=checkin.desk_actor(operator, desk)
+    )
     assert result.check_in is not None
     return result.check_in
 
@@ -1229,7 +1296,9 @@ def test_undo_racing_a_second_scan_never_leaves_a_reentry_without_entry() -> Non
             checkin.undo_admission(pk, meeting=meeting, desk="Desk 2", actor=desk_actor(operator))
 
         def scan(code: str = code) -> None:
-            checkin.check_in(code, meeting=meeting, desk="Gate", operator=None)
+            checkin.check_in(
+                code, meeting=meeting, desk="Gate", actor=checkin.desk_actor(None, "Gate")
+            )
 
         errors = at_once(undo, scan)
 

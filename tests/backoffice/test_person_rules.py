@@ -9,7 +9,7 @@ from django import forms
 from django.test import Client
 
 from summitdesk.backoffice import accreditation_forms, reply_forms
-from summitdesk.backoffice.forms import PersonForm
+from summitdesk.backoffice.forms import DirectoryPersonForm
 from tests.backoffice.test_directory_pages import (  # noqa: F401 (sample is a fixture)
     Sample,
     person_data,
@@ -49,10 +49,12 @@ def test_reply_and_substitute_forms_refuse_a_bad_name(name: str, message: str) -
     person = {"family_name": name, "email": "a@example.org"}
     member = {"members-0-family_name": name}
 
-    assert errors(reply_forms.PersonForm(person)) == {"family_name": [message]}
-    assert errors(reply_forms.MemberForm(member, prefix="members-0")) == {"family_name": [message]}
+    assert errors(reply_forms.StaffReplyPersonForm(person)) == {"family_name": [message]}
+    assert errors(reply_forms.StaffReplyMemberForm(member, prefix="members-0")) == {
+        "family_name": [message]
+    }
     assert errors(accreditation_forms.SubstituteForm(person)) == {"family_name": [message]}
-    assert errors(PersonForm(person_data(family_name=name))) == {"family_name": [message]}
+    assert errors(DirectoryPersonForm(person_data(family_name=name))) == {"family_name": [message]}
     identity = accreditation_forms.IdentityForm({"passport_family_name": name})
     assert errors(identity)["passport_family_name"] == [message]
 
@@ -60,6 +62,6 @@ def test_reply_and_substitute_forms_refuse_a_bad_name(name: str, message: str) -
 def test_back_office_forms_keep_names_with_zero_width_joiners() -> None:
     person = {"given_name": JOINED_NAMES[1], "family_name": JOINED_NAMES[0]}
 
-    assert errors(reply_forms.PersonForm(person)) == {}
+    assert errors(reply_forms.StaffReplyPersonForm(person)) == {}
     assert errors(accreditation_forms.SubstituteForm(person)) == {}
-    assert errors(PersonForm(person_data(**person))) == {}
+    assert errors(DirectoryPersonForm(person_data(**person))) == {}

@@ -39,7 +39,7 @@ def headline(tracker: queries.Tracker) -> dict[str, int]:
     }
 
 
-def table(breakdown: queries.Breakdown) -> dict[str, list[int]]:
+def table(breakdown: queries.TrackerBreakdown) -> dict[str, list[int]]:
     return {row.key: row.counts.cells for row in breakdown.rows}
 
 

@@ -159,7 +159,7 @@ def test_withdraw_approved_delegate_refuses_their_badge_at_the_door(
     assert accreditation.status == Status.WITHDRAWN
     assert accreditation.reason == "Cannot travel"
     assert "Bruno Müller is withdrawn from the delegation." in page(response)
-    scan = checkin.check_in(code, meeting=meeting, desk="1", operator=None)
+    scan = checkin.check_in(code, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1"))
     assert scan.result == CheckInResult.REFUSED
     [entry] = portal_entries("summitdesk.accreditation.withdrawn")
     assert entry.object_id == str(accreditation.pk)
@@ -301,7 +301,12 @@ def test_substitute_revokes_the_old_badge_and_names_a_pending_newcomer(
         "ES",
     )
     assert "Bruno Müller&#x27;s badge is revoked" in page(response)
-    assert checkin.check_in(code, meeting=meeting, desk="1", operator=None).admitted is False
+    assert (
+        checkin.check_in(
+            code, meeting=meeting, desk="1", actor=checkin.desk_actor(None, "1")
+        ).admitted
+        is False
+    )
     assert [e.object_id for e in portal_entries("summitdesk.accreditation.revoked")] == [
         str(old.pk)
     ]

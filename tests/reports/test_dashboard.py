@@ -50,7 +50,7 @@ def figures(tally: Tally) -> dict[str, Any]:
     }
 
 
-def rows(breakdown: dashboard.Breakdown) -> dict[str, dict[str, Any]]:
+def rows(breakdown: dashboard.DashboardBreakdown) -> dict[str, dict[str, Any]]:
     return {row.key: figures(row.tally) for row in breakdown.rows}
 
 

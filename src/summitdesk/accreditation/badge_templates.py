@@ -33,7 +33,7 @@ from summitdesk.meetings.models import Meeting
 #: Seconds a template may take to compile the sample data in every layout, all told.
 UPLOAD_SECONDS = 10.0
 #: Seconds a print run's PDF may take with a meeting's template: a base and a share per
-#: badge, ten times what the built-in design needs (1,000 badges in about 3 s).
+#: badge, ten times what the built-in design needs (`bench/badges.py` prints its time).
 RUN_SECONDS_BASE = 30.0
 RUN_SECONDS_PER_BADGE = 0.03
 #: Bytes a template file may have: a badge design is a few kilobytes of text.

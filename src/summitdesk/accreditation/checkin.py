@@ -85,8 +85,7 @@ def check_in(
     *,
     meeting: Meeting,
     desk: str,
-    operator: User | None,
-    actor: Actor | None = None,
+    actor: Actor,
     badge_numbers: bool = False,
 ) -> ScanResult:
     """Admit (or refuse) the holder of a badge code, or of an accreditation chosen by name
@@ -94,9 +93,11 @@ def check_in(
     With `badge_numbers` (the desk, where a person reads the badge), a badge number of the
     meeting typed instead of the code is accepted too; gates and the API scan codes only,
     since numbers follow one another and can be guessed.
-    The admission's audit entry names `actor` (an API token), else the desk's operator.
+    The row records `actor`'s staff member as the desk's operator (none for an API token),
+    and the admission's audit entry names `actor` (`desk_actor` for a desk).
     """
     desk = desk.strip()[:DESK_MAX_LENGTH]
+    operator = actor.user
     version: int | None = None
     if isinstance(code_or_id, int):
         accreditation_id = code_or_id
@@ -129,9 +130,12 @@ def check_in(
     if accreditation.status != AccreditationStatus.APPROVED:
         reason = _refusal_reasons().get(accreditation.status, _("Refused: not accredited."))
         return _refuse(meeting, desk, operator, accreditation, reason)
-    if actor is None:
-        actor = Actor(user=operator, channel=Channel.BACKOFFICE, label=f"check-in desk {desk}")
     return _admit(meeting, desk, operator, accreditation, actor)
+
+
+def desk_actor(user: User | None, desk: str) -> Actor:
+    """The actor of the scans and undos made by `user` at the check-in desk `desk`."""
+    return Actor(user=user, channel=Channel.BACKOFFICE, label=f"check-in desk {desk}")
 
 
 def badge_number_of(meeting: Meeting, typed: str) -> int | None:
@@ -232,16 +236,17 @@ def _record_entry(accreditation: Accreditation, row: CheckIn, actor: Actor) -> N
 
 
 def undo_refusal(
-    row: CheckIn, *, desk: str, operator: User | None, now: datetime.datetime | None = None
+    row: CheckIn, *, desk: str, actor: Actor, now: datetime.datetime | None = None
 ) -> str | None:
-    """Why the desk `desk`, worked by `operator`, may not undo the admission `row`, or None
-    when it may. Only an admission (a re-entry or a refusal changes no count), only by the
-    staff member who made it at this desk (desk names are free text, shared by whoever
-    types them: the operator is what identifies who saw the person), only the last one
-    they made there, within UNDO_WINDOW, and not once the badge was scanned again (the
-    person was seen at the door since)."""
+    """Why the desk `desk`, worked by `actor`'s staff member, may not undo the admission
+    `row`, or None when it may. Only an admission (a re-entry or a refusal changes no
+    count), only by the staff member who made it at this desk (desk names are free text,
+    shared by whoever types them: the operator is what identifies who saw the person),
+    only the last one they made there, within UNDO_WINDOW, and not once the badge was
+    scanned again (the person was seen at the door since)."""
     if row.result != CheckInResult.ENTERED or row.accreditation_id is None:
         return _("Only an admission can be undone: a re-entry or a refusal changes no count.")
+    operator = actor.user
     if operator is None or row.operator_id != operator.pk or row.desk != desk:
         return _("Only the staff member who admitted this person, at this desk, can undo it.")
     if (now or timezone.now()) - row.scanned_at > UNDO_WINDOW:
@@ -273,7 +278,7 @@ def undo_admission(check_in_id: int, *, meeting: Meeting, desk: str, actor: Acto
         row = CheckIn.objects.select_for_update().filter(pk=check_in_id, meeting=meeting).first()
         if row is None:
             raise UndoRefused(_("There is no such admission: it may have been undone already."))
-        refusal = undo_refusal(row, desk=desk, operator=actor.user)
+        refusal = undo_refusal(row, desk=desk, actor=actor)
         if refusal is not None or row.accreditation_id is None:
             raise UndoRefused(refusal or "")
         accreditation = _accreditations().get(pk=row.accreditation_id)

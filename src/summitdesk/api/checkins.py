@@ -99,7 +99,5 @@ def create_check_in(request: HttpRequest, scan: ScanIn) -> HttpResponse:
     if meeting is None:
         error(422, _("No meeting with this code."), {"meeting": [_("No meeting with this code.")]})
     desk = f"{scan.desk} ({api_token(request).name})"[: checkin.DESK_MAX_LENGTH]
-    result = checkin.check_in(
-        scan.code, meeting=meeting, desk=desk, operator=None, actor=actor(request)
-    )
+    result = checkin.check_in(scan.code, meeting=meeting, desk=desk, actor=actor(request))
     return with_etag(request, represent(result), status=201)

@@ -32,7 +32,7 @@ from summitdesk.api.common import (
     stated,
     with_etag,
 )
-from summitdesk.backoffice.forms import DirectoryFilterForm, OrganisationForm, PersonForm
+from summitdesk.backoffice.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory import services
 from summitdesk.directory.enums import (
@@ -413,7 +413,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
             _("Some fields are not valid."),
             {"organisation": [_("No current organisation has that id.")]},
         )
-    form = PersonForm(payload.model_dump(exclude={"organisation"}))
+    form = DirectoryPersonForm(payload.model_dump(exclude={"organisation"}))
     if not form.is_valid():
         _refuse(form)
     who = actor(request)
@@ -441,9 +441,9 @@ def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     position = person.positions.select_related("organisation").order_by("id").first()
     if position is None:
         error(409, _("This person holds no role in any organisation."))
-    current = {field: getattr(person, field) for field in PersonForm.Meta.fields}
+    current = {field: getattr(person, field) for field in DirectoryPersonForm.Meta.fields}
     data = current | changes | {"role": position.role, "function": position.function}
-    form = PersonForm(data, instance=person)
+    form = DirectoryPersonForm(data, instance=person)
     if not form.is_valid():
         _refuse(form)
     target = Person.objects.get(pk=person.pk)

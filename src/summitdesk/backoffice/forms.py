@@ -97,7 +97,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
 
 
 @person_rules
-class PersonForm(forms.ModelForm[Person]):
+class DirectoryPersonForm(forms.ModelForm[Person]):
     role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
     function = forms.CharField(
         label=_("Function"), max_length=MAX_LENGTH["function"], required=False

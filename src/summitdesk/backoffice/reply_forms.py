@@ -103,7 +103,7 @@ class AnswerForm(forms.Form):
 
 
 @person_rules
-class PersonForm(forms.Form):
+class StaffReplyPersonForm(forms.Form):
     """A focal point: every field optional, but a name is needed to keep the others."""
 
     title = forms.CharField(
@@ -140,7 +140,7 @@ class PersonForm(forms.Form):
 
 
 @person_rules
-class MemberForm(forms.Form):
+class StaffReplyMemberForm(forms.Form):
     """One member of the delegation; a row left empty is ignored."""
 
     title = forms.CharField(
@@ -183,7 +183,7 @@ class MemberForm(forms.Form):
 
 
 MemberFormSet = forms.formset_factory(
-    MemberForm,
+    StaffReplyMemberForm,
     extra=EXTRA_MEMBERS,
     can_delete=True,
     max_num=MAX_DELEGATES + MORE_MEMBERS,
@@ -205,10 +205,10 @@ class StaffReplyForm:
             rows = int(total) if total.isdigit() else 0
             data["members-TOTAL_FORMS"] = str(min(rows + MORE_MEMBERS, MAX_DELEGATES))
         self.answer = AnswerForm(data, initial=_answer_initial(initial))
-        self.focal_point = PersonForm(
+        self.focal_point = StaffReplyPersonForm(
             data, prefix="focal_point", initial=_person_initial(initial.focal_point)
         )
-        self.backup = PersonForm(
+        self.backup = StaffReplyPersonForm(
             data, prefix="backup", initial=_person_initial(initial.backup_focal_point)
         )
         self.members = MemberFormSet(

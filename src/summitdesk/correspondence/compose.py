@@ -410,7 +410,7 @@ class LetterEmail(EmailMultiAlternatives):
     """An email whose MIME boundaries are chosen when it is built, not while it is written.
 
     Python's generator otherwise picks each boundary by compiling a new regular expression
-    and running it over the whole message, the base64 letter included: 0.4 of the 1 ms
+    and running it over the whole message, the base64 letter included: most of the time
     that turning a letter's email into bytes takes. The boundaries look the same; each is
     checked against every part's text instead (a substring, so a stricter test than the
     generator's own line match); base64 holds no "-" and could not contain one anyway.

@@ -109,7 +109,7 @@ def render_letters(letters: Sequence[Letter]) -> bytes:
     the postal and fax run, printed in one go.
 
     Typst holds the whole document while it lays it out, about 2 MiB per letter: render a
-    large run in batches of a few hundred letters (250 take about 0.5 GiB and 1.3 s).
+    large run in batches of a few hundred letters (`bench/letters_raw.py` prints the cost).
     """
     if not letters:
         raise ValueError("No letters to render.")

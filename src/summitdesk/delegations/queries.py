@@ -171,7 +171,7 @@ class BreakdownRow:
 
 
 @dataclass(frozen=True)
-class Breakdown:
+class TrackerBreakdown:
     """The replies by one property of the organisations: a row for each value met."""
 
     key: str  # the list filter this breakdown's rows narrow to
@@ -186,7 +186,7 @@ class Tracker:
     # Counted by reports.figures, as every other surface counts them.
     opened: int
     named_delegates: int
-    breakdowns: list[Breakdown]
+    breakdowns: list[TrackerBreakdown]
 
 
 #: The organisation's fields the tracker's figures are grouped by.
@@ -252,7 +252,7 @@ def _breakdown(
     heading: StrOrPromise,
     choices: Iterable[tuple[str, StrOrPromise]],
     counts: dict[str, "Answers"],
-) -> Breakdown:
+) -> TrackerBreakdown:
     """Rows in the order of `choices`, only those with someone invited; values outside the
     choices (data older than them) are kept, under their own name."""
     labels = dict(choices)
@@ -260,7 +260,7 @@ def _breakdown(
     rows += [
         BreakdownRow(value, value, Counts(counts[value])) for value in counts if value not in labels
     ]
-    return Breakdown(key, title, heading, [row for row in rows if row.counts.invited])
+    return TrackerBreakdown(key, title, heading, [row for row in rows if row.counts.invited])
 
 
 # The list of organisations

@@ -598,7 +598,10 @@ class _History:
         accreditation = self.accreditation(member)
         desk = self.rng.choice(DESKS)
         result = checkin.check_in(
-            badge_code(accreditation), meeting=self.meeting, desk=desk, operator=self.doors
+            badge_code(accreditation),
+            meeting=self.meeting,
+            desk=desk,
+            actor=checkin.desk_actor(self.doors, desk),
         )
         assert result.admitted, result.message
         if result.check_in is not None:

@@ -5,10 +5,9 @@ Neither writer keeps rows: memory stays the same for ten rows or a million.
 - CSV is UTF-8 with a byte order mark (so that Excel reads accents, Cyrillic, Arabic and
   Chinese correctly), comma-separated, with CRLF line ends (the `csv` module's default).
 - XLSX is written here as the smallest workbook the format allows (one sheet, inline
-  strings, a bold header row), streamed into the ZIP entry by entry. openpyxl's write-only
-  mode was measured at 5 s for 20,000 rows of 18 cells without lxml (which is not
-  installed), far from the aim of 100,000 rows in under 20 s; this writer does the same work
-  about ten times faster. Tests read its files back with openpyxl.
+  strings, a bold header row), streamed into the ZIP entry by entry: openpyxl's write-only
+  mode, without lxml (not installed), is too slow for the largest lists
+  (`bench/exports.py` prints the times). Tests read its files back with openpyxl.
 
 Both neutralise formulas (`lib.spreadsheets`): in CSV a text cell that starts like a
 formula gets a leading apostrophe; in XLSX its text stays as it is and the cell gets a

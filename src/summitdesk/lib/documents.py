@@ -9,8 +9,8 @@ A template that reads `sys.inputs` (the older convention, `json(bytes(sys.inputs
 gets the same JSON there too. The file is faster: Typst keeps the work of one compilation
 for the next only where its inputs did not change, and `sys.inputs` belong to Typst's
 standard library, so data passed there changes the library itself and voids all of it;
-a file changes only what reads it. A letter, whose long body is the same for every
-organisation, takes 4 ms instead of 7.
+a file changes only what reads it, and a letter's long body is the same for every
+organisation.
 
 Values are never spliced into markup. A string taken from the JSON and placed as
 `#value` is text, whatever it contains (`#panic()`, `*`, `$`, `<script>`), so an
@@ -260,7 +260,7 @@ def _compile(
         try:
             if inputs is None:
                 # Unchanged sys.inputs (empty): setting them, even to the same empty
-                # dictionary, rebuilds Typst's library (0.5 ms) and voids the memoised work.
+                # dictionary, rebuilds Typst's library and voids the memoised work.
                 result, warnings = entry.compiler.compile_with_warnings(format=output, ppi=ppi)
             else:
                 result, warnings = entry.compiler.compile_with_warnings(
@@ -276,8 +276,8 @@ def _compile(
             raise DocumentError(f"{entry.source.name}: {error}") from error
         finally:
             # The data (a letter's reply link among it) stays on disk no longer than needed;
-            # emptied rather than removed, since creating a file costs ten times as much
-            # as rewriting one (0.7 ms against 0.05 on the benchmark machine).
+            # emptied rather than removed, since creating a file costs much more than
+            # rewriting one.
             data_file.write_bytes(b"")
             if files:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -7,7 +7,7 @@ the child is killed, so that a template looping for ever holds no worker; and wi
 memory limit. Typst packages are refused: the compiler's package folders are empty, and
 its downloads go to a proxy that does not exist.
 
-The cost is a child's start (a Python, Typst and its fonts: about 0.3 s), so the
+The cost is a child's start (a Python, Typst and its fonts), so the
 templates of the program itself stay with lib.documents, one compiler per process.
 
 The child is this module run as a program: `python -I -c ... <work folder>`.

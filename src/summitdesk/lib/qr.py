@@ -1,8 +1,7 @@
 """QR codes drawn as SVG, the one way every document and page makes them.
 
 zxing-cpp encodes (zint, in C++): it is already needed to read badges at the check-in
-desk, so one library both writes and reads, and it is fast: 0.04 ms for a badge's code,
-where segno took 1.4 ms with a fixed mask (measured with timeit, a thousand codes).
+desk, so one library both writes and reads (`bench/badges.py` times the badges it draws).
 """
 
 import re

@@ -108,7 +108,9 @@ def blank_fragment(key: tuple[Hashable, ...], render: Callable[[], SafeString]) 
     return found
 
 
-def member_html(member: "MemberForm", index: int | str, number: int | str, head: str) -> SafeString:
+def member_html(
+    member: "PortalMemberForm", index: int | str, number: int | str, head: str
+) -> SafeString:
     """One member row (portal/_member.html); `index` "__prefix__" for the row template."""
 
     def render() -> SafeString:
@@ -159,7 +161,7 @@ class FieldsHtml:
         return field_html(self.form[name])
 
 
-def person_fields_html(form: "PersonForm") -> SafeString:
+def person_fields_html(form: "PortalPersonForm") -> SafeString:
     """The fields of a person form (portal/_person_fields.html)."""
 
     def render() -> SafeString:
@@ -283,7 +285,7 @@ def optional_text(
 
 
 @person_rules
-class PersonForm(PortalForm):
+class PortalPersonForm(PortalForm):
     """A focal point (or the one taking over): filled in whole or left empty."""
 
     title = optional_text(
@@ -309,7 +311,7 @@ class PersonForm(PortalForm):
         self.require_email = require_email
         if require_email:
             for name in ("family_name", "email"):
-                # Its own copy: the fields are shared by every PersonForm (SharedFields).
+                # Its own copy: the fields are shared by every PortalPersonForm (SharedFields).
                 self.fields[name] = copy.deepcopy(self.fields[name])
                 self.fields[name].required = True
 
@@ -341,7 +343,7 @@ class PersonForm(PortalForm):
 
 
 @person_rules
-class MemberForm(PortalForm):
+class PortalMemberForm(PortalForm):
     """One member of the delegation; a row left empty is no one."""
 
     title = optional_text(_("Title"), MAX_LENGTH["title"])
@@ -430,9 +432,9 @@ class SharedFields(dict[str, forms.Field]):
     """A form's base fields that its instances share rather than deep-copy.
 
     Django deep-copies every field and widget of a form for each instance, so that one may
-    change its fields without touching the others'. MemberForm never does (no choices,
+    change its fields without touching the others'. PortalMemberForm never does (no choices,
     required flag or widget set per row), and a delegation of ten took 80 field copies, half
-    of the time that checking a posted reply takes; PersonForm copies the two fields it
+    of the time that checking a posted reply takes; PortalPersonForm copies the two fields it
     changes first. Each instance still gets a dictionary of its own: adding or replacing a
     field in one form leaves the others alone.
     """
@@ -441,19 +443,19 @@ class SharedFields(dict[str, forms.Field]):
         return dict(self)
 
 
-MemberForm.base_fields = SharedFields(MemberForm.base_fields)
-PersonForm.base_fields = SharedFields(PersonForm.base_fields)
+PortalMemberForm.base_fields = SharedFields(PortalMemberForm.base_fields)
+PortalPersonForm.base_fields = SharedFields(PortalPersonForm.base_fields)
 
 
-class BaseMemberFormSet(BaseFormSet[MemberForm]):
+class BasePortalMemberFormSet(BaseFormSet[PortalMemberForm]):
     def clean(self) -> None:
         # Blank rows are dropped, not refused; the rest is the services' to check.
         return None
 
 
 MemberFormSet = formset_factory(
-    MemberForm,
-    formset=BaseMemberFormSet,
+    PortalMemberForm,
+    formset=BasePortalMemberFormSet,
     extra=0,
     max_num=MAX_DELEGATES + ADD_ROWS,
     absolute_max=MAX_DELEGATES + ADD_ROWS,
@@ -510,9 +512,9 @@ def blank_rows(estimate: int | None, named: int) -> int:
 
 def reply_data(
     form: ReplyForm,
-    focal_point: PersonForm,
-    backup: PersonForm,
-    members: BaseFormSet[MemberForm],
+    focal_point: PortalPersonForm,
+    backup: PortalPersonForm,
+    members: BaseFormSet[PortalMemberForm],
     head: str,
 ) -> ReplyData:
     """The reply the valid forms describe; `head` is the index of the row marked head."""
@@ -548,9 +550,9 @@ class ReplyPage:
         self,
         *,
         form: ReplyForm,
-        focal_point: PersonForm,
-        backup: PersonForm,
-        members: BaseFormSet[MemberForm],
+        focal_point: PortalPersonForm,
+        backup: PortalPersonForm,
+        members: BaseFormSet[PortalMemberForm],
         head: str,
     ) -> None:
         self.form = form
@@ -564,7 +566,7 @@ class ReplyPage:
     @classmethod
     def initial(cls, current: ReplyData) -> "ReplyPage":
         attending = "" if current.attending is None else "yes" if current.attending else "no"
-        rows = [MemberForm.initial_from(member) for member in current.delegates]
+        rows = [PortalMemberForm.initial_from(member) for member in current.delegates]
         rows += [{}] * blank_rows(current.estimated_participants, len(rows))
         head = next(
             (str(index) for index, member in enumerate(current.delegates) if member.is_head), ""
@@ -578,11 +580,11 @@ class ReplyPage:
                     "head_level": current.head_level,
                 }
             ),
-            focal_point=PersonForm(
-                prefix="focal_point", initial=PersonForm.initial_from(current.focal_point)
+            focal_point=PortalPersonForm(
+                prefix="focal_point", initial=PortalPersonForm.initial_from(current.focal_point)
             ),
-            backup=PersonForm(
-                prefix="backup", initial=PersonForm.initial_from(current.backup_focal_point)
+            backup=PortalPersonForm(
+                prefix="backup", initial=PortalPersonForm.initial_from(current.backup_focal_point)
             ),
             members=MemberFormSet(prefix="members", initial=rows),
             head=head,
@@ -592,8 +594,8 @@ class ReplyPage:
     def bound(cls, data: QueryDict) -> "ReplyPage":
         return cls(
             form=ReplyForm(data),
-            focal_point=PersonForm(data, prefix="focal_point"),
-            backup=PersonForm(data, prefix="backup"),
+            focal_point=PortalPersonForm(data, prefix="focal_point"),
+            backup=PortalPersonForm(data, prefix="backup"),
             members=MemberFormSet(data, prefix="members"),
             head=str(data.get("head", "")),
         )
@@ -610,7 +612,7 @@ class ReplyPage:
         rows: list[dict[str, Any]] = []
         for index in range(total):
             row: dict[str, Any] = {
-                name: raw(f"members-{index}-{name}") for name in MemberForm.base_fields
+                name: raw(f"members-{index}-{name}") for name in PortalMemberForm.base_fields
             }
             row["consent_to_publish"] = bool(data.get(f"members-{index}-consent_to_publish"))
             rows.append(row)
@@ -619,12 +621,12 @@ class ReplyPage:
         rows += [{}] * max(0, wanted - total)
 
         def person(prefix: str) -> dict[str, str]:
-            return {name: raw(f"{prefix}-{name}") for name in PersonForm.base_fields}
+            return {name: raw(f"{prefix}-{name}") for name in PortalPersonForm.base_fields}
 
         return cls(
             form=ReplyForm(initial={name: raw(name) for name in ReplyForm.base_fields}),
-            focal_point=PersonForm(prefix="focal_point", initial=person("focal_point")),
-            backup=PersonForm(prefix="backup", initial=person("backup")),
+            focal_point=PortalPersonForm(prefix="focal_point", initial=person("focal_point")),
+            backup=PortalPersonForm(prefix="backup", initial=person("backup")),
             members=MemberFormSet(prefix="members", initial=rows),
             head=raw("head"),
         )
@@ -716,7 +718,7 @@ class ReplyPage:
 # The delegation page: changes to accredited delegates
 
 
-class SubstituteForm(MemberForm):
+class SubstituteForm(PortalMemberForm):
     """The newcomer who takes an approved delegate's place (accreditation.services.substitute)."""
 
     def clean(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from summitdesk.portal import access as portal_access
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.forms import (
     ExceptionRequestForm,
-    PersonForm,
+    PortalPersonForm,
     ReplyPage,
     SubstituteForm,
     WithdrawForm,
@@ -186,7 +186,7 @@ def _render(
     access: PortalAccess,
     page: ReplyPage,
     *,
-    hand_over_form: PersonForm | None = None,
+    hand_over_form: PortalPersonForm | None = None,
     renamed: list[tuple[Delegate, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -197,7 +197,7 @@ def _render(
         errors += [("field-new-errors", str(error)) for error in hand_over_form.non_field_errors()]
         errors += ReplyPage.form_errors(hand_over_form, _("Hand over"))
     else:
-        hand_over_form = PersonForm(prefix="new", require_email=True)
+        hand_over_form = PortalPersonForm(prefix="new", require_email=True)
     language = translation.get_language() or settings.LANGUAGE_CODE
     context: dict[str, Any] = {
         "access": access,
@@ -315,7 +315,7 @@ def _say_saved(
         messages.info(request, _("The focal point you named will receive their own link by email."))
 
 
-def _handed_over(form: PersonForm, access: PortalAccess) -> Reply | None:
+def _handed_over(form: PortalPersonForm, access: PortalAccess) -> Reply | None:
     """The reply handed over to the person of the valid `form`; None, with the reason on
     the form, when it was not."""
     if not form.is_valid() or (new := form.person_data()) is None:
@@ -331,7 +331,7 @@ def _handed_over(form: PersonForm, access: PortalAccess) -> Reply | None:
 def hand_over(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if request.method != "POST":
         return redirect("portal:reply", token=access.token)
-    form = PersonForm(request.POST, prefix="new", require_email=True)
+    form = PortalPersonForm(request.POST, prefix="new", require_email=True)
     reply = _handed_over(form, access)
     if reply is None:
         page = ReplyPage.initial(services.reply_data(access.reply))

@@ -179,7 +179,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Breakdown:
+class DashboardBreakdown:
     """The figures by one property of the organisations, a row per value met."""
 
     key: str
@@ -229,13 +229,13 @@ class Dashboard:
     meetings: list[Meeting]
     filters: Filters
     totals: Tally
-    breakdowns: list[Breakdown]
+    breakdowns: list[DashboardBreakdown]
     timeline: Timeline
     head_levels: list[Figure]
     genders: list[Figure]
     counted_at: datetime.datetime = field(default_factory=timezone.now)
 
-    def breakdown(self, key: str) -> Breakdown:
+    def breakdown(self, key: str) -> DashboardBreakdown:
         return next(b for b in self.breakdowns if b.key == key)
 
     @property
@@ -390,7 +390,7 @@ def _breakdown(
     heading: StrOrPromise,
     choices: Iterable[tuple[str, StrOrPromise]],
     tallies: dict[str, Tally],
-) -> Breakdown:
+) -> DashboardBreakdown:
     """Rows in the order of `choices`, those with any figure; values outside the choices
     (data older than them) are kept under their own name. The four stakeholder groups are
     always shown, so that a group nobody answered from shows as nought."""
@@ -398,7 +398,9 @@ def _breakdown(
     rows = [Row(value, label, tallies[value]) for value, label in labels.items()]
     rows += [Row(value, value, tallies[value]) for value in tallies if value not in labels]
     keep_all = key == "stakeholder_group"
-    return Breakdown(key, title, heading, [r for r in rows if keep_all or not r.tally.empty])
+    return DashboardBreakdown(
+        key, title, heading, [r for r in rows if keep_all or not r.tally.empty]
+    )
 
 
 def _count_answers(groups: _Groups, meetings: Sequence[Meeting], filters: Filters) -> None:

@@ -17,8 +17,8 @@ def _any(choices: Any) -> list[tuple[str, StrOrPromise]]:
 
 
 class QuickSelect(forms.Select):
-    """A select written out in Python: Django's template-drawn one takes some 40 ms for the
-    250 countries, a third of the page's budget. Values and labels are escaped."""
+    """A select written out in Python: Django's template-drawn one is slow for the 250
+    countries, a large share of the page's time. Values and labels are escaped."""
 
     def render(
         self,

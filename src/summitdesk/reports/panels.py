@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from summitdesk.reports import charts
-from summitdesk.reports.dashboard import NOT_GIVEN, Breakdown, Dashboard, Tally
+from summitdesk.reports.dashboard import NOT_GIVEN, Dashboard, DashboardBreakdown, Tally
 
 Cell = str | int
 
@@ -41,7 +41,7 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole * 100:.1f}%" if whole else "-"
 
 
-def _response(dashboard: Dashboard, breakdown: Breakdown) -> Panel:
+def _response(dashboard: Dashboard, breakdown: DashboardBreakdown) -> Panel:
     name = f"response-by-{breakdown.key.replace('_', '-')}"
     title = _("Response rate by %(dimension)s") % {"dimension": str(breakdown.heading).lower()}
     bars = [
@@ -102,7 +102,7 @@ PARTICIPANTS_COUNTING = gettext_lazy(
 )
 
 
-def _participants_by(dashboard: Dashboard, breakdown: Breakdown) -> Panel:
+def _participants_by(dashboard: Dashboard, breakdown: DashboardBreakdown) -> Panel:
     name = f"participants-by-{breakdown.key.replace('_', '-')}"
     title = _("Participants by %(dimension)s") % {"dimension": str(breakdown.heading).lower()}
     counting = str(PARTICIPANTS_COUNTING)

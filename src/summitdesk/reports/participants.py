@@ -317,11 +317,11 @@ def _page_plan(meeting: Meeting, page: int) -> tuple[_Plan, list[Delegation]]:
     the list may differ).
 
     Reading the newest entry's id is one query on the primary key, whatever the size; the
-    grouped count over 100,000 accreditations that it spares takes ~0.5 s. INDEX_SECONDS
+    grouped count over every accreditation that it spares is slow. INDEX_SECONDS
     bounds the life of an entry for the rare writes that bypass the services (a data
     migration). Each page is kept as a JSON string and only the one asked for is decoded:
-    decoding 5,000 delegations on every request made the garbage collector run a full
-    collection every other request, 50 ms each at 100,000 accreditations.
+    decoding thousands of delegations on every request made the garbage collector run a
+    full collection every other request (`bench/list_of_participants.py` times the pages).
     """
     latest = AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0
     key = f"participants-plan:{meeting.pk}:{latest}:{translation.get_language()}"
@@ -546,7 +546,7 @@ def publish_edition(meeting: Meeting, *, kind: str, actor: Actor) -> Edition:
     Side effects, in one transaction: an edition `preparing` (numbered, dated today at
     the venue), the audit entry `summitdesk.participants.publish_requested`, and the task
     that prepares it (`prepare_edition`: the whole list read afresh, its PDF rendered,
-    which takes about 45 s for 100,000 people, too long for a web request). Until it is
+    too long for a web request at a large summit). Until it is
     done the public page keeps showing the previous edition.
     """
     from summitdesk.reports.participant_tasks import prepare_edition_task

@@ -16,8 +16,6 @@ from summitdesk.accreditation.enums import CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Channel
-from summitdesk.core.models import User
 from summitdesk.core.permissions import Permission
 from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
@@ -39,8 +37,8 @@ def _body_too_large(request: HttpRequest, limit: int) -> bool:
     return length > limit + FORM_OVERHEAD
 
 
-def _operator(request: HttpRequest) -> User | None:
-    return staff_actor(request).user
+def _desk_actor(request: HttpRequest, desk: str) -> Actor:
+    return checkin.desk_actor(staff_actor(request).user, desk)
 
 
 def _desk_url(meeting: Meeting, **query: int) -> str:
@@ -80,7 +78,11 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
             if not scanned:
                 return redirect(_desk_url(meeting))
         result = checkin.check_in(
-            scanned, meeting=meeting, desk=desk, operator=_operator(request), badge_numbers=True
+            scanned,
+            meeting=meeting,
+            desk=desk,
+            actor=_desk_actor(request, desk),
+            badge_numbers=True,
         )
         assert result.check_in is not None
         return redirect(_desk_url(meeting, last=result.check_in.pk))
@@ -117,7 +119,7 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         and checkin.needs_identity_document(last.accreditation),
         "can_undo": last is not None
         and last.result == CheckInResult.ENTERED
-        and checkin.undo_refusal(last, desk=desk, operator=_operator(request)) is None,
+        and checkin.undo_refusal(last, desk=desk, actor=_desk_actor(request, desk)) is None,
         "query": query,
         "found": checkin.search(meeting, query) if query else None,
         "count": figures.desk_count(meeting),
@@ -131,9 +133,7 @@ def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
         pk = parse_id(request.POST["undo"])
     except ValueError:
         raise Http404 from None
-    actor = Actor(
-        user=_operator(request), channel=Channel.BACKOFFICE, label=f"check-in desk {desk}"
-    )
+    actor = _desk_actor(request, desk)
     try:
         accreditation = checkin.undo_admission(pk, meeting=meeting, desk=desk, actor=actor)
     except checkin.UndoRefused as refused:

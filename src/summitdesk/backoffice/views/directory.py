@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.backoffice.forms import DirectoryFilterForm, MergeForm, OrganisationForm, PersonForm
+from summitdesk.backoffice.forms import (
+    DirectoryFilterForm,
+    DirectoryPersonForm,
+    MergeForm,
+    OrganisationForm,
+)
 from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.core.access import staff_actor, staff_view
@@ -138,7 +143,7 @@ def _save_person(
     request: HttpRequest, organisation: Organisation, person: Person, position: Position | None
 ) -> HttpResponse:
     initial = {"role": position.role, "function": position.function} if position else {}
-    form = PersonForm(request.POST or None, instance=person, initial=initial)
+    form = DirectoryPersonForm(request.POST or None, instance=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         actor = staff_actor(request)
         # A fresh instance: form validation already wrote the new values onto `person`.
