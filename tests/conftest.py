@@ -12,13 +12,17 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage as MimeMessage
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
@@ -132,6 +136,75 @@ def started_smtp(handler: object) -> Controller:
             continue
         return controller
     raise AssertionError("unreachable")
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+    @property
+    def message(self) -> MimeMessage:
+        parsed = message_from_bytes(self.content, policy=policy.default)
+        assert isinstance(parsed, MimeMessage)
+        return parsed
+
+
+@dataclass
+class Sink:
+    """An SMTP server's handler: keeps what it accepts. It answers `replies` (e.g. "451
+    ...") to the first messages instead, and `refused` addresses' RCPT with their reply."""
+
+    received: list[Received] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    conversations: int = 0
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.conversations += 1
+        if self.replies:
+            return self.replies.pop(0)
+        content = envelope.original_content or b""
+        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
+        return "250 Message accepted for delivery"
+
+    def by_recipient(self) -> dict[str, list[Received]]:
+        found: dict[str, list[Received]] = {}
+        for received in self.received:
+            found.setdefault(received.message["To"], []).append(received)
+        return found
+
+
+@contextmanager
+def smtp_server(settings: Settings) -> Iterator[Sink]:
+    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
+    sink = Sink()
+    controller = started_smtp(sink)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.DEFAULT_FROM_EMAIL = "SummitDesk <no-reply@summitdesk.example.org>"
+    try:
+        yield sink
+    finally:
+        controller.stop()
+        controller.loop.close()
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Sink]:
+    with smtp_server(settings) as sink:
+        yield sink
 
 
 # The demo, loaded once per run -------------------------------------------------------

@@ -24,10 +24,10 @@ from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
-from tests.conftest import PHONE, WatchedBrowser, in_thread
+from tests.conftest import PHONE, Sink, WatchedBrowser, in_thread, smtp_server
 from tests.delegations.builders import summit
 from tests.factories import PASSWORD, UserFactory
-from tests.portal.conftest import Invited, Sink, invited, smtp_server
+from tests.portal.conftest import Invited, invited
 from tests.tasks import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

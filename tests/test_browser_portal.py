@@ -4,17 +4,15 @@ focal point comes back with their own link (from the email the test SMTP server 
 adds a name, submits, and the confirmation arrives. And an organisation that declines."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 
 from summitdesk.meetings.models import Meeting
-from tests.conftest import PHONE, WatchedBrowser, in_thread
+from tests.conftest import PHONE, Sink, WatchedBrowser, in_thread
 from tests.delegations.builders import summit
-from tests.portal.conftest import Invited, Sink, invited, smtp_server
+from tests.portal.conftest import Invited, invited
 from tests.tasks import run_queued_tasks
 
 # Files for people to look at.
@@ -35,12 +33,6 @@ TEN = [
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp(settings: Settings) -> Iterator[Sink]:
-    with smtp_server(settings) as sink:
-        yield sink
 
 
 @pytest.fixture

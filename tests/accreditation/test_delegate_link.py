@@ -5,7 +5,6 @@ secretariat re-issuing it, the decision and reminder emails in the organisation'
 
 import datetime
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -31,10 +30,9 @@ from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
 from tests.accreditation.builders import meeting, members, submitted_reply
 from tests.confirm import CONFIRMED, confirmation
-from tests.conftest import free_port
+from tests.conftest import Received, Sink, free_port
 from tests.factories import OrganisationFactory
 from tests.portal.builders import plain
-from tests.portal.conftest import Received, Sink, smtp_server
 from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +44,6 @@ LINK = re.compile(r"http://testserver/accreditation/([\w-]+)/")
 @pytest.fixture(autouse=True)
 def _base_url(settings: Settings) -> None:
     settings.SUMMITDESK_BASE_URL = "http://testserver"
-
-
-@pytest.fixture
-def smtp(settings: Settings) -> Iterator[Sink]:
-    with smtp_server(settings) as sink:
-        yield sink
 
 
 def organisation(language: str = Language.ENGLISH) -> Organisation:

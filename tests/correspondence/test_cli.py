@@ -15,12 +15,12 @@ from summitdesk.correspondence import services
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
 from summitdesk.correspondence.management.commands import dispatch_circular, send_reminders
 from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
+from tests.conftest import Sink
 from tests.correspondence.builders import (
     STAFF,
     dm1048,
     organisation,
 )
-from tests.correspondence.conftest import Sink
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

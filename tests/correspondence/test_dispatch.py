@@ -29,7 +29,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
-from tests.conftest import free_port
+from tests.conftest import Sink, free_port
 from tests.correspondence.builders import (
     SCRIPT_NAME,
     STAFF,
@@ -38,7 +38,6 @@ from tests.correspondence.builders import (
     organisation,
     text_part,
 )
-from tests.correspondence.conftest import Sink
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

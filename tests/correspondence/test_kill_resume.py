@@ -28,13 +28,13 @@ from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import PersonData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import faults
+from tests.conftest import Sink
 from tests.correspondence.builders import (
     STAFF,
     dm1048,
     organisation,
     text_part,
 )
-from tests.correspondence.conftest import Sink
 from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory
 

@@ -2,16 +2,10 @@
 point A (Acme) and focal point B (Borealis), who must never see A's data."""
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage as MimeMessage
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from pytest_django import Settings
@@ -25,7 +19,6 @@ from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
-from tests.conftest import started_smtp
 from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
@@ -122,60 +115,6 @@ def borealis(meeting: Meeting) -> Invited:
 
 
 # A real SMTP server (the pattern of tests/correspondence/test_dispatch.py).
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-    @property
-    def message(self) -> MimeMessage:
-        parsed = message_from_bytes(self.content, policy=policy.default)
-        assert isinstance(parsed, MimeMessage)
-        return parsed
-
-
-@dataclass
-class Sink:
-    """An SMTP server's handler: keeps what it accepts."""
-
-    received: list[Received] = field(default_factory=list)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        content = envelope.original_content or b""
-        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
-        return "250 Message accepted for delivery"
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
-    ) -> str:
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-@contextmanager
-def smtp_server(settings: Settings) -> Iterator[Sink]:
-    """A real SMTP server on 127.0.0.1, and Django's SMTP backend pointed at it."""
-    sink = Sink()
-    controller = started_smtp(sink)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "SummitDesk <no-reply@summitdesk.example.org>"
-    try:
-        yield sink
-    finally:
-        controller.stop()
-        controller.loop.close()
-
-
-@pytest.fixture
-def smtp(settings: Settings) -> Iterator[Sink]:
-    with smtp_server(settings) as sink:
-        yield sink
 
 
 # The reply form as a browser posts it.

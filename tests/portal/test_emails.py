@@ -18,8 +18,9 @@ from summitdesk.correspondence.sending import link_expiry
 from summitdesk.delegations import services, tasks
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Person
+from tests.conftest import Sink
 from tests.portal.builders import plain, submit_from_portal
-from tests.portal.conftest import DELEGATION, Invited, Sink, posted
+from tests.portal.conftest import DELEGATION, Invited, posted
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db

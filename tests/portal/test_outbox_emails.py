@@ -18,9 +18,9 @@ from summitdesk.correspondence.enums import MessageState
 from summitdesk.correspondence.models import OutboundMessage, ReplyLink
 from summitdesk.delegations.models import Reply
 from tests.accreditation.test_delegate_link import STAFF, accredited
-from tests.conftest import signed_in
+from tests.conftest import Sink, signed_in
 from tests.portal.builders import plain, submit_from_portal
-from tests.portal.conftest import Invited, Sink
+from tests.portal.conftest import Invited
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
