@@ -19,6 +19,7 @@ from summitdesk.correspondence.services import TextData
 from summitdesk.directory.enums import Category, Language, Sector, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import REGIONS, country_choices
+from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 
 DATE_INPUT = "%Y-%m-%d"
@@ -119,7 +120,7 @@ class CircularForm(forms.Form):
             kwargs["initial"] = self.initial_from(circular)
         super().__init__(*args, **kwargs)
         self.fields["meeting"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda meeting: f"{meeting.title} ({meeting.code}, {meeting.time_zone})"
+            lambda meeting: f"{localized(meeting, 'title')} ({meeting.code}, {meeting.time_zone})"
         )
         for language, label in Language.choices:
             self.fields[f"subject_{language}"] = forms.CharField(
@@ -419,7 +420,7 @@ class AudienceForm(forms.Form):
         participated = self.fields["participated_in"]
         assert isinstance(participated, forms.MultipleChoiceField)
         participated.choices = [
-            (meeting.code, f"{meeting.title} ({meeting.code})")
+            (meeting.code, f"{localized(meeting, 'title')} ({meeting.code})")
             for meeting in Meeting.objects.in_calendar_order()
         ]
 

@@ -47,6 +47,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
+from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 
@@ -217,7 +218,7 @@ def merge_values(
         "reply_link": reply_url,
         "deadline": deadline,
         "reference": context.circular.reference,
-        "meeting": context.meeting.title,
+        "meeting": localized(context.meeting, "title"),
     }
 
 
