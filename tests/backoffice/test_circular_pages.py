@@ -558,7 +558,8 @@ def test_circular_form_shows_languages_and_merge_fields(
         (
             {"subject_ar": "القمة العالمية لمجتمع المعلومات", "body_ar": "المرحلة الأولى"},
             "closing_ar",
-            "Write the closing in Arabic.",
+            # The catalogue gives the usual closing in Arabic, offered as the example.
+            "Write the closing in Arabic, e.g. “وتفضلوا بقبول فائق الاحترام،”.",
         ),
     ],
 )

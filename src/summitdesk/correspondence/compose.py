@@ -152,7 +152,12 @@ def format_deadline(deadline: datetime | None, time_zone: str, language: str) ->
     if deadline is None:
         return ""
     local = deadline.astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local.date(), language)}, {local:%H:%M} ({time_zone})"
+    with translation.override(django_language(language)):
+        return _("%(date)s, %(time)s (%(zone)s)") % {
+            "date": format_date(local.date(), language),
+            "time": f"{local:%H:%M}",
+            "zone": time_zone,
+        }
 
 
 def information_pack_url(meeting: Meeting) -> str:
