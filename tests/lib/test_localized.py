@@ -5,8 +5,11 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
 from summitdesk.lib.localized import TranslationsValidator, cleaned, language_key, localized
 from summitdesk.meetings.models import Meeting
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.unit
 
@@ -80,3 +83,15 @@ def test_translations_validator_refuses_what_is_not_a_text_per_language(value: o
 
 def test_translations_validator_accepts_the_five_languages() -> None:
     TranslationsValidator(10)({"fr": "Troisième", "zh": "第三次"})
+
+
+@pytest.mark.django_db
+def test_audit_trail_names_a_meeting_in_english_whatever_the_request_language() -> None:
+    meeting = MeetingFactory(title="Third meeting", title_translations={"fr": "Troisième"})
+
+    with translation.override("fr"):
+        entry = audit.record(meeting, "summitdesk.meeting.changed", actor=Actor.system("t"))
+        snapshot = audit.snapshot(meeting, ("process",))
+
+    assert entry.object_repr == "Third meeting"
+    assert snapshot == {"process": str(meeting.process)}
