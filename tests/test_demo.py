@@ -106,6 +106,21 @@ def test_load_demo_marks_past_meetings_held_and_the_summit_open(demo: Demo) -> N
     assert set(statuses.values()) == {MeetingStatus.HELD}
 
 
+def test_load_demo_names_the_process_and_every_meeting_in_the_six_languages(
+    demo: Demo,
+) -> None:
+    process = Process.objects.get(code="wsis")
+    titles = dict(Meeting.objects.values_list("code", "title_translations"))
+
+    assert process.name_translations["fr"] == "Sommet mondial sur la société de l'information"
+    assert sorted(process.name_translations) == ["ar", "es", "fr", "ru", "zh"]
+    assert all(sorted(each) == ["ar", "es", "fr", "ru", "zh"] for each in titles.values())
+    assert titles["geneva-2003"]["ar"] == "القمة العالمية لمجتمع المعلومات، المرحلة الأولى"
+    assert titles["beirut"]["fr"] == "Conférence régionale préparatoire du SMSI, Beyrouth"
+    assert titles["prepcom-3"]["zh"] == "信息社会世界峰会筹备委员会第三次会议（PrepCom-3）"  # noqa: RUF001
+    assert titles["moscow"]["ru"] == "Субрегиональная конференция ВВУИО, Москва"
+
+
 def test_load_demo_creates_about_a_thousand_organisations(demo: Demo) -> None:
     organisations = Organisation.objects.all()
 

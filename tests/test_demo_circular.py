@@ -112,6 +112,19 @@ def test_demo_circular_has_the_letter_text_in_the_six_languages(
         6,
         6,
     ]
+    assert texts["en"].secretariat_translation is False
+    assert all(texts[code].secretariat_translation for code in ("fr", "es", "ru", "ar", "zh"))
+    assert texts["fr"].letterhead.splitlines()[0] == "Union internationale des télécommunications"
+    assert texts["es"].titles[0] == (
+        "Secretario General, Unión Internacional de Telecomunicaciones (UIT)"
+    )
+    assert texts["ar"].addressees.startswith("الرؤساء التنفيذيون")
+    assert texts["ru"].contact_name == "Исполнительный секретариат ВВУИО"
+    assert texts["zh"].letterhead.splitlines()[0] == "国际电信联盟"
+    # Each translation prints its own letterhead, addressees and titles.
+    assert not any(
+        "will print in English" in point for point in services.points_to_confirm(circular)
+    )
     assert "Бамако, Бухаресте, Токио, Баваро и Бейруте" in texts["ru"].body
     assert "巴马科、布加勒斯特、东京、巴瓦罗和贝鲁特" in texts["zh"].body
 

@@ -34,6 +34,7 @@ SUMMARIES = {
     "create-api-token": gettext_lazy("Create an API token with chosen scopes (printed once)."),
     "revoke-api-token": gettext_lazy("Revoke an API token by name or prefix."),
     "load-demo": gettext_lazy("Load the WSIS demo data and staff accounts."),
+    "translations": gettext_lazy("What the translation catalogues leave in English."),
     "serve": gettext_lazy("Serve the web application with gunicorn."),
     "worker": gettext_lazy("Run background tasks and the periodic jobs."),
 }

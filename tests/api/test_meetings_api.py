@@ -54,6 +54,21 @@ def test_get_one_meeting_with_etag(api_for: ApiFor) -> None:
     )
 
 
+def test_meeting_gives_its_title_in_the_languages_given(api_for: ApiFor) -> None:
+    meeting = MeetingFactory(
+        title="Third Preparatory Committee",
+        title_translations={"fr": "Troisième Comité préparatoire", "zh": "第三次筹备委员会"},
+    )
+
+    body = api_for("meetings:read").get(f"/meetings/{meeting.pk}").json()
+
+    assert body["title"] == "Third Preparatory Committee"
+    assert body["title_translations"] == {
+        "fr": "Troisième Comité préparatoire",
+        "zh": "第三次筹备委员会",
+    }
+
+
 def test_refusals(api_for: ApiFor, anonymous: ApiClient) -> None:
     meeting = MeetingFactory()
 

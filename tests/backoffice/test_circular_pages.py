@@ -2,6 +2,7 @@
 reminders, and the letters on an organisation's page."""
 
 import datetime
+import html
 import io
 import json
 from collections.abc import Callable
@@ -486,6 +487,50 @@ def test_circular_create_saves_draft_and_records_who(
     ]
 
 
+def test_circular_create_saves_the_french_letterhead_titles_and_translation_mark(
+    secretary_client: Client, meeting: Meeting
+) -> None:
+    response = secretary_client.post(
+        "/circulars/new/",
+        form_data(
+            meeting,
+            letterhead_fr="Union internationale des télécommunications\n\n Place des Nations ",
+            addressees_fr=" Directeurs généraux des Membres de Secteur de l'UIT ",
+            signatory_titles_fr="Secrétaire général de l'UIT\n\nPrésident du HLSOC",
+            contact_name_fr="Secrétariat exécutif du SMSI",
+            secretariat_translation_fr="on",
+        ),
+    )
+
+    assert response.status_code == 302
+    circular = Circular.objects.get()
+    french = circular.texts.get(language="fr")
+    assert (french.letterhead, french.addressees, french.titles, french.contact_name) == (
+        "Union internationale des télécommunications\nPlace des Nations",
+        "Directeurs généraux des Membres de Secteur de l'UIT",
+        ["Secrétaire général de l'UIT", "Président du HLSOC"],
+        "Secrétariat exécutif du SMSI",
+    )
+    assert french.secretariat_translation is True
+    entry = AuditEntry.objects.for_object(circular).get()
+    assert entry.changes["secretariat_translation_fr"] == [None, True]
+    detail = secretary_client.get(f"/circulars/{circular.pk}/").content.decode()
+    assert "Secrétariat exécutif du SMSI" in html.unescape(detail)
+    assert "Translation by the secretariat: the letters say it is not an official version." in (
+        html.unescape(detail)
+    )
+
+
+def test_circular_form_of_a_french_translation_shows_its_letter_parts_folded_in_french(
+    secretary_client: Client, meeting: Meeting
+) -> None:
+    content = secretary_client.get("/circulars/new/").content.decode()
+
+    assert '<textarea name="letterhead_ar" cols="40" rows="3" lang="ar" dir="auto"' in content
+    assert 'name="secretariat_translation_zh"' in content
+    assert 'name="letterhead_en"' not in content  # English is the circular's own letterhead
+
+
 def test_circular_form_shows_languages_and_merge_fields(
     secretary_client: Client, meeting: Meeting
 ) -> None:
@@ -558,7 +603,8 @@ def test_circular_form_shows_languages_and_merge_fields(
         (
             {"subject_ar": "القمة العالمية لمجتمع المعلومات", "body_ar": "المرحلة الأولى"},
             "closing_ar",
-            "Write the closing in Arabic.",
+            # The catalogue gives the usual closing in Arabic, offered as the example.
+            "Write the closing in Arabic, e.g. “وتفضلوا بقبول فائق الاحترام،”.",
         ),
     ],
 )

@@ -338,3 +338,96 @@ def test_meeting_edit_saves_the_badge_requirements(
         "approval_requires_identity": [False, True],
         "printing_requires_identity": [False, True],
     }
+
+
+# Names in the six languages
+
+
+def test_meeting_title_in_french_is_saved_from_its_folded_field(
+    secretary_client: Client, meeting: Meeting
+) -> None:
+    page = secretary_client.get("/meetings/prepcom-3/edit/").content.decode()
+
+    response = secretary_client.post(
+        "/meetings/prepcom-3/edit/",
+        meeting_data(
+            meeting.process,
+            code="prepcom-3",
+            title="Third Preparatory Committee",
+            title_fr="  Troisième Comité préparatoire ",
+            title_ar="اللجنة التحضيرية الثالثة",
+            title_es="",
+        ),
+    )
+
+    assert '<details class="language">' in page
+    assert 'name="title_zh"' in page
+    assert 'lang="ar"' in page
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title_translations == {
+        "fr": "Troisième Comité préparatoire",
+        "ar": "اللجنة التحضيرية الثالثة",
+    }
+    entry = AuditEntry.objects.get(action="summitdesk.meeting.changed")
+    assert entry.changes["title_translations"] == [
+        {},
+        {"fr": "Troisième Comité préparatoire", "ar": "اللجنة التحضيرية الثالثة"},
+    ]
+
+
+def test_meeting_title_translation_too_long_is_refused_with_the_fold_open(
+    secretary_client: Client, meeting: Meeting
+) -> None:
+    response = secretary_client.post(
+        "/meetings/prepcom-3/edit/",
+        meeting_data(meeting.process, code="prepcom-3", title_ru="Я" * 201),
+    )
+
+    assert response.status_code == 200
+    assert '<details class="language" open>' in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title_translations == {}
+
+
+def test_meeting_detail_lists_the_title_in_each_language_given(
+    viewer_client: Client, meeting: Meeting
+) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(title_translations={"zh": "第三次筹备委员会"})
+
+    content = viewer_client.get("/meetings/prepcom-3/").content.decode()
+
+    assert '<bdi lang="zh">第三次筹备委员会</bdi>' in content
+    assert '<bdi lang="en">Third Preparatory Committee</bdi>' in content
+
+
+def test_process_name_in_six_languages_saved_by_an_officer_and_shown_in_french(
+    secretary_client: Client, meeting: Meeting, secretary: User
+) -> None:
+    response = secretary_client.post(
+        "/processes/wsis/edit/",
+        {
+            "name": "World Summit on the Information Society",
+            "description": "",
+            "name_fr": "Sommet mondial sur la société de l'information",
+            "name_zh": "信息社会世界峰会",
+        },
+    )
+    list_in_french = secretary_client.get("/meetings/", headers={"accept-language": "fr"})
+
+    assert response.status_code == 302
+    process = Process.objects.get(code="wsis")
+    assert process.name_translations == {
+        "fr": "Sommet mondial sur la société de l'information",
+        "zh": "信息社会世界峰会",
+    }
+    entry = AuditEntry.objects.get(action="summitdesk.process.changed")
+    assert entry.actor == secretary
+    assert "Sommet mondial sur la société de l&#x27;information" in list_in_french.content.decode()
+
+
+def test_process_edit_refused_to_viewer(viewer_client: Client, meeting: Meeting) -> None:
+    response = viewer_client.post("/processes/wsis/edit/", {"name": "Renamed", "name_fr": "X"})
+
+    assert response.status_code == 403
+    assert Process.objects.get(code="wsis").name == "World Summit on the Information Society"

@@ -20,6 +20,7 @@ COMMANDS = [
     "create-api-token",
     "revoke-api-token",
     "load-demo",
+    "translations",
     "serve",
     "worker",
 ]

@@ -177,9 +177,11 @@ def test_format_deadline_names_the_meeting_time_zone() -> None:
     assert compose.format_deadline(winter, "Europe/Zurich", "en") == (
         "1 December 2003, 13:00 (Europe/Zurich)"
     )
-    assert (
-        compose.format_deadline(winter, "Asia/Tokyo", "zh") == "2003年12月1日, 21:00 (Asia/Tokyo)"
+    # Chinese writes date, time and time zone with its own spacing and brackets.
+    chinese = (
+        "2003年12月1日 21:00\N{FULLWIDTH LEFT PARENTHESIS}Asia/Tokyo\N{FULLWIDTH RIGHT PARENTHESIS}"
     )
+    assert compose.format_deadline(winter, "Asia/Tokyo", "zh") == chinese
     assert compose.format_deadline(None, "Europe/Zurich", "en") == ""
 
 

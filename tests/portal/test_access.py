@@ -22,7 +22,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.enums import CircularStatus
-from summitdesk.correspondence.models import Circular, ReplyLink
+from summitdesk.correspondence.models import Circular, CircularText, ReplyLink
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.portal.access import reply_for_token
@@ -173,6 +173,34 @@ def test_not_valid_page_gives_the_contacts_of_the_circulars_awaiting_replies(
     ]
     assert 'href="tel:+41227306113"' in unknown.content.decode()
     assert (revoked.status_code, revoked.content) == (404, unknown.content)
+
+
+def test_not_valid_page_names_the_contact_as_the_letters_in_its_language_do(
+    acme: Invited,
+) -> None:
+    circular = Circular.objects.get(reference="DM-1048")
+    Circular.objects.filter(pk=circular.pk).update(
+        status=CircularStatus.DISPATCHED, contact_name="WSIS Executive Secretariat"
+    )
+    CircularText.objects.create(
+        circular=circular,
+        language="fr",
+        subject="Sommet",
+        body="Texte",
+        contact_name="Secrétariat exécutif du SMSI",
+    )
+
+    french = Client().get("/reply/Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ/?lang=fr")
+    spanish = Client().get("/reply/Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ/?lang=es")
+
+    def names(page: Any) -> list[str]:
+        blocks = re.findall(r"<address>(.*?)</address>", page.content.decode(), re.S)
+        return [
+            " ".join(re.sub(r"<[^>]+>", " ", block).split()).split(" Tel")[0] for block in blocks
+        ]
+
+    assert names(french) == ["Secrétariat exécutif du SMSI wsis@itu.int"]
+    assert names(spanish) == ["WSIS Executive Secretariat wsis@itu.int"]
 
 
 def test_not_valid_page_without_circulars_awaiting_replies_says_ask_the_secretariat(

@@ -310,3 +310,66 @@ def test_committed_mo_is_the_compiled_po(language: str, tmp_path: Path) -> None:
         expected = gettext.GNUTranslations(fresh)
         actual = gettext.GNUTranslations(committed)
     assert actual._catalog == expected._catalog  # type: ignore[attr-defined]
+
+
+# Names of meetings and processes
+
+
+RUSSIAN_TITLE = "Всемирная встреча на высшем уровне по вопросам информационного общества"
+
+
+def _translate_meeting(meeting: Meeting) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(
+        title_translations={
+            "fr": "Sommet mondial sur la société de l'information, première phase",
+            "ar": "القمة العالمية لمجتمع المعلومات، المرحلة الأولى",
+            "ru": RUSSIAN_TITLE,
+        }
+    )
+
+
+def test_reply_page_names_the_meeting_in_the_pages_language(
+    acme: Invited, meeting: Meeting
+) -> None:
+    _translate_meeting(meeting)
+
+    french = text(Client().get(acme.url + "?lang=fr"))
+    arabic = text(Client().get(acme.url + "?lang=ar"))
+    spanish = text(Client().get(acme.url + "?lang=es"))
+
+    assert "Sommet mondial sur la société de l'information, première phase" in french
+    assert "World Summit on the Information Society, first phase" not in french
+    assert "<bdi>القمة العالمية لمجتمع المعلومات، المرحلة الأولى</bdi>" in arabic
+    # No Spanish title was given: the English one stands in.
+    assert "World Summit on the Information Society, first phase" in spanish
+
+
+def test_public_information_pack_names_meeting_and_process_in_the_visitors_language(
+    meeting: Meeting,
+) -> None:
+    _translate_meeting(meeting)
+    meeting.process.name_translations = {"fr": "Sommet mondial (SMSI)"}
+    meeting.process.save()
+
+    page = text(Client().get(f"/meetings/{meeting.code}/information-pack/?lang=fr"))
+
+    assert "Sommet mondial sur la société de l'information, première phase" in page
+    assert "Sommet mondial (SMSI)" in page
+
+
+@pytest.mark.django_db
+def test_approval_email_names_the_meeting_in_the_organisations_language() -> None:
+    accreditation = one()
+    _translate_meeting(accreditation.meeting)
+    Organisation.objects.update(language=Language.RUSSIAN)
+
+    services.transition(
+        accreditation,
+        AccreditationStatus.APPROVED,
+        actor=Actor.system("secretary", Channel.BACKOFFICE),
+    )
+    run_queued_tasks()
+
+    [email] = mail.outbox
+    assert RUSSIAN_TITLE in email.subject
+    assert RUSSIAN_TITLE in str(email.body)

@@ -33,6 +33,7 @@ from summitdesk.correspondence.messages import Cancelled, Composed, Kind
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations.emails import latest_invitation, reply_to
 from summitdesk.lib import mail
+from summitdesk.lib.localized import localized
 
 #: The kind of email announcing each decision.
 DECISIONS: dict[str, MessageKind] = {
@@ -152,7 +153,7 @@ def _written(
             {
                 "name": str(delegate),
                 "organisation": reply.organisation.name,
-                "meeting": meeting.title,
+                "meeting": localized(meeting, "title"),
                 "venue": ", ".join(part for part in (meeting.city, meeting.country) if part),
                 "collection_from": _collection_from(accreditation, language),
                 "contact_email": circular.contact_email if circular else "",
@@ -160,7 +161,7 @@ def _written(
                 **context,
             },
         )
-        subject = _subject(kind) % {"meeting": meeting.title, "name": str(delegate)}
+        subject = _subject(kind) % {"meeting": localized(meeting, "title"), "name": str(delegate)}
     return Composed(
         subject=subject,
         body=mail.tidy(body),

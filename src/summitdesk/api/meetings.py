@@ -19,6 +19,7 @@ from summitdesk.api.common import (
     with_etag,
 )
 from summitdesk.core.models import AuditEntry
+from summitdesk.lib.localized import cleaned
 from summitdesk.meetings.models import Meeting
 
 meetings = Router(tags=["meetings"])
@@ -30,6 +31,9 @@ class MeetingOut(Schema):
     id: int
     code: str
     title: str
+    #: The title in French, Spanish, Arabic, Russian and Chinese ({"fr": "..."}), where
+    #: staff have given it; English is `title`.
+    title_translations: dict[str, str]
     process: str
     kind: str
     city: str
@@ -47,6 +51,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         id=meeting.pk,
         code=meeting.code,
         title=meeting.title,
+        title_translations=cleaned(meeting.title_translations or {}),
         process=meeting.process.code,
         kind=meeting.kind,
         city=meeting.city,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from summitdesk.correspondence import compose
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import Enclosure
 from summitdesk.correspondence.models import Circular
@@ -19,6 +20,7 @@ from summitdesk.correspondence.services import TextData
 from summitdesk.directory.enums import Category, Language, Sector, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import REGIONS, country_choices
+from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 
 DATE_INPUT = "%Y-%m-%d"
@@ -30,17 +32,11 @@ REQUIRED_LANGUAGES = ("en",)
 OPEN_LANGUAGES = ("en", "fr", "es")
 FOLDED_LANGUAGES = ("ar", "zh", "ru")
 TEXT_PARTS = ("subject", "salutation", "body", "closing")
-DEFAULT_SALUTATION = "Dear Sir/Madam,"
-DEFAULT_CLOSING = "Yours faithfully,"
-#: Shown in the messages that ask for a salutation or closing.
-EXAMPLES = {
-    "salutation": {"en": DEFAULT_SALUTATION, "fr": "Madame, Monsieur,", "es": "Señora, Señor:"},
-    "closing": {
-        "en": DEFAULT_CLOSING,
-        "fr": "Veuillez agréer, Madame, Monsieur, l'assurance de ma considération distinguée.",
-        "es": "Le saluda atentamente,",
-    },
-}
+#: What a language other than English prints around its text, in that language (the
+#: circular's own fields above are the English ones), and whether it is the secretariat's
+#: own translation.
+PRINTED_PARTS = ("letterhead", "addressees", "signatory_titles", "contact_name")
+TRANSLATION_PARTS = (*PRINTED_PARTS, "secretariat_translation")
 
 
 def _lines(value: str) -> str:
@@ -119,7 +115,7 @@ class CircularForm(forms.Form):
             kwargs["initial"] = self.initial_from(circular)
         super().__init__(*args, **kwargs)
         self.fields["meeting"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda meeting: f"{meeting.title} ({meeting.code}, {meeting.time_zone})"
+            lambda meeting: f"{localized(meeting, 'title')} ({meeting.code}, {meeting.time_zone})"
         )
         for language, label in Language.choices:
             self.fields[f"subject_{language}"] = forms.CharField(
@@ -144,10 +140,52 @@ class CircularForm(forms.Form):
                 required=False,
                 max_length=200,
             )
+            if language != "en":
+                self._add_translation_fields(language, label)
         if not self.is_bound and not (circular and circular.pk):
-            for part, examples in EXAMPLES.items():
-                for language, example in examples.items():
+            for language in Language.values:
+                for part, example in compose.greetings(language).items():
                     self.initial.setdefault(f"{part}_{language}", example)
+
+    def _add_translation_fields(self, language: str, label: StrOrPromise) -> None:
+        """The letterhead, addressees, signatory's titles and contact in `language`."""
+        attrs = {"lang": language, "dir": "auto"}
+        self.fields[f"letterhead_{language}"] = forms.CharField(
+            label=_("Letterhead (%(language)s)") % {"language": label},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, **attrs}),
+            help_text=_("Left empty, the letter prints the English one."),
+        )
+        self.fields[f"addressees_{language}"] = forms.CharField(
+            label=_("Addressees (%(language)s)") % {"language": label},
+            required=False,
+            max_length=300,
+            widget=forms.TextInput(attrs=attrs),
+        )
+        self.fields[f"signatory_titles_{language}"] = forms.CharField(
+            label=_("Signatory's titles (%(language)s)") % {"language": label},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2, **attrs}),
+            help_text=_("One per line."),
+        )
+        self.fields[f"contact_name_{language}"] = forms.CharField(
+            label=_("Contact (%(language)s)") % {"language": label},
+            required=False,
+            max_length=200,
+            widget=forms.TextInput(attrs=attrs),
+        )
+        self.fields[f"secretariat_translation_{language}"] = forms.BooleanField(
+            label=_("Translation by the secretariat (%(language)s)") % {"language": label},
+            required=False,
+            help_text=_(
+                "The letter says that this text is the secretariat's unofficial translation."
+            ),
+        )
+
+    @staticmethod
+    def parts(language: str) -> tuple[str, ...]:
+        """The fields of one language's text."""
+        return TEXT_PARTS if language == "en" else (*TEXT_PARTS, *TRANSLATION_PARTS)
 
     @staticmethod
     def initial_from(circular: Circular) -> dict[str, Any]:
@@ -175,7 +213,7 @@ class CircularForm(forms.Form):
             initial["reply_deadline_date"] = local.date()
             initial["reply_deadline_time"] = local.time().replace(second=0, microsecond=0)
         for text in circular.texts.all():
-            for part in TEXT_PARTS:
+            for part in CircularForm.parts(text.language):
                 initial[f"{part}_{text.language}"] = getattr(text, part)
         return initial
 
@@ -184,7 +222,7 @@ class CircularForm(forms.Form):
         labels = dict(Language.choices)
         groups = []
         for language in (*OPEN_LANGUAGES, *FOLDED_LANGUAGES):
-            fields = [self[f"{part}_{language}"] for part in TEXT_PARTS]
+            fields = [self[f"{part}_{language}"] for part in self.parts(language)]
             groups.append(
                 {
                     "code": language,
@@ -259,7 +297,7 @@ class CircularForm(forms.Form):
         for part, name in (("salutation", _("salutation")), ("closing", _("closing"))):
             if cleaned.get(f"{part}_{language}", "").strip():
                 continue
-            example = EXAMPLES[part].get(language)
+            example = compose.greetings(language).get(part)
             message = (
                 _("Write the %(part)s in %(language)s, e.g. “%(example)s”.")
                 if example
@@ -305,15 +343,26 @@ class CircularForm(forms.Form):
 
     def texts_for_service(self) -> dict[str, TextData]:
         """{language: TextData}; an empty subject and body removes the language."""
-        return {
-            language: TextData(
-                subject=_lines(self.cleaned_data[f"subject_{language}"]),
-                body=self.cleaned_data[f"body_{language}"].strip(),
-                salutation=self.cleaned_data[f"salutation_{language}"].strip(),
-                closing=self.cleaned_data[f"closing_{language}"].strip(),
+        texts = {}
+        for language in Language.values:
+            data = self.cleaned_data
+            printed: dict[str, Any] = {}
+            if language != "en":
+                printed = {
+                    "letterhead": _lines(data[f"letterhead_{language}"]),
+                    "addressees": data[f"addressees_{language}"].strip(),
+                    "signatory_titles": _lines(data[f"signatory_titles_{language}"]),
+                    "contact_name": data[f"contact_name_{language}"].strip(),
+                    "secretariat_translation": bool(data[f"secretariat_translation_{language}"]),
+                }
+            texts[language] = TextData(
+                subject=_lines(data[f"subject_{language}"]),
+                body=data[f"body_{language}"].strip(),
+                salutation=data[f"salutation_{language}"].strip(),
+                closing=data[f"closing_{language}"].strip(),
+                **printed,
             )
-            for language in Language.values
-        }
+        return texts
 
 
 class OrganisationNumbersField(forms.CharField):
@@ -419,7 +468,7 @@ class AudienceForm(forms.Form):
         participated = self.fields["participated_in"]
         assert isinstance(participated, forms.MultipleChoiceField)
         participated.choices = [
-            (meeting.code, f"{meeting.title} ({meeting.code})")
+            (meeting.code, f"{localized(meeting, 'title')} ({meeting.code})")
             for meeting in Meeting.objects.in_calendar_order()
         ]
 

@@ -16,7 +16,8 @@ from summitdesk.directory.enums import (
 from summitdesk.directory.models import Organisation, Person
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import REGIONS, country_choices
-from summitdesk.meetings.models import Meeting
+from summitdesk.lib.localized import TRANSLATED_LANGUAGES, cleaned, translations_field
+from summitdesk.meetings.models import Meeting, Process
 
 DATE_INPUT = "%Y-%m-%d"
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -127,10 +128,75 @@ class MergeForm(forms.Form):
     )
 
 
-class MeetingForm(forms.ModelForm[Meeting]):
+class NameTranslationsMixin(forms.BaseForm):
+    """A text field per language beside a name's English one (`translated`, e.g. "title"),
+    for `lib/localized.py`: `<field>_fr`, `<field>_es`... The template shows them folded
+    (`main_fields`, `translation_fields`, `translations_open`)."""
+
+    translated = ""
+
+    def add_translation_fields(self, english_label: StrOrPromise, max_length: int) -> None:
+        field = self.translated
+        stored: dict[str, Any] = {}
+        instance = getattr(self, "instance", None)
+        if instance is not None:
+            stored = getattr(instance, translations_field(field), None) or {}
+        labels = dict(Language.choices)
+        for language in TRANSLATED_LANGUAGES:
+            self.fields[f"{field}_{language}"] = forms.CharField(
+                label=_("%(field)s in %(language)s")
+                % {"field": english_label, "language": labels[language]},
+                required=False,
+                max_length=max_length,
+                initial=stored.get(language, ""),
+                widget=forms.TextInput(attrs={"lang": language, "dir": "auto"}),
+            )
+        self.fields[f"{field}_fr"].help_text = _("Left empty, a language shows the English text.")
+
+    @property
+    def translation_names(self) -> list[str]:
+        return [f"{self.translated}_{language}" for language in TRANSLATED_LANGUAGES]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.translation_names]
+
+    def translation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.translation_names]
+
+    def translations_open(self) -> bool:
+        return any(field.errors for field in self.translation_fields())
+
+    def translations(self) -> dict[str, str]:
+        """{language: text} of the languages filled in."""
+        return cleaned(
+            {
+                language: self.cleaned_data.get(f"{self.translated}_{language}", "")
+                for language in TRANSLATED_LANGUAGES
+            }
+        )
+
+
+class ProcessForm(NameTranslationsMixin, forms.ModelForm[Process]):
+    translated = "name"
+
+    class Meta:
+        model = Process
+        fields = ["name", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_translation_fields(_("Name"), 200)
+
+
+class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
+    translated = "title"
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=_with_blank(country_choices(), "—")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_translation_fields(_("Title"), 200)
 
     class Meta:
         model = Meeting

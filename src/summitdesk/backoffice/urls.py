@@ -120,6 +120,7 @@ urlpatterns = [
     ),
     path("meetings/", meetings.meeting_list, name="meeting-list"),
     path("meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("processes/<slug:code>/edit/", meetings.process_edit, name="process-edit"),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),

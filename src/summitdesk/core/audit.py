@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
@@ -37,9 +38,16 @@ class Actor:
         return cls(user=None, channel=channel, label=label)
 
 
+def _name(obj: models.Model) -> str:
+    """How the trail names an object: in English whatever the language of the request, so
+    that a meeting named in six languages keeps one name in its history."""
+    with translation.override(None):
+        return str(obj)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return _name(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -79,7 +87,7 @@ def entry(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=_name(obj)[:300],
         organisation_id=organisation_id,
         changes=changes or {},
         note=note[:300],

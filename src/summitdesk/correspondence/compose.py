@@ -47,6 +47,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
+from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 
@@ -69,6 +70,18 @@ LABELS: dict[str, Promise] = {
     "reply": gettext_lazy("Reply online:"),
     "reply_deadline": gettext_lazy("Please reply by"),
 }
+
+#: The usual salutation and closing of a formal letter, offered in each language a
+#: catalogue translates them into (`greetings`).
+GREETINGS: dict[str, Promise] = {
+    "salutation": gettext_lazy("Dear Sir/Madam,"),
+    "closing": gettext_lazy("Yours faithfully,"),
+}
+
+#: Printed on a letter whose text the secretariat translated (CircularText.secretariat_translation).
+TRANSLATION_NOTE = gettext_lazy(
+    "Translation by the secretariat, for information: not an official version of this letter."
+)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
@@ -115,6 +128,18 @@ def django_language(language: str) -> str:
     return DJANGO_LANGUAGES.get(language, language)
 
 
+def greetings(language: str) -> dict[str, str]:
+    """The usual salutation and closing in `language`, as its catalogue gives them; empty
+    for a language that does not translate them (no English text offered as another)."""
+    with translation.override(None):
+        english = {part: str(text) for part, text in GREETINGS.items()}
+    if language == "en":
+        return english
+    with translation.override(django_language(language)):
+        found = {part: str(text) for part, text in GREETINGS.items()}
+    return {part: text for part, text in found.items() if text != english[part]}
+
+
 def format_date(value: date, language: str) -> str:
     """`value` written out in `language`: "9 July 2003", "9 juillet 2003"."""
     with translation.override(django_language(language)):
@@ -127,7 +152,12 @@ def format_deadline(deadline: datetime | None, time_zone: str, language: str) ->
     if deadline is None:
         return ""
     local = deadline.astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local.date(), language)}, {local:%H:%M} ({time_zone})"
+    with translation.override(django_language(language)):
+        return _("%(date)s, %(time)s (%(zone)s)") % {
+            "date": format_date(local.date(), language),
+            "time": f"{local:%H:%M}",
+            "zone": time_zone,
+        }
 
 
 def information_pack_url(meeting: Meeting) -> str:
@@ -217,7 +247,7 @@ def merge_values(
         "reply_link": reply_url,
         "deadline": deadline,
         "reference": context.circular.reference,
-        "meeting": context.meeting.title,
+        "meeting": localized(context.meeting, "title"),
     }
 
 
@@ -241,7 +271,11 @@ def enclosures(circular: Circular, meeting: Meeting) -> list[str]:
         except ValueError:  # a free-text enclosure, printed as written
             label = str(value)
         if value == Enclosure.INFORMATION_PACK:
-            label = f"{label}: {information_pack_url(meeting)}"
+            address = information_pack_url(meeting)
+            if translation.get_language_bidi():
+                # Left to right inside a right-to-left line, so that its slashes stay put.
+                address = f"\u2066{address}\u2069"
+            label = _("%(enclosure)s: %(address)s") % {"enclosure": label, "address": address}
         labels.append(label)
     return labels
 
@@ -280,11 +314,13 @@ def letter_for(
             reference=context.circular.reference,
             date=format_date(context.circular.date, language),
             letterhead=[
-                line.strip() for line in context.circular.letterhead.splitlines() if line.strip()
+                line.strip()
+                for line in (text.letterhead or context.circular.letterhead).splitlines()
+                if line.strip()
             ],
             addressee=addressee(organisation, ceo, language),
-            addressees=context.circular.addressees,
-            contact_name=context.circular.contact_name,
+            addressees=text.addressees.strip() or context.circular.addressees,
+            contact_name=text.contact_name.strip() or context.circular.contact_name,
             contact_tel=context.circular.contact_tel,
             contact_fax=context.circular.contact_fax,
             contact_email=context.circular.contact_email,
@@ -293,11 +329,12 @@ def letter_for(
             body=paragraphs(merge_fields.merge(text.body, values)),
             closing=text.closing,
             signatory_name=context.circular.signatory_name,
-            signatory_titles=context.circular.titles,
+            signatory_titles=text.titles or context.circular.titles,
             enclosures=enclosures(context.circular, context.meeting),
             reply_url=reply_url,
             reply_deadline=deadline,
             labels={key: str(label) for key, label in LABELS.items()},
+            translation_note=str(TRANSLATION_NOTE) if text.secretariat_translation else "",
             qr=qr,
         )
 

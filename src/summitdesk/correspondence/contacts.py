@@ -10,11 +10,12 @@ officer usually signs off every circular of a meeting."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from summitdesk.correspondence.enums import CircularStatus
-from summitdesk.correspondence.models import Circular
+from summitdesk.correspondence.models import Circular, CircularText
+from summitdesk.lib.localized import language_key
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,11 @@ class Contact:
     email: str
 
 
-def awaiting_replies() -> list[Contact]:
-    """The distinct contact blocks of the circulars awaiting replies, oldest letter first."""
+def awaiting_replies(language: str | None = None) -> list[Contact]:
+    """The distinct contact blocks of the circulars awaiting replies, oldest letter first;
+    the contact's name as the letters in `language` print it (the active language when
+    None), else the circular's own."""
+    key = language_key(language)
     now = timezone.now()
     circulars = (
         Circular.objects.filter(status=CircularStatus.DISPATCHED)
@@ -37,11 +41,15 @@ def awaiting_replies() -> list[Contact]:
         .filter(Q(meeting__end_date__isnull=True) | Q(meeting__end_date__gte=now.date()))
         .exclude(contact_name="", contact_tel="", contact_fax="", contact_email="")
         .order_by("date", "reference")
+        .prefetch_related(Prefetch("texts", CircularText.objects.filter(language=key)))
     )
     found: dict[Contact, None] = {}
     for circular in circulars:
         contact = Contact(
-            name=circular.contact_name.strip(),
+            name=next(
+                (text.contact_name.strip() for text in circular.texts.all() if text.contact_name),
+                circular.contact_name.strip(),
+            ),
             tel=circular.contact_tel.strip(),
             fax=circular.contact_fax.strip(),
             email=circular.contact_email.strip(),

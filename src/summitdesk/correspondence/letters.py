@@ -75,6 +75,8 @@ class Letter:
     reply_deadline: str = ""
     qr_svg: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    # Printed at the foot of a translation the secretariat made, in the letter's language.
+    translation_note: str = ""
     direction: str = ""
     qr: InitVar[bool] = True
 

@@ -70,6 +70,22 @@ class CircularText(models.Model):
     salutation = models.CharField(_("salutation"), max_length=200, default="Dear Sir/Madam,")
     body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line."))
     closing = models.CharField(_("closing"), max_length=200, default="Yours faithfully,")
+    # What the circular prints around the text, in this language; empty ones print the
+    # circular's own (English) values. See Circular for what each is.
+    letterhead = models.TextField(
+        _("letterhead"), blank=True, help_text=_("The sender's name and address, one line each.")
+    )
+    addressees = models.CharField(_("addressees"), max_length=300, blank=True)
+    signatory_titles = models.TextField(
+        _("signatory's titles"), blank=True, help_text=_("One per line.")
+    )
+    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    # The secretariat's own translation, not an official version: the letter says so.
+    secretariat_translation = models.BooleanField(
+        _("translation by the secretariat"),
+        default=False,
+        help_text=_("The letter says that this text is the secretariat's unofficial translation."),
+    )
 
     class Meta:
         ordering = ["language"]
@@ -79,6 +95,10 @@ class CircularText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.circular} ({self.language})"
+
+    @property
+    def titles(self) -> list[str]:
+        return [line.strip() for line in self.signatory_titles.splitlines() if line.strip()]
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

@@ -44,6 +44,21 @@ CIRCULAR_FIELDS = (
     "reply_deadline",
     "status",
 )
+#: What a circular says in each language (CircularText, TextData).
+TEXT_FIELDS = (
+    "subject",
+    "salutation",
+    "body",
+    "closing",
+    "letterhead",
+    "addressees",
+    "signatory_titles",
+    "contact_name",
+    "secretariat_translation",
+)
+#: The parts printed around the text that a language should have of its own, with the
+#: circular field each stands in for.
+PRINTED_PARTS = ("letterhead", "addressees", "signatory_titles")
 FALLBACK_LANGUAGE = "en"
 # Sending is split over this many tasks so that every worker can take a share.
 SENDING_TASKS = 4
@@ -61,6 +76,12 @@ class TextData:
     body: str
     salutation: str = "Dear Sir/Madam,"
     closing: str = "Yours faithfully,"
+    # The letter's other printed parts in this language; empty ones print the circular's.
+    letterhead: str = ""
+    addressees: str = ""
+    signatory_titles: str = ""
+    contact_name: str = ""
+    secretariat_translation: bool = False
 
     @property
     def empty(self) -> bool:
@@ -104,6 +125,27 @@ def points_to_confirm(circular: Circular) -> list[str]:
     found = []
     if circular.reply_deadline is None:
         found.append(_("There is no reply deadline: the letters will not say by when to reply."))
+    for text in circular.texts.all():
+        if text.language == FALLBACK_LANGUAGE:
+            continue
+        names = {
+            "letterhead": _("letterhead"),
+            "addressees": _("addressees"),
+            "signatory_titles": _("signatory's titles"),
+        }
+        missing = [
+            names[part]
+            for part in PRINTED_PARTS
+            if getattr(circular, part).strip() and not getattr(text, part).strip()
+        ]
+        if missing:
+            found.append(
+                _(
+                    "The %(language)s letters will print in English: %(parts)s. Write them "
+                    "in %(language)s too."
+                )
+                % {"language": text.get_language_display(), "parts": ", ".join(missing)}
+            )
     organisations = Audience.from_json(circular.audience).organisations()
     unreachable = (
         organisations.exclude(pk__in=organisations.filter(organisations_with_email()))
@@ -165,12 +207,7 @@ def save_circular(
             CircularText.objects.update_or_create(
                 circular=circular,
                 language=language,
-                defaults={
-                    "subject": text.subject,
-                    "body": text.body,
-                    "salutation": text.salutation,
-                    "closing": text.closing,
-                },
+                defaults={name: getattr(text, name) for name in TEXT_FIELDS},
             )
     after = audit.snapshot(circular, CIRCULAR_FIELDS) | _text_snapshot(circular)
     changes = audit.diff(before, after)
@@ -183,7 +220,7 @@ def save_circular(
 def _text_snapshot(circular: Circular) -> dict[str, str]:
     snapshot = {}
     for text in circular.texts.all():
-        for name in ("subject", "salutation", "body", "closing"):
+        for name in TEXT_FIELDS:
             snapshot[f"{name}_{text.language}"] = getattr(text, name)
     return snapshot
 

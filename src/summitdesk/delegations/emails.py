@@ -28,6 +28,7 @@ from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Person, Position
 from summitdesk.lib import mail
+from summitdesk.lib.localized import localized
 
 
 def latest_invitation(reply: Reply) -> Invitation | None:
@@ -145,7 +146,7 @@ def compose_confirmation(row: OutboundMessage) -> Composed | Cancelled:
         )
         subject = _("Reply received: %(organisation)s, %(meeting)s") % {
             "organisation": reply.organisation.name,
-            "meeting": reply.meeting.title,
+            "meeting": localized(reply.meeting, "title"),
         }
     return Composed(
         subject=subject,
@@ -181,7 +182,7 @@ def compose_focal_point_link(row: OutboundMessage) -> Composed | Cancelled:
             {
                 "name": name,
                 "organisation": reply.organisation.name,
-                "meeting": reply.meeting.title,
+                "meeting": localized(reply.meeting, "title"),
                 "url": reply_links.reply_url(token),
                 "deadline": _deadline_text(reply, language),
                 "contact_email": invitation.circular.contact_email if invitation else "",

@@ -23,6 +23,7 @@ from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import PersonData
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import render_pdf
+from summitdesk.lib.localized import localized
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "reply_summary.typ"
@@ -148,7 +149,7 @@ def summary_for(reply: Reply, *, now: datetime) -> ReplySummary:
         language=language.split("-")[0],
         title=_("Reply of %(organisation)s") % {"organisation": reply.organisation.name},
         organisation=str(reply.organisation),
-        meeting=reply.meeting.title,
+        meeting=localized(reply.meeting, "title"),
         state=str(ReplyState(reply.state).label),
         answer=answer,
         declined=reply.attending is False,

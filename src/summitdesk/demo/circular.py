@@ -5,11 +5,14 @@
 Dated the day the demo is loaded, which plays 9 July 2003. What the letter leaves blank
 (the contact's name, telephone, fax and e-mail) gets fictional values under example.org;
 what it does not give (a reply deadline) stays empty. The French, Spanish, Russian, Arabic
-and Chinese texts are translations written for the demo, not official versions. The information pack
+and Chinese texts (with their letterhead, addressees, titles and contact) are translations
+written for the demo, not official versions: each is marked as the secretariat's own
+translation, which its letters say. The information pack
 of the Geneva phase gets generic web links under example.org in place of the CD-ROM.
 """
 
 import datetime
+from typing import TypedDict
 
 from summitdesk.core.audit import Actor
 from summitdesk.correspondence import services
@@ -301,6 +304,114 @@ CHINESE = (
 
 TEXTS = {"en": ENGLISH, "fr": FRENCH, "es": SPANISH, "ru": RUSSIAN, "ar": ARABIC, "zh": CHINESE}
 
+
+# What each translation prints around its text (letterhead, addressees, the signatory's
+# titles, the contact), written for the demo like the texts; English is the letter's own.
+class Printed(TypedDict):
+    letterhead: list[str]
+    addressees: str
+    signatory_titles: list[str]
+    contact_name: str
+
+
+PRINTED: dict[str, Printed] = {
+    "fr": {
+        "letterhead": [
+            "Union internationale des télécommunications",
+            "Place des Nations",
+            "CH-1211 Genève 20 (Suisse)",
+        ],
+        "addressees": (
+            "Directeurs généraux des Membres de Secteur de l'UIT et des entités du secteur "
+            "privé accréditées"
+        ),
+        "signatory_titles": [
+            "Secrétaire général, Union internationale des télécommunications (UIT)",
+            "Président, Comité d'organisation de haut niveau du Sommet (HLSOC)",
+        ],
+        "contact_name": "Secrétariat exécutif du SMSI",
+    },
+    "es": {
+        "letterhead": [
+            "Unión Internacional de Telecomunicaciones",
+            "Place des Nations",
+            "CH-1211 Ginebra 20 (Suiza)",
+        ],
+        "addressees": (
+            "Directores Generales de los Miembros de Sector de la UIT y de las entidades "
+            "acreditadas del sector empresarial"
+        ),
+        "signatory_titles": [
+            "Secretario General, Unión Internacional de Telecomunicaciones (UIT)",
+            "Presidente, Comité Organizador de Alto Nivel de la Cumbre (HLSOC)",
+        ],
+        "contact_name": "Secretaría Ejecutiva de la CMSI",
+    },
+    "ru": {
+        "letterhead": [
+            "Международный союз электросвязи",
+            "Place des Nations",
+            "CH-1211 Женева 20, Швейцария",
+        ],
+        "addressees": (
+            "Руководителям Членов Секторов МСЭ и аккредитованных организаций деловых кругов"
+        ),
+        "signatory_titles": [
+            "Генеральный секретарь Международного союза электросвязи (МСЭ)",
+            "Председатель Организационного комитета высокого уровня Встречи (HLSOC)",
+        ],
+        "contact_name": "Исполнительный секретариат ВВУИО",
+    },
+    "ar": {
+        "letterhead": [
+            "الاتحاد الدولي للاتصالات",
+            "Place des Nations",
+            "CH-1211 جنيف 20، سويسرا",
+        ],
+        "addressees": (
+            "الرؤساء التنفيذيون لأعضاء قطاعات الاتحاد الدولي للاتصالات "
+            "وكيانات قطاع الأعمال المعتمدة"
+        ),
+        "signatory_titles": [
+            "الأمين العام للاتحاد الدولي للاتصالات",
+            "رئيس لجنة التنظيم الرفيعة المستوى للقمة (HLSOC)",
+        ],
+        "contact_name": "الأمانة التنفيذية للقمة العالمية لمجتمع المعلومات",
+    },
+    "zh": {
+        "letterhead": ["国际电信联盟", "Place des Nations", "CH-1211 瑞士日内瓦20"],
+        "addressees": "国际电联各部门成员和经认可的工商实体首席执行官",
+        "signatory_titles": [
+            "国际电信联盟（国际电联）秘书长",
+            "峰会高级别组织委员会（HLSOC）主席",
+        ],
+        "contact_name": "信息社会世界峰会执行秘书处",
+    },
+}
+
+
+def text_data(language: str) -> TextData:
+    """The letter in `language`: its text and, for a translation, what it prints around
+    it, marked as the secretariat's own translation (not an official version)."""
+    subject, salutation, body, closing = TEXTS[language]
+    printed = PRINTED.get(language)
+    if printed is None:
+        return TextData(
+            subject=subject, body="\n\n".join(body), salutation=salutation, closing=closing
+        )
+    return TextData(
+        subject=subject,
+        body="\n\n".join(body),
+        salutation=salutation,
+        closing=closing,
+        letterhead="\n".join(printed["letterhead"]),
+        addressees=printed["addressees"],
+        signatory_titles="\n".join(printed["signatory_titles"]),
+        contact_name=printed["contact_name"],
+        secretariat_translation=True,
+    )
+
+
 # Generic titles only: the demo invents no facts the letter does not give.
 PACK_LINKS = [
     ("Summit background", "https://wsis.example.org/background/"),
@@ -332,11 +443,6 @@ def load_circular(process: Process, *, actor: Actor) -> bool:
         "enclosures": [Enclosure.REPLY_FORM.value, Enclosure.INFORMATION_PACK.value],
         "reply_deadline": None,
     }
-    texts = {
-        language: TextData(
-            subject=subject, body="\n\n".join(body), salutation=salutation, closing=closing
-        )
-        for language, (subject, salutation, body, closing) in TEXTS.items()
-    }
+    texts = {language: text_data(language) for language in TEXTS}
     services.save_circular(Circular(), data, texts, actor=actor)
     return True

@@ -20,12 +20,14 @@ from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
+from summitdesk.demo.titles import MEETING_TITLES
+from summitdesk.demo.titles import PROCESS_NAME as PROCESS_NAMES
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.services import ORGANISATION_FIELDS, refresh_search_fields
 from summitdesk.meetings.enums import MeetingKind, MeetingStatus
 from summitdesk.meetings.models import Meeting, Process
-from summitdesk.meetings.services import save_meeting
+from summitdesk.meetings.services import save_meeting, save_process
 
 LETTER_DATE = datetime.date(2003, 7, 9)
 SEED = 1048
@@ -191,6 +193,7 @@ def _load_process(today: datetime.date) -> tuple[Process, bool]:
         code=PROCESS_CODE,
         defaults={
             "name": PROCESS_NAME,
+            "name_translations": PROCESS_NAMES,
             "description": "Replayed from circular DM-1048 of 9 July 2003.",
             "replay_offset_days": offset,
         },
@@ -200,9 +203,16 @@ def _load_process(today: datetime.date) -> tuple[Process, bool]:
             process,
             "summitdesk.process.created",
             actor=ACTOR,
-            changes=audit.diff({}, audit.snapshot(process, ("code", "name", "replay_offset_days"))),
+            changes=audit.diff(
+                {},
+                audit.snapshot(
+                    process, ("code", "name", "name_translations", "replay_offset_days")
+                ),
+            ),
         )
-    elif process.replay_offset_days is None:
+    if not created and not process.name_translations and process.name == PROCESS_NAME:
+        save_process(process, {"name_translations": PROCESS_NAMES}, actor=ACTOR)
+    if not created and process.replay_offset_days is None:
         # A process of that code made by hand: replay from today without touching its data.
         process.replay_offset_days = offset
     return process, created
@@ -214,6 +224,7 @@ def _load_meetings(process: Process) -> list[str]:
     created = []
     for spec in MEETINGS:
         if spec.code in existing:
+            _name_in_six_languages(Meeting.objects.get(code=spec.code), process)
             continue
         save_meeting(
             Meeting(),
@@ -221,6 +232,7 @@ def _load_meetings(process: Process) -> list[str]:
                 "process": process,
                 "code": spec.code,
                 "title": spec.title,
+                "title_translations": MEETING_TITLES.get(spec.code, {}),
                 "kind": spec.kind,
                 "city": spec.city,
                 "country": spec.country,
@@ -233,6 +245,17 @@ def _load_meetings(process: Process) -> list[str]:
         )
         created.append(spec.code)
     return created
+
+
+def _name_in_six_languages(meeting: Meeting, process: Process) -> None:
+    """A demo meeting loaded before its title was translated gets the translations; one
+    that staff translated, or made by hand, keeps its own."""
+    if (
+        meeting.process_id == process.pk
+        and not meeting.title_translations
+        and meeting.code in MEETING_TITLES
+    ):
+        save_meeting(meeting, {"title_translations": MEETING_TITLES[meeting.code]}, actor=ACTOR)
 
 
 def load_organisations(specs: list[OrganisationSpec]) -> tuple[int, int]:

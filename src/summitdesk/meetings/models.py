@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from summitdesk.lib.localized import TranslationsValidator, localized
 from summitdesk.meetings.enums import MeetingKind, MeetingStatus
 
 code_validator = RegexValidator(
@@ -27,6 +28,13 @@ class Process(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
+    # The name in French, Spanish, Arabic, Russian and Chinese: see lib/localized.py.
+    name_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[TranslationsValidator(200)],
+    )
     description = models.TextField(_("description"), blank=True)
     # Set by the demo: dates are shown beside the historical ones they replay, this many
     # days earlier. Empty for a real process.
@@ -38,7 +46,7 @@ class Process(models.Model):
         verbose_name_plural = _("processes")
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self, "name")
 
     def historical(self, value: datetime.date | None) -> datetime.date | None:
         """The historical date a replayed date stands for, or None."""
@@ -66,6 +74,13 @@ class Meeting(models.Model):
         help_text=_("Short name used on the command line and in the API, e.g. prepcom-3."),
     )
     title = models.CharField(_("title"), max_length=200)
+    # The title in French, Spanish, Arabic, Russian and Chinese: see lib/localized.py.
+    title_translations = models.JSONField(
+        _("title in other languages"),
+        default=dict,
+        blank=True,
+        validators=[TranslationsValidator(200)],
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=MeetingKind.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
@@ -118,7 +133,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return localized(self, "title")
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

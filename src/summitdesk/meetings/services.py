@@ -4,12 +4,15 @@ from django.db import transaction
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, Process
+
+PROCESS_FIELDS = ("name", "name_translations", "description")
 
 MEETING_FIELDS = (
     "process",
     "code",
     "title",
+    "title_translations",
     "kind",
     "city",
     "country",
@@ -37,4 +40,19 @@ def save_meeting(meeting: Meeting, data: dict[str, Any], *, actor: Actor) -> dic
         meeting.save()
         action = "summitdesk.meeting.created" if creating else "summitdesk.meeting.changed"
         audit.record(meeting, action, actor=actor, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def save_process(process: Process, data: dict[str, Any], *, actor: Actor) -> dict[str, list[Any]]:
+    """Change a process's name (in the six languages) and description; returns the
+    recorded changes."""
+    before = audit.snapshot(process, PROCESS_FIELDS)
+    for field, value in data.items():
+        setattr(process, field, value)
+    changes = audit.diff(before, audit.snapshot(process, PROCESS_FIELDS))
+    if changes:
+        process.full_clean()
+        process.save()
+        audit.record(process, "summitdesk.process.changed", actor=actor, changes=changes)
     return changes

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission, may
 from summitdesk.lib import public_pages
+from summitdesk.lib.localized import localized
 from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
@@ -148,12 +149,14 @@ def public_statistics_switch(request: HttpRequest, code: str) -> HttpResponse:
     if enabled:
         messages.success(
             request,
-            _("The public statistics page of %(title)s is published.") % {"title": meeting.title},
+            _("The public statistics page of %(title)s is published.")
+            % {"title": localized(meeting, "title")},
         )
     else:
         messages.success(
             request,
-            _("The public statistics page of %(title)s is withdrawn.") % {"title": meeting.title},
+            _("The public statistics page of %(title)s is withdrawn.")
+            % {"title": localized(meeting, "title")},
         )
     return redirect("dashboard:meeting", code=meeting.code)
 

@@ -52,6 +52,7 @@ from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import DocumentError, render_pdf
+from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -442,7 +443,7 @@ def list_document(
     """The JSON data of the PDF template, in the active language."""
     language = translation.get_language() or "en"
     return {
-        "meeting": meeting.title,
+        "meeting": localized(meeting, "title"),
         "edition": edition,
         "date": formats.date_format(date, "j F Y"),
         "language": language.split("-")[0],

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from summitdesk.backoffice.forms import MeetingForm
+from summitdesk.backoffice.forms import MeetingForm, ProcessForm
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.permissions import Permission
@@ -31,6 +31,7 @@ def _edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = Meeting.objects.get(pk=meeting.pk) if meeting.pk else Meeting()
         data = {field: form.cleaned_data[field] for field in MeetingForm.Meta.fields}
+        data["title_translations"] = form.translations()
         services.save_meeting(target, data, actor=staff_actor(request))
         messages.success(request, _("Saved."))
         return redirect("backoffice:meeting-detail", code=target.code)
@@ -45,3 +46,18 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Permission.MEETINGS_CHANGE)
 def meeting_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _edit(request, get_object_or_404(Meeting, code=code))
+
+
+@staff_view(Permission.MEETINGS_CHANGE)
+def process_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """A process's name in the six languages and its description."""
+    process = get_object_or_404(Process, code=code)
+    form = ProcessForm(request.POST or None, instance=process)
+    if request.method == "POST" and form.is_valid():
+        target = Process.objects.get(pk=process.pk)
+        data = {field: form.cleaned_data[field] for field in ProcessForm.Meta.fields}
+        data["name_translations"] = form.translations()
+        services.save_process(target, data, actor=staff_actor(request))
+        messages.success(request, _("Saved."))
+        return redirect("backoffice:meeting-list")
+    return render(request, "backoffice/process_form.html", {"form": form, "process": process})

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.core import permissions
+from summitdesk.lib import localized as names
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -47,3 +48,22 @@ def missing_for_badge(accreditation: object) -> list[str]:
     if not isinstance(accreditation, Accreditation):
         return []
     return lacking(accreditation)
+
+
+@register.filter
+def localized(obj: object, field: str) -> str:
+    """`{{ meeting|localized:"title" }}`: the meeting's title in the page's language, else
+    in English (lib/localized.py)."""
+    if obj is None or obj == "":
+        return ""
+    return names.localized(obj, field)
+
+
+@register.filter
+def names_by_language(obj: object, field: str) -> list[tuple[str, str]]:
+    """`{% for language, name in meeting|names_by_language:"title" %}`: the English name and
+    each translation given, as (language code, text)."""
+    return [
+        ("en", str(getattr(obj, field))),
+        *names.cleaned(getattr(obj, names.translations_field(field), None) or {}).items(),
+    ]
