@@ -180,7 +180,9 @@ def test_officer_drafts_and_dispatches_a_circular_and_follows_it_to_the_end(
         "or not sent at all."
     )
     expect(page.get_by_text("Ready to dispatch: no problem found.")).to_have_count(0)
-    expect(page.locator("dl.facts").first).to_contain_text("12 September 2003 18:00 Europe/Zurich")
+    expect(page.locator("dl.facts").first).to_contain_text(
+        "12 September 2003, 18:00 (Europe/Zurich)"
+    )
     page.screenshot(path=str(CIRCULAR_SCREENSHOT), full_page=True)
 
     page.get_by_role("link", name="Preview as an organisation").click()

@@ -1,11 +1,13 @@
 import datetime
 
-from django import template
-from django.utils.formats import date_format
+from django import forms, template
+from django.forms.formsets import BaseFormSet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from summitdesk.core import permissions
+from summitdesk.lib import dates
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -15,7 +17,67 @@ register = template.Library()
 def historical(process: Process, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
-    return date_format(past, "j F Y") if past else ""
+    return dates.format_date(past) if past else ""
+
+
+# Dates and times (lib/dates.py): the only way templates write them.
+
+
+@register.filter
+def day(value: datetime.date | None, zone: str | None = None) -> str:
+    """`{{ meeting.start_date|day }}`: "9 July 2003" in the page's language. A datetime
+    gives its date where the zone in effect is (`zone`: the meeting's); empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return dates.format_local_date(value, dates.zone_for(zone or None))
+    return dates.format_date(value)
+
+
+@register.filter
+def when(value: datetime.datetime | None, zone: str | None = None) -> str:
+    """`{{ reply.submitted_at|when:meeting.time_zone }}`: "12 September 2003, 18:00
+    (Europe/Zurich)", in the staff member's own zone if they chose one, else in `zone`
+    (the meeting's), else UTC; always named. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return dates.format_datetime(value, dates.zone_for(zone or None))
+
+
+@register.filter
+def clock(value: datetime.datetime | None, zone: str | None = None) -> str:
+    """`{{ scan.created_at|clock:meeting.time_zone }}`: "18:00 (Europe/Zurich)", the zone
+    chosen as by `when`. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return dates.format_time(value, dates.zone_for(zone or None))
+
+
+@register.filter
+def number(value: int | float | str | None) -> str:
+    """`{{ counter|number }}`: a number as the page's language writes it in a sentence."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return dates.format_number(value)
+
+
+def _failed(value: object) -> bool:
+    """Whether `value` is a form or formset that was submitted and refused."""
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_title(context: template.Context) -> str:
+    """`<title>{% error_title %}…`: "Error: " when the page answers a submission that
+    failed (a form or formset with errors, or the page's own error summary), so that a
+    screen reader's first words and the browser tab say so."""
+    failed = bool(context.get("errors")) or bool(context.get("refusal"))
+    failed = failed or any(_failed(value) for layer in context.dicts for value in layer.values())
+    return f"{_('Error:')} " if failed else ""
 
 
 @register.filter
