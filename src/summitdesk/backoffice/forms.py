@@ -228,7 +228,8 @@ def time_zone_choices() -> list[tuple[str, StrOrPromise]]:
     from zoneinfo import available_timezones
 
     names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
-    return [("", _("Each meeting's own (UTC where there is no meeting)")), *((name, name) for name in names)]
+    default = _("Each meeting's own (UTC where there is no meeting)")
+    return [("", default), *((name, name) for name in names)]
 
 
 class PersonalSettingsForm(forms.Form):
