@@ -119,3 +119,16 @@ def test_django_default_format_pattern_is_recognised() -> None:
     """The pattern the page tests look for finds what Django writes by default."""
     with translation.override("en"):
         assert DJANGO_DEFAULT.search(Template("{{ moment }}").render(Context({"moment": MOMENT})))
+
+
+def test_filter_as_when_writes_a_recorded_moment_and_leaves_other_values() -> None:
+    source = "{{ value|as_when:zone }}"
+    with translation.override("en"):
+        assert render(source, value="2026-07-21T09:46:00+02:00", zone="Europe/Zurich") == (
+            "21 July 2026, 09:46 (Europe/Zurich)"
+        )
+        assert render(source, value="2026-07-21T07:46:00Z", zone="") == (
+            "21 July 2026, 07:46 (UTC)"
+        )
+        assert render(source, value="Door B", zone="Europe/Zurich") == "Door B"
+        assert render(source, value="2026-07-21", zone="Europe/Zurich") == "2026-07-21"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
@@ -11,6 +12,9 @@ from summitdesk.lib import dates
 from summitdesk.meetings.models import Process
 
 register = template.Library()
+
+#: A moment recorded as text, with its offset: 2026-07-21T09:46:00+02:00 (or Z).
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 
 
 @register.simple_tag
@@ -51,6 +55,19 @@ def clock(value: datetime.datetime | None, zone: str | None = None) -> str:
     if value is None or value == "":
         return ""
     return dates.format_time(value, dates.zone_for(zone or None))
+
+
+@register.filter
+def as_when(value: object, zone: str | None = None) -> object:
+    """`{{ old|as_when:zone }}`: a value recorded as ISO 8601 text (an audit entry's change,
+    "2026-07-21T09:46:00+02:00") written as `when` writes it; any other value as it is."""
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return dates.format_datetime(moment, dates.zone_for(zone or None))
+    return value
 
 
 @register.filter
