@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from summitdesk.core import permissions
 from summitdesk.lib import dates
+from summitdesk.lib.forms import required_marker as forms_marker
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -95,6 +96,13 @@ def error_title(context: template.Context) -> str:
     failed = bool(context.get("errors")) or bool(context.get("refusal"))
     failed = failed or any(_failed(value) for layer in context.dicts for value in layer.values())
     return f"{_('Error:')} " if failed else ""
+
+
+@register.simple_tag
+def required_marker() -> SafeString:
+    """`<label …>Reason{% required_marker %}</label>`: the mark of lib/forms.py, for a field
+    written by hand in a template (which also gives its input `required aria-required`)."""
+    return forms_marker()
 
 
 @register.filter
