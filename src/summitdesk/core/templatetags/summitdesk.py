@@ -90,10 +90,10 @@ def _failed(value: object) -> bool:
 
 @register.simple_tag(takes_context=True)
 def error_title(context: template.Context) -> str:
-    """`{% error_title as error_prefix %}<title>{{ error_prefix }}…`: "Error: " when the page answers a
-    submission that failed (a form or formset with errors, or the page's own error summary),
-    so that a screen reader's first words and the browser tab say so; the frames then load
-    errors.js, which moves the focus to the error summary."""
+    """`{% error_title as error_prefix %}<title>{{ error_prefix }}…`: "Error: " when the
+    page answers a submission that failed (a form or formset with errors, or the page's own
+    error summary), so that a screen reader's first words and the browser tab say so; the
+    frames then load errors.js, which moves the focus to the error summary."""
     failed = any(bool(context.get(key)) for key in ("errors", "error", "refusal"))
     failed = failed or any(_failed(value) for layer in context.dicts for value in layer.values())
     return f"{_('Error:')} " if failed else ""
