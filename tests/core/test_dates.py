@@ -47,6 +47,9 @@ def test_format_datetime_names_the_zone_it_is_written_in() -> None:
         dates.format_datetime(MOMENT, "Asia/Tokyo", "fr") == "8 décembre 2026, 02:01 (Asia/Tokyo)"
     )
     assert dates.format_datetime(MOMENT, "UTC", "en") == "7 December 2026, 17:01 (UTC)"
+    # The language's own separator between date and time.
+    assert dates.format_datetime(MOMENT, "Asia/Tokyo", "zh") == "2026年12月8日 02:01 (Asia/Tokyo)"
+    assert dates.format_datetime(MOMENT, "UTC", "ar") == "7 ديسمبر، 2026، 17:01 (UTC)"
     assert dates.format_datetime(None, "UTC", "en") == ""
 
 

@@ -26,6 +26,8 @@ DJANGO_LANGUAGES = {"zh": "zh-hans"}
 #: The date style of the secretariat's own letters ("9 July 2003"); other languages take
 #: their locale's own (9 juillet 2003, 9 de julio de 2003, 2003年7月9日).
 DATE_FORMATS = {"en": "j F Y"}
+#: Between a date and its time: the language's own comma, or none ("2003年12月1日 21:00").
+DATE_TIME_SEPARATORS = {"zh-hans": " ", "ar": "، "}
 
 #: The zone a staff member chose, for the request being answered (None: none chosen).
 _personal_zone: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -90,7 +92,8 @@ def format_datetime(value: datetime.datetime | None, zone: str, language: str | 
     if value is None:
         return ""
     moment = local(value, zone)
-    return f"{format_date(moment.date(), language)}, {format_time(moment, zone, language)}"
+    separator = DATE_TIME_SEPARATORS.get(_language(language), ", ")
+    return f"{format_date(moment.date(), language)}{separator}{format_time(moment, zone, language)}"
 
 
 def format_local_date(value: datetime.datetime, zone: str, language: str | None = None) -> str:
