@@ -135,9 +135,10 @@ def draft_circular(page: Page, meeting: Meeting) -> None:
     page.get_by_label("Addressees").fill(
         "CEOs of ITU Sector Members and Accredited Business Sector Entities"
     )
-    page.get_by_label("Contact:", exact=True).fill("WSIS Executive Secretariat")
+    # By accessible name: a required field's visible "(required)" is not part of it.
+    page.get_by_role("textbox", name="Contact:", exact=True).fill("WSIS Executive Secretariat")
     page.get_by_label("E-mail").fill("wsis-contact@example.org")
-    page.get_by_label("Signatory:", exact=True).fill("Yoshio UTSUMI")
+    page.get_by_role("textbox", name="Signatory:", exact=True).fill("Yoshio UTSUMI")
     page.get_by_label("Signatory's titles").fill(
         "Secretary-General, International Telecommunication Union (ITU)\n"
         "Chairman, High-Level Summit Organizing Committee (HLSOC)"

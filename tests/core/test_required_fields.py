@@ -15,7 +15,7 @@ from summitdesk.lib.forms import mark_required_to_submit
 from summitdesk.portal.forms import ExceptionRequestForm
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "summitdesk" / "templates"
-MARK = ' <span class="required">(required)</span>'
+MARK = ' <span class="required" aria-hidden="true">(required)</span>'
 
 
 class Sample(forms.Form):

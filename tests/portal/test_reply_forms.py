@@ -52,7 +52,7 @@ def test_reply_page_marks_what_a_submission_needs(acme: Invited) -> None:
     assert re.search(
         r'<fieldset class="field" id="field-attending"[^>]* role="radiogroup" '
         r'aria-required="true">\s*<legend>Will your organisation attend\? '
-        r'<span class="required">\(required\)</span></legend>',
+        r'<span class="required" aria-hidden="true">\(required\)</span></legend>',
         html,
     )
     # What is optional is not marked.

@@ -4,8 +4,8 @@ delegate, public) marks its required fields the same way.
 A field is required when the form refuses to go on without it (`Field.required`), or when
 a submission refuses to go on without it though a draft may be saved (`required_to_submit`,
 set with `mark_required_to_submit`: the reply form's answer, focal point and estimate).
-Either way its label carries a visible "(required)" and its input `aria-required="true"`;
-only the first also carries the browser's `required`.
+Either way its label carries a visible "(required)" (aria-hidden) and its input
+`aria-required="true"`; only the first also carries the browser's `required`.
 """
 
 from typing import Any
@@ -34,8 +34,10 @@ def is_required(field: forms.Field) -> bool:
 
 
 def required_marker() -> SafeString:
-    """The visible mark after a required field's label."""
-    return format_html(' <span class="required">({})</span>', _("required"))
+    """The visible mark after a required field's label. Hidden from assistive technology,
+    which hears `aria-required` instead (so "required" is not said twice, and the field's
+    name stays its label)."""
+    return format_html(' <span class="required" aria-hidden="true">({})</span>', _("required"))
 
 
 def is_group(widget: Widget) -> bool:
