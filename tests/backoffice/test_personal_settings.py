@@ -31,7 +31,7 @@ def client_of(user: User) -> Client:
 
 
 def html_of(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined,no-any-return]
+    return response.content.decode()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
