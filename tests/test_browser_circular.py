@@ -135,9 +135,10 @@ def draft_circular(page: Page, meeting: Meeting) -> None:
     page.get_by_label("Addressees").fill(
         "CEOs of ITU Sector Members and Accredited Business Sector Entities"
     )
-    page.get_by_label("Contact:", exact=True).fill("WSIS Executive Secretariat")
+    # By accessible name: a required field's visible "(required)" is not part of it.
+    page.get_by_role("textbox", name="Contact:", exact=True).fill("WSIS Executive Secretariat")
     page.get_by_label("E-mail").fill("wsis-contact@example.org")
-    page.get_by_label("Signatory:", exact=True).fill("Yoshio UTSUMI")
+    page.get_by_role("textbox", name="Signatory:", exact=True).fill("Yoshio UTSUMI")
     page.get_by_label("Signatory's titles").fill(
         "Secretary-General, International Telecommunication Union (ITU)\n"
         "Chairman, High-Level Summit Organizing Committee (HLSOC)"
@@ -180,7 +181,9 @@ def test_officer_drafts_and_dispatches_a_circular_and_follows_it_to_the_end(
         "or not sent at all."
     )
     expect(page.get_by_text("Ready to dispatch: no problem found.")).to_have_count(0)
-    expect(page.locator("dl.facts").first).to_contain_text("12 September 2003 18:00 Europe/Zurich")
+    expect(page.locator("dl.facts").first).to_contain_text(
+        "12 September 2003, 18:00 (Europe/Zurich)"
+    )
     page.screenshot(path=str(CIRCULAR_SCREENSHOT), full_page=True)
 
     page.get_by_role("link", name="Preview as an organisation").click()

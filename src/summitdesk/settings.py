@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's form templates, for FORM_RENDERER
     "django_tasks",
     "django_tasks_db",
     "summitdesk.core",
@@ -86,11 +87,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "summitdesk.core.middleware.second_factor",
+    "summitdesk.core.middleware.PersonalSettings",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "summitdesk.urls"
+# Every form marks its required fields the same way (lib/forms.py).
+FORM_RENDERER = "summitdesk.lib.forms.FormRenderer"
 WSGI_APPLICATION = "summitdesk.wsgi.application"
 
 TEMPLATES = [

@@ -641,7 +641,7 @@ def test_circular_deadline_is_entered_in_the_meeting_time_zone(
     # Geneva keeps summer time in September: 18:00 there is 16:00 UTC.
     assert circular.reply_deadline == datetime.datetime(2003, 9, 12, 16, 0, tzinfo=datetime.UTC)
     page = secretary_client.get(f"/circulars/{circular.pk}/").content.decode()
-    assert "<dd>12 September 2003 18:00 Europe/Zurich</dd>" in page
+    assert "<dd>12 September 2003, 18:00 (Europe/Zurich)</dd>" in page
     form = secretary_client.get(f"/circulars/{circular.pk}/edit/").context["form"]
     assert (form["reply_deadline_date"].value(), form["reply_deadline_time"].value()) == (
         datetime.date(2003, 9, 12),

@@ -94,6 +94,7 @@ ELSEWHERE = {
     "second-factor",
     "enrol-second-factor",
     "new-recovery-codes",
+    "personal-settings",  # tests/backoffice/test_personal_settings.py, every role
 }
 
 

@@ -134,7 +134,7 @@ def test_meeting_list_groups_meetings_by_process(viewer_client: Client, meeting:
 
     content = response.content.decode()
     assert content.index("Third Preparatory Committee") < content.index("PrepCom-1")
-    assert f"15 Sep 2003 {DASH} 26 Sep 2003" in content
+    assert f"15 September 2003 {DASH} 26 September 2003" in content
     assert "Empty process" in content
     assert "No meetings yet." in content
     assert "New meeting" not in content  # a viewer cannot create one
@@ -171,9 +171,12 @@ def test_meeting_detail_shows_replayed_dates_beside_historical_ones(
     response = viewer_client.get("/meetings/prepcom-3/")
 
     content = response.content.decode()
-    assert f"15 Sep 2003 {DASH} 26 Sep 2003" in content
+    assert f"15 September 2003 {DASH} 26 September 2003" in content
     assert "(replays 15 September 2002)" in content
-    assert f"1 Jul 2003 09:00 {DASH} 1 Sep 2003 17:30 (UTC)" in content
+    assert (
+        f"1 July 2003, 11:00 (Europe/Zurich) {DASH} 1 September 2003, 19:30 (Europe/Zurich)"
+        in content
+    )
 
 
 # Create and edit

@@ -993,10 +993,10 @@ def test_organisation_page_shows_replies_across_the_process(viewer_client: Clien
     ]
     cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rest)).strip() for _, _, rest in rows]
     assert cells == [
-        "1 Jul 2002 no Declined no — — 0",
-        "17 Feb 2003 no Submitted yes 3 D0 Chief executive 2",
-        "15 Sep 2003 no Draft — 5 — 0",
-        "10 Dec 2003 no Amended entered by the secretariat yes 8 D0 1",
+        "1 July 2002 no Declined no — — 0",
+        "17 February 2003 no Submitted yes 3 D0 Chief executive 2",
+        "15 September 2003 no Draft — 5 — 0",
+        "10 December 2003 no Amended entered by the secretariat yes 8 D0 1",
     ]
 
 

@@ -245,6 +245,7 @@ OPEN = {
     "backoffice:enrol-second-factor",
     "backoffice:recovery-codes",  # one's own recovery codes
     "backoffice:new-recovery-codes",
+    "backoffice:personal-settings",  # one's own language and time zone
     "favicon",
     "api-docs",  # the API's public reference page
 }

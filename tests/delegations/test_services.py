@@ -16,6 +16,8 @@ from summitdesk.delegations import services
 from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import (
+    DelegateData,
+    PersonData,
     ReplyClosed,
     ReplyData,
     ReplyError,
@@ -227,13 +229,36 @@ def test_problems_of_an_empty_submission_name_what_is_missing() -> None:
     assert services.problems(ReplyData(), submitting=True) == {
         "attending": "Say whether your organisation will attend."
     }
+    # Seats are held with an estimate alone: no head of delegation is asked for yet.
     assert services.problems(ReplyData(attending=True), submitting=True) == {
         "focal_point": "Name the designated focal point.",
         "estimated_participants": "Estimate the number of participants.",
+    }
+    assert services.problems(ReplyData(attending=True), submitting=False) == {}
+
+
+def test_problems_of_a_submission_with_an_estimate_and_no_names_are_none() -> None:
+    data = ReplyData(
+        attending=True,
+        estimated_participants=4,
+        focal_point=PersonData(family_name="Doe", email="jane.doe@example.org"),
+    )
+
+    assert services.problems(data, submitting=True) == {}
+
+
+def test_problems_of_a_submission_naming_people_ask_for_the_head_and_their_level() -> None:
+    data = ReplyData(
+        attending=True,
+        estimated_participants=4,
+        focal_point=PersonData(family_name="Doe", email="jane.doe@example.org"),
+        delegates=[DelegateData(family_name="Diallo")],
+    )
+
+    assert services.problems(data, submitting=True) == {
         "delegates": "Mark the head of delegation among the people named.",
         "head_level": "Choose the level of the head of delegation.",
     }
-    assert services.problems(ReplyData(attending=True), submitting=False) == {}
 
 
 # The deadline rule

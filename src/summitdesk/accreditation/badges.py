@@ -17,7 +17,6 @@ from typing import Any
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import formats
 
 from summitdesk.accreditation.enums import AccreditationStatus, BadgeLayout
 from summitdesk.accreditation.layouts import layout_data
@@ -25,7 +24,7 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.directory.enums import Category
-from summitdesk.lib import qr
+from summitdesk.lib import dates, qr
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import render_pdf, render_png
 
@@ -132,9 +131,9 @@ def _dates(accreditation: Accreditation) -> str:
     meeting = accreditation.meeting
     start, end = meeting.start_date, meeting.end_date
     if start and end and start != end:
-        return f"{formats.date_format(start, 'j F Y')} \u2013 {formats.date_format(end, 'j F Y')}"
+        return f"{dates.format_date(start)} \u2013 {dates.format_date(end)}"
     if start:
-        return formats.date_format(start, "j F Y")
+        return dates.format_date(start)
     return ""
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.lib import dates
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import render_pdf
 
@@ -35,7 +36,7 @@ def _country(code: str) -> str:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(value, "j F Y") if value else ""
+    return dates.format_date(value) if value else ""
 
 
 def visa_letter_data(accreditation: Accreditation) -> dict[str, Any]:

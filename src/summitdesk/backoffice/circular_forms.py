@@ -19,6 +19,7 @@ from summitdesk.correspondence.models import Circular
 from summitdesk.correspondence.services import TextData
 from summitdesk.directory.enums import Category, Language, Sector, StakeholderGroup
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import dates
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
@@ -45,11 +46,9 @@ def _lines(value: str) -> str:
 
 
 def format_deadline(value: datetime.datetime | None, time_zone: str) -> str:
-    """`12 September 2003 18:00 Europe/Zurich`: the deadline as the meeting's clock shows it."""
-    if value is None:
-        return ""
-    local = value.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{local.day} {local:%B %Y %H:%M} {time_zone}"
+    """`12 September 2003, 18:00 (Europe/Zurich)`: the deadline as the meeting's clock shows
+    it, or the staff member's own zone if they chose one (lib/dates.py)."""
+    return dates.format_datetime(value, dates.zone_for(time_zone))
 
 
 class CircularForm(forms.Form):

@@ -276,3 +276,42 @@ class NewStaffForm(StaffForm):
         if commit:
             user.save()
         return user
+
+
+#: The six languages by their own names, as a person looks for theirs.
+OWN_LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "ru": "Русский",
+    "zh-hans": "中文",
+}
+
+
+def time_zone_choices() -> list[tuple[str, StrOrPromise]]:
+    """Every time zone by its name (Europe/Zurich), in order; the meeting's as the default."""
+    from zoneinfo import available_timezones
+
+    names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+    default = _("Each meeting's own (UTC where there is no meeting)")
+    return [("", default), *((name, name) for name in names)]
+
+
+class PersonalSettingsForm(forms.Form):
+    """A staff member's own language and time zone (core.services.save_personal_settings)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the staff pages"),
+        required=False,
+        choices=[("", _("As the browser asks")), *OWN_LANGUAGE_NAMES.items()],
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of the times shown"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_(
+            "Times on staff pages are shown in this zone, which they name. Organisations, "
+            "delegates and emails keep the meeting's."
+        ),
+    )

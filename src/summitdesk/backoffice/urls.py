@@ -26,6 +26,7 @@ urlpatterns = [
     path("sign-out/", account.sign_out, name="logout"),
     path("sign-in/second-factor/", account.second_factor, name="second-factor"),
     path("account/second-factor/", account.enrol_second_factor, name="enrol-second-factor"),
+    path("account/settings/", account.personal_settings, name="personal-settings"),
     path(
         "account/second-factor/recovery-codes/",
         account.new_recovery_codes,

@@ -1,11 +1,15 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+
+from summitdesk.lib import dates
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -93,3 +97,44 @@ def second_factor(get_response: Handler) -> Handler:
         return get_response(request)
 
     return middleware
+
+
+#: The pages that are not staff pages (by the start of their URL name): a staff member's
+#: personal settings do not apply to what organisations, delegates and the public read.
+NOT_STAFF_PAGES = ("public:", "portal:", "delegate:", "api:", "participants:public")
+
+
+class PersonalSettings:
+    """A signed-in staff member's language and time zone (their Settings page), made
+    current for each of their requests to a staff page: the language before the browser's,
+    the time zone before each meeting's (lib/dates.py)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            dates.activate_personal_zone(None)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        user = request.user
+        match = request.resolver_match
+        if (
+            not user.is_authenticated
+            or match is None
+            or match.view_name.startswith(NOT_STAFF_PAGES)
+        ):
+            return
+        language = getattr(user, "language", "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        dates.activate_personal_zone(getattr(user, "time_zone", "") or None)

@@ -20,6 +20,21 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     totp_last_counter = models.BigIntegerField(default=0, editable=False)
+    # Personal settings (the account's Settings page), applied to each of the person's
+    # requests on staff pages by core.middleware.PersonalSettings.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language the browser asks for."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: each meeting's own time zone, and UTC for what concerns no meeting."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

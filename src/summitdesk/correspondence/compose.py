@@ -21,7 +21,6 @@ from datetime import date, datetime
 from email.message import Message
 from email.utils import make_msgid, parseaddr
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pycountry
 from django.conf import settings
@@ -29,7 +28,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -47,15 +45,11 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
+from summitdesk.lib import dates
+from summitdesk.lib.dates import django_language as django_language  # used by the emails
 from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
-
-#: Django's name of a language where it differs from the directory's ISO 639-1 code.
-DJANGO_LANGUAGES = {"zh": "zh-hans"}
-#: The date style of the secretariat's own letters ("9 July 2003"); other languages take
-#: their locale's own (9 juillet 2003, 9 de julio de 2003, 2003年7月9日).
-DATE_FORMATS = {"en": "j F Y"}
 
 #: The letter's printed labels, translatable; see letters.DEFAULT_LABELS for the keys.
 LABELS: dict[str, Promise] = {
@@ -124,10 +118,6 @@ class MailingContext:
         return text
 
 
-def django_language(language: str) -> str:
-    return DJANGO_LANGUAGES.get(language, language)
-
-
 def greetings(language: str) -> dict[str, str]:
     """The usual salutation and closing in `language`, as its catalogue gives them; empty
     for a language that does not translate them (no English text offered as another)."""
@@ -141,23 +131,14 @@ def greetings(language: str) -> dict[str, str]:
 
 
 def format_date(value: date, language: str) -> str:
-    """`value` written out in `language`: "9 July 2003", "9 juillet 2003"."""
-    with translation.override(django_language(language)):
-        return date_format(value, DATE_FORMATS.get(language, "DATE_FORMAT"))
+    """`value` written out in `language`: "9 July 2003", "9 juillet 2003" (lib/dates.py)."""
+    return dates.format_date(value, language)
 
 
 def format_deadline(deadline: datetime | None, time_zone: str, language: str) -> str:
     """The reply deadline in the meeting's time zone, which it names, since the recipient
     may be anywhere: "12 September 2003, 18:00 (Europe/Zurich)". Empty without a deadline."""
-    if deadline is None:
-        return ""
-    local = deadline.astimezone(ZoneInfo(time_zone))
-    with translation.override(django_language(language)):
-        return _("%(date)s, %(time)s (%(zone)s)") % {
-            "date": format_date(local.date(), language),
-            "time": f"{local:%H:%M}",
-            "zone": time_zone,
-        }
+    return dates.format_datetime(deadline, time_zone, language)
 
 
 def information_pack_url(meeting: Meeting) -> str:

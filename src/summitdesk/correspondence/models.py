@@ -194,7 +194,7 @@ class Mailing(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.circular} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.circular} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} UTC"
 
 
 class OutboundMessage(models.Model):

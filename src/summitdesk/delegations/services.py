@@ -201,9 +201,11 @@ def problems(data: ReplyData, *, submitting: bool) -> dict[str, str]:
             found["focal_point"] = _("Give the focal point's email address.")
         if not data.estimated_participants:
             found["estimated_participants"] = _("Estimate the number of participants.")
-        if not heads:
+        # Seats are held with the estimate alone, as the letter asks: the head of
+        # delegation and their level are asked for once people are named.
+        if named and not heads:
             found["delegates"] = _("Mark the head of delegation among the people named.")
-        if not data.head_level:
+        if named and not data.head_level:
             found["head_level"] = _("Choose the level of the head of delegation.")
     return found
 

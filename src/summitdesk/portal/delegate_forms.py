@@ -16,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +23,7 @@ from summitdesk.accreditation import photos, services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.directory.validators import validate_name
+from summitdesk.lib import dates
 from summitdesk.lib.countries import country_choices
 
 #: The oldest date of birth accepted, in years before today.
@@ -222,8 +222,8 @@ class DelegateForm(forms.Form):
                     "%(end)s: give a document that is valid until then."
                 )
                 % {
-                    "expires": formats.date_format(expires, "DATE_FORMAT"),
-                    "end": formats.date_format(last_day, "DATE_FORMAT"),
+                    "expires": dates.format_date(expires),
+                    "end": dates.format_date(last_day),
                 }
             )
         if expires > _years_before(datetime.date.today(), -MAX_VALIDITY_YEARS):

@@ -41,6 +41,7 @@ from summitdesk.delegations.services import (
 )
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES, country_choices
+from summitdesk.lib.forms import is_required, mark_required_to_submit
 from summitdesk.lib.text import fold
 
 #: Blank member rows shown at least, and added by "Add more rows".
@@ -145,7 +146,7 @@ def field_html(field: BoundField) -> SafeString:
         field.form.prefix,
         field.name,
         "" if value is None else str(value),
-        field.field.required,
+        is_required(field.field),
         field.form.use_required_attribute,
     )
     return blank_fragment(key, render)
@@ -169,7 +170,7 @@ def person_fields_html(form: "PortalPersonForm") -> SafeString:
 
     if not is_blank(form):
         return render()
-    required = tuple(field.required for field in form.fields.values())
+    required = tuple(is_required(field) for field in form.fields.values())
     key = ("person", form.prefix, form.use_required_attribute, required)
     return blank_fragment(key, render)
 
@@ -306,14 +307,25 @@ class PortalPersonForm(PortalForm):
     )
     phone = optional_text(_("Phone"), MAX_LENGTH["phone"], "tel", type="tel")
 
-    def __init__(self, *args: Any, require_email: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        require_email: bool = False,
+        required_to_submit: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`require_email`: the name and email are needed at once (the one taking over);
+        `required_to_submit`: needed for a submission, not for a draft (the focal point)."""
         super().__init__(*args, **kwargs)
         self.require_email = require_email
-        if require_email:
+        if require_email or required_to_submit:
             for name in ("family_name", "email"):
                 # Its own copy: the fields are shared by every PortalPersonForm (SharedFields).
                 self.fields[name] = copy.deepcopy(self.fields[name])
-                self.fields[name].required = True
+                if require_email:
+                    self.fields[name].required = True
+                else:
+                    mark_required_to_submit(self.fields[name])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -464,11 +476,14 @@ MemberFormSet = formset_factory(
 
 
 class ReplyForm(PortalForm):
-    attending = forms.ChoiceField(
-        label=_("Will your organisation attend?"),
-        choices=ATTENDING_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
+    # Needed to submit, not to save a draft (delegations.services.problems).
+    attending = mark_required_to_submit(
+        forms.ChoiceField(
+            label=_("Will your organisation attend?"),
+            choices=ATTENDING_CHOICES,
+            required=False,
+            widget=forms.RadioSelect,
+        )
     )
     decline_reason = forms.CharField(
         label=_("Reason for declining (optional)"),
@@ -476,18 +491,24 @@ class ReplyForm(PortalForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    estimated_participants = forms.IntegerField(
-        label=_("Estimated number of participants"),
-        required=False,
-        min_value=1,
-        max_value=MAX_ESTIMATE,
-        help_text=_("Seats can be held before the names are known."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    estimated_participants = mark_required_to_submit(
+        forms.IntegerField(
+            label=_("Estimated number of participants"),
+            required=False,
+            min_value=1,
+            max_value=MAX_ESTIMATE,
+            help_text=_(
+                "Seats are held with the estimate alone: you can submit now and name the "
+                "members of the delegation later."
+            ),
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
     )
     head_level = forms.ChoiceField(
         label=_("Level of the head of delegation"),
         help_text=_(
-            "The letter asks for your organisation to be represented at the highest level."
+            "The letter asks for your organisation to be represented at the highest level. "
+            "Needed once you name members of the delegation."
         ),
         choices=HeadLevel.choices,
         required=False,
@@ -581,7 +602,9 @@ class ReplyPage:
                 }
             ),
             focal_point=PortalPersonForm(
-                prefix="focal_point", initial=PortalPersonForm.initial_from(current.focal_point)
+                prefix="focal_point",
+                initial=PortalPersonForm.initial_from(current.focal_point),
+                required_to_submit=True,
             ),
             backup=PortalPersonForm(
                 prefix="backup", initial=PortalPersonForm.initial_from(current.backup_focal_point)
@@ -594,7 +617,7 @@ class ReplyPage:
     def bound(cls, data: QueryDict) -> "ReplyPage":
         return cls(
             form=ReplyForm(data),
-            focal_point=PortalPersonForm(data, prefix="focal_point"),
+            focal_point=PortalPersonForm(data, prefix="focal_point", required_to_submit=True),
             backup=PortalPersonForm(data, prefix="backup"),
             members=MemberFormSet(data, prefix="members"),
             head=str(data.get("head", "")),
@@ -625,7 +648,9 @@ class ReplyPage:
 
         return cls(
             form=ReplyForm(initial={name: raw(name) for name in ReplyForm.base_fields}),
-            focal_point=PortalPersonForm(prefix="focal_point", initial=person("focal_point")),
+            focal_point=PortalPersonForm(
+                prefix="focal_point", initial=person("focal_point"), required_to_submit=True
+            ),
             backup=PortalPersonForm(prefix="backup", initial=person("backup")),
             members=MemberFormSet(prefix="members", initial=rows),
             head=raw("head"),

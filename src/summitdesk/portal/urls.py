@@ -10,6 +10,7 @@ app_name = "portal"
 urlpatterns = [
     path("<str:token>/", views.reply, name="reply"),
     path("<str:token>/opened/", views.opened, name="opened"),
+    path("<str:token>/submitted/", views.submitted, name="submitted"),
     path("<str:token>/hand-over/", views.hand_over, name="hand-over"),
     path("<str:token>/letter.pdf", views.letter, name="letter"),
     path("<str:token>/summary.pdf", views.summary_pdf, name="summary"),

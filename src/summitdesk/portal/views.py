@@ -30,11 +30,12 @@ from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services, summary
-from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
+from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import ReplyClosed, ReplyError
 from summitdesk.directory.enums import Category, PositionRole
 from summitdesk.directory.models import Position
+from summitdesk.lib import dates
 from summitdesk.portal import access as portal_access
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.forms import (
@@ -181,6 +182,30 @@ def _accepts_changes(deadline: datetime | None) -> bool:
 # The reply page
 
 
+def _status_context(access: PortalAccess) -> dict[str, Any]:
+    """Where the reply stands (portal/_reply_status.html), for the form and the summary."""
+    reply = access.reply
+    deadline = services.deadline(reply)
+    zone = access.meeting.time_zone
+    return {
+        "access": access,
+        "organisation": access.organisation,
+        "meeting": access.meeting,
+        "reply": reply,
+        "token": access.token,
+        "state": ReplyState(reply.state),
+        "answered": reply.state in services.ANSWERED,
+        "submitted_at": dates.format_datetime(reply.submitted_at, zone),
+        "deadline": dates.format_datetime(deadline, zone),
+        "closed": not _accepts_changes(deadline),
+        "pending_requests": reply.change_requests.filter(
+            status=ChangeRequestStatus.PENDING
+        ).count(),
+        "accredited": reply.state in services.ANSWERED
+        and Accreditation.objects.filter(delegate__reply=reply).exists(),
+    }
+
+
 def _render(
     request: HttpRequest,
     access: PortalAccess,
@@ -190,38 +215,19 @@ def _render(
     renamed: list[tuple[Delegate, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reply = access.reply
-    deadline = services.deadline(reply)
     errors = page.error_summary()
     if hand_over_form is not None:
         errors += [("field-new-errors", str(error)) for error in hand_over_form.non_field_errors()]
         errors += ReplyPage.form_errors(hand_over_form, _("Hand over"))
     else:
         hand_over_form = PortalPersonForm(prefix="new", require_email=True)
-    language = translation.get_language() or settings.LANGUAGE_CODE
     context: dict[str, Any] = {
-        "access": access,
-        "organisation": access.organisation,
-        "meeting": access.meeting,
-        "reply": reply,
-        "state": ReplyState(reply.state),
-        "answered": reply.state in services.ANSWERED,
-        "submitted_at": compose.format_deadline(
-            reply.submitted_at, access.meeting.time_zone, language
-        ),
-        "deadline": compose.format_deadline(deadline, access.meeting.time_zone, language),
-        "closed": not _accepts_changes(deadline),
-        "pending_requests": reply.change_requests.filter(
-            status=ChangeRequestStatus.PENDING
-        ).count(),
-        "accredited": reply.state in services.ANSWERED
-        and Accreditation.objects.filter(delegate__reply=reply).exists(),
+        **_status_context(access),
         "letter": _letter(access, qr=False),
         "page": page,
         "errors": errors,
         "hand_over_form": hand_over_form,
         "hand_over_fields": person_fields_html(hand_over_form),
-        "token": access.token,
         "renamed": renamed or [],
     }
     return render(request, "portal/reply.html", context, status=status)
@@ -232,6 +238,20 @@ def reply(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     if request.method == "POST":
         return _post(request, access)
     return _render(request, access, ReplyPage.initial(services.reply_data(access.reply)))
+
+
+@portal
+def submitted(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The reply as it stands, to read: what the focal point sees after submitting."""
+    if access.reply.state not in services.ANSWERED:
+        return redirect("portal:reply", token=access.token)
+    current = services.reply_data(access.reply)
+    context = {
+        **_status_context(access),
+        "current": current,
+        "head_level": HeadLevel(current.head_level).label if current.head_level else "",
+    }
+    return render(request, "portal/submitted.html", context)
 
 
 @portal
@@ -283,6 +303,9 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         else:
             saved = services.save_reply(access.reply, data, submit=submitting, actor=access.actor)
             _say_saved(request, saved, submitted=submitting, previous=previous_focal_point)
+            if submitting:
+                # What was sent, not the whole form again; the form is one link away.
+                return redirect("portal:submitted", token=access.token)
     except ReplyClosed as error:
         if not requesting:
             return _deadline_passed(request, access, page)

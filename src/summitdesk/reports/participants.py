@@ -50,6 +50,7 @@ from summitdesk.core.permissions import Permission, may
 from summitdesk.correspondence.letters import RTL_LANGUAGES
 from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category, StakeholderGroup
+from summitdesk.lib import dates
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.localized import localized
@@ -445,7 +446,7 @@ def list_document(
     return {
         "meeting": localized(meeting, "title"),
         "edition": edition,
-        "date": formats.date_format(date, "j F Y"),
+        "date": dates.format_date(date),
         "language": language.split("-")[0],
         "direction": "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr",
         "not_shown_line": not_shown_line(not_shown),

@@ -2,19 +2,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.backoffice.forms import SecondFactorForm, SignInCodeForm
+from summitdesk.backoffice.forms import PersonalSettingsForm, SecondFactorForm, SignInCodeForm
 from summitdesk.core import ratelimit
 from summitdesk.core import second_factor as totp
+from summitdesk.core import services as staff_services
 from summitdesk.core.audit import Actor
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.middleware import SECOND_FACTOR_SESSION_KEY
+from summitdesk.core.models import User
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -142,3 +146,25 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         return confirmation
     codes = totp.new_recovery_codes(user, actor=Actor.staff(user))
     return render(request, "backoffice/recovery_codes.html", {"codes": codes})
+
+
+def personal_settings(request: HttpRequest) -> HttpResponse:
+    """One's own language and time zone: an account page, open to every staff member."""
+    user = request.user
+    if not isinstance(user, User):
+        return redirect_to_login(request.get_full_path())
+    form = PersonalSettingsForm(
+        request.POST or None, initial={"language": user.language, "time_zone": user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        staff_services.save_personal_settings(
+            user,
+            language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
+            actor=Actor.staff(user),
+        )
+        if user.language:
+            translation.activate(user.language)  # the message in the language just chosen
+        messages.success(request, _("Your settings are saved."))
+        return redirect("backoffice:personal-settings")
+    return render(request, "backoffice/personal_settings.html", {"form": form})

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +26,7 @@ from summitdesk.delegations import queries, services
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import ReplyData
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import dates
 from summitdesk.meetings.models import Meeting
 
 PAGE_SIZE = 50
@@ -220,7 +220,7 @@ def reply_link_revoke(request: HttpRequest, pk: int, code: str, link_pk: int) ->
         question=_("Revoke the reply link of %(organisation)s created on %(when)s?")
         % {
             "organisation": organisation.name,
-            "when": date_format(timezone.localtime(link.created_at), "DATETIME_FORMAT"),
+            "when": dates.format_datetime(link.created_at, dates.zone_for(meeting.time_zone)),
         },
         consequence=_("Whoever holds it can no longer open or change the reply."),
         action=_("Revoke the link"),

@@ -1,22 +1,110 @@
 import datetime
+import re
 
-from django import template
-from django.utils.formats import date_format
+from django import forms, template
+from django.forms.formsets import BaseFormSet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from summitdesk.core import permissions
+from summitdesk.lib import dates
 from summitdesk.lib import localized as names
+from summitdesk.lib.forms import required_marker as forms_marker
 from summitdesk.meetings.models import Process
 
 register = template.Library()
+
+#: A moment recorded as text, with its offset: 2026-07-21T09:46:00+02:00 (or Z).
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 
 
 @register.simple_tag
 def historical(process: Process, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
-    return date_format(past, "j F Y") if past else ""
+    return dates.format_date(past) if past else ""
+
+
+# Dates and times (lib/dates.py): the only way templates write them.
+
+
+@register.filter
+def day(value: datetime.date | None, zone: str | None = None) -> str:
+    """`{{ meeting.start_date|day }}`: "9 July 2003" in the page's language. A datetime
+    gives its date where the zone in effect is (`zone`: the meeting's); empty for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return dates.format_local_date(value, dates.zone_for(zone or None))
+    return dates.format_date(value)
+
+
+@register.filter
+def when(value: datetime.datetime | None, zone: str | None = None) -> str:
+    """`{{ reply.submitted_at|when:meeting.time_zone }}`: "12 September 2003, 18:00
+    (Europe/Zurich)", in the staff member's own zone if they chose one, else in `zone`
+    (the meeting's), else UTC; always named. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return dates.format_datetime(value, dates.zone_for(zone or None))
+
+
+@register.filter
+def clock(value: datetime.datetime | None, zone: str | None = None) -> str:
+    """`{{ scan.created_at|clock:meeting.time_zone }}`: "18:00 (Europe/Zurich)", the zone
+    chosen as by `when`. Empty for None."""
+    if value is None or value == "":
+        return ""
+    return dates.format_time(value, dates.zone_for(zone or None))
+
+
+@register.filter
+def as_when(value: object, zone: str | None = None) -> object:
+    """`{{ old|as_when:zone }}`: a value recorded as ISO 8601 text (an audit entry's change,
+    "2026-07-21T09:46:00+02:00") written as `when` writes it; any other value as it is."""
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return dates.format_datetime(moment, dates.zone_for(zone or None))
+    return value
+
+
+@register.filter
+def number(value: int | float | str | None) -> str:
+    """`{{ counter|number }}`: a number as the page's language writes it in a sentence."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return dates.format_number(value)
+
+
+def _failed(value: object) -> bool:
+    """Whether `value` is a form or formset that was submitted and refused."""
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_title(context: template.Context) -> str:
+    """`{% error_title as error_prefix %}<title>{{ error_prefix }}…`: "Error: " when the
+    page answers a submission that failed (a form or formset with errors, or the page's own
+    error summary), so that a screen reader's first words and the browser tab say so; the
+    frames then load errors.js, which moves the focus to the error summary."""
+    failed = any(bool(context.get(key)) for key in ("errors", "error", "refusal"))
+    failed = failed or any(_failed(value) for layer in context.dicts for value in layer.values())
+    return f"{_('Error:')} " if failed else ""
+
+
+@register.simple_tag
+def required_marker() -> SafeString:
+    """`<label …>Reason{% required_marker %}</label>`: the mark of lib/forms.py, for a field
+    written by hand in a template (which also gives its input `required aria-required`)."""
+    return forms_marker()
 
 
 @register.filter
