@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -278,15 +280,9 @@ class NewStaffForm(StaffForm):
         return user
 
 
-#: The six languages by their own names, as a person looks for theirs.
-OWN_LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "ar": "العربية",
-    "ru": "Русский",
-    "zh-hans": "中文",
-}
+def own_language_names() -> list[tuple[str, str]]:
+    """The six languages by their own names (Django's), as a person looks for theirs."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 def time_zone_choices() -> list[tuple[str, StrOrPromise]]:
@@ -304,7 +300,7 @@ class PersonalSettingsForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the staff pages"),
         required=False,
-        choices=[("", _("As the browser asks")), *OWN_LANGUAGE_NAMES.items()],
+        choices=[("", _("As the browser asks")), *own_language_names()],
     )
     time_zone = forms.ChoiceField(
         label=_("Time zone of the times shown"),
