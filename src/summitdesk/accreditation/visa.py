@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
-from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.countries import country_name
 from summitdesk.lib.documents import render_pdf
 
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "visa_letter.typ"
@@ -30,8 +30,7 @@ class VisaLetterError(Exception):
 
 
 def _country(code: str) -> str:
-    country = COUNTRIES.get(code)
-    return country.name if country else code
+    return country_name(code)
 
 
 def _date(value: Any) -> str:

@@ -1,11 +1,13 @@
 import datetime
+from collections.abc import Iterable
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.core import permissions
+from summitdesk.lib import locales
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -47,3 +49,21 @@ def missing_for_badge(accreditation: object) -> list[str]:
     if not isinstance(accreditation, Accreditation):
         return []
     return lacking(accreditation)
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """`{{ person|bdi }}`: the name escaped and isolated for direction (<bdi>), so that a
+    Latin name in an Arabic sentence, or an Arabic one in an English sentence, keeps its
+    own direction and leaves the sentence's punctuation where it was. "" stays "" (no
+    empty element)."""
+    text = "" if value is None else str(value)
+    return format_html("<bdi>{}</bdi>", text) if text else mark_safe("")
+
+
+@register.filter
+def join_list(items: Iterable[object], style: str = "standard") -> str:
+    """`{{ names|join_list }}`: the items joined with the reader's language's separators
+    ("A, B and C", "A وB وC", "A、B和C"); `|join_list:"or"` for a choice. Escaped by the
+    template like any text."""
+    return locales.join_list(items, style="or" if style == "or" else "standard")
