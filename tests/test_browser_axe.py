@@ -44,6 +44,8 @@ from tests.conftest import (
 )
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+#: Files for people to look at: the screen of each page checked.
+SCREENSHOTS = Path("/tmp/summitdesk-axe")  # noqa: S108
 LANGUAGES = ["en", "ar"]
 #: What a context says it reads; the portal and delegate pages take ?lang= too.
 LOCALES = {"en": "en-GB", "ar": "ar"}
@@ -287,6 +289,8 @@ def test_page_has_no_accessibility_violation(
         assert response.status == expected, f"{path} answered {response.status}"
         assert page.locator("html").get_attribute("lang") == language
         found = violations(page, axe_source)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{kind.replace(' ', '-')}-{language}.png")
     finally:
         page.close()
     problems, demo_site.browser.problems[:] = list(demo_site.browser.problems), []

@@ -30,7 +30,8 @@ class VisaLetterError(Exception):
 
 
 def _country(code: str) -> str:
-    return country_name(code)
+    # The letter's words are English (visa_letter.typ): its country names too.
+    return country_name(code, "en")
 
 
 def _date(value: Any) -> str:

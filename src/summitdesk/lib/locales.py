@@ -9,17 +9,21 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from django.utils.translation import get_language
 
-__all__ = ["cldr_locale", "join_list"]
+__all__ = ["FSI", "PDI", "cldr_locale", "isolate", "join_list"]
 
 #: Django's codes that CLDR spells otherwise. English is the secretariat's British English
 #: (no serial comma: "A, B and C").
 _CLDR_CODES = {"en": "en_GB", "zh-hans": "zh_Hans", "zh": "zh_Hans"}
 
 ListStyle = Literal["standard", "or", "unit", "unit-narrow"]
+
+#: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: what <bdi> is to HTML, in plain text.
+FSI = "\u2068"
+PDI = "\u2069"
 
 
 def cldr_locale(language: str | None = None) -> Locale:
@@ -32,7 +36,7 @@ def cldr_locale(language: str | None = None) -> Locale:
 def _locale(code: str) -> Locale:
     try:
         return Locale.parse(_CLDR_CODES.get(code, code.replace("-", "_")))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return Locale.parse(_CLDR_CODES["en"])
 
 
@@ -45,3 +49,10 @@ def join_list(
     if not texts:
         return ""
     return format_list(texts, style=style, locale=cldr_locale(language))
+
+
+def isolate(text: str) -> str:
+    """`text` isolated for direction in plain text (FSI ... PDI): its own first strong
+    letter sets its direction, and the sentence around it keeps its order and punctuation
+    ("Dear <Arabic name>," in English, a Latin name in Arabic). "" stays ""."""
+    return f"{FSI}{text}{PDI}" if text else ""

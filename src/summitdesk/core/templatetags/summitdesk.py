@@ -67,3 +67,11 @@ def join_list(items: Iterable[object], style: str = "standard") -> str:
     ("A, B and C", "A وB وC", "A、B和C"); `|join_list:"or"` for a choice. Escaped by the
     template like any text."""
     return locales.join_list(items, style="or" if style == "or" else "standard")
+
+
+@register.filter
+def isolate(value: object) -> str:
+    """`{{ name|isolate }}` in plain text (emails): the name between the Unicode marks that
+    isolate it for direction (lib.locales.isolate), the plain-text <bdi>; the HTML part of
+    an email turns them into <bdi> (correspondence.compose.html_paragraphs)."""
+    return locales.isolate("" if value is None else str(value))
