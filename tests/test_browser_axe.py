@@ -64,10 +64,12 @@ def _django_db_marker() -> None:
 
 @dataclass
 class DemoSite:
-    """The demo served over HTTP, with paths to one page of each kind and Chromium."""
+    """The demo served over HTTP, with paths to one page of each kind and Chromium, and
+    the names the portal's pages show (the organisation's, the meeting's)."""
 
     browser: WatchedBrowser
     paths: dict[str, str]
+    names: dict[str, str]
     contexts: dict[tuple[str, str], BrowserContext] = field(default_factory=dict)
 
     def context(self, who: str, language: str) -> BrowserContext:
@@ -91,7 +93,7 @@ class DemoSite:
         return self.contexts[key]
 
 
-def _paths() -> tuple[dict[str, str], list[Any]]:
+def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
     """A path for each page kind, on the demo's busiest meeting; and the links made for it
     (deleted afterwards: the demo is read only)."""
     meeting = (
@@ -160,7 +162,8 @@ def _paths() -> tuple[dict[str, str], list[Any]]:
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
     }
-    return paths, [reply_link, delegate_link]
+    names = {"organisation": organisation.name, "meeting": meeting.title}
+    return paths, names, [reply_link, delegate_link]
 
 
 VISITOR_PAGES = {
@@ -214,12 +217,12 @@ def demo_site(demo_loader: DemoLoader, django_db_blocker: DjangoDbBlocker) -> It
         },
     }
     with django_db_blocker.unblock(), override_settings(STORAGES=storages):
-        paths, made = _paths()
+        paths, names, made = _paths()
         server = LiveServer("localhost:0")
         server._live_server_modified_settings.enable()
         browser = WatchedBrowser(CHROMIUM, list(CHROMIUM_ARGS), server.url)
         try:
-            yield DemoSite(browser, paths)
+            yield DemoSite(browser, paths, names)
         finally:
             browser.close()
             server._live_server_modified_settings.disable()
@@ -296,3 +299,30 @@ def test_page_has_no_accessibility_violation(
     problems, demo_site.browser.problems[:] = list(demo_site.browser.problems), []
     assert not found, f"axe-core found on {kind} ({language}, {path}):\n{readable(found)}"
     assert problems == [], f"the browser reported errors: {problems}"
+
+
+def test_names_keep_their_direction_on_an_arabic_phone(demo_site: DemoSite) -> None:
+    """The organisation's and the meeting's English names in the Arabic delegate page are
+    each isolated (<bdi>): the separator between them stays between them, instead of the
+    meeting's first words joining the organisation's name."""
+    page = demo_site.context("visitor", "ar").new_page()
+    try:
+        page.goto(demo_site.paths["delegate"] + "?lang=ar")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        lead = page.locator(".lead")
+        assert lead.locator("bdi").all_inner_texts() == [
+            demo_site.names["organisation"],
+            demo_site.names["meeting"],
+        ]
+        # Each name is laid out left to right inside the right-to-left line.
+        assert lead.locator("bdi").first.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        page.goto(demo_site.paths["portal"] + "?lang=ar")
+        assert (
+            page.get_by_role("heading", level=1).locator("bdi").inner_text()
+            == (demo_site.names["organisation"])
+        )
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "names-portal-ar.png")
+    finally:
+        page.close()
+    assert demo_site.browser.problems == []
