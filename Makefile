@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test test-fast lint format bench fuzz serve worker lock messages clean
+.PHONY: demo test test-fast axe browser-tools lint format bench fuzz serve worker lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,17 @@ $(VENV)/.dev: requirements/dev.lock $(VENV)/.base
 var:
 	mkdir -p var
 
+# The browser tests' tools from npm (axe-core), exactly as package-lock.json pins them, each
+# checked against its integrity hash, into node_modules/ (never committed, never served).
+# Without npm the axe tests are skipped, except under CI=true, where they fail.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
+	else echo "npm not found: the axe-core browser tests will be skipped"; fi
+
 demo: export SUMMITDESK_BASE_URL ?= http://$(BIND)
 demo: $(VENV)/.base | var
 	$(BIN)/summitdesk migrate --noinput -v0
@@ -39,8 +50,13 @@ demo: $(VENV)/.base | var
 # Tests marked with the same xdist_group run on one worker (the demo is loaded once there).
 WORKERS ?= auto
 COVERAGE ?= --cov --cov-report=term:skip-covered
-test: $(VENV)/.dev | var
+test: $(VENV)/.dev browser-tools | var
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup $(COVERAGE)
+
+# axe-core on every kind of page, in English and Arabic, over the demo in one browser
+# (tests/test_browser_axe.py; `make test` checks a few of them). A few minutes.
+axe: $(VENV)/.dev node_modules/.installed | var
+	$(BIN)/pytest -n 0 -q tests/test_browser_axe.py --axe-every-page
 
 # The quick loop while working: the unit tests only (no browser, no process or server
 # started, no demo, no fuzzing; see the markers in pyproject.toml), without coverage.
@@ -83,4 +99,4 @@ messages: $(VENV)/.base
 	cd src/summitdesk && $(abspath $(BIN))/summitdesk compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -300,12 +301,21 @@ def demo(_demo_loaded: Demo, db: None) -> Demo:
     return _demo_loaded
 
 
+#: Fixtures that read the loaded demo: `demo`, and the module-scoped `demo_site` of the
+#: browser tests that share one browser and one server over the demo (tests/test_browser_axe.py).
+DEMO_FIXTURES = {"demo", "demo_site"}
+
+
+def reads_demo(item: pytest.Item | None) -> bool:
+    return item is not None and bool(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """After the last of a run of tests reading the demo, the next test starts empty."""
     result = yield
-    uses_demo = "demo" in getattr(item, "fixturenames", ())
-    next_uses_demo = nextitem is not None and "demo" in getattr(nextitem, "fixturenames", ())
+    uses_demo = reads_demo(item)
+    next_uses_demo = reads_demo(nextitem)
     loader = item.config.stash.get(_DEMO_LOADER, None)
     if uses_demo and not next_uses_demo and nextitem is not None and loader is not None:
         loader.unload()
@@ -328,14 +338,60 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 SUBRESOURCES = {"script", "stylesheet", "image", "font", "media"}
 
 
+def required_tool(path: Path, install: str) -> Path:
+    """`path`, a file a browser test needs; its absence skips the test, except on CI where
+    it must be there (`install` says how to get it)."""
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: {install}")
+        pytest.skip(f"{path} is missing ({install})")
+    return path
+
+
+PDFTOPPM = Path("/usr/bin/pdftoppm")
+
+
+def ink_lines(
+    pdf: bytes, area: tuple[float, float, float, float], *, page: int = 1, dpi: int = 150
+) -> list[tuple[int, int]]:
+    """The lines of ink on `page` of `pdf` as poppler's pdftoppm draws it: (top, bottom)
+    pixel rows of each run of rows holding a dark pixel within `area` (left, top, right,
+    bottom, as fractions of the page). Two lines of text that touch are one run."""
+    from PIL import Image
+
+    tool = required_tool(PDFTOPPM, "install Debian's poppler-utils package")
+    drawn = subprocess.run(  # noqa: S603 -- a fixed tool, arguments of our own
+        [str(tool), "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", "-png", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    image = Image.open(io.BytesIO(drawn)).convert("L")
+    left, top, right, bottom = (
+        round(area[0] * image.width),
+        round(area[1] * image.height),
+        round(area[2] * image.width),
+        round(area[3] * image.height),
+    )
+    pixels = image.crop((left, top, right, bottom)).load()
+    assert pixels is not None
+    width, height = right - left, bottom - top
+    lines: list[tuple[int, int]] = []
+    start: int | None = None
+    for y in range(height + 1):
+        inked = y < height and any(int(pixels[x, y]) < 160 for x in range(width))  # type: ignore[arg-type]
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            lines.append((top + start, top + y))
+            start = None
+    return lines
+
+
 @pytest.fixture
 def chromium() -> Path:
     """Debian's Chromium; its absence skips the journey, except on CI where it must be there."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package on CI")
-        pytest.skip(f"{CHROMIUM} is missing")
-    return CHROMIUM
+    return required_tool(CHROMIUM, "install Debian's chromium package")
 
 
 @pytest.fixture
@@ -444,12 +500,25 @@ INTEGRATION_FIXTURES = {"demo", "smtp", "receiver", "closed_port", "live_server"
 BROWSER_FIXTURES = {"browser", "chromium"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--axe-every-page",
+        action="store_true",
+        help="check every page kind with axe-core (`make axe`), not only the few of `make test`",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test is unit, integration or browser (`make test-fast` runs the unit ones).
     The tests reading the demo run one after the other on one xdist worker, so that it is
-    loaded once."""
-    demo = [item for item in items if "demo" in getattr(item, "fixturenames", ())]
-    others = [item for item in items if "demo" not in getattr(item, "fixturenames", ())]
+    loaded once. The tests marked every_page are left to `--axe-every-page` (`make axe`)."""
+    if not config.getoption("--axe-every-page"):
+        left = [item for item in items if item.get_closest_marker("every_page")]
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = [item for item in items if not item.get_closest_marker("every_page")]
+    demo = [item for item in items if reads_demo(item)]
+    others = [item for item in items if not reads_demo(item)]
     items[:] = others + demo
     for item in demo:
         item.add_marker(pytest.mark.xdist_group("demo"))

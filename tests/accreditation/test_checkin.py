@@ -370,8 +370,8 @@ def test_checkin_desk_scan_shows_person_and_records_desk_and_operator(
     assert (row.desk, row.operator, row.result) == ("Desk 2", desk_officer, "entered")
     page = response.content.decode()
     assert '<h2 id="result-title">Checked in</h2>' in page
-    assert '<dd class="checkin-name">Amina Diallo</dd>' in page
-    assert "<dd>Sonatel</dd>" in page
+    assert '<dd class="checkin-name"><bdi>Amina Diallo</bdi></dd>' in page
+    assert "<dd><bdi>Sonatel</bdi></dd>" in page
     assert 'data-field="entered">1</strong>' in page
 
 
@@ -958,7 +958,7 @@ def test_checkin_desk_scan_field_takes_a_badge_number(
     assert rows() == [(accreditation.pk, "entered", "", "Desk 2")]
     page = response.content.decode()
     assert '<h2 id="result-title">Checked in</h2>' in page
-    assert '<dd class="checkin-name">Amina Diallo</dd>' in page
+    assert '<dd class="checkin-name"><bdi>Amina Diallo</bdi></dd>' in page
 
 
 def test_checkin_desk_unknown_badge_number_refused(meeting: Meeting, desk_client: Client) -> None:
@@ -1319,7 +1319,7 @@ def test_checkin_desk_offers_undo_of_own_last_admission_only(
     page = response.content.decode()
     assert "<summary>Undo this admission</summary>" in page
     assert f'<button type="submit" name="undo" value="{row.pk}" class="danger">' in page
-    assert "Undo the admission of Amina Diallo? They will no longer count" in page
+    assert "Undo the admission of <bdi>Amina Diallo</bdi>? They will no longer count" in page
     # A re-entry, a colleague, another desk: nothing to undo there.
     reentry = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
     assert "Undo this admission" not in reentry.content.decode()

@@ -42,6 +42,11 @@ EVERYTHING = [
     "identity document number",
     "identity document expiry",
 ]
+# As a sentence lists them: the language's separators, "and" before the last.
+LISTED = (
+    "photo, given name(s) as in the passport, family name as in the passport, nationality, "
+    "date of birth, identity document number and identity document expiry"
+)
 
 
 def complete(items: Sequence[Accreditation]) -> None:
@@ -109,9 +114,9 @@ def test_list_shows_what_each_lacks_and_filters_the_ready_ones(secretary_client:
     assert [cell.split("</td>")[0] for cell in cells] == [
         '<span class="status ready">ready</span>',
         '<span class="status incomplete">missing: photo, given name(s) as in the passport, '
-        "family name as in the passport, nationality, date of birth, "
+        "family name as in the passport, nationality, date of birth and "
         "identity document expiry</span>",
-        '<span class="status incomplete">missing: ' + ", ".join(EVERYTHING) + "</span>",
+        '<span class="status incomplete">missing: ' + LISTED + "</span>",
     ]
     assert [a.pk for a in ready.context["page"].object_list] == [found[0].pk]
 
@@ -196,7 +201,7 @@ def test_approval_refused_naming_what_is_missing_when_the_meeting_requires_it() 
 
     assert str(refused.value) == (
         "This meeting approves only complete accreditations; missing: given name(s) as in "
-        "the passport, family name as in the passport, nationality, date of birth, "
+        "the passport, family name as in the passport, nationality, date of birth and "
         "identity document expiry."
     )
     assert Accreditation.objects.get(pk=found[0].pk).status == Status.PENDING
@@ -255,7 +260,7 @@ def test_print_run_of_one_incomplete_badge_names_what_is_missing() -> None:
         print_runs.create_print_run(at, [found[0].pk], actor=STAFF)
 
     assert str(refused.value) == (
-        "The badge of Given0 Family00 is not printed; missing: " + ", ".join(EVERYTHING) + "."
+        "The badge of Given0 Family00 is not printed; missing: " + LISTED + "."
     )
     assert PrintRun.objects.count() == 0
 
@@ -307,7 +312,7 @@ def test_reprint_of_an_incomplete_badge_is_refused_before_the_reissue() -> None:
     response = client.post(reverse("backoffice:badge-reprint", args=[found[0].pk]))
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "The badge of Given0 Family00 is not printed; missing: " + ", ".join(EVERYTHING) + "."
+        "The badge of Given0 Family00 is not printed; missing: " + LISTED + "."
     ]
     assert Accreditation.objects.get(pk=found[0].pk).badge_version == 1
     assert PrintRun.objects.count() == 0

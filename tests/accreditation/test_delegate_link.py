@@ -112,7 +112,7 @@ def test_submitting_a_reply_sends_each_delegate_with_an_address_their_own_link(
     assert message["Subject"] == "Complete your accreditation: World Summit, first phase"
     assert message["Content-Language"] == "en"
     text = plain(message)
-    assert "Dear Ann Member 0," in text
+    assert "Dear \u2068Ann Member 0\u2069," in text  # isolated for direction
     assert "This link is personal: do not forward it." in text
     token = token_in(text)
     # Only the hash is stored, and the link opens the delegate's page.
@@ -177,7 +177,7 @@ def test_link_email_is_in_french_for_a_french_organisation(smtp: Sink) -> None:
     assert subject(received) == " ".join(expected.split())
     assert message["Content-Language"] == "fr"
     text = plain(message)
-    assert french("Dear %(name)s,") % {"name": "Ann Member 0"} in text
+    assert french("Dear %(name)s,") % {"name": "\u2068Ann Member 0\u2069"} in text
     personal = french(
         "This link is personal: do not forward it. Your focal point can also complete these "
         "details for you."

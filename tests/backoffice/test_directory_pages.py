@@ -402,7 +402,7 @@ def test_organisation_detail_shows_people_and_history(
     assert "Chief Executive Officer" in content
     assert "<del>TM</del> → <ins>TMV</ins>" in content
     assert "Sara" in content
-    assert "Telefonica Moviles SA</a> #" in content  # the possible duplicate
+    assert "<bdi>Telefonica Moviles SA</bdi></a> #" in content  # the possible duplicate
 
 
 def test_organisation_detail_of_merged_one_points_to_the_one_kept(
@@ -414,7 +414,10 @@ def test_organisation_detail_of_merged_one_points_to_the_one_kept(
 
     content = response.content.decode()
     assert "This organisation was merged into" in content
-    assert f'href="/organisations/{sample.organisation.pk}/">Telefónica Móviles</a>' in content
+    assert (
+        f'href="/organisations/{sample.organisation.pk}/"><bdi>Telefónica Móviles</bdi></a>'
+        in content
+    )
     assert f"/organisations/{sample.other.pk}/edit/" not in content
 
 
@@ -663,7 +666,7 @@ def test_editing_chief_executive_name_shows_in_organisation_history(
     content = page.content.decode()
     assert "<del>Ana</del> → <ins>Ana María</ins>" in content
     assert "<del>Pérez</del> → <ins>Pérez Gómez</ins>" in content
-    assert "Sara <small>secretary</small>" in content
+    assert "<bdi>Sara</bdi> <small>secretary</small>" in content
 
 
 def test_position_edit_changing_role_moves_the_person(
@@ -727,7 +730,7 @@ def test_merge_page_compares_the_two_organisations(
 
     content = response.content.decode()
     assert response.context["duplicate"] == sample.other
-    assert "<strong>Telefonica Moviles SA</strong>" in content
+    assert "<strong><bdi>Telefonica Moviles SA</bdi></strong>" in content
     assert 'name="confirm"' in content
     assert Organisation.objects.current().count() == 2
 

@@ -592,7 +592,7 @@ def test_staff_entry_shows_on_the_tracker_and_the_reply_page(
     assert (totals.attending, totals.silent, totals.estimated_participants) == (5, 4, 24)
     assert "entered by the secretariat on the organisation's behalf" in page
     assert "Entered by the secretariat on the organisation&#x27;s behalf" in page  # history
-    assert "Dr Otieno Odhiambo <strong>(head of delegation)</strong>" in page
+    assert "<bdi>Dr Otieno Odhiambo</bdi> <strong>(head of delegation)</strong>" in page
 
 
 def test_reply_page_lists_only_the_delegates_still_in_the_delegation(

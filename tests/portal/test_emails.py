@@ -53,8 +53,9 @@ def test_submitting_sends_the_confirmation_with_the_summary_and_the_focal_points
     assert message["Reply-To"] == "wsis@itu.int"
     text = plain(message)
     assert (
-        "We have received the reply of Acme Telecom to the invitation to World Summit on the "
-        "Information Society, first phase."
+        # Names isolated for direction (FSI ... PDI), as <bdi> in the HTML part.
+        "We have received the reply of \u2068Acme Telecom\u2069 to the invitation to "
+        "\u2068World Summit on the Information Society, first phase\u2069."
     ) in text
     assert "Designated focal point: Ms Jane Doe\n" in text
     assert "Estimated number of participants: 6 (6 named)\n" in text
@@ -85,8 +86,9 @@ def test_focal_point_link_email_carries_a_personal_link_that_opens_the_reply(
     ]
     text = plain(received.message)
     assert text.startswith(
-        "Dear Ms Jane Doe,\n\nYou have been named focal point of Acme Telecom for World Summit "
-        "on the Information Society, first phase; your personal link:\nhttp://127.0.0.1:8000/reply/"
+        "Dear \u2068Ms Jane Doe\u2069,\n\nYou have been named focal point of \u2068Acme Telecom"
+        "\u2069 for \u2068World Summit on the Information Society, first phase\u2069; your "
+        "personal link:\nhttp://127.0.0.1:8000/reply/"
     )
     match = re.search(r"http://127\.0\.0\.1:8000/reply/([A-Za-z0-9_-]+)/", text)
     assert match is not None

@@ -504,8 +504,9 @@ def test_hand_over_from_the_focal_points_link_ends_that_link(acme: Invited) -> N
     assert response.status_code == 200
     assert texts(html, r"<h1>(.*?)</h1>") == ["Handed over"]
     assert (
-        "Kofi Mensah is now the designated focal point of Acme Telecom for World Summit on the "
-        "Information Society, first phase, and will receive their own link by email."
+        "<bdi>Kofi Mensah</bdi> is now the designated focal point of <bdi>Acme Telecom</bdi> "
+        "for <bdi>World Summit on the Information Society, first phase</bdi>, and will receive "
+        "their own link by email."
     ) in html
     reply = Reply.objects.select_related("focal_point").get(pk=acme.reply.pk)
     assert str(reply.focal_point) == "Kofi Mensah"

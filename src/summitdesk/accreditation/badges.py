@@ -25,7 +25,7 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.directory.enums import Category
 from summitdesk.lib import dates, qr
-from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.countries import country_name
 from summitdesk.lib.documents import render_pdf, render_png
 
 SALT = "summitdesk.badge"
@@ -147,14 +147,13 @@ def badge_data(accreditation: Accreditation, *, photo: str = "") -> dict[str, An
     organisation = delegate.reply.organisation
     category = organisation.category
     band, ink = CATEGORY_COLOURS.get(category, DEFAULT_COLOURS)
-    country = COUNTRIES.get(organisation.country)
     meeting = accreditation.meeting
     return {
         "given_name": delegate.given_name,
         "family_name": delegate.family_name,
         "title": delegate.title,
         "organisation": organisation.name,
-        "country": country.name if country else organisation.country,
+        "country": country_name(organisation.country),
         "category": str(Category(category).label) if category in Category.values else category,
         "band": band,
         "ink": ink,

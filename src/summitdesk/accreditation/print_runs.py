@@ -51,6 +51,7 @@ from summitdesk.accreditation.models import Accreditation, PrintRun
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.lib.documents import DocumentError, render_pdf
+from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def _incomplete_refusal(ids: list[int]) -> str:
         accreditation = Accreditation.objects.select_related("delegate").get(pk=ids[0])
         return _("The badge of %(delegate)s is not printed; missing: %(missing)s.") % {
             "delegate": accreditation.delegate,
-            "missing": ", ".join(completeness.missing_for_badge(accreditation)),
+            "missing": join_list(completeness.missing_for_badge(accreditation)),
         }
     return _("None of the chosen badges is printed: each lacks the photo or identity data.")
 

@@ -38,6 +38,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData
 from summitdesk.directory.models import Organisation
+from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
 
 
@@ -257,7 +258,7 @@ def transition(
         if lacking:
             raise AccreditationError(
                 _("This meeting approves only complete accreditations; missing: %(missing)s.")
-                % {"missing": ", ".join(lacking)}
+                % {"missing": join_list(lacking)}
             )
     if to == Status.APPROVED:
         limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)

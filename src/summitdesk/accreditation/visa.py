@@ -17,7 +17,7 @@ from django.utils import timezone
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.lib import dates
-from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.countries import country_name
 from summitdesk.lib.documents import render_pdf
 
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "visa_letter.typ"
@@ -31,8 +31,8 @@ class VisaLetterError(Exception):
 
 
 def _country(code: str) -> str:
-    country = COUNTRIES.get(code)
-    return country.name if country else code
+    # The letter's words are English (visa_letter.typ): its country names too.
+    return country_name(code, "en")
 
 
 def _date(value: Any) -> str:

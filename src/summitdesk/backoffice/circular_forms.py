@@ -429,7 +429,7 @@ class AudienceForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=gettext_lazy("Countries"),
         required=False,
-        choices=country_choices(),
+        choices=country_choices,  # in the reader's language, when the form is made
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=gettext_lazy("Hold Ctrl (or ⌘) to choose several."),
     )

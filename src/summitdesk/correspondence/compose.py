@@ -45,7 +45,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
-from summitdesk.lib import dates
+from summitdesk.lib import countries, dates, locales
 from summitdesk.lib.dates import django_language as django_language  # used by the emails
 from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
@@ -167,12 +167,13 @@ def _country_names(code: str) -> frozenset[str]:
     for language in ("ar", "zh", "fr", "ru", "es"):
         catalogue = _country_catalogue(language)
         names.update(catalogue.gettext(name) for name in english)
+        names.add(countries.country_name(code, django_language(language)))
     return frozenset(fold(name) for name in names)
 
 
 def country_name(organisation: Organisation, language: str) -> str:
-    """The organisation's country, named in the letter's language where a name is known."""
-    return _country_catalogue(language).gettext(organisation.country_name)
+    """The organisation's country, named in the letter's language (lib.countries)."""
+    return countries.country_name(organisation.country, django_language(language))
 
 
 def chief_executive(organisation: Organisation) -> Position | None:
@@ -394,14 +395,26 @@ def _linked(text: str) -> str:
     return "".join(parts)
 
 
+#: A name isolated in plain text (lib.locales.isolate): FSI, the name, PDI.
+_ISOLATED = re.compile(f"{locales.FSI}([^{locales.FSI}{locales.PDI}]*){locales.PDI}")
+
+
+def _isolated(html: str) -> str:
+    """Escaped text with its names isolated in plain text (FSI ... PDI) made <bdi>."""
+    return _ISOLATED.sub(r"<bdi>\1</bdi>", html)
+
+
 def html_paragraphs(text: str) -> SafeString:
-    """Plain text as HTML: blank lines make paragraphs, line ends <br>, our addresses links;
-    everything else escaped. Django's `linebreaks|urlize` does the same, several times slower
-    on a letter's length, and mail goes out by the thousand."""
+    """Plain text as HTML: blank lines make paragraphs, line ends <br>, our addresses links,
+    names isolated for direction <bdi>; everything else escaped. Django's
+    `linebreaks|urlize` does the same, several times slower on a letter's length, and mail
+    goes out by the thousand."""
     paragraphs = _PARAGRAPH_BREAK.split(text.strip())
     return mark_safe(  # noqa: S308 -- every piece of text has been escaped by _linked
         "\n".join(
-            "<p>" + "<br>\n".join(_linked(line) for line in paragraph.split("\n")) + "</p>"
+            "<p>"
+            + "<br>\n".join(_isolated(_linked(line)) for line in paragraph.split("\n"))
+            + "</p>"
             for paragraph in paragraphs
             if paragraph.strip()
         )

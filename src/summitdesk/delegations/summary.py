@@ -21,7 +21,7 @@ from summitdesk.delegations import services
 from summitdesk.delegations.enums import HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import PersonData
-from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.countries import COUNTRIES, country_name
 from summitdesk.lib.documents import render_pdf
 from summitdesk.lib.localized import localized
 
@@ -131,7 +131,7 @@ def summary_for(reply: Reply, *, now: datetime) -> ReplySummary:
             name=_name(member.title, member.given_name, member.family_name),
             function=member.function,
             nationality=(
-                COUNTRIES[member.nationality].name if member.nationality in COUNTRIES else ""
+                country_name(member.nationality) if member.nationality in COUNTRIES else ""
             ),
             is_head=member.is_head,
             consent=_("Yes") if member.consent_to_publish else _("No"),

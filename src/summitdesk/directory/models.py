@@ -12,7 +12,7 @@ from summitdesk.directory.enums import (
     Sector,
     StakeholderGroup,
 )
-from summitdesk.lib.countries import COUNTRIES, REGIONS
+from summitdesk.lib.countries import COUNTRIES, REGIONS, country_name
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -96,8 +96,8 @@ class Organisation(models.Model):
 
     @property
     def country_name(self) -> str:
-        country = COUNTRIES.get(self.country)
-        return country.name if country else self.country
+        """In the reader's language (lib.countries.country_name)."""
+        return country_name(self.country)
 
     @property
     def region(self) -> str:

@@ -44,7 +44,13 @@ from summitdesk.directory.enums import Category, Language, OrganisationStatus, S
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.queries import SECTOR_FIELDS
 from summitdesk.lib import countries
-from summitdesk.lib.countries import COUNTRIES, REGIONS, countries_in_region, lookup_country
+from summitdesk.lib.countries import (
+    COUNTRIES,
+    REGIONS,
+    countries_in_region,
+    country_name,
+    lookup_country,
+)
 from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -156,8 +162,7 @@ def _when(key: str) -> Callable[[Row], Any]:
 
 def _country_name(key: str) -> Callable[[Row], str]:
     def name(row: Row) -> str:
-        known = COUNTRIES.get(row[key])
-        return known.name if known else str(row[key] or "")
+        return country_name(str(row[key] or ""))
 
     return name
 

@@ -6,15 +6,22 @@ the summit secretariat: Africa, Americas, Arab States, Asia-Pacific, CIS and Eur
 Country names and alpha-3 codes come from :mod:`pycountry` at runtime; the region of every
 alpha-2 code is spelled out explicitly in :data:`COUNTRY_REGIONS` below, and importing this
 module fails loudly if pycountry knows a country that the mapping does not cover.
+
+Names are shown in the reader's language (`country_name`, `country_choices`): in English as
+ISO 3166 gives them (pycountry), in the other languages as the Unicode CLDR's catalogues
+name the territory (Babel). Nationalities are shown as the name of the country.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pycountry
+from django.utils.translation import get_language
 
+from summitdesk.lib.locales import cldr_locale
 from summitdesk.lib.text import fold
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "Country",
     "countries_in_region",
     "country_choices",
+    "country_name",
     "lookup_country",
     "normalize_name",
     "region_of",
@@ -464,7 +472,33 @@ def countries_in_region(region: str) -> list[str]:
     return sorted(code for code, country in COUNTRIES.items() if country.region == region)
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """(alpha-2, name) pairs sorted by name (accent-insensitive), for form select widgets."""
-    ordered = sorted(COUNTRIES.values(), key=lambda c: (normalize_name(c.name), c.code))
-    return [(country.code, country.name) for country in ordered]
+def _language(language: str | None) -> str:
+    return (language or get_language() or "en").lower()
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The name of the country of alpha-2 code `code` in `language` (Django's code; the
+    active language if None): "Switzerland", "Suisse", "سويسرا", "瑞士". An unknown code is
+    returned as it is, "" as "". A country CLDR does not name is named in English."""
+    return _names(_language(language)).get(code, code)
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    english = {code: country.name for code, country in COUNTRIES.items()}
+    if language.split("-")[0] == "en":
+        return english
+    territories = cldr_locale(language).territories
+    return {code: territories.get(code, name) for code, name in english.items()}
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """(alpha-2, name) pairs in `language` (the active one if None), sorted by name
+    (accent-insensitive), for form select widgets."""
+    return list(_choices(_language(language)))
+
+
+@cache
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = _names(language)
+    return tuple(sorted(names.items(), key=lambda pair: (fold(pair[1]), pair[0])))

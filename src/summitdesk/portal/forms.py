@@ -11,12 +11,10 @@ nothing in the form that could point at someone else's data.
 
 import copy
 import functools
-import gettext
 import html
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
-import pycountry
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -42,7 +40,6 @@ from summitdesk.delegations.services import (
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES, country_choices
 from summitdesk.lib.forms import is_required, mark_required_to_submit
-from summitdesk.lib.text import fold
 
 #: Blank member rows shown at least, and added by "Add more rows".
 MIN_BLANK_ROWS = 3
@@ -65,12 +62,7 @@ GENDER_CHOICES = [
 @functools.cache
 def nationality_choices(language: str) -> tuple[tuple[str, str], ...]:
     """Countries named in `language` (Django's code) where a translation exists, in order."""
-    code = {"zh-hans": "zh_CN", "zh": "zh_CN"}.get(language, language.split("-")[0])
-    catalogue = gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True
-    )
-    named = [(alpha2, catalogue.gettext(name)) for alpha2, name in country_choices()]
-    return tuple(sorted(named, key=lambda pair: fold(pair[1])))
+    return tuple(country_choices(language))
 
 
 @functools.cache

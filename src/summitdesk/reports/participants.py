@@ -51,7 +51,7 @@ from summitdesk.correspondence.letters import RTL_LANGUAGES
 from summitdesk.delegations.models import Delegate
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.lib import dates
-from summitdesk.lib.countries import COUNTRIES
+from summitdesk.lib.countries import country_name
 from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
@@ -154,8 +154,7 @@ def not_shown_line(count: int) -> str:
 
 def _delegation_name(group: str, category: str, country: str, organisation: str) -> str:
     if group == StakeholderGroup.GOVERNMENTS or category == Category.MEMBER_STATE:
-        known = COUNTRIES.get(country)
-        return known.name if known else country
+        return country_name(country)
     return organisation
 
 

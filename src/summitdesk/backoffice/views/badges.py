@@ -19,6 +19,7 @@ from summitdesk.accreditation.models import Accreditation, BadgeTemplate, PrintR
 from summitdesk.backoffice.badge_forms import BadgeTemplateForm, PrintRunForm
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
+from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
 
 REFRESH_SECONDS = 2
@@ -226,7 +227,7 @@ def _reprint(request: HttpRequest, accreditation: Accreditation) -> HttpResponse
         messages.error(
             request,
             _("The badge of %(delegate)s is not printed; missing: %(missing)s.")
-            % {"delegate": accreditation.delegate, "missing": ", ".join(lacking)},
+            % {"delegate": accreditation.delegate, "missing": join_list(lacking)},
         )
         return redirect("backoffice:badge-print", code=accreditation.meeting.code)
     try:

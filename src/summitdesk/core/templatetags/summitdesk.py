@@ -1,14 +1,15 @@
 import datetime
 import re
+from collections.abc import Iterable
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from summitdesk.core import permissions
-from summitdesk.lib import dates
+from summitdesk.lib import dates, locales
 from summitdesk.lib import localized as names
 from summitdesk.lib.forms import required_marker as forms_marker
 from summitdesk.meetings.models import Process
@@ -155,3 +156,28 @@ def names_by_language(obj: object, field: str) -> list[tuple[str, str]]:
         ("en", str(getattr(obj, field))),
         *names.cleaned(getattr(obj, names.translations_field(field), None) or {}).items(),
     ]
+
+
+def bdi(value: object) -> SafeString:
+    """`{{ person|bdi }}`: the name escaped and isolated for direction (<bdi>), so that a
+    Latin name in an Arabic sentence, or an Arabic one in an English sentence, keeps its
+    own direction and leaves the sentence's punctuation where it was. "" stays "" (no
+    empty element)."""
+    text = "" if value is None else str(value)
+    return format_html("<bdi>{}</bdi>", text) if text else mark_safe("")
+
+
+@register.filter
+def join_list(items: Iterable[object], style: str = "standard") -> str:
+    """`{{ names|join_list }}`: the items joined with the reader's language's separators
+    ("A, B and C", "A وB وC", "A、B和C"); `|join_list:"or"` for a choice. Escaped by the
+    template like any text."""
+    return locales.join_list(items, style="or" if style == "or" else "standard")
+
+
+@register.filter
+def isolate(value: object) -> str:
+    """`{{ name|isolate }}` in plain text (emails): the name between the Unicode marks that
+    isolate it for direction (lib.locales.isolate), the plain-text <bdi>; the HTML part of
+    an email turns them into <bdi> (correspondence.compose.html_paragraphs)."""
+    return locales.isolate("" if value is None else str(value))
