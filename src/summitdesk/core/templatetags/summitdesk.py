@@ -158,6 +158,7 @@ def names_by_language(obj: object, field: str) -> list[tuple[str, str]]:
     ]
 
 
+@register.filter
 def bdi(value: object) -> SafeString:
     """`{{ person|bdi }}`: the name escaped and isolated for direction (<bdi>), so that a
     Latin name in an Arabic sentence, or an Arabic one in an English sentence, keeps its
