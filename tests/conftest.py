@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -99,7 +100,6 @@ def admin_client(administrator: User) -> Client:
 def _clear_cache() -> None:
     """Cached figures and pages do not pass from one test to the next. (Rate-limit counts
     live in the database, which every test starts afresh.)"""
-    from django.core.cache import cache
 
     cache.clear()
 

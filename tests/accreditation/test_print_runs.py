@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from summitdesk.accreditation import print_runs, visa
-from summitdesk.accreditation.badges import BadgeError, badge_code, render_badges
+from summitdesk.accreditation.badges import BadgeError, badge_code, reissue_badge, render_badges
 from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
 from summitdesk.accreditation.models import Accreditation, PrintRun
 from summitdesk.core.audit import Actor
@@ -158,8 +159,6 @@ def test_only_approved_badges_are_printed(meeting: Meeting, ten: list[Accreditat
 
 
 def test_reprint_prints_the_new_version(meeting: Meeting, ten: list[Accreditation]) -> None:
-    from summitdesk.accreditation.badges import reissue_badge
-
     target = ten[3]
     reissue_badge(target, actor=ACTOR)
     run = print_runs.create_print_run(meeting, [target.pk], actor=ACTOR)
@@ -439,8 +438,6 @@ def test_large_runs_render_in_child_processes(meeting: Meeting, ten: list[Accred
 
 
 def test_stalled_run_is_enqueued_again(meeting: Meeting, ten: list[Accreditation]) -> None:
-    from django.utils import timezone
-
     run = print_runs.create_print_run(meeting, [item.pk for item in ten], actor=ACTOR)
     assert print_runs.requeue_stalled_runs() == 0  # recent: left to its worker
     PrintRun.objects.filter(pk=run.pk).update(

@@ -313,8 +313,6 @@ def test_accepts_changes_follows_the_latest_deadline_of_the_circulars(
 def test_hand_over_names_the_new_focal_point_and_revokes_the_previous_ones_links(
     reply: Reply,
 ) -> None:
-    from summitdesk.correspondence import reply_links
-
     saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
     previous = saved.focal_point
     assert previous is not None

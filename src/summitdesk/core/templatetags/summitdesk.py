@@ -1,4 +1,5 @@
 import datetime
+from typing import Protocol
 
 from django import template
 from django.utils.formats import date_format
@@ -6,13 +7,18 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.core import permissions
-from summitdesk.meetings.models import Process
 
 register = template.Library()
 
 
+class Replayed(Protocol):
+    """A process whose dates may stand for historical ones (meetings.models.Process)."""
+
+    def historical(self, value: datetime.date | None) -> datetime.date | None: ...
+
+
 @register.simple_tag
-def historical(process: Process, value: datetime.date | None) -> str:
+def historical(process: Replayed, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
     return date_format(past, "j F Y") if past else ""
@@ -35,15 +41,3 @@ def code_spans(text: str) -> SafeString:
             for index, part in enumerate(parts)
         )
     )
-
-
-@register.filter
-def missing_for_badge(accreditation: object) -> list[str]:
-    """`{% with lacking=a|missing_for_badge %}`: what the accreditation (loaded with its
-    delegate) lacks for a badge; empty when it is ready."""
-    from summitdesk.accreditation.completeness import missing_for_badge as lacking
-    from summitdesk.accreditation.models import Accreditation
-
-    if not isinstance(accreditation, Accreditation):
-        return []
-    return lacking(accreditation)
