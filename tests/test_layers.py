@@ -19,7 +19,7 @@ FEATURE_PAGES = {
     "webhooks/urls.py",
     "webhooks/views.py",
 }
-INTERFACES = {"backoffice", "portal", "api"}
+INTERFACES = {"backoffice", "portal", "api", "public"}
 
 
 def test_only_the_interfaces_and_the_listed_feature_apps_have_pages() -> None:

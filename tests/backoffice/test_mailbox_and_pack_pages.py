@@ -14,13 +14,13 @@ from django.test import Client
 from pytest_django import Settings
 
 from summitdesk.backoffice import circular_forms, urls
-from summitdesk.backoffice.views import packs as pack_views
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.mailbox import MailboxBackend
 from summitdesk.correspondence.models import MailboxMessage
 from summitdesk.meetings import packs
 from summitdesk.meetings.models import Meeting, PackItem
+from summitdesk.public import views as pack_views
 from tests.confirm import CONFIRMED, confirmation
 from tests.factories import MeetingFactory
 
