@@ -3,6 +3,10 @@
 Portal, back office, API and tasks all call these functions. Each is atomic and writes
 one audit entry naming the channel (portal, staff on behalf, API). Emails leave only from
 tasks (delegations.tasks), enqueued in the same transaction.
+
+What a reply says (`ReplyData`...) lives in the leaf module delegations.data and its
+deadline in delegations.deadlines, which the emails and the accreditation app read
+without importing these services; both are named here too, for their callers.
 """
 
 from dataclasses import asdict, fields, replace
