@@ -66,6 +66,7 @@ test-fast: $(VENV)/.dev | var
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy src tests
 	$(BIN)/summitdesk makemigrations --check --dry-run
 
@@ -99,4 +100,4 @@ messages: $(VENV)/.base
 	cd src/summitdesk && $(abspath $(BIN))/summitdesk compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
@@ -54,7 +56,6 @@ def database_url_option(parser: argparse.ArgumentParser) -> None:
 def create_database(server_url: str, name: str, *, replace: bool = False) -> str:
     """Creates the database `name` on the PostgreSQL server and returns its URL. With
     `replace`, one left over by an earlier run under that fixed name is dropped first."""
-    import psycopg
 
     with psycopg.connect(server_url, autocommit=True) as admin:
         if replace:
@@ -65,7 +66,6 @@ def create_database(server_url: str, name: str, *, replace: bool = False) -> str
 
 def drop_database(server_url: str, name: str) -> None:
     """Drops `name`, even with sessions still open on it (a crashed worker's)."""
-    import psycopg
 
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

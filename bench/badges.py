@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from _common import NAMES, database_url_option, met, peak_rss_mib, scratch_database, setup_django
+from PIL import Image, ImageDraw
 
 TARGET_SECONDS = 30.0
 TARGET_RSS_MB = 1536.0
@@ -37,7 +38,6 @@ SEED = 2003
 
 def photo(index: int, rng: random.Random) -> bytes:
     """A 350 x 450 JPEG of its own: background colour, an ellipse and the number."""
-    from PIL import Image, ImageDraw
 
     background = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
     image = Image.new("RGB", (350, 450), background)

@@ -46,6 +46,8 @@ from _common import (
     stop_process,
     wsis_meeting,
 )
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 TARGET_SECONDS = 60.0
 TARGET_RATIO = 0.5
@@ -58,8 +60,6 @@ _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def run_sink(port: int, record: Path) -> None:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import SMTP, Envelope, Session
 
     with record.open("w", encoding="ascii") as out:
 

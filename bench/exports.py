@@ -23,12 +23,15 @@ temporary SQLite file.
 """
 
 import argparse
+import csv
+import datetime
 import json
 import os
 import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from typing import Any
 
 from _common import NAMES, database_url_option, met, scratch_database, setup_django
@@ -41,7 +44,6 @@ COUNTRIES = ["CH", "SN", "EG", "BR", "JP", "RU", "FR", "CN", "KE", "AR"]
 
 
 def populate(code: str, count: int, process: Any) -> None:
-    import datetime
 
     from summitdesk.accreditation.enums import AccreditationStatus
     from summitdesk.accreditation.models import Accreditation
@@ -131,8 +133,6 @@ def child(mode: str, code: str, export_format: str, out: str) -> None:
     import django
 
     django.setup()
-    import csv
-    import tracemalloc
 
     from summitdesk.accreditation.models import Accreditation
     from summitdesk.exports import services

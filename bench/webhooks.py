@@ -26,6 +26,7 @@ temporary SQLite file.
 import argparse
 import datetime
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -105,7 +106,6 @@ class Receiver:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                import json
 
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 data = json.loads(body)["data"]

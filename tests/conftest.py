@@ -26,10 +26,12 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -100,7 +102,6 @@ def admin_client(administrator: User) -> Client:
 def _clear_cache() -> None:
     """Cached figures and pages do not pass from one test to the next. (Rate-limit counts
     live in the database, which every test starts afresh.)"""
-    from django.core.cache import cache
 
     cache.clear()
 
@@ -357,8 +358,6 @@ def ink_lines(
     """The lines of ink on `page` of `pdf` as poppler's pdftoppm draws it: (top, bottom)
     pixel rows of each run of rows holding a dark pixel within `area` (left, top, right,
     bottom, as fractions of the page). Two lines of text that touch are one run."""
-    from PIL import Image
-
     tool = required_tool(PDFTOPPM, "install Debian's poppler-utils package")
     drawn = subprocess.run(  # noqa: S603 -- a fixed tool, arguments of our own
         [str(tool), "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", "-png", "-"],

@@ -12,6 +12,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from summitdesk.correspondence.models import OutboundMessage
+
 
 def run_queued_tasks(*, raise_failures: bool = True) -> int:
     """Run every ready task, those enqueued meanwhile included; returns how many ran.
@@ -45,7 +47,6 @@ def run_queued_tasks(*, raise_failures: bool = True) -> int:
 def drop_queued_emails() -> None:
     """Forget the tasks queued so far and the emails waiting in the outbox with them (not
     the letters of a mailing): a test's setup whose emails are not what it is about."""
-    from summitdesk.correspondence.models import OutboundMessage
 
     DBTaskResult.objects.all().delete()
     OutboundMessage.objects.filter(mailing__isnull=True).delete()

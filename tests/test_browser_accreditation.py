@@ -19,6 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.accreditation import badges
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.enums import HeadLevel
@@ -51,7 +52,6 @@ def files(settings: Settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def delegate_link(db: None, settings: Settings, files: Path) -> Iterator[str]:
     """Acme's reply submitted with one delegate; the path of the link their email carried."""
-    from summitdesk.core.audit import Actor
 
     settings.SUMMITDESK_BASE_URL = "http://summitdesk.example.org"
     UserFactory(username="sara", role=Role.REGISTRATION_OFFICER)

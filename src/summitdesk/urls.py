@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("summitdesk.backoffice.urls")),
-    path("", include("summitdesk.public_urls")),
+    path("", include("summitdesk.public.urls")),
     path("reply/", include("summitdesk.portal.urls")),
     path("accreditation/", include("summitdesk.portal.delegate_urls")),
     path("reports/", include("summitdesk.reports.dashboard_urls")),

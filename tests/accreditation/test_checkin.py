@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.core import signing
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,9 +25,10 @@ from summitdesk.accreditation import checkin, photos
 from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.backoffice import urls
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel, Role
-from summitdesk.core.models import User
+from summitdesk.core.models import AuditEntry, User
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 from tests.accreditation.builders import SALT, code_of, make_accreditation, qr_png
@@ -673,8 +674,6 @@ def with_photo(meeting: Meeting, private_storage: Path) -> Accreditation:
 
 
 def test_every_checkin_and_photo_url_is_covered_by_a_permission_test() -> None:
-    from summitdesk.backoffice import urls
-
     names = {
         str(pattern.name)
         for pattern in urls.urlpatterns
@@ -790,8 +789,6 @@ def test_search_does_not_match_other_letters(meeting: Meeting) -> None:
 def test_check_in_entered_writes_one_audit_entry_for_the_webhooks(
     meeting: Meeting, desk_officer: User
 ) -> None:
-    from summitdesk.core.models import AuditEntry
-
     accreditation = make_accreditation(meeting)
 
     checkin.check_in(
@@ -842,10 +839,6 @@ def test_check_in_entered_costs_one_insert_more_than_the_row(meeting: Meeting) -
 
 
 def test_check_in_audit_entry_rolls_back_with_the_admission(meeting: Meeting) -> None:
-    from django.db import transaction
-
-    from summitdesk.core.models import AuditEntry
-
     accreditation = make_accreditation(meeting)
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -1110,8 +1103,6 @@ def desk_actor(user: User, desk: str = "Desk 2") -> Actor:
 def test_undo_admission_deletes_it_counts_down_and_audits(
     meeting: Meeting, desk_officer: User
 ) -> None:
-    from summitdesk.core.models import AuditEntry
-
     accreditation = make_accreditation(meeting)
     row = admit(meeting, accreditation, desk_officer, "Desk 2")
 
@@ -1221,8 +1212,6 @@ def test_undo_refused_twice_and_for_another_meeting(meeting: Meeting, desk_offic
 
 @pytest.mark.django_db(transaction=True)
 def test_undo_twice_at_once_undoes_once() -> None:
-    from summitdesk.core.models import AuditEntry
-
     meeting = MeetingFactory()
     operator = UserFactory(role=Role.CHECKIN_DESK)
     row = admit(meeting, make_accreditation(meeting), operator, "Desk 2")

@@ -10,7 +10,9 @@ from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django import Settings
 
+from summitdesk.accreditation import photos
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from tests.accreditation.builders import code_of, make_accreditation, qr_png
 from tests.conftest import CHROMIUM_ARGS, PHONE, WatchedBrowser
@@ -163,8 +165,6 @@ def test_photo_crop_frame_fills_fields_and_saves(page: Page, door: Door, tmp_pat
 @pytest.fixture
 def awa(door: Door) -> Accreditation:
     """Amina gets a photo; Awa Diallo, badge 00007, has none."""
-    from summitdesk.accreditation import photos
-    from summitdesk.core.audit import Actor
 
     buffer = io.BytesIO()
     Image.new("RGB", (700, 900), (200, 120, 40)).save(buffer, "JPEG")

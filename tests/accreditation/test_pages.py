@@ -20,6 +20,7 @@ from pytest_django import Settings
 from summitdesk.accreditation import services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
+from summitdesk.backoffice import urls
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import OutboundMessage
@@ -135,8 +136,6 @@ def persona(role: str) -> Client:
 
 
 def test_every_accreditation_url_is_tested() -> None:
-    from summitdesk.backoffice import urls
-
     names = {str(p.name) for p in urls.urlpatterns if str(p.name).startswith("accreditation")}
     assert names == URL_NAMES
 

@@ -15,10 +15,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from summitdesk.accreditation import print_runs, visa
-from summitdesk.accreditation.badges import BadgeError, badge_code, render_badges
+from summitdesk.accreditation.badges import BadgeError, badge_code, reissue_badge, render_badges
 from summitdesk.accreditation.enums import AccreditationStatus, PrintRunStatus
 from summitdesk.accreditation.models import Accreditation, PrintRun
 from summitdesk.core.audit import Actor
@@ -28,7 +31,7 @@ from summitdesk.meetings.models import Meeting
 from tests.accreditation.builders import make_accreditations
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
-from tests.tasks import run_queued_tasks
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 ACTOR = Actor.system("test")
 
@@ -158,8 +161,6 @@ def test_only_approved_badges_are_printed(meeting: Meeting, ten: list[Accreditat
 
 
 def test_reprint_prints_the_new_version(meeting: Meeting, ten: list[Accreditation]) -> None:
-    from summitdesk.accreditation.badges import reissue_badge
-
     target = ten[3]
     reissue_badge(target, actor=ACTOR)
     run = print_runs.create_print_run(meeting, [target.pk], actor=ACTOR)
@@ -439,8 +440,6 @@ def test_large_runs_render_in_child_processes(meeting: Meeting, ten: list[Accred
 
 
 def test_stalled_run_is_enqueued_again(meeting: Meeting, ten: list[Accreditation]) -> None:
-    from django.utils import timezone
-
     run = print_runs.create_print_run(meeting, [item.pk for item in ten], actor=ACTOR)
     assert print_runs.requeue_stalled_runs() == 0  # recent: left to its worker
     PrintRun.objects.filter(pk=run.pk).update(
@@ -492,3 +491,24 @@ URL_NAMES = {
     "badge-template-upload",
     "badge-template-remove",
 }
+
+
+def test_run_queued_under_the_old_task_path_still_prints_after_an_upgrade(
+    meeting: Meeting, ten: list[Accreditation]
+) -> None:
+    # An earlier version defined the task in accreditation/print_tasks.py, and the queue
+    # stores each task by its import path: this is the row it wrote.
+    drop_queued_emails()  # the fixture's own, not what this is about
+    run = print_runs.start_print_run(meeting, [item.pk for item in ten], actor=ACTOR)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "summitdesk.accreditation.tasks.print_badges_task"
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        task_path="summitdesk.accreditation.print_tasks.print_badges_task"
+    )
+
+    assert run_queued_tasks() == 1
+    run.refresh_from_db()
+    assert (run.status, run.done, run.total) == (PrintRunStatus.DONE, 10, 10)
+    queued.refresh_from_db()
+    assert queued.task_path == "summitdesk.accreditation.print_tasks.print_badges_task"
+    assert queued.status == TaskResultStatus.SUCCESSFUL

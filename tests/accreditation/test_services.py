@@ -34,7 +34,7 @@ from tests.accreditation.builders import (
     one,
     submitted_reply,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -590,8 +590,6 @@ def test_update_identity_refuses_other_fields() -> None:
     ],
 )
 def test_can_see_identity_by_role(role: str, sees: bool) -> None:
-    from tests.factories import UserFactory
-
     assert services.can_see_identity(UserFactory(role=role)) is sees
 
 

@@ -30,6 +30,7 @@ from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.correspondence.models import Invitation
 from summitdesk.delegations.models import Reply
+from summitdesk.wsgi import application
 from tests.accreditation.builders import (
     STAFF,
     accreditations,
@@ -95,7 +96,6 @@ def target(db: None, settings: Settings) -> Iterator[Target]:
     requests keep the test's database connection (and its transaction) open."""
     settings.SUMMITDESK_API_RATE_LIMIT = 1_000_000
     path_ids, bodies = seed()
-    from summitdesk.wsgi import application
 
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

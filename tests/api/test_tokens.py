@@ -4,6 +4,7 @@ pages and the commands that make them."""
 import datetime
 import hashlib
 import json
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -124,8 +125,6 @@ def test_revoked_token_is_refused_and_revocation_is_recorded() -> None:
 
 
 def _run(*args: str) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command(*args, stdout=out, stderr=StringIO())
     return out.getvalue()

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from summitdesk.backoffice import urls
 from summitdesk.backoffice.views import circulars as circular_views
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
@@ -294,8 +295,6 @@ def state() -> tuple[Any, ...]:
 
 
 def test_every_circular_url_is_covered_by_a_permission_test() -> None:
-    from summitdesk.backoffice import urls
-
     names = {
         str(pattern.name)
         for pattern in urls.urlpatterns

@@ -13,13 +13,14 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.test import Client
 from pytest_django import Settings
 
-from summitdesk.backoffice.views import packs as pack_views
+from summitdesk.backoffice import circular_forms, urls
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.mailbox import MailboxBackend
 from summitdesk.correspondence.models import MailboxMessage
 from summitdesk.meetings import packs
 from summitdesk.meetings.models import Meeting, PackItem
+from summitdesk.public import views as pack_views
 from tests.confirm import CONFIRMED, confirmation
 from tests.factories import MeetingFactory
 
@@ -57,8 +58,6 @@ def _files(settings: Settings, tmp_path: Path) -> None:
 
 
 def test_every_mailbox_and_pack_url_is_covered_by_a_permission_test() -> None:
-    from summitdesk.backoffice import urls
-
     names = {
         str(pattern.name)
         for pattern in urls.urlpatterns
@@ -365,8 +364,6 @@ def test_pack_add_refuses_with_a_clear_message(
 def test_pack_add_refuses_a_document_too_large(
     secretary_client: Client, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from summitdesk.backoffice import circular_forms
-
     monkeypatch.setattr(circular_forms, "PACK_MAX_BYTES", 1024 * 1024)
     upload = SimpleUploadedFile("big.pdf", b"%" * (1024 * 1024 + 1))
 

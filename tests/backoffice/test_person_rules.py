@@ -9,7 +9,7 @@ from django import forms
 from django.test import Client
 
 from summitdesk.backoffice import accreditation_forms, reply_forms
-from summitdesk.backoffice.forms import DirectoryPersonForm
+from summitdesk.directory.forms import DirectoryPersonForm
 from tests.backoffice.test_directory_pages import (  # noqa: F401 (sample is a fixture)
     Sample,
     person_data,

@@ -18,6 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from summitdesk.accreditation import services as accreditation_services
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.backoffice import urls
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
@@ -152,8 +155,6 @@ def state() -> tuple[Any, ...]:
 
 
 def test_every_reply_url_is_covered_by_a_permission_test() -> None:
-    from summitdesk.backoffice import urls
-
     names = {
         str(pattern.name)
         for pattern in urls.urlpatterns
@@ -598,9 +599,6 @@ def test_staff_entry_shows_on_the_tracker_and_the_reply_page(
 def test_reply_page_lists_only_the_delegates_still_in_the_delegation(
     secretary_client: Client, sample: Sample
 ) -> None:
-    from summitdesk.accreditation import services as accreditation_services
-    from summitdesk.accreditation.models import Accreditation
-
     secretary_client.post(edit_url(sample.h, sample.meeting), entry())
     wanjiru = Accreditation.objects.get(delegate__family_name="Kamau")
     accreditation_services.withdraw(wanjiru, actor=Actor.system("test"))

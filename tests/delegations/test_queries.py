@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from summitdesk.accreditation.models import Accreditation
 from summitdesk.delegations import queries
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
@@ -343,7 +344,6 @@ def test_tracker_csv_rows_do_not_start_a_formula(
 def detach(organisation: Organisation, meeting: Meeting, status: str) -> None:
     """One more delegate of `organisation`'s reply, kept only for an accreditation that is
     `status` (withdrawn, or revoked on substitution)."""
-    from summitdesk.accreditation.models import Accreditation
 
     made = Reply.objects.get(organisation=organisation, meeting=meeting)
     delegate = Delegate.objects.create(reply=made, position=99, family_name=f"Gone {status}")
@@ -351,8 +351,6 @@ def detach(organisation: Organisation, meeting: Meeting, status: str) -> None:
 
 
 def test_tracker_counts_only_delegates_still_in_the_delegation(tracked: Tracked) -> None:
-    from summitdesk.accreditation.models import Accreditation
-
     a, e = tracked.by_name["A"], tracked.by_name["E"]
     detach(a, tracked.meeting, "withdrawn")
     detach(e, tracked.meeting, "revoked")

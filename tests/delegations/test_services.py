@@ -3,6 +3,7 @@ reply must pass, the deadline rule, the audit trail; and the builders the portal
 
 import datetime
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -12,7 +13,7 @@ from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage, ReplyLink
-from summitdesk.delegations import services
+from summitdesk.delegations import services, signals
 from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import (
@@ -338,8 +339,6 @@ def test_accepts_changes_follows_the_latest_deadline_of_the_circulars(
 def test_hand_over_names_the_new_focal_point_and_revokes_the_previous_ones_links(
     reply: Reply,
 ) -> None:
-    from summitdesk.correspondence import reply_links
-
     saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
     previous = saved.focal_point
     assert previous is not None
@@ -432,3 +431,48 @@ def test_every_change_is_recorded_with_its_channel_and_holder(reply: Reply) -> N
         "Fatima Haddad, Function 6",
     ]
     assert last.changes["state"] == ["submitted", "amended"]
+
+
+def test_saving_a_reply_announces_who_left_the_delegation(reply: Reply) -> None:
+    heard: list[dict[str, Any]] = []
+
+    def listener(sender: type[Reply], **kwargs: Any) -> None:
+        heard.append({"sender": sender, **kwargs})
+
+    saved = services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+    fatima = saved.delegates.get(family_name="Haddad")
+    signals.reply_saved.connect(listener)
+    try:
+        services.save_reply(saved, attending(SIX[:5]), submit=True, actor=PORTAL)
+    finally:
+        signals.reply_saved.disconnect(listener)
+
+    assert heard == [
+        {
+            "sender": Reply,
+            "signal": signals.reply_saved,
+            "reply": saved,
+            "removed": {fatima.pk},
+            "submitted": True,
+            "renamed": set(),
+            "keep_approval": False,
+            "actor": PORTAL,
+        }
+    ]
+
+
+def test_a_listener_that_fails_rolls_the_reply_back(reply: Reply) -> None:
+    def listener(sender: type[Reply], **kwargs: Any) -> None:
+        raise RuntimeError("the accreditations could not follow")
+
+    signals.reply_saved.connect(listener)
+    try:
+        with pytest.raises(RuntimeError, match="could not follow"):
+            services.save_reply(reply, attending(SIX), submit=True, actor=PORTAL)
+    finally:
+        signals.reply_saved.disconnect(listener)
+
+    reply.refresh_from_db()
+    assert (reply.state, reply.delegates.count()) == (ReplyState.NOT_OPENED, 0)
+    assert actions(reply) == []
+    assert queued("reply_confirmation") == []

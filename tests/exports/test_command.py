@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from summitdesk.cli import main
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry
 from summitdesk.exports import writers
@@ -126,8 +127,6 @@ def test_unwritable_out_exits_with_2(world: World, tmp_path: Path) -> None:
 def test_failure_while_writing_exits_with_1_and_leaves_no_file(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from summitdesk.exports import writers
-
     def broken(*args: object, **kwargs: object) -> int:
         raise OSError("disk full")
 
@@ -145,8 +144,6 @@ def test_failure_while_writing_exits_with_1_and_leaves_no_file(
 def test_usage_errors_of_the_console_script_exit_with_2(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from summitdesk.cli import main
-
     with pytest.raises(SystemExit) as raised:
         main(["summitdesk", "export", "people", "--out", str(tmp_path / "x.csv")])
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
+from django.test import Client, RequestFactory
 from PIL import Image
 from pytest_django import Settings
 
@@ -19,6 +19,7 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import Delegate
 from summitdesk.meetings.models import Meeting
+from summitdesk.portal import delegate_access
 from tests.accreditation.hostile_images import REFUSAL_CPU_SECONDS, many_scans_jpeg, mpo
 from tests.portal.builders import STAFF, Named, form, name_delegate
 from tests.portal.conftest import Invited
@@ -401,10 +402,6 @@ def test_failed_look_ups_hold_back_guesses_but_not_a_valid_link(
 def test_delegate_link_look_up_is_one_query(
     amina: Named, django_assert_num_queries: object
 ) -> None:
-    from django.test import RequestFactory
-
-    from summitdesk.portal import delegate_access
-
     request = RequestFactory().get(amina.url)
     delegate_access.accreditation_for_token(amina.token, request=request)  # marks it used
     with django_assert_num_queries(1):  # type: ignore[operator]

@@ -7,6 +7,7 @@ import re
 
 import pypdf
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -19,6 +20,7 @@ from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.directory.models import Person
 from summitdesk.meetings.models import Meeting
+from tests.delegations.builders import invite, summit
 from tests.portal.conftest import DEADLINE_TEXT, DELEGATION, JANE, Invited, posted
 from tests.tasks import run_queued_tasks
 
@@ -449,7 +451,6 @@ def test_reply_post_change_request_after_the_deadline_waits_for_the_secretariat(
 def focal_point_link(client: Client, invited: Invited, focal_point: dict[str, str]) -> str:
     """Submit naming `focal_point`, run the queued tasks, and return the URL of the link
     their email carried."""
-    from django.core import mail
 
     client.post(
         invited.url,
@@ -657,8 +658,6 @@ def test_summary_pdf_holds_the_reply(acme: Invited) -> None:
 
 
 def test_meeting_of_the_link_decides_the_reply(acme: Invited, meeting: Meeting) -> None:
-    from tests.delegations.builders import invite, summit
-
     prepcom = summit(code="prepcom-3", title="Third Preparatory Committee")
     invite(acme.organisation, prepcom, reference="DM-1001")
     _link, token = reply_links.issue(acme.organisation, prepcom)

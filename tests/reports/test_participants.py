@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 from pytest_django import Settings
@@ -37,7 +38,7 @@ from summitdesk.reports.models import Edition, EditionKind, EditionPage, Edition
 from summitdesk.reports.participants import PublishError
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
-from tests.tasks import run_queued_tasks
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -886,3 +887,23 @@ def test_meeting_page_links_to_the_list(viewer_client: Client, meeting: Meeting)
     body = viewer_client.get(f"/meetings/{meeting.code}/").content.decode()
 
     assert 'href="/meetings/geneva-2003/list-of-participants/"' in body
+
+
+def test_edition_queued_under_the_old_task_path_is_still_prepared_after_an_upgrade(
+    summit: Meeting,
+) -> None:
+    # An earlier version defined the task in reports/participant_tasks.py, and the queue
+    # stores each task by its import path: this is the row it wrote.
+    drop_queued_emails()  # the fixture's own, not what this is about
+    edition = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "summitdesk.reports.tasks.prepare_edition_task"
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        task_path="summitdesk.reports.participant_tasks.prepare_edition_task"
+    )
+
+    assert run_queued_tasks() == 1
+    edition.refresh_from_db()
+    assert (edition.status, edition.error) == (EditionStatus.PUBLISHED, "")
+    queued.refresh_from_db()
+    assert queued.status == TaskResultStatus.SUCCESSFUL

@@ -8,5 +8,9 @@ class AccreditationConfig(AppConfig):
     verbose_name = _("Accreditation")
 
     def ready(self) -> None:
-        # Registers the kinds of email this app composes with the outbox.
-        from summitdesk.accreditation import emails  # noqa: F401
+        # Imported here, once the app registry is ready (these modules import models).
+        from summitdesk.accreditation import emails, receivers  # noqa: F401
+        from summitdesk.delegations import signals
+
+        # `emails` registers the kinds of email this app composes with the outbox.
+        signals.reply_saved.connect(receivers.reply_saved, dispatch_uid="accreditation.reply_saved")

@@ -36,3 +36,20 @@ def missing_for_badge(accreditation: Accreditation) -> list[str]:
     """The labels of what `accreditation` lacks for a badge, in a fixed order; empty when
     it is ready."""
     return [str(label) for name, label, _given in NEEDED if not _value(accreditation, name)]
+
+
+#: What a badge cannot be prepared without.
+NEEDED_FOR_BADGE = ("passport_given_name", "passport_family_name", "document_number", "photo")
+
+
+def missing_fields(accreditation: Accreditation) -> list[str]:
+    """The names of the fields of NEEDED_FOR_BADGE the delegate has still to give."""
+    return [name for name in NEEDED_FOR_BADGE if not getattr(accreditation, name)]
+
+
+def missing_data(accreditation: Accreditation) -> list[str]:
+    """The labels of what the delegate has still to give for the badge."""
+    return [
+        str(getattr(Accreditation._meta.get_field(name), "verbose_name", name))
+        for name in missing_fields(accreditation)
+    ]

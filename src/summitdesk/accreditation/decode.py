@@ -4,6 +4,7 @@ BarcodeDetector): a JPEG or PNG frame in, the text of the QR code in it out."""
 import io
 import warnings
 
+import zxingcpp
 from PIL import Image
 
 from summitdesk.accreditation import jpeg
@@ -21,8 +22,6 @@ class FrameError(ValueError):
 
 def decode_frame(content: bytes) -> str | None:
     """The text of the first QR code in the frame, None when it shows none."""
-    import zxingcpp  # only the camera needs it: imported on its first frame
-
     if not content:
         raise FrameError("The frame is empty.")
     if len(content) > MAX_FRAME_BYTES:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
+from summitdesk.correspondence.sending import link_expiry
 
 TOKEN_BYTES = 24  # 192 bits
 
@@ -36,8 +37,6 @@ def issue(
     """A new link for `accreditation`, revoking the earlier ones; returns it with its
     token, which is not stored anywhere. The token may be chosen beforehand (an email
     written before its link is saved). The audit entry says a link was issued."""
-    from summitdesk.correspondence.sending import link_expiry  # sending imports much
-
     revoked = revoke(accreditation)
     token = token or secrets.token_urlsafe(TOKEN_BYTES)
     link = DelegateLink.objects.create(

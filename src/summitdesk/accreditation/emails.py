@@ -23,7 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import delegate_links, services
+from summitdesk.accreditation import completeness, delegate_links
+from summitdesk.accreditation.enums import COUNTED, DETACHED
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
@@ -157,7 +158,7 @@ def _written(
                 "venue": ", ".join(part for part in (meeting.city, meeting.country) if part),
                 "collection_from": _collection_from(accreditation, language),
                 "contact_email": circular.contact_email if circular else "",
-                "missing": services.missing_data(accreditation),
+                "missing": completeness.missing_data(accreditation),
                 **context,
             },
         )
@@ -217,7 +218,7 @@ def compose_delegate_link(row: OutboundMessage) -> Composed | Cancelled:
     accreditation = _accreditation(row)
     if accreditation is None:
         return Cancelled(_("The accreditation is gone."))
-    if accreditation.status in services.DETACHED:
+    if accreditation.status in DETACHED:
         return Cancelled(_("The accreditation was withdrawn or revoked."))
     if not accreditation.delegate.email:
         return Cancelled(_("The delegate has no email address."))
@@ -234,9 +235,9 @@ def compose_missing_data(row: OutboundMessage) -> Composed | Cancelled:
     accreditation = _accreditation(row)
     if accreditation is None:
         return Cancelled(_("The accreditation is gone."))
-    if accreditation.status not in services.COUNTED:
+    if accreditation.status not in COUNTED:
         return Cancelled(_("The accreditation is no longer pending or approved."))
-    if not services.missing_fields(accreditation):
+    if not completeness.missing_fields(accreditation):
         return Cancelled(_("Nothing is missing any more."))
     to = [accreditation.delegate.email, _focal_point_email(accreditation)]
     if not accreditation.delegate.email:

@@ -10,6 +10,13 @@ class AccreditationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+#: The statuses of a delegate no longer in the delegation (kept, never deleted): the
+#: delegations app reads it too (`delegations.services.active_delegates`).
+DETACHED = (AccreditationStatus.WITHDRAWN, AccreditationStatus.REVOKED)
+#: Statuses that hold a seat against the organisation's limit.
+COUNTED = (AccreditationStatus.PENDING, AccreditationStatus.APPROVED)
+
+
 class CheckInResult(models.TextChoices):
     ENTERED = "entered", _("Checked in")
     REENTERED = "reentered", _("Re-entry")

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import badge_templates, completeness
+from summitdesk.accreditation import badge_templates, completeness, tasks
 from summitdesk.accreditation.badges import (
     TEMPLATE,
     BadgeError,
@@ -164,8 +164,6 @@ def start_print_run(
     skip_incomplete: bool = False,
 ) -> PrintRun:
     """Record a run and enqueue its task for a worker, in one transaction."""
-    from summitdesk.accreditation.print_tasks import print_badges_task
-
     with transaction.atomic():
         run = create_print_run(
             meeting,
@@ -176,7 +174,7 @@ def start_print_run(
             offset_left=offset_left,
             skip_incomplete=skip_incomplete,
         )
-        print_badges_task.enqueue(run.pk)
+        tasks.print_badges_task.enqueue(run.pk)
     return run
 
 
@@ -383,27 +381,23 @@ def run_print_run(
 
 def retry_print_run(run: PrintRun) -> bool:
     """Enqueue a failed run again (from the start); False when it has not failed."""
-    from summitdesk.accreditation.print_tasks import print_badges_task
-
     with transaction.atomic():
         queued = PrintRun.objects.filter(pk=run.pk, status=PrintRunStatus.FAILED).update(
             status=PrintRunStatus.QUEUED, error="", finished_at=None
         )
         if queued:
-            print_badges_task.enqueue(run.pk)
+            tasks.print_badges_task.enqueue(run.pk)
     return bool(queued)
 
 
 def requeue_stalled_runs(*, older_than: timedelta = timedelta(minutes=30)) -> int:
     """Enqueue again runs that a dead worker left queued or printing; returns how many."""
-    from summitdesk.accreditation.print_tasks import print_badges_task
-
     cutoff = timezone.now() - older_than
     stalled = PrintRun.objects.filter(
         status__in=[PrintRunStatus.QUEUED, PrintRunStatus.RUNNING], created_at__lt=cutoff
     ).values_list("pk", flat=True)
     count = 0
     for run_id in stalled:
-        print_badges_task.enqueue(run_id)
+        tasks.print_badges_task.enqueue(run_id)
         count += 1
     return count

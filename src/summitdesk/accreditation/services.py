@@ -26,7 +26,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import completeness, delegate_links
+from summitdesk.accreditation import completeness, delegate_links, emails
+from summitdesk.accreditation.completeness import NEEDED_FOR_BADGE as NEEDED_FOR_BADGE
+from summitdesk.accreditation.completeness import missing_data as missing_data
+from summitdesk.accreditation.completeness import missing_fields as missing_fields
+from summitdesk.accreditation.enums import COUNTED as COUNTED
+from summitdesk.accreditation.enums import DETACHED as DETACHED
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.core import audit
@@ -34,9 +39,9 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.permissions import Permission, may
+from summitdesk.delegations.data import DelegateData
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
-from summitdesk.delegations.services import DelegateData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
@@ -59,10 +64,6 @@ MOVES: dict[str, frozenset[str]] = {
 }
 #: Moves that need a reason (the delegate and the focal point receive it).
 NEEDS_REASON = frozenset({Status.REJECTED, Status.REVOKED})
-#: The statuses of a delegate no longer in the delegation (kept, never deleted).
-DETACHED = (Status.WITHDRAWN, Status.REVOKED)
-#: Statuses that hold a seat against the organisation's limit.
-COUNTED = (Status.PENDING, Status.APPROVED)
 IDENTITY_FIELDS = (
     "passport_given_name",
     "passport_family_name",
@@ -85,18 +86,6 @@ def allowed_moves(accreditation: Accreditation) -> list[str]:
     """The statuses `accreditation` may move to, in the order of AccreditationStatus."""
     moves = MOVES[accreditation.status]
     return [value for value in Status.values if value in moves]
-
-
-def _queue_decision(accreditation: Accreditation) -> None:
-    from summitdesk.accreditation import emails  # the emails read these services
-
-    emails.queue_decision(accreditation)
-
-
-def _queue_links(accreditations: list[Accreditation]) -> None:
-    from summitdesk.accreditation import emails
-
-    emails.queue_delegate_links(accreditations)
 
 
 # Creating accreditations
@@ -129,7 +118,9 @@ def ensure_accreditations(reply: Reply, *, actor: Actor) -> list[Accreditation]:
     for accreditation in created:
         accreditation.delegate.reply = reply
     # One write for the whole reply: a submission stays one write more.
-    _queue_links([accreditation for accreditation in created if accreditation.delegate.email])
+    emails.queue_delegate_links(
+        [accreditation for accreditation in created if accreditation.delegate.email]
+    )
     return created
 
 
@@ -143,10 +134,10 @@ def on_reply_saved(
     renamed: Iterable[int] = (),
     keep_approval: bool = False,
 ) -> None:
-    """Called by delegations.services.save_reply: the accreditations of the delegates taken
-    out of the delegation are withdrawn (their rows are kept), those of the delegates whose
-    title or name changed are dealt with by `on_identity_changed`, and a submitted,
-    attending reply's new delegates get a pending accreditation."""
+    """On delegations.signals.reply_saved (accreditation.receivers): the accreditations of
+    the delegates taken out of the delegation are withdrawn (their rows are kept), those of
+    the delegates whose title or name changed are dealt with by `on_identity_changed`, and
+    a submitted, attending reply's new delegates get a pending accreditation."""
     on_identity_changed(renamed, actor=actor, keep_approval=keep_approval)
     removed = list(removed)
     withdrawn = (
@@ -289,7 +280,7 @@ def transition(
         organisation_id=organisation.pk,
     )
     if to in (Status.APPROVED, Status.REJECTED, Status.REVOKED):
-        _queue_decision(accreditation)
+        emails.queue_decision(accreditation)
     return accreditation
 
 
@@ -510,7 +501,7 @@ def substitute(
         organisation_id=old.reply.organisation_id,
     )
     if delegate.email:
-        _queue_links([created])
+        emails.queue_delegate_links([created])
     return created
 
 
@@ -584,7 +575,7 @@ def reissue_delegate_link(accreditation: Accreditation, *, actor: Actor) -> None
         changes={"delegate link": [revoked or None, _("a new link is sent")]},
         organisation_id=accreditation.delegate.reply.organisation_id,
     )
-    _queue_links([accreditation])
+    emails.queue_delegate_links([accreditation])
 
 
 @transaction.atomic
@@ -648,29 +639,10 @@ def purge_identity_data(*, now: datetime.datetime | None = None, actor: Actor) -
 # Reminders
 
 
-#: What a badge cannot be prepared without.
-NEEDED_FOR_BADGE = ("passport_given_name", "passport_family_name", "document_number", "photo")
-
-
-def missing_fields(accreditation: Accreditation) -> list[str]:
-    """The names of the fields of NEEDED_FOR_BADGE the delegate has still to give."""
-    return [name for name in NEEDED_FOR_BADGE if not getattr(accreditation, name)]
-
-
-def missing_data(accreditation: Accreditation) -> list[str]:
-    """The labels of what the delegate has still to give for the badge."""
-    return [
-        str(getattr(Accreditation._meta.get_field(name), "verbose_name", name))
-        for name in missing_fields(accreditation)
-    ]
-
-
 @transaction.atomic
 def remind_missing_data(meeting: Meeting, *, actor: Actor) -> int:
     """Enqueue a reminder for every pending or approved accreditation of `meeting` that
     misses data; returns how many."""
-    from summitdesk.accreditation import emails  # the emails read these services
-
     due = [
         accreditation
         for accreditation in Accreditation.objects.filter(

@@ -1,5 +1,5 @@
 """Background tasks of accreditation: the periodic identity purge, and the badge print
-runs (print_tasks). The emails of accreditation go through the outbox
+runs (see accreditation.print_runs). The emails of accreditation go through the outbox
 (accreditation.emails, correspondence.messages); the tasks named after them below only
 take over those an older version enqueued, putting them in the outbox, so that none is
 lost in an upgrade.
@@ -10,11 +10,7 @@ import datetime
 from django.db import transaction
 from django_tasks import task
 
-from summitdesk.accreditation import (
-    emails,
-    print_tasks,  # noqa: F401 - registers its periodic job
-    services,
-)
+from summitdesk.accreditation import emails, print_runs, services
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.periodic import periodic
@@ -68,3 +64,16 @@ def send_missing_data_reminder(accreditation_id: int) -> dict[str, int]:
 def purge_identity_data() -> int:
     """Delete identity document data SUMMITDESK_IDENTITY_RETENTION_DAYS after the meeting."""
     return services.purge_identity_data(actor=Actor.system("identity purge"))
+
+
+@task()
+def print_badges_task(run_id: int) -> None:
+    """Print a run's badges; running it twice is harmless (a finished run is left alone)."""
+    print_runs.run_print_run(run_id)
+
+
+@periodic("requeue-stalled-print-runs", every=datetime.timedelta(minutes=10))
+@task()
+def requeue_stalled_print_runs() -> None:
+    """A worker killed mid-run leaves its run printing for ever: enqueue it again."""
+    print_runs.requeue_stalled_runs()

@@ -32,7 +32,6 @@ from summitdesk.api.common import (
     stated,
     with_etag,
 )
-from summitdesk.backoffice.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory import services
 from summitdesk.directory.enums import (
@@ -43,6 +42,7 @@ from summitdesk.directory.enums import (
     Sector,
     StakeholderGroup,
 )
+from summitdesk.directory.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.directory.validators import (

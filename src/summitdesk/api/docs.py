@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from summitdesk.api.main import api
+
 SCOPE_LINE = re.compile(r"Required scope: `([^`]+)`")
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -248,8 +250,6 @@ def example_response(operation: dict[str, Any], document: dict[str, Any]) -> str
 
 
 def page(request: HttpRequest) -> HttpResponse:
-    from summitdesk.api.main import api
-
     document = api.get_openapi_schema(path_prefix=request.path.removesuffix("docs"))
     context = {
         "title": document["info"]["title"],

@@ -1,4 +1,5 @@
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
@@ -8,113 +9,16 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.core.models import User
 from summitdesk.directory.enums import (
-    Category,
     Language,
-    OrganisationStatus,
-    PositionRole,
-    Sector,
-    StakeholderGroup,
 )
-from summitdesk.directory.models import Organisation, Person
-from summitdesk.directory.validators import MAX_LENGTH, person_rules
-from summitdesk.lib.countries import REGIONS, country_choices
+from summitdesk.directory.forms import with_blank
+from summitdesk.directory.models import Organisation
+from summitdesk.lib.countries import country_choices
 from summitdesk.lib.localized import TRANSLATED_LANGUAGES, cleaned, translations_field
 from summitdesk.meetings.models import Meeting, Process
 
 DATE_INPUT = "%Y-%m-%d"
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def _with_blank(choices: Any, label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
-    return [("", label), *list(choices)]
-
-
-class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=_with_blank(Category.choices, _("Any"))
-    )
-    stakeholder_group = forms.ChoiceField(
-        label=_("Stakeholder group"),
-        required=False,
-        choices=_with_blank(StakeholderGroup.choices, _("Any")),
-    )
-    sector = forms.ChoiceField(
-        label=_("ITU sector"), required=False, choices=_with_blank(Sector.choices, _("Any"))
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=_with_blank(REGIONS.items(), _("Any"))
-    )
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=_with_blank(country_choices(), _("Any"))
-    )
-    language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=_with_blank(Language.choices, _("Any"))
-    )
-
-
-class OrganisationForm(forms.ModelForm[Organisation]):
-    sectors = forms.MultipleChoiceField(
-        label=_("ITU sector memberships"),
-        required=False,
-        choices=Sector.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    country = forms.ChoiceField(label=_("Country"), choices=_with_blank(country_choices(), "—"))
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-
-    class Meta:
-        model = Organisation
-        fields = [
-            "name",
-            "acronym",
-            "category",
-            "stakeholder_group",
-            "country",
-            "language",
-            "address",
-            "email",
-            "website",
-            "external_id",
-            "status",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        status = self.fields["status"]
-        assert isinstance(status, forms.ChoiceField)
-        status.choices = [
-            (value, label) for value, label in OrganisationStatus.choices if value != "merged"
-        ]
-        if self.instance.pk:
-            self.fields["sectors"].initial = self.instance.sectors
-
-    def clean_external_id(self) -> str | None:
-        return self.cleaned_data["external_id"] or None
-
-    def changed_data_for_service(self) -> dict[str, Any]:
-        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
-        sectors = set(self.cleaned_data["sectors"])
-        data.update(itu_r="ITU-R" in sectors, itu_t="ITU-T" in sectors, itu_d="ITU-D" in sectors)
-        return data
-
-
-@person_rules
-class DirectoryPersonForm(forms.ModelForm[Person]):
-    role = forms.ChoiceField(label=_("Role"), choices=PositionRole.choices)
-    function = forms.CharField(
-        label=_("Function"), max_length=MAX_LENGTH["function"], required=False
-    )
-    nationality = forms.ChoiceField(
-        label=_("Nationality"), required=False, choices=_with_blank(country_choices(), "—")
-    )
-
-    class Meta:
-        model = Person
-        fields = ["title", "given_name", "family_name", "email", "phone", "fax", "nationality"]
-
-    def person_data(self) -> dict[str, Any]:
-        return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
 class MergeForm(forms.Form):
@@ -193,7 +97,7 @@ class ProcessForm(NameTranslationsMixin, forms.ModelForm[Process]):
 class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
     translated = "title"
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=_with_blank(country_choices(), "—")
+        label=_("Country"), required=False, choices=with_blank(country_choices(), "—")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -287,8 +191,6 @@ def own_language_names() -> list[tuple[str, str]]:
 
 def time_zone_choices() -> list[tuple[str, StrOrPromise]]:
     """Every time zone by its name (Europe/Zurich), in order; the meeting's as the default."""
-    from zoneinfo import available_timezones
-
     names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
     default = _("Each meeting's own (UTC where there is no meeting)")
     return [("", default), *((name, name) for name in names)]

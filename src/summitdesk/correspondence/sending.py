@@ -57,8 +57,9 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.correspondence import compose, reply_links, services
+from summitdesk.correspondence import compose, reply_links, services, tasks
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
+from summitdesk.correspondence.errors import CircularError
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import (
     Circular,
@@ -66,7 +67,6 @@ from summitdesk.correspondence.models import (
     OutboundMessage,
     ReplyLink,
 )
-from summitdesk.correspondence.services import CircularError
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Position
 from summitdesk.lib import faults
@@ -617,9 +617,7 @@ def ensure_task(mailing_id: int | None, *, run_after: datetime | None = None) ->
     """Make sure a task sending the mailing's rows (None: the emails of no mailing) will
     run by `run_after` (or now); returns whether one was enqueued. A task already waiting
     to run by then suffices."""
-    from summitdesk.correspondence.tasks import send_mailing as send_task
-    from summitdesk.correspondence.tasks import send_outbox
-
+    send_task, send_outbox = tasks.send_mailing, tasks.send_outbox
     by = run_after or timezone.now()
     waiting = DBTaskResult.objects.filter(
         Q(run_after=get_date_max()) | Q(run_after__lte=by),

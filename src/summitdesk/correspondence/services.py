@@ -15,9 +15,10 @@ from django.utils.translation import ngettext
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.correspondence import merge_fields
+from summitdesk.correspondence import merge_fields, tasks
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
+from summitdesk.correspondence.errors import CircularError as CircularError
 from summitdesk.correspondence.models import (
     Circular,
     CircularText,
@@ -62,10 +63,6 @@ PRINTED_PARTS = ("letterhead", "addressees", "signatory_titles")
 FALLBACK_LANGUAGE = "en"
 # Sending is split over this many tasks so that every worker can take a share.
 SENDING_TASKS = 4
-
-
-class CircularError(Exception):
-    """An action on a circular refused, with a message for the person who asked."""
 
 
 @dataclass(frozen=True)
@@ -279,10 +276,8 @@ def _queue_messages(mailing: Mailing, invitations: list[Invitation]) -> int:
 
 
 def _enqueue_sending(mailing: Mailing) -> None:
-    from summitdesk.correspondence.tasks import send_mailing
-
     for _index in range(SENDING_TASKS):
-        send_mailing.enqueue(mailing.pk)
+        tasks.send_mailing.enqueue(mailing.pk)
 
 
 @transaction.atomic

@@ -1,4 +1,10 @@
-"""Background tasks of the correspondence: thin wrappers that take ids (see sending.py)."""
+"""Background tasks of the correspondence: thin wrappers that take ids (see sending.py).
+
+The one place where tasks import their services inside the function (a per-file ignore of
+PLC0415 in pyproject.toml): `sending` and `messages` schedule their own retries through
+these tasks (`sending.ensure_task`), and `messages` subclasses `sending`'s sender at import
+time, so a module-level import either way round would load one of them half-made.
+"""
 
 from datetime import timedelta
 
@@ -12,7 +18,7 @@ from summitdesk.core.periodic import periodic
 def send_mailing(mailing_id: int) -> dict[str, int]:
     """Send the mailing's due letters; several copies run side by side, each taking rows
     the others have not, and running one again is harmless (sent rows are left alone)."""
-    from summitdesk.correspondence import sending  # sending enqueues this task
+    from summitdesk.correspondence import sending
 
     # A new id for every run: a claim names the run that holds it, so a row claimed by a
     # killed run is never mistaken for this one's.

@@ -23,7 +23,9 @@ from summitdesk.correspondence import compose, messages, reply_links
 from summitdesk.correspondence.enums import MessageKind
 from summitdesk.correspondence.messages import Attachment, Cancelled, Composed, Kind
 from summitdesk.correspondence.models import Circular, Invitation, OutboundMessage
+from summitdesk.correspondence.sending import link_expiry
 from summitdesk.delegations import summary
+from summitdesk.delegations.deadlines import deadline
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Person, Position
@@ -99,9 +101,7 @@ def _chief_executive_email(reply: Reply) -> str:
 
 
 def _deadline_text(reply: Reply, language: str) -> str:
-    from summitdesk.delegations import services  # services queue these emails
-
-    return compose.format_deadline(services.deadline(reply), reply.meeting.time_zone, language)
+    return compose.format_deadline(deadline(reply), reply.meeting.time_zone, language)
 
 
 def compose_confirmation(row: OutboundMessage) -> Composed | Cancelled:
@@ -160,8 +160,6 @@ def compose_confirmation(row: OutboundMessage) -> Composed | Cancelled:
 
 def compose_focal_point_link(row: OutboundMessage) -> Composed | Cancelled:
     """The focal point's own reply link (expiring after the meeting), saved when stored."""
-    from summitdesk.correspondence.sending import link_expiry  # sending imports much
-
     reply = _reply(row)
     if reply is None:
         return Cancelled(_("The reply is gone."))

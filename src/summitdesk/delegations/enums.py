@@ -11,6 +11,10 @@ class ReplyState(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+#: Answered and coming.
+ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
+
+
 class HeadLevel(models.TextChoices):
     """The rank of the head of delegation: the letter asks for the highest level."""
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from summitdesk.accreditation.enums import DETACHED
 from summitdesk.delegations.enums import ChangeRequestStatus, Gender, HeadLevel, ReplyState
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
@@ -139,3 +140,12 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply} ({self.status})"
+
+
+def in_delegation(prefix: str = "") -> Q:
+    """Delegates still in their delegation (as `services.active_delegates`): not those kept
+    only for their withdrawn or revoked accreditation. `prefix` reaches them from another
+    model ("delegates__")."""
+    return Q(**{f"{prefix}accreditation__isnull": True}) | ~Q(
+        **{f"{prefix}accreditation__status__in": DETACHED}
+    )

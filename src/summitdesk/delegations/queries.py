@@ -16,14 +16,14 @@ Words used here:
 - opened: any state but "not opened".
 
 Every figure shared with another surface (opened, delegates registered) is counted by
-summitdesk.reports.figures, reached by name inside the functions (reports builds on this
-app), so that the tracker, its list and CSV, the exports and the dashboard agree.
+summitdesk.reports.figures, so that the tracker, its list and CSV, the exports and the
+dashboard agree (figures reads only this app's models and enums, never this module).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -41,9 +41,12 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
+from summitdesk.delegations.data import ReplyData
+from summitdesk.delegations.enums import ATTENDING_STATES as ATTENDING_STATES
 from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
-from summitdesk.delegations.services import ReplyData, proposed_data
+from summitdesk.delegations.models import in_delegation as in_delegation
+from summitdesk.delegations.services import proposed_data
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
 from summitdesk.lib.countries import (
@@ -55,8 +58,8 @@ from summitdesk.lib.countries import (
 )
 from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
+from summitdesk.reports import figures
 
-ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
 ANSWERED_STATES = (*ATTENDING_STATES, ReplyState.DECLINED)
 #: The states in the order the tracker shows them.
 STATES: tuple[ReplyState, ...] = tuple(ReplyState)
@@ -68,9 +71,6 @@ LIST_STATES: list[tuple[str, StrOrPromise]] = [
     (SILENT, _("Silent (not answered)")),
     (ATTENDING, _("Attending (submitted or amended)")),
 ]
-
-if TYPE_CHECKING:
-    from summitdesk.reports.figures import Answers
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Counts:
     """The replies of a group of invited organisations, as `reports.figures.Answers`
     counts them for every surface, in the tracker's words."""
 
-    answers: "Answers"
+    answers: figures.Answers
 
     @property
     def by_state(self) -> dict[str, int]:
@@ -193,25 +193,12 @@ class Tracker:
 TRACKER_GROUPS = ("category", "stakeholder_group", "country")
 
 
-def in_delegation(prefix: str = "") -> Q:
-    """Delegates still in their delegation (as `services.active_delegates`): not those kept
-    only for their withdrawn or revoked accreditation. `prefix` reaches them from another
-    model ("delegates__")."""
-    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
-
-    return Q(**{f"{prefix}accreditation__isnull": True}) | ~Q(
-        **{f"{prefix}accreditation__status__in": DETACHED}
-    )
-
-
 def tracker(scope: Scope) -> Tracker:
     """Every figure of the response tracker, in three queries (two for the replies, one
     for the delegates), counted by reports.figures."""
-    from summitdesk.reports import figures  # reports builds on this app
-
     groups = figures.answers([scope.meeting], circular=scope.circular, by=TRACKER_GROUPS)
     totals = figures.total(groups)
-    by: dict[str, dict[str, Answers]] = {
+    by: dict[str, dict[str, figures.Answers]] = {
         "category": defaultdict(figures.Answers),
         "stakeholder_group": defaultdict(figures.Answers),
         "region": defaultdict(figures.Answers),
@@ -251,7 +238,7 @@ def _breakdown(
     title: StrOrPromise,
     heading: StrOrPromise,
     choices: Iterable[tuple[str, StrOrPromise]],
-    counts: dict[str, "Answers"],
+    counts: dict[str, figures.Answers],
 ) -> TrackerBreakdown:
     """Rows in the order of `choices`, only those with someone invited; values outside the
     choices (data older than them) are kept, under their own name."""
@@ -332,8 +319,6 @@ class ListRow:
 
 def list_rows(organisations: Iterable[Organisation]) -> list[ListRow]:
     """A page of `tracker_list` with the delegates each reply registers (one more query)."""
-    from summitdesk.reports import figures  # reports builds on this app
-
     page = list(organisations)
     named = figures.registered_per_reply(o.reply_id for o in page)  # type: ignore[attr-defined]
     return [ListRow(o, named.get(o.reply_id, 0)) for o in page]  # type: ignore[attr-defined]
@@ -359,8 +344,6 @@ CSV_HEADER = [
 def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
     """The list as rows of values for a CSV file, header first; read in chunks, so memory
     stays flat whatever the number of organisations."""
-    from summitdesk.reports import figures  # reports builds on this app
-
     yield CSV_HEADER
     rows = tracker_list(scope, f).annotate(named=figures.registered_of_reply("reply_id"))
     for o in rows.iterator(chunk_size=2000):

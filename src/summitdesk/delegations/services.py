@@ -3,22 +3,32 @@
 Portal, back office, API and tasks all call these functions. Each is atomic and writes
 one audit entry naming the channel (portal, staff on behalf, API). Emails leave only from
 tasks (delegations.tasks), enqueued in the same transaction.
+
+What a reply says (`ReplyData`...) lives in the leaf module delegations.data and its
+deadline in delegations.deadlines, which the emails and the accreditation app read
+without importing these services; both are named here too, for their callers.
 """
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from summitdesk.accreditation.enums import DETACHED, AccreditationStatus
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
+from summitdesk.delegations import emails, signals
+from summitdesk.delegations.data import DelegateData as DelegateData
+from summitdesk.delegations.data import PersonData as PersonData
+from summitdesk.delegations.data import ReplyData as ReplyData
+from summitdesk.delegations.deadlines import deadline as deadline
 from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.directory import services as directory_services
@@ -51,52 +61,10 @@ class ReplyClosed(ReplyError):
     """The deadline has passed: changes from the portal become a request to the secretariat."""
 
 
-@dataclass(frozen=True)
-class PersonData:
-    title: str = ""
-    given_name: str = ""
-    family_name: str = ""
-    function: str = ""
-    email: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class DelegateData:
-    family_name: str
-    given_name: str = ""
-    title: str = ""
-    function: str = ""
-    email: str = ""
-    nationality: str = ""
-    gender: str = ""
-    consent_to_publish: bool = False
-    is_head: bool = False
-
-
-@dataclass(frozen=True)
-class ReplyData:
-    attending: bool | None = None
-    decline_reason: str = ""
-    estimated_participants: int | None = None
-    head_level: str = ""
-    focal_point: PersonData | None = None
-    backup_focal_point: PersonData | None = None
-    delegates: list[DelegateData] = field(default_factory=list)
-
-
 def reply_for(organisation: Organisation, meeting: Meeting) -> Reply:
     """The one reply of `organisation` about `meeting`, created on first use."""
     reply, _created = Reply.objects.get_or_create(organisation=organisation, meeting=meeting)
     return reply
-
-
-def deadline(reply: Reply) -> datetime | None:
-    """The latest reply deadline of the circulars that invited this organisation."""
-    value: datetime | None = Invitation.objects.filter(
-        organisation=reply.organisation_id, circular__meeting=reply.meeting_id
-    ).aggregate(latest=Max("circular__reply_deadline"))["latest"]
-    return value
 
 
 def accepts_changes(reply: Reply, *, now: datetime | None = None) -> bool:
@@ -276,8 +244,6 @@ def identity_changes(reply: Reply, data: ReplyData) -> list[tuple[Delegate, Dele
     """The approved delegates of `reply` whose title or names `data` would change, each
     with what they would become (matched as `save_reply` matches them): what the portal
     asks the focal point to confirm before saving."""
-    from summitdesk.accreditation.enums import AccreditationStatus  # builds on this app
-
     if data.attending is False:
         return []
     existing = list(active_delegates(reply).select_related("accreditation"))
@@ -482,13 +448,16 @@ def save_reply(
     )
     after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
     changes = audit.diff(before, after) | member_changes
-    _reconcile_accreditations(
-        reply,
+    # The accreditation app listens (accreditation.receivers): withdrawn for those taken
+    # out, back to pending (or re-badged) for those renamed, pending for new delegates.
+    signals.reply_saved.send(
+        sender=Reply,
+        reply=reply,
         removed={d.pk for d in existing} - {d.pk for d in delegates},
         submitted=reply.state in (ReplyState.SUBMITTED, ReplyState.AMENDED),
-        actor=actor,
         renamed=renamed,
         keep_approval=actor.channel in STAFF_CHANNELS and not from_organisation,
+        actor=actor,
     )
     if changes:
         action = "summitdesk.reply.submitted" if submit else "summitdesk.reply.saved"
@@ -506,54 +475,16 @@ def save_reply(
             circular__meeting=reply.meeting_id,
             replied_at__isnull=True,
         ).update(replied_at=timezone.now())
-        _queue_confirmation(reply)
+        emails.queue_confirmation(reply)
     if reply.focal_point and reply.focal_point_id != previous_focal_point:
-        _queue_focal_point_link(reply, reply.focal_point)
+        emails.queue_focal_point_link(reply, reply.focal_point)
     return reply
 
 
 def active_delegates(reply: Reply) -> "QuerySet[Delegate]":
     """The delegation as it stands: the reply's delegates but those taken out of it whose
     row is kept for their accreditation (withdrawn, or revoked on substitution)."""
-    from summitdesk.accreditation.services import DETACHED  # accreditation builds on this app
-
     return reply.delegates.exclude(accreditation__status__in=DETACHED)
-
-
-def _reconcile_accreditations(
-    reply: Reply,
-    *,
-    removed: set[int],
-    submitted: bool,
-    actor: Actor,
-    renamed: set[int],
-    keep_approval: bool,
-) -> None:
-    """Withdraw the accreditations of the delegates taken out of the delegation; return to
-    pending (or re-badge, for staff) those of renamed delegates; give the delegates of a
-    submitted, attending reply a pending accreditation."""
-    from summitdesk.accreditation.services import on_reply_saved
-
-    on_reply_saved(
-        reply,
-        removed=removed,
-        submitted=submitted,
-        actor=actor,
-        renamed=renamed,
-        keep_approval=keep_approval,
-    )
-
-
-def _queue_confirmation(reply: Reply) -> None:
-    from summitdesk.delegations import emails  # the emails read these services
-
-    emails.queue_confirmation(reply)
-
-
-def _queue_focal_point_link(reply: Reply, person: Person) -> None:
-    from summitdesk.delegations import emails
-
-    emails.queue_focal_point_link(reply, person)
 
 
 @transaction.atomic

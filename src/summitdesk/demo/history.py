@@ -36,6 +36,7 @@ from PIL import Image, ImageDraw
 
 from summitdesk.accreditation import checkin, photos
 from summitdesk.accreditation import services as accreditation_services
+from summitdesk.accreditation import tasks as accreditation_tasks
 from summitdesk.accreditation.badges import badge_code
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
@@ -44,11 +45,13 @@ from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import outbox, sending
 from summitdesk.correspondence import services as correspondence_services
+from summitdesk.correspondence import tasks as correspondence_tasks
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import Enclosure, MessageState
 from summitdesk.correspondence.models import Circular, Invitation, Mailing, OutboundMessage
 from summitdesk.correspondence.services import TextData
 from summitdesk.delegations import services as reply_services
+from summitdesk.delegations import tasks as delegations_tasks
 from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
@@ -58,6 +61,7 @@ from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting, Process
+from summitdesk.reports import tasks as reports_tasks
 from summitdesk.reports.models import Edition, EditionKind
 from summitdesk.reports.participants import prepare_edition, publish_edition
 from summitdesk.reports.public_statistics import set_public_statistics
@@ -124,14 +128,17 @@ LETTER_NOTE = (
     "Circular DM-1048 is the one to send."
 )
 # The tasks the services enqueue for emails about what happens here: taken off the queue.
-EMAIL_TASKS = (
-    "summitdesk.correspondence.tasks.send_mailing",
-    "summitdesk.correspondence.tasks.send_outbox",
-    "summitdesk.delegations.tasks.send_reply_confirmation",
-    "summitdesk.delegations.tasks.send_focal_point_link",
-    "summitdesk.accreditation.tasks.send_delegate_links",
-    "summitdesk.accreditation.tasks.send_accreditation_decision",
-    "summitdesk.reports.participant_tasks.prepare_edition_task",
+EMAIL_TASKS = tuple(
+    task.module_path
+    for task in (
+        correspondence_tasks.send_mailing,
+        correspondence_tasks.send_outbox,
+        delegations_tasks.send_reply_confirmation,
+        delegations_tasks.send_focal_point_link,
+        accreditation_tasks.send_delegate_links,
+        accreditation_tasks.send_accreditation_decision,
+        reports_tasks.prepare_edition_task,
+    )
 )
 
 ENGLISH = (

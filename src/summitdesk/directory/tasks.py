@@ -5,21 +5,18 @@ from datetime import timedelta
 from django_tasks import task
 
 from summitdesk.core.periodic import periodic
+from summitdesk.directory import imports
 
 
 @task()
 def preview_import_job(job_id: int) -> None:
     """Read and check an uploaded file, keeping what importing it would do."""
-    from summitdesk.directory import imports
-
     imports.preview_job(job_id)
 
 
 @task()
 def run_import_job(job_id: int) -> None:
     """Import a confirmed file; running it twice is harmless (a finished job is left alone)."""
-    from summitdesk.directory import imports  # the imports package enqueues this task
-
     imports.run_job(job_id)
 
 
@@ -28,6 +25,4 @@ def run_import_job(job_id: int) -> None:
 def requeue_stalled_imports() -> None:
     """A worker killed mid-import (or mid-preview) leaves its job for ever: enqueue it
     again."""
-    from summitdesk.directory import imports
-
     imports.requeue_stalled_jobs()

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import User
+from summitdesk.exports import tasks
 from summitdesk.exports.kinds import Column, ExportError, Filters, Kind, get_kind, parse_filters
 from summitdesk.exports.models import ExportJob, ExportStatus
 from summitdesk.exports.writers import WRITERS, check_rows, write_xlsx
@@ -150,8 +151,6 @@ def start_export(
     """Record a large export and queue it for a worker, in one transaction.
 
     Raises TooManyRows (an ExportError) for more rows than an XLSX sheet holds."""
-    from summitdesk.exports.tasks import run_export_task
-
     check_rows(export_format, rows)
     with transaction.atomic():
         job = _record(
@@ -163,7 +162,7 @@ def start_export(
             status=ExportStatus.QUEUED,
             actor=actor,
         )
-        run_export_task.enqueue(job.pk)
+        tasks.run_export_task.enqueue(job.pk)
     return job
 
 
@@ -254,8 +253,6 @@ def purge_expired_exports(*, now: datetime | None = None, actor: Actor) -> int:
 
 def requeue_stalled_exports(*, now: datetime | None = None) -> int:
     """Queue again the jobs a dead worker left behind (running them twice is harmless)."""
-    from summitdesk.exports.tasks import run_export_task
-
     cutoff = (now or timezone.now()) - STALLED_AFTER
     stalled = ExportJob.objects.filter(
         models.Q(status=ExportStatus.QUEUED, queued_at__lt=cutoff)
@@ -267,7 +264,7 @@ def requeue_stalled_exports(*, now: datetime | None = None) -> int:
             ExportJob.objects.filter(pk=pk).update(
                 status=ExportStatus.QUEUED, queued_at=timezone.now()
             )
-            run_export_task.enqueue(pk)
+            tasks.run_export_task.enqueue(pk)
         count += 1
     return count
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import typst
+
 from summitdesk.lib.documents import DATA_FILE, FILES_FOLDER, DocumentError, font_paths
 
 #: The template's name inside its root.
@@ -167,8 +169,6 @@ def _run_child(work: Path, timeout: float) -> subprocess.CompletedProcess[bytes]
 def child(folder: str) -> None:
     """The child's program: compile each job, write the pages, exit EXIT_TYPST with
     Typst's report on stdout when the template does not compile."""
-    import typst
-
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     work = Path(folder)
     root = work / "root"

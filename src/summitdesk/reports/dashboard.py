@@ -72,7 +72,7 @@ from summitdesk.lib.countries import (
     region_of,
 )
 from summitdesk.meetings.models import Meeting, Process
-from summitdesk.reports import figures
+from summitdesk.reports import figures, tasks
 
 NOT_GIVEN = "not_given"
 
@@ -304,8 +304,6 @@ def _recount_later(scope: Meeting | Process, filters: Filters, key: str) -> None
     """Enqueue one recount of the figures under `key` (not another while one is queued)."""
     if not cache.add(f"{key}:recounting", True, CACHE_SECONDS):
         return
-    from summitdesk.reports import tasks  # the tasks call back into this module
-
     kind = "meeting" if isinstance(scope, Meeting) else "process"
     tasks.recount_dashboard.enqueue(kind, scope.pk, asdict(filters))
 

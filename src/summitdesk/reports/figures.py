@@ -50,13 +50,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
+from summitdesk.accreditation.enums import DETACHED, AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
-from summitdesk.accreditation.services import DETACHED
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import HeadLevel, ReplyState
-from summitdesk.delegations.models import Delegate, Reply
-from summitdesk.delegations.queries import ATTENDING_STATES, in_delegation
+from summitdesk.delegations.enums import ATTENDING_STATES, HeadLevel, ReplyState
+from summitdesk.delegations.models import Delegate, Reply, in_delegation
 from summitdesk.meetings.models import Meeting
 
 #: A condition on the organisation reached through a prefix ("", "reply__", ...): the

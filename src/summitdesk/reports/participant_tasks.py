@@ -1,12 +1,8 @@
-"""Background task of the List of Participants (see reports.participants)."""
+"""Where the List of Participants' task lived until it moved to reports/tasks.py.
 
-from django_tasks import task
+The database queue stores each task by its import path, so editions queued by an earlier
+version name `summitdesk.reports.participant_tasks.prepare_edition_task`: this alias
+keeps them runnable after an upgrade. Remove this module one release after the move.
+"""
 
-
-@task()
-def prepare_edition_task(edition_id: int) -> None:
-    """Prepare and publish an edition; running it twice is harmless (a published or failed
-    edition is left alone)."""
-    from summitdesk.reports.participants import prepare_edition
-
-    prepare_edition(edition_id)
+from summitdesk.reports.tasks import prepare_edition_task as prepare_edition_task

@@ -56,7 +56,7 @@ from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import figures
+from summitdesk.reports import figures, tasks
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 
 CONTENT_TYPE = "application/pdf"
@@ -550,8 +550,6 @@ def publish_edition(meeting: Meeting, *, kind: str, actor: Actor) -> Edition:
     too long for a web request at a large summit). Until it is
     done the public page keeps showing the previous edition.
     """
-    from summitdesk.reports.participant_tasks import prepare_edition_task
-
     with transaction.atomic():
         # One publisher at a time per meeting: the row lock orders them.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
@@ -578,7 +576,7 @@ def publish_edition(meeting: Meeting, *, kind: str, actor: Actor) -> Edition:
             actor=actor,
             changes={"kind": [None, kind], "number": [None, edition.number]},
         )
-        prepare_edition_task.enqueue(edition.pk)
+        tasks.prepare_edition_task.enqueue(edition.pk)
     return edition
 
 

@@ -1,11 +1,18 @@
 """Background work of the reports: counting a dashboard again while its page shows the
-figures counted before."""
+figures counted before, and preparing an edition of the List of Participants."""
 
 from django_tasks import task
+
+from summitdesk.reports import dashboard, participants
 
 
 @task()
 def recount_dashboard(kind: str, pk: int, filters: dict[str, str]) -> None:
-    from summitdesk.reports import dashboard
-
     dashboard.recount(kind, pk, filters)
+
+
+@task()
+def prepare_edition_task(edition_id: int) -> None:
+    """Prepare and publish an edition; running it twice is harmless (a published or failed
+    edition is left alone)."""
+    participants.prepare_edition(edition_id)

@@ -39,10 +39,9 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import Reply
-from summitdesk.webhooks import outbound
+from summitdesk.webhooks import outbound, signals, tasks
 from summitdesk.webhooks.enums import EVENT_OF, TEST_EVENT, DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, FanOutCursor, Subscription
-from summitdesk.webhooks.signals import forget_subscribed_events
 
 #: The wait after each failed attempt; after the last, the delivery has failed.
 BACKOFF = (
@@ -191,8 +190,8 @@ def update_subscription(
 
 def _forget_subscribed_events() -> None:
     """Now, and again at commit: a reader in between may have cached the old state."""
-    forget_subscribed_events()
-    transaction.on_commit(forget_subscribed_events)
+    signals.forget_subscribed_events()
+    transaction.on_commit(signals.forget_subscribed_events)
 
 
 def deactivate(subscription: Subscription, *, actor: Actor) -> Subscription:
@@ -254,8 +253,6 @@ def send_test(subscription: Subscription, *, actor: Actor) -> Delivery:
 
 
 def _enqueue_sweep() -> None:
-    from summitdesk.webhooks import tasks  # tasks import these services
-
     tasks.send_due.enqueue()
 
 

@@ -13,6 +13,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from summitdesk.core.models import AuditEntry
+from summitdesk.webhooks import tasks
 from summitdesk.webhooks.enums import EVENT_OF
 from summitdesk.webhooks.models import Subscription
 
@@ -52,6 +53,4 @@ def forget_subscribed_events() -> None:
 
 
 def _enqueue_fan_out() -> None:
-    from summitdesk.webhooks import tasks
-
     tasks.fan_out_and_send.enqueue()

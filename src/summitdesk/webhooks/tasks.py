@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django_tasks import task
 
 from summitdesk.core.periodic import periodic
+from summitdesk.webhooks import services
 
 
 @periodic("webhooks", every=timedelta(seconds=10))
@@ -12,8 +13,6 @@ from summitdesk.core.periodic import periodic
 def fan_out_and_send() -> dict[str, int]:
     """Turn new audit entries into deliveries, then hand out every delivery due: retries
     whose wait is over and those a killed worker held."""
-    from summitdesk.webhooks import services
-
     made = services.fan_out()
     return {"made": made, "enqueued": hand_out()}
 
@@ -27,15 +26,11 @@ def send_due() -> int:
 @task()
 def deliver(delivery_id: int, token: str) -> str | None:
     """One attempt at one delivery (a stale token, or a delivery already sent: nothing)."""
-    from summitdesk.webhooks import services
-
     return services.attempt(delivery_id, token)
 
 
 def hand_out(now: datetime | None = None) -> int:
     """Enqueue one attempt for every delivery due at `now`; returns how many."""
-    from summitdesk.webhooks import services
-
     leased = services.sweep(now=now)
     for delivery_id, token in leased:
         deliver.enqueue(delivery_id, token)
@@ -46,6 +41,4 @@ def hand_out(now: datetime | None = None) -> int:
 @task()
 def purge_deliveries() -> int:
     """Delete the delivery log's delivered and failed rows older than KEEP_DAYS."""
-    from summitdesk.webhooks import services
-
     return services.purge_deliveries()

@@ -7,12 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from summitdesk.backoffice.forms import (
-    DirectoryFilterForm,
-    DirectoryPersonForm,
-    MergeForm,
-    OrganisationForm,
-)
+from summitdesk.backoffice.forms import MergeForm
 from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.core.access import staff_actor, staff_view
@@ -22,6 +17,7 @@ from summitdesk.core.permissions import Permission
 from summitdesk.delegations.queries import participation
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
+from summitdesk.directory.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.meetings.models import Meeting

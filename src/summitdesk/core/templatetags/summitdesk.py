@@ -1,6 +1,7 @@
 import datetime
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
@@ -12,7 +13,6 @@ from summitdesk.core import permissions
 from summitdesk.lib import dates, locales
 from summitdesk.lib import localized as names
 from summitdesk.lib.forms import required_marker as forms_marker
-from summitdesk.meetings.models import Process
 
 register = template.Library()
 
@@ -20,8 +20,14 @@ register = template.Library()
 ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 
 
+class Replayed(Protocol):
+    """A process whose dates may stand for historical ones (meetings.models.Process)."""
+
+    def historical(self, value: datetime.date | None) -> datetime.date | None: ...
+
+
 @register.simple_tag
-def historical(process: Process, value: datetime.date | None) -> str:
+def historical(process: Replayed, value: datetime.date | None) -> str:
     """The historical date a replayed demo date stands for, formatted; empty otherwise."""
     past = process.historical(value)
     return dates.format_date(past) if past else ""
@@ -125,18 +131,6 @@ def code_spans(text: str) -> SafeString:
             for index, part in enumerate(parts)
         )
     )
-
-
-@register.filter
-def missing_for_badge(accreditation: object) -> list[str]:
-    """`{% with lacking=a|missing_for_badge %}`: what the accreditation (loaded with its
-    delegate) lacks for a badge; empty when it is ready."""
-    from summitdesk.accreditation.completeness import missing_for_badge as lacking
-    from summitdesk.accreditation.models import Accreditation
-
-    if not isinstance(accreditation, Accreditation):
-        return []
-    return lacking(accreditation)
 
 
 @register.filter

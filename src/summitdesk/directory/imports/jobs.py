@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
+from summitdesk.directory import tasks
 from summitdesk.directory.imports.checking import check_rows
 from summitdesk.directory.imports.planning import plan_import
 from summitdesk.directory.imports.reading import read_file
@@ -29,8 +30,6 @@ from summitdesk.directory.services import DirectoryError
 
 def create_job(content: bytes, filename: str, *, actor: Actor) -> ImportJob:
     """Keep an uploaded file and queue its preview (in the same transaction)."""
-    from summitdesk.directory.tasks import preview_import_job
-
     with transaction.atomic():
         job = ImportJob.objects.create(
             uploaded_by=actor.user,
@@ -39,7 +38,7 @@ def create_job(content: bytes, filename: str, *, actor: Actor) -> ImportJob:
             status=ImportJobStatus.PREVIEWING,
             queued_at=timezone.now(),
         )
-        job.task_id = str(preview_import_job.enqueue(job.pk).id)
+        job.task_id = str(tasks.preview_import_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])
     return job
 
@@ -94,15 +93,13 @@ def preview_job(job_id: int) -> None:
 
 def confirm_job(job: ImportJob, *, only_valid: bool, actor: Actor) -> None:
     """Queue a previewed import for the background worker (in the same transaction)."""
-    from summitdesk.directory.tasks import run_import_job
-
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status == ImportJobStatus.PREVIEWING:
             raise DirectoryError(_("The file is still being checked: wait for its preview."))
         if locked.status != ImportJobStatus.PREVIEWED:
             raise DirectoryError(_("This import has already been confirmed."))
-        result = run_import_job.enqueue(locked.pk)
+        result = tasks.run_import_job.enqueue(locked.pk)
         locked.status = ImportJobStatus.QUEUED
         locked.only_valid = only_valid
         locked.confirmed_by = actor.user
@@ -179,8 +176,6 @@ def requeue_stalled_jobs(*, older_than: timedelta = timedelta(minutes=30)) -> in
     twice is harmless (see `run_job`), so a job still running after `older_than` (ten
     thousand rows take seconds) is simply enqueued again. Returns how many were.
     """
-    from summitdesk.directory.tasks import preview_import_job, run_import_job
-
     cutoff = timezone.now() - older_than
     count = 0
     previews = ImportJob.objects.filter(
@@ -188,7 +183,7 @@ def requeue_stalled_jobs(*, older_than: timedelta = timedelta(minutes=30)) -> in
     ).values_list("pk", flat=True)
     for job_id in previews:
         with transaction.atomic():
-            result = preview_import_job.enqueue(job_id)
+            result = tasks.preview_import_job.enqueue(job_id)
             ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.PREVIEWING).update(
                 queued_at=timezone.now(), task_id=str(result.id)
             )
@@ -199,7 +194,7 @@ def requeue_stalled_jobs(*, older_than: timedelta = timedelta(minutes=30)) -> in
     ).values_list("pk", flat=True)
     for job_id in stalled:
         with transaction.atomic():
-            result = run_import_job.enqueue(job_id)
+            result = tasks.run_import_job.enqueue(job_id)
             # Queued anew, so that the next sweep leaves it to this run for a while.
             ImportJob.objects.filter(pk=job_id).exclude(status=ImportJobStatus.DONE).update(
                 status=ImportJobStatus.QUEUED, queued_at=timezone.now(), task_id=str(result.id)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
@@ -30,9 +31,7 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
             self.cfg.set(key, value)
 
     def load(self) -> WSGIHandler:
-        from summitdesk.wsgi import application
-
-        return application
+        return get_wsgi_application()
 
 
 class Command(BaseCommand):

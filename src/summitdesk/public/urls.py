@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from summitdesk.backoffice.views import packs
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
+from summitdesk.public import views
 from summitdesk.reports import dashboard_views
 
 app_name = "public"
@@ -12,17 +12,17 @@ urlpatterns = [
     path("meetings/<slug:code>/statistics/", dashboard_views.statistics, name="statistics"),
     path(
         "meetings/<slug:code>/information-pack/",
-        packs.information_pack,
+        views.information_pack,
         name="information-pack",
     ),
     path(
         "meetings/<slug:code>/information-pack/documents/<id:pk>/",
-        packs.information_pack_document,
+        views.information_pack_document,
         name="information-pack-document",
     ),
     path(
         "meetings/<slug:code>/information-pack.zip",
-        packs.information_pack_zip,
+        views.information_pack_zip,
         name="information-pack-zip",
     ),
 ]

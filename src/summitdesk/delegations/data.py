@@ -1,0 +1,42 @@
+"""What a reply says, in the shape the services take: the portal's, the back office's and
+the API's forms and schemas build these; nothing here reads the database.
+
+A leaf module: it imports nothing of SummitDesk, so any layer may use it (the
+accreditation app reads `DelegateData` without importing the reply services).
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PersonData:
+    title: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    function: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DelegateData:
+    family_name: str
+    given_name: str = ""
+    title: str = ""
+    function: str = ""
+    email: str = ""
+    nationality: str = ""
+    gender: str = ""
+    consent_to_publish: bool = False
+    is_head: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyData:
+    attending: bool | None = None
+    decline_reason: str = ""
+    estimated_participants: int | None = None
+    head_level: str = ""
+    focal_point: PersonData | None = None
+    backup_focal_point: PersonData | None = None
+    delegates: list[DelegateData] = field(default_factory=list)
