@@ -8,7 +8,6 @@ refuses exactly what a registration officer could type; writes go through
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,9 +26,10 @@ from summitdesk.api.common import (
     error,
     feed_record,
     page_of,
-    require_if_match,
     scope,
+    stale_as_412,
     stated,
+    version_matched,
     with_etag,
 )
 from summitdesk.backoffice.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
@@ -342,14 +342,13 @@ def _form_data(organisation: Organisation) -> dict[str, Any]:
 
 @organisations.patch("/{int:organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
 @scope(WRITE)
-@transaction.atomic
 def update_organisation(
     request: HttpRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
-    # Locked from the If-Match comparison to the write: no change slips in between.
-    organisation = get_object_or_404(_organisations().select_for_update(), pk=organisation_id)
-    require_if_match(request, organisation_data(organisation))
+    organisation = get_object_or_404(_organisations(), pk=organisation_id)
+    # The service locks the row and refuses it if it changed after this read.
+    version = version_matched(request, organisation_data(organisation), organisation)
     if organisation.status == OrganisationStatus.MERGED:
         error(
             409,
@@ -364,7 +363,10 @@ def update_organisation(
     if not form.is_valid():
         _refuse(form)
     target = Organisation.objects.get(pk=organisation.pk)
-    services.update_organisation(target, form.changed_data_for_service(), actor=actor(request))
+    with stale_as_412():
+        services.update_organisation(
+            target, form.changed_data_for_service(), actor=actor(request), expected_version=version
+        )
     return with_etag(request, organisation_data(_organisation(organisation.pk)))
 
 
@@ -431,11 +433,10 @@ def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
 
 @people.patch("/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS})
 @scope(WRITE)
-@transaction.atomic
 def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
-    person = get_object_or_404(Person.objects.select_for_update(), pk=person_id)
-    require_if_match(request, person_data(person))
+    person = get_object_or_404(Person, pk=person_id)
+    version = version_matched(request, person_data(person), person)
     changes = payload.model_dump(exclude_unset=True)
     _refuse_nulls(changes)
     position = person.positions.select_related("organisation").order_by("id").first()
@@ -447,7 +448,12 @@ def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     if not form.is_valid():
         _refuse(form)
     target = Person.objects.get(pk=person.pk)
-    services.save_person(
-        target, form.person_data(), organisation=position.organisation, actor=actor(request)
-    )
+    with stale_as_412():
+        services.save_person(
+            target,
+            form.person_data(),
+            organisation=position.organisation,
+            actor=actor(request),
+            expected_version=version,
+        )
     return with_etag(request, person_data(target))

@@ -34,8 +34,9 @@ from summitdesk.api.common import (
     feed_record_leaving,
     one_or_404,
     page_of,
-    require_if_match,
     scope,
+    stale_as_412,
+    version_matched,
     with_etag,
 )
 from summitdesk.core.models import AuditEntry
@@ -474,20 +475,30 @@ def _check(data: ReplyData, *, submit: bool) -> None:
         )
 
 
-def _save(request: HttpRequest, reply: Reply, data: ReplyData, *, submit: bool) -> None:
+def _save(
+    request: HttpRequest,
+    reply: Reply,
+    data: ReplyData,
+    *,
+    submit: bool,
+    expected_version: str | None = None,
+) -> None:
     _check(data, submit=submit)
     try:
-        services.save_reply(reply, data, submit=submit, actor=actor(request))
+        with stale_as_412():
+            services.save_reply(
+                reply, data, submit=submit, actor=actor(request), expected_version=expected_version
+            )
     except services.ReplyError as refused:
         error(409, str(refused))
 
 
 def _write(request: HttpRequest, reply_id: int, given: ReplyIn | ReplyPatch) -> HttpResponse:
-    with transaction.atomic():
-        reply = _one(reply_id)
-        locked = _replies().select_for_update(of=("self",)).get(pk=reply.pk)
-        require_if_match(request, represent(locked))
-        _save(request, locked, _reply_data(given, services.reply_data(locked)), submit=given.submit)
+    reply = _one(reply_id)
+    # save_reply locks the reply and refuses it if it changed after this read.
+    version = version_matched(request, represent(reply), reply)
+    data = _reply_data(given, services.reply_data(reply))
+    _save(request, reply, data, submit=given.submit, expected_version=version)
     return with_etag(request, represent(_one(reply_id)))
 
 
