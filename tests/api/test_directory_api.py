@@ -304,3 +304,15 @@ def test_update_person_over_a_change_made_after_the_etag_was_checked_is_refused(
     assert response.status_code == 412 and "If-Match" in error_fields(response)
     position.person.refresh_from_db()
     assert (position.person.title, position.person.given_name) == ("", "Awa Marie")
+
+
+def test_website_longer_than_stated_is_refused_naming_the_field(writer: ApiClient) -> None:
+    too_long = "https://example.org/" + "a" * 181  # 201 characters; the limit is 200
+
+    response = writer.post("/organisations", NEW_ORGANISATION | {"website": too_long})
+
+    assert response.status_code == 422
+    assert error_fields(response)["website"] == [
+        "Ensure this value has at most 200 characters (it has 201)."
+    ]
+    assert not Organisation.objects.exists()

@@ -64,6 +64,11 @@ def stated(default: Any = ..., **schema: Any) -> Any:
 NOT_BLANK = "\\S"
 
 
+def optional(format: str, max_length: int) -> dict[str, Any]:
+    """The schema of a field that is empty or a value of `format` (email, uri)."""
+    return {"maxLength": max_length, "anyOf": [{"format": format}, {"maxLength": 0}]}
+
+
 # Errors
 
 

@@ -25,6 +25,7 @@ from summitdesk.api.common import (
     changes_operation,
     error,
     feed_record,
+    optional,
     page_of,
     scope,
     stale_as_412,
@@ -47,6 +48,7 @@ from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.directory.validators import (
     MAX_LENGTH,
+    ORGANISATION_MAX_LENGTH,
     FamilyName,
     Fax,
     Function,
@@ -90,22 +92,20 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
 
-def _length(name: str) -> int | None:
-    return getattr(Organisation._meta.get_field(name), "max_length", None)
-
+LENGTH = ORGANISATION_MAX_LENGTH
 
 #: What the organisation form accepts, for the OpenAPI document (the form enforces it).
 ORGANISATION_FIELDS: dict[str, dict[str, Any]] = {
-    "name": {"maxLength": _length("name"), "pattern": NOT_BLANK},
-    "acronym": {"maxLength": _length("acronym")},
+    "name": {"maxLength": LENGTH["name"], "pattern": NOT_BLANK},
+    "acronym": {"maxLength": LENGTH["acronym"]},
     "category": {"enum": Category.values},
     "stakeholder_group": {"enum": StakeholderGroup.values},
     "sectors": {"items": {"type": "string", "enum": Sector.values}},
     "country": {"enum": sorted(COUNTRIES)},
     "language": {"enum": Language.values},
-    "email": {"maxLength": _length("email"), "anyOf": [{"format": "email"}, {"maxLength": 0}]},
-    "website": {"maxLength": _length("website"), "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
-    "external_id": {"maxLength": _length("external_id")},
+    "email": optional("email", LENGTH["email"]),
+    "website": optional("uri", LENGTH["website"]),
+    "external_id": {"maxLength": LENGTH["external_id"]},
     "status": {"enum": [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]},
 }
 
@@ -155,10 +155,7 @@ class PersonOut(Schema):
     updated_at: datetime
 
 
-PERSON_EMAIL: dict[str, Any] = {
-    "maxLength": MAX_LENGTH["email"],
-    "anyOf": [{"format": "email"}, {"maxLength": 0}],
-}
+PERSON_EMAIL = optional("email", MAX_LENGTH["email"])
 PERSON_NATIONALITY: dict[str, Any] = {"enum": ["", *sorted(COUNTRIES)]}
 
 

@@ -24,6 +24,7 @@ from pydantic import field_validator
 from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
+    NOT_BLANK,
     WRITE_ERRORS,
     ChangeRecord,
     Id,
@@ -33,6 +34,7 @@ from summitdesk.api.common import (
     error,
     feed_record_leaving,
     one_or_404,
+    optional,
     page_of,
     scope,
     stale_as_412,
@@ -46,7 +48,15 @@ from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
-from summitdesk.directory.validators import FamilyName, Function, GivenName, Phone, Title
+from summitdesk.directory.validators import (
+    COUNTRY_CODE_PATTERN,
+    MAX_LENGTH,
+    FamilyName,
+    Function,
+    GivenName,
+    Phone,
+    Title,
+)
 from summitdesk.lib.countries import COUNTRY_REGIONS
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -114,9 +124,15 @@ class _PersonIn(Schema):
 
     title: Title = ""
     given_name: GivenName = ""
-    family_name: FamilyName = Field(min_length=1)
+    family_name: FamilyName = Field(
+        min_length=1, json_schema_extra={"allOf": [{"pattern": NOT_BLANK}]}
+    )
     function: Function = ""
-    email: str = Field("", max_length=254)
+    email: str = Field(
+        "",
+        max_length=MAX_LENGTH["email"],
+        json_schema_extra={"anyOf": optional("email", MAX_LENGTH["email"])["anyOf"]},
+    )
 
     @field_validator("family_name")
     @classmethod
@@ -155,7 +171,12 @@ def _valid_email(value: str) -> str:
 
 
 class ReplyDelegateIn(_PersonIn):
-    nationality: str = Field("", max_length=2, description="ISO 3166 alpha-2, or empty.")
+    nationality: str = Field(
+        "",
+        max_length=MAX_LENGTH["nationality"],
+        description="ISO 3166 alpha-2, or empty.",
+        json_schema_extra={"pattern": COUNTRY_CODE_PATTERN},
+    )
     gender: Gender = Field(Gender.UNSAID, description="Only for anonymous statistics.")
     consent_to_publish: bool = False
     is_head: bool = False

@@ -16,7 +16,7 @@ from summitdesk.directory.enums import (
     StakeholderGroup,
 )
 from summitdesk.directory.models import Organisation, Person
-from summitdesk.directory.validators import MAX_LENGTH, person_rules
+from summitdesk.directory.validators import MAX_LENGTH, ORGANISATION_MAX_LENGTH, person_rules
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.meetings.models import Meeting
 
@@ -84,7 +84,12 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         widget=forms.CheckboxSelectMultiple,
     )
     country = forms.ChoiceField(label=_("Country"), choices=_with_blank(country_choices(), "—"))
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=ORGANISATION_MAX_LENGTH["website"],
+    )
     version = _version_field()
 
     class Meta:
