@@ -240,6 +240,27 @@ def test_approve_with_a_stale_etag_is_refused(
     assert Accreditation.objects.get(pk=accreditation.pk).status == Status.REJECTED
 
 
+def test_approve_over_a_change_made_after_the_etag_was_checked_is_refused(
+    officer: ApiClient, delegation: list[Accreditation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accreditation = delegation[0]
+    seen = etag(officer, accreditation)
+    transition = services.transition
+
+    def after_another_change(target: Accreditation, to: str, **options: Any) -> Accreditation:
+        transition(target, Status.REJECTED, reason="Late", actor=STAFF)
+        return transition(target, to, **options)
+
+    monkeypatch.setattr(services, "transition", after_another_change)
+
+    response = officer.post(
+        f"/accreditations/{accreditation.pk}/approve", headers={"If-Match": seen}
+    )
+
+    assert response.status_code == 412 and "If-Match" in error_fields(response)
+    assert Accreditation.objects.get(pk=accreditation.pk).status == Status.REJECTED
+
+
 def test_approve_needs_the_write_scope(reader: ApiClient, delegation: list[Accreditation]) -> None:
     accreditation = delegation[0]
 

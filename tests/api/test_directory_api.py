@@ -140,6 +140,33 @@ def test_update_needs_the_current_etag(writer: ApiClient) -> None:
     assert entry.actor_label == "API token crm sync" and entry.channel == Channel.API
 
 
+def test_update_over_a_change_made_after_the_etag_was_checked_is_refused(
+    writer: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The If-Match matched when read; another write lands before the service locks the
+    row: the service refuses it, and the answer is the stale ETag's."""
+    organisation = OrganisationFactory(name="Swisscom", acronym="SC")
+    url = f"/organisations/{organisation.pk}"
+    etag = writer.get(url)["ETag"]
+    update = services.update_organisation
+
+    def after_another_change(target: Organisation, data: dict[str, Any], **options: Any) -> Any:
+        update(Organisation.objects.get(pk=target.pk), {"name": "Swisscom AG"}, actor=STAFF)
+        return update(target, data, **options)
+
+    monkeypatch.setattr(services, "update_organisation", after_another_change)
+
+    response = writer.patch(url, {"acronym": "SWC"}, {"If-Match": etag})
+
+    assert response.status_code == 412
+    assert response.json() == {
+        "detail": "It changed since you read it: read it again, then send the new ETag.",
+        "errors": [{"field": "If-Match", "message": "Does not match the current version."}],
+    }
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.acronym) == ("Swisscom AG", "SC")
+
+
 def test_update_refuses_invalid_fields_and_changes_nothing(writer: ApiClient) -> None:
     organisation = OrganisationFactory(name="Swisscom")
     url = f"/organisations/{organisation.pk}"
@@ -255,3 +282,37 @@ def test_update_person_with_if_match(writer: ApiClient) -> None:
     entry = AuditEntry.objects.get(action="summitdesk.person.changed")
     assert entry.changes == {"title": ["", "Dr"]}
     assert entry.organisation_id == position.organisation_id
+
+
+def test_update_person_over_a_change_made_after_the_etag_was_checked_is_refused(
+    writer: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    position = PositionFactory(person=PersonFactory(title="", given_name="Awa"))
+    url = f"/people/{position.person_id}"
+    etag = writer.get(url)["ETag"]
+    save = services.save_person
+
+    def after_another_change(target: Person, data: dict[str, Any], **options: Any) -> Any:
+        fresh = Person.objects.get(pk=target.pk)
+        save(fresh, {"given_name": "Awa Marie"}, organisation=position.organisation, actor=STAFF)
+        return save(target, data, **options)
+
+    monkeypatch.setattr(services, "save_person", after_another_change)
+
+    response = writer.patch(url, {"title": "Dr"}, {"If-Match": etag})
+
+    assert response.status_code == 412 and "If-Match" in error_fields(response)
+    position.person.refresh_from_db()
+    assert (position.person.title, position.person.given_name) == ("", "Awa Marie")
+
+
+def test_website_longer_than_stated_is_refused_naming_the_field(writer: ApiClient) -> None:
+    too_long = "https://example.org/" + "a" * 181  # 201 characters; the limit is 200
+
+    response = writer.post("/organisations", NEW_ORGANISATION | {"website": too_long})
+
+    assert response.status_code == 422
+    assert error_fields(response)["website"] == [
+        "Ensure this value has at most 200 characters (it has 201)."
+    ]
+    assert not Organisation.objects.exists()

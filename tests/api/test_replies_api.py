@@ -259,6 +259,31 @@ def test_put_over_a_change_made_meanwhile_is_refused(
     assert Reply.objects.get(pk=reply.pk).state == ReplyState.DECLINED
 
 
+def test_put_over_a_change_made_after_the_etag_was_checked_is_refused(
+    writer: ApiClient, summit: Meeting, orange: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reply = services.reply_for(orange, summit)
+    seen = writer.get(f"/replies/{reply.pk}")["ETag"]
+    save = services.save_reply
+
+    def after_another_change(target: Reply, data: services.ReplyData, **options: Any) -> Reply:
+        declined = services.ReplyData(attending=False, decline_reason="Busy")
+        save(Reply.objects.get(pk=target.pk), declined, submit=True, actor=PORTAL)
+        return save(target, data, **options)
+
+    monkeypatch.setattr(services, "save_reply", after_another_change)
+
+    response = writer.put(
+        f"/replies/{reply.pk}",
+        attending([member("Durand", is_head=True)]),
+        headers={"If-Match": seen},
+    )
+
+    assert response.status_code == 412 and "If-Match" in error_fields(response)
+    assert Reply.objects.get(pk=reply.pk).state == ReplyState.DECLINED
+    assert not Delegate.objects.filter(reply=reply).exists()
+
+
 def test_put_needs_the_write_scope(
     reader: ApiClient, summit: Meeting, orange: Organisation
 ) -> None:

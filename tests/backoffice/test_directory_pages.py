@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -542,6 +543,71 @@ def test_organisation_edit_saves_and_records_old_and_new_values(
         "email": ["", "contact@orange.example.ci"],
         "website": ["", "https://orange.example.ci"],
     }
+
+
+def test_organisation_edited_in_two_sessions_keeps_what_the_second_typed(
+    secretary_client: Client, admin_client: Client, sample: Sample
+) -> None:
+    """Both open the form; the administrator saves first. The secretary's save is refused
+    with who changed it and when, the form keeps what she typed, and saving it again
+    replaces the administrator's change knowingly."""
+    organisation = sample.organisation
+    url = f"/organisations/{organisation.pk}/edit/"
+    hers = secretary_client.get(url).context["form"]["version"].value()
+    his = admin_client.get(url).context["form"]["version"].value()
+    assert hers == his != ""
+    admin_client.post(url, organisation_data(name="Telefónica España", country="ES", version=his))
+    at = datetime.datetime(2026, 3, 4, 9, 5, tzinfo=datetime.UTC)
+    Organisation.objects.filter(pk=organisation.pk).update(updated_at=at)
+    AuditEntry.objects.filter(action="summitdesk.organisation.changed").update(created_at=at)
+
+    typed = organisation_data(name="Movistar", acronym="MOV", country="ES", version=hers)
+    refused = secretary_client.post(url, typed)
+
+    assert refused.status_code == 200
+    form = refused.context["form"]
+    assert form.non_field_errors() == [
+        "Changed by admin at 4 March 2026, 09:05 since you opened it."
+    ]
+    content = refused.content.decode()
+    assert "Changed by admin at 4 March 2026, 09:05 since you opened it." in content
+    assert 'value="Movistar"' in content and 'value="MOV"' in content
+    assert 'value="ITU-D" id="id_sectors_2" checked' in content
+    assert form["version"].value() == "1772615100.000000"
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.acronym) == ("Telefónica España", "OCI")
+    assert AuditEntry.objects.filter(actor__username="secretary").count() == 0
+
+    again = secretary_client.post(url, typed | {"version": form["version"].value()})
+
+    assert again.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.acronym) == ("Movistar", "MOV")
+
+
+def test_person_edited_in_two_sessions_keeps_what_the_second_typed(
+    secretary_client: Client, admin_client: Client, sample: Sample
+) -> None:
+    position = sample.position
+    url = f"/organisations/{sample.organisation.pk}/positions/{position.pk}/edit/"
+    hers = secretary_client.get(url).context["form"]["version"].value()
+    admin_client.post(url, person_data(title="Dr", version=hers))
+    at = datetime.datetime(2026, 3, 4, 9, 5, tzinfo=datetime.UTC)
+    Person.objects.filter(pk=position.person_id).update(updated_at=at)
+    AuditEntry.objects.filter(action="summitdesk.person.changed").update(created_at=at)
+
+    refused = secretary_client.post(
+        url, person_data(title="Prof", given_name="Ana María", version=hers)
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "Changed by admin at 4 March 2026, 09:05 since you opened it."
+    ]
+    content = refused.content.decode()
+    assert 'value="Prof"' in content and 'value="Ana María"' in content
+    position.person.refresh_from_db()
+    assert (position.person.title, position.person.given_name) == ("Dr", "Ana")
 
 
 def test_organisation_edit_page_shows_current_values(

@@ -7,7 +7,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -733,6 +733,35 @@ def test_staff_entry_refuses_a_form_opened_before_another_change(
     assert response.context["form"].answer.non_field_errors() == [
         "The reply changed while you were editing it: check it, then save."
     ]
+    assert Reply.objects.get(organisation=a, meeting=sample.meeting).estimated_participants == 6
+
+
+def test_staff_entry_refuses_a_change_made_after_its_check_naming_who_made_it(
+    secretary_client: Client, sample: Sample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focal point saves between the page's check and the save: the service refuses
+    the staff entry under the reply's lock, and the form keeps what was typed."""
+    a = sample.a
+    opened = version_of(a, sample.meeting)
+    save = services.save_reply
+
+    def after_the_focal_point(reply: Reply, data: ReplyData, **options: Any) -> Reply:
+        current = services.reply_data(Reply.objects.get(pk=reply.pk))
+        save(reply, replace(current, estimated_participants=6), submit=False, actor=PORTAL)
+        return save(reply, data, **options)
+
+    monkeypatch.setattr(services, "save_reply", after_the_focal_point)
+
+    response = secretary_client.post(
+        edit_url(a, sample.meeting), entry(version=opened, estimated_participants="12")
+    )
+
+    assert response.status_code == 200
+    [message] = response.context["form"].answer.non_field_errors()
+    assert message.startswith("Changed by Focal point of A at ")
+    assert message.endswith(" since you opened it.")
+    assert 'value="12"' in response.content.decode()
+    assert response.context["form"].version == version_of(a, sample.meeting) != opened
     assert Reply.objects.get(organisation=a, meeting=sample.meeting).estimated_participants == 6
 
 

@@ -34,7 +34,7 @@ from summitdesk.accreditation.enums import COUNTED as COUNTED
 from summitdesk.accreditation.enums import DETACHED as DETACHED
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
-from summitdesk.core import audit
+from summitdesk.core import audit, versions
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
@@ -187,7 +187,7 @@ def _raise_badge_version(accreditation: Accreditation, *, actor: Actor) -> None:
     accreditation = Accreditation.objects.select_for_update(of=("self",)).get(pk=accreditation.pk)
     old = accreditation.badge_version
     accreditation.badge_version = old + 1
-    accreditation.save(update_fields=["badge_version"])
+    accreditation.save(update_fields=["badge_version", "updated_at"])
     audit.record(
         accreditation,
         "summitdesk.accreditation.badge_version_raised",
@@ -214,14 +214,21 @@ def _next_badge_number(meeting_id: int) -> str:
 
 @transaction.atomic
 def transition(
-    accreditation: Accreditation, to: str, *, reason: str = "", actor: Actor
+    accreditation: Accreditation,
+    to: str,
+    *,
+    reason: str = "",
+    actor: Actor,
+    expected_version: str | None = None,
 ) -> Accreditation:
     """Move `accreditation` to status `to`, or raise AccreditationError saying why not.
 
     Side effects: on approval, a new badge version and (first time) a badge number, within
     the organisation's limit; leaving `approved`, the badge version is bumped so the
     printed badge is refused at the door; emails to the delegate and the focal point
-    (approved, rejected, revoked); one audit entry.
+    (approved, rejected, revoked); one audit entry. With `expected_version`
+    (`versions.version_of` when the writer read it), raises `versions.Conflict` if the
+    accreditation changed since, before any other check.
     """
     if to not in Status.values:
         raise AccreditationError(_("Unknown status: %(status)s.") % {"status": to})
@@ -234,6 +241,7 @@ def transition(
         .select_related("delegate__reply__organisation", "meeting")
         .get(pk=accreditation.pk)
     )
+    versions.check(accreditation, expected_version)
     current = accreditation.status
     if to not in MOVES[current]:
         raise AccreditationError(
@@ -270,7 +278,9 @@ def transition(
             accreditation.badge_number = _next_badge_number(accreditation.meeting_id)
     elif current == Status.APPROVED:
         accreditation.badge_version += 1  # the badge printed before is invalid now
-    accreditation.save(update_fields=["status", "reason", "badge_version", "badge_number"])
+    accreditation.save(
+        update_fields=["status", "reason", "badge_version", "badge_number", "updated_at"]
+    )
     after = audit.snapshot(accreditation, ("status", "reason", "badge_version", "badge_number"))
     audit.record(
         accreditation,

@@ -12,7 +12,6 @@ working badges). The badge number and version are shown: a gate compares the ver
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -36,15 +35,15 @@ from summitdesk.api.common import (
     feed_record_leaving,
     one_or_404,
     page_of,
-    require_if_match,
     scope,
+    stale_as_412,
+    version_matched,
     with_etag,
 )
 from summitdesk.api.replies import text
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory.enums import Category
 from summitdesk.lib.countries import REGIONS, countries_in_region
-from summitdesk.meetings.models import Meeting
 
 router = Router(tags=["accreditations"])
 
@@ -161,6 +160,7 @@ SHOWN = (
     "badge_version",
     "badge_printed_version",
     "created_at",
+    "updated_at",  # its version, compared by `transition`
     "delegate__title",
     "delegate__given_name",
     "delegate__family_name",
@@ -270,16 +270,16 @@ def get_accreditation(request: HttpRequest, accreditation_id: Id) -> HttpRespons
 
 
 def _move(request: HttpRequest, accreditation_id: int, to: str, reason: str = "") -> HttpResponse:
-    with transaction.atomic():
-        accreditation = _one(accreditation_id)
-        # In the order `transition` locks: the meeting (approvals), then the accreditation.
-        Meeting.objects.select_for_update().filter(pk=accreditation.meeting_id).first()
-        locked = _accreditations().select_for_update(of=("self",)).get(pk=accreditation.pk)
-        require_if_match(request, represent(locked))
-        try:
-            services.transition(locked, to, reason=reason, actor=actor(request))
-        except services.AccreditationError as refused:
-            error(409, str(refused))
+    accreditation = _one(accreditation_id)
+    # `transition` locks the accreditation and refuses it if it changed after this read.
+    version = version_matched(request, represent(accreditation), accreditation)
+    try:
+        with stale_as_412():
+            services.transition(
+                accreditation, to, reason=reason, actor=actor(request), expected_version=version
+            )
+    except services.AccreditationError as refused:
+        error(409, str(refused))
     return with_etag(request, represent(_one(accreditation_id)))
 
 

@@ -9,7 +9,8 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Annotated, Any, Generic, NoReturn, TypeVar
 
@@ -25,7 +26,7 @@ from pydantic import Field
 
 from summitdesk.api import tokens
 from summitdesk.api.models import ApiToken
-from summitdesk.core import ratelimit
+from summitdesk.core import ratelimit, versions
 from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.enums import Channel
@@ -61,6 +62,11 @@ def stated(default: Any = ..., **schema: Any) -> Any:
 
 #: A text that must hold something besides spaces (a required form field).
 NOT_BLANK = "\\S"
+
+
+def optional(format: str, max_length: int) -> dict[str, Any]:
+    """The schema of a field that is empty or a value of `format` (email, uri)."""
+    return {"maxLength": max_length, "anyOf": [{"format": format}, {"maxLength": 0}]}
 
 
 # Errors
@@ -329,11 +335,33 @@ def require_if_match(request: HttpRequest, current: dict[str, Any]) -> None:
         )
     tags = _tags(header)
     if "*" not in tags and etag_of(current) not in tags:
-        error(
-            412,
-            _("It changed since you read it: read it again, then send the new ETag."),
-            {"If-Match": [_("Does not match the current version.")]},
-        )
+        _stale()
+
+
+def _stale() -> NoReturn:
+    error(
+        412,
+        _("It changed since you read it: read it again, then send the new ETag."),
+        {"If-Match": [_("Does not match the current version.")]},
+    )
+
+
+def version_matched(request: HttpRequest, current: dict[str, Any], row: versions.Versioned) -> str:
+    """The version of `row` that the client's If-Match names (`current` is `row` as the
+    API shows it): 428 without If-Match, 412 when the tag is another representation's.
+    Pass it to the service as `expected_version`: the service compares it again under
+    the row's lock, and `stale_as_412` answers its `Conflict` as this check does."""
+    require_if_match(request, current)
+    return versions.version_of(row)
+
+
+@contextmanager
+def stale_as_412() -> Iterator[None]:
+    """A service's `versions.Conflict` answered 412, as a stale If-Match is."""
+    try:
+        yield
+    except versions.Conflict:
+        _stale()
 
 
 # Change feed

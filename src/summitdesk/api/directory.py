@@ -8,7 +8,6 @@ refuses exactly what a registration officer could type; writes go through
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,10 +25,12 @@ from summitdesk.api.common import (
     changes_operation,
     error,
     feed_record,
+    optional,
     page_of,
-    require_if_match,
     scope,
+    stale_as_412,
     stated,
+    version_matched,
     with_etag,
 )
 from summitdesk.core.models import AuditEntry
@@ -47,6 +48,7 @@ from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.directory.validators import (
     MAX_LENGTH,
+    ORGANISATION_MAX_LENGTH,
     FamilyName,
     Fax,
     Function,
@@ -90,22 +92,20 @@ class OrganisationOut(Schema):
     updated_at: datetime
 
 
-def _length(name: str) -> int | None:
-    return getattr(Organisation._meta.get_field(name), "max_length", None)
-
+LENGTH = ORGANISATION_MAX_LENGTH
 
 #: What the organisation form accepts, for the OpenAPI document (the form enforces it).
 ORGANISATION_FIELDS: dict[str, dict[str, Any]] = {
-    "name": {"maxLength": _length("name"), "pattern": NOT_BLANK},
-    "acronym": {"maxLength": _length("acronym")},
+    "name": {"maxLength": LENGTH["name"], "pattern": NOT_BLANK},
+    "acronym": {"maxLength": LENGTH["acronym"]},
     "category": {"enum": Category.values},
     "stakeholder_group": {"enum": StakeholderGroup.values},
     "sectors": {"items": {"type": "string", "enum": Sector.values}},
     "country": {"enum": sorted(COUNTRIES)},
     "language": {"enum": Language.values},
-    "email": {"maxLength": _length("email"), "anyOf": [{"format": "email"}, {"maxLength": 0}]},
-    "website": {"maxLength": _length("website"), "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
-    "external_id": {"maxLength": _length("external_id")},
+    "email": optional("email", LENGTH["email"]),
+    "website": optional("uri", LENGTH["website"]),
+    "external_id": {"maxLength": LENGTH["external_id"]},
     "status": {"enum": [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]},
 }
 
@@ -155,10 +155,7 @@ class PersonOut(Schema):
     updated_at: datetime
 
 
-PERSON_EMAIL: dict[str, Any] = {
-    "maxLength": MAX_LENGTH["email"],
-    "anyOf": [{"format": "email"}, {"maxLength": 0}],
-}
+PERSON_EMAIL = optional("email", MAX_LENGTH["email"])
 PERSON_NATIONALITY: dict[str, Any] = {"enum": ["", *sorted(COUNTRIES)]}
 
 
@@ -342,14 +339,13 @@ def _form_data(organisation: Organisation) -> dict[str, Any]:
 
 @organisations.patch("/{int:organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
 @scope(WRITE)
-@transaction.atomic
 def update_organisation(
     request: HttpRequest, organisation_id: Id, payload: OrganisationPatch
 ) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
-    # Locked from the If-Match comparison to the write: no change slips in between.
-    organisation = get_object_or_404(_organisations().select_for_update(), pk=organisation_id)
-    require_if_match(request, organisation_data(organisation))
+    organisation = get_object_or_404(_organisations(), pk=organisation_id)
+    # The service locks the row and refuses it if it changed after this read.
+    version = version_matched(request, organisation_data(organisation), organisation)
     if organisation.status == OrganisationStatus.MERGED:
         error(
             409,
@@ -364,7 +360,10 @@ def update_organisation(
     if not form.is_valid():
         _refuse(form)
     target = Organisation.objects.get(pk=organisation.pk)
-    services.update_organisation(target, form.changed_data_for_service(), actor=actor(request))
+    with stale_as_412():
+        services.update_organisation(
+            target, form.changed_data_for_service(), actor=actor(request), expected_version=version
+        )
     return with_etag(request, organisation_data(_organisation(organisation.pk)))
 
 
@@ -431,11 +430,10 @@ def create_person(request: HttpRequest, payload: PersonIn) -> HttpResponse:
 
 @people.patch("/{int:person_id}", response={200: PersonOut, **WRITE_ERRORS})
 @scope(WRITE)
-@transaction.atomic
 def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> HttpResponse:
     """Change the fields sent; needs If-Match with the ETag last read."""
-    person = get_object_or_404(Person.objects.select_for_update(), pk=person_id)
-    require_if_match(request, person_data(person))
+    person = get_object_or_404(Person, pk=person_id)
+    version = version_matched(request, person_data(person), person)
     changes = payload.model_dump(exclude_unset=True)
     _refuse_nulls(changes)
     position = person.positions.select_related("organisation").order_by("id").first()
@@ -447,7 +445,12 @@ def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     if not form.is_valid():
         _refuse(form)
     target = Person.objects.get(pk=person.pk)
-    services.save_person(
-        target, form.person_data(), organisation=position.organisation, actor=actor(request)
-    )
+    with stale_as_412():
+        services.save_person(
+            target,
+            form.person_data(),
+            organisation=position.organisation,
+            actor=actor(request),
+            expected_version=version,
+        )
     return with_etag(request, person_data(target))

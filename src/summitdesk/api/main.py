@@ -3,12 +3,15 @@
 Each resource's router is added here with one line.
 """
 
+import copy
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from summitdesk.api import (
     accreditations,
@@ -21,7 +24,28 @@ from summitdesk.api import (
 )
 from summitdesk.api.common import ApiError, TokenAuth, error_response
 
-api = NinjaAPI(
+
+class SummitDeskApi(NinjaAPI):
+    """The API; its OpenAPI document is built once per path prefix and language in a
+    process (it is the same until the code changes), and each caller gets its own copy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[str, str | None], OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, translation.get_language())
+        if key not in self._documents:
+            self._documents[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        document: OpenAPISchema = copy.deepcopy(self._documents[key])
+        return document
+
+
+api = SummitDeskApi(
     title="SummitDesk API",
     version="1",
     description=(

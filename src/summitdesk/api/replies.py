@@ -24,6 +24,7 @@ from pydantic import field_validator
 from summitdesk.api.common import (
     DEFAULT_LIMIT,
     ERRORS,
+    NOT_BLANK,
     WRITE_ERRORS,
     ChangeRecord,
     Id,
@@ -33,9 +34,11 @@ from summitdesk.api.common import (
     error,
     feed_record_leaving,
     one_or_404,
+    optional,
     page_of,
-    require_if_match,
     scope,
+    stale_as_412,
+    version_matched,
     with_etag,
 )
 from summitdesk.core.models import AuditEntry
@@ -45,7 +48,15 @@ from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
-from summitdesk.directory.validators import FamilyName, Function, GivenName, Phone, Title
+from summitdesk.directory.validators import (
+    COUNTRY_CODE_PATTERN,
+    MAX_LENGTH,
+    FamilyName,
+    Function,
+    GivenName,
+    Phone,
+    Title,
+)
 from summitdesk.lib.countries import COUNTRY_REGIONS
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -113,9 +124,15 @@ class _PersonIn(Schema):
 
     title: Title = ""
     given_name: GivenName = ""
-    family_name: FamilyName = Field(min_length=1)
+    family_name: FamilyName = Field(
+        min_length=1, json_schema_extra={"allOf": [{"pattern": NOT_BLANK}]}
+    )
     function: Function = ""
-    email: str = Field("", max_length=254)
+    email: str = Field(
+        "",
+        max_length=MAX_LENGTH["email"],
+        json_schema_extra={"anyOf": optional("email", MAX_LENGTH["email"])["anyOf"]},
+    )
 
     @field_validator("family_name")
     @classmethod
@@ -154,7 +171,12 @@ def _valid_email(value: str) -> str:
 
 
 class ReplyDelegateIn(_PersonIn):
-    nationality: str = Field("", max_length=2, description="ISO 3166 alpha-2, or empty.")
+    nationality: str = Field(
+        "",
+        max_length=MAX_LENGTH["nationality"],
+        description="ISO 3166 alpha-2, or empty.",
+        json_schema_extra={"pattern": COUNTRY_CODE_PATTERN},
+    )
     gender: Gender = Field(Gender.UNSAID, description="Only for anonymous statistics.")
     consent_to_publish: bool = False
     is_head: bool = False
@@ -474,20 +496,30 @@ def _check(data: ReplyData, *, submit: bool) -> None:
         )
 
 
-def _save(request: HttpRequest, reply: Reply, data: ReplyData, *, submit: bool) -> None:
+def _save(
+    request: HttpRequest,
+    reply: Reply,
+    data: ReplyData,
+    *,
+    submit: bool,
+    expected_version: str | None = None,
+) -> None:
     _check(data, submit=submit)
     try:
-        services.save_reply(reply, data, submit=submit, actor=actor(request))
+        with stale_as_412():
+            services.save_reply(
+                reply, data, submit=submit, actor=actor(request), expected_version=expected_version
+            )
     except services.ReplyError as refused:
         error(409, str(refused))
 
 
 def _write(request: HttpRequest, reply_id: int, given: ReplyIn | ReplyPatch) -> HttpResponse:
-    with transaction.atomic():
-        reply = _one(reply_id)
-        locked = _replies().select_for_update(of=("self",)).get(pk=reply.pk)
-        require_if_match(request, represent(locked))
-        _save(request, locked, _reply_data(given, services.reply_data(locked)), submit=given.submit)
+    reply = _one(reply_id)
+    # save_reply locks the reply and refuses it if it changed after this read.
+    version = version_matched(request, represent(reply), reply)
+    data = _reply_data(given, services.reply_data(reply))
+    _save(request, reply, data, submit=given.submit, expected_version=version)
     return with_etag(request, represent(_one(reply_id)))
 
 

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from summitdesk.core import versions
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
 from summitdesk.delegations.data import ReplyData
@@ -453,7 +454,7 @@ def latest_invitation(organisation: Organisation, meeting: Meeting) -> Invitatio
 def version(reply: Reply | None) -> str:
     """What the reply looked like when a form was opened: a form saved on an older version
     would undo a change made meanwhile (the focal point answering online, say)."""
-    return f"{reply.updated_at.timestamp():.6f}" if reply else ""
+    return versions.version_of(reply)
 
 
 # Participation across a process

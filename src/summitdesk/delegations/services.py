@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summitdesk.accreditation.enums import DETACHED, AccreditationStatus
-from summitdesk.core import audit
+from summitdesk.core import audit, versions
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
@@ -393,6 +393,7 @@ def save_reply(
     submit: bool,
     actor: Actor,
     from_organisation: bool = False,
+    expected_version: str | None = None,
 ) -> Reply:
     """Save the reply as a draft, or submit it (first time: submitted; then: amended;
     not attending: declined).
@@ -404,9 +405,12 @@ def save_reply(
     raises ReplyClosed (see `request_change`). An approved delegate whose title or name
     changes returns to pending, unless staff made the change themselves (not
     `from_organisation`: a change request accepted is the organisation's change), who keep
-    the approval with a new badge version (`on_identity_changed`).
+    the approval with a new badge version (`on_identity_changed`). With `expected_version`
+    (`versions.version_of` when the writer read the reply), raises `versions.Conflict` if
+    the reply changed since, before anything else.
     """
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    versions.check(reply, expected_version)
     # A staff member in the portal ("open as this organisation") acts on its behalf too.
     on_behalf = actor.channel in (Channel.BACKOFFICE, Channel.API) or actor.user is not None
     if actor.channel == Channel.PORTAL and not accepts_changes(reply):

@@ -4,9 +4,11 @@ receives with the same fields, choices and rules as the staff pages."""
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from summitdesk.core import versions
 from summitdesk.directory.enums import (
     Category,
     Language,
@@ -16,7 +18,7 @@ from summitdesk.directory.enums import (
     StakeholderGroup,
 )
 from summitdesk.directory.models import Organisation, Person
-from summitdesk.directory.validators import MAX_LENGTH, person_rules
+from summitdesk.directory.validators import MAX_LENGTH, ORGANISATION_MAX_LENGTH, person_rules
 from summitdesk.lib.countries import REGIONS, country_choices
 
 
@@ -48,6 +50,30 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
+def _version_field() -> forms.CharField:
+    """The version of the row when the form was opened (see `expected_version`)."""
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def _open_at_version(form: forms.BaseForm, row: versions.Versioned) -> None:
+    form.fields["version"].initial = versions.version_of(row)
+
+
+def expected_version(form: forms.BaseForm) -> str | None:
+    """The version the form was opened at, for the service (None: not known, no check)."""
+    return str(form.cleaned_data.get("version") or "") or None
+
+
+def show_conflict(form: forms.BaseForm, conflict: versions.Conflict) -> None:
+    """Say who changed the row and when; what was typed stays in the form, which now
+    carries the row's current version, so saving it again replaces that change knowingly."""
+    # A QueryDict's copy keeps every value of a multiple choice (the sectors).
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data["version"] = conflict.version
+    form.data = data
+    form.add_error(None, str(conflict))
+
+
 class OrganisationForm(forms.ModelForm[Organisation]):
     sectors = forms.MultipleChoiceField(
         label=_("ITU sector memberships"),
@@ -56,7 +82,13 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         widget=forms.CheckboxSelectMultiple,
     )
     country = forms.ChoiceField(label=_("Country"), choices=with_blank(country_choices(), "—"))
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=ORGANISATION_MAX_LENGTH["website"],
+    )
+    version = _version_field()
 
     class Meta:
         model = Organisation
@@ -76,6 +108,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _open_at_version(self, self.instance)
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
         status.choices = [
@@ -103,10 +136,15 @@ class DirectoryPersonForm(forms.ModelForm[Person]):
     nationality = forms.ChoiceField(
         label=_("Nationality"), required=False, choices=with_blank(country_choices(), "—")
     )
+    version = _version_field()
 
     class Meta:
         model = Person
         fields = ["title", "given_name", "family_name", "email", "phone", "fax", "nationality"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _open_at_version(self, self.instance)
 
     def person_data(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}

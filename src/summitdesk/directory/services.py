@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from summitdesk.core import audit
+from summitdesk.core import audit, versions
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
@@ -66,9 +66,18 @@ def create_organisation(data: dict[str, Any], *, actor: Actor) -> Organisation:
 
 @transaction.atomic
 def update_organisation(
-    organisation: Organisation, data: dict[str, Any], *, actor: Actor
+    organisation: Organisation,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    expected_version: str | None = None,
 ) -> dict[str, list[Any]]:
-    """Apply `data`; returns the changes recorded (empty when nothing changed)."""
+    """Apply `data`; returns the changes recorded (empty when nothing changed).
+
+    With `expected_version` (`versions.version_of` when the writer read it), the row is
+    locked first and `versions.Conflict` raised if it changed since: nothing is saved."""
+    if expected_version is not None:
+        versions.check(versions.lock(Organisation.objects.all(), organisation.pk), expected_version)
     before = audit.snapshot(organisation, ORGANISATION_FIELDS)
     for field, value in data.items():
         setattr(organisation, field, value)
@@ -93,9 +102,14 @@ def save_person(
     *,
     organisation: Organisation,
     actor: Actor,
+    expected_version: str | None = None,
 ) -> dict[str, list[Any]]:
-    """Create or update a person seen from `organisation` (whose history shows the change)."""
+    """Create or update a person seen from `organisation` (whose history shows the change).
+
+    `expected_version`: as for `update_organisation` (ignored when creating)."""
     creating = person.pk is None
+    if expected_version is not None and not creating:
+        versions.check(versions.lock(Person.objects.all(), person.pk), expected_version)
     before = {} if creating else audit.snapshot(person, PERSON_FIELDS)
     for field, value in data.items():
         setattr(person, field, value)

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from summitdesk.directory.models import Person, Position
+from summitdesk.directory.models import Organisation, Person, Position
+from summitdesk.lib.countries import COUNTRIES
 
 FormClass = TypeVar("FormClass", bound=type[forms.Form] | type[forms.ModelForm[Any]])
 
@@ -43,6 +44,12 @@ MAX_LENGTH = {
     "phone": _length(Person, "phone"),
     "fax": _length(Person, "fax"),
     "nationality": _length(Person, "nationality"),
+}
+
+#: Longest value of each organisation field that has a length, as the model stores it.
+ORGANISATION_MAX_LENGTH = {
+    name: _length(Organisation, name)
+    for name in ("name", "acronym", "email", "website", "external_id")
 }
 
 #: Control characters (Unicode Cc), line and paragraph separators, bidi embeddings,
@@ -72,6 +79,12 @@ WEB_ADDRESS = (
 LINE_PATTERN = f"^[^{FORBIDDEN_CHARACTERS}]*$"
 #: A name (title, given and family name) or a function: a line that is no web address.
 NAME_PATTERN = f"^(?![\\s\\S]*(?:{WEB_ADDRESS}))[^{FORBIDDEN_CHARACTERS}]*$"
+
+#: An ISO 3166 alpha-2 code in either case, or nothing (where a code typed in lower case
+#: is taken in upper case).
+COUNTRY_CODE_PATTERN = (
+    "^(?:" + "|".join(_any_case(code.lower()) for code in sorted(COUNTRIES)) + ")?$"
+)
 
 _LINE = re.compile(LINE_PATTERN)
 _WEB_ADDRESS = re.compile(WEB_ADDRESS)

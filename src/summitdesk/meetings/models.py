@@ -1,4 +1,5 @@
 import datetime
+import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -16,8 +17,14 @@ code_validator = RegexValidator(
 )
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # available_timezones() reads the whole time zone database from disk on every call.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(
             _("%(zone)s is not a time zone name such as Europe/Zurich."), params={"zone": value}
         )

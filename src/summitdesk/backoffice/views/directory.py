@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from summitdesk.backoffice.forms import MergeForm
 from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
+from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.models import AuditEntry
@@ -17,7 +18,13 @@ from summitdesk.core.permissions import Permission
 from summitdesk.delegations.queries import participation
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
-from summitdesk.directory.forms import DirectoryFilterForm, DirectoryPersonForm, OrganisationForm
+from summitdesk.directory.forms import (
+    DirectoryFilterForm,
+    DirectoryPersonForm,
+    OrganisationForm,
+    expected_version,
+    show_conflict,
+)
 from summitdesk.directory.models import DuplicateCandidate, Organisation, Person, Position
 from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.meetings.models import Meeting
@@ -99,11 +106,18 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # A fresh instance: form validation already wrote the new values onto `organisation`,
         # so the service would see no change to record.
         target = Organisation.objects.get(pk=organisation.pk)
-        changes = services.update_organisation(
-            target, form.changed_data_for_service(), actor=staff_actor(request)
-        )
-        messages.success(request, _("Saved.") if changes else _("Nothing was changed."))
-        return redirect("backoffice:organisation-detail", pk=organisation.pk)
+        try:
+            changes = services.update_organisation(
+                target,
+                form.changed_data_for_service(),
+                actor=staff_actor(request),
+                expected_version=expected_version(form),
+            )
+        except versions.Conflict as conflict:
+            show_conflict(form, conflict)
+        else:
+            messages.success(request, _("Saved.") if changes else _("Nothing was changed."))
+            return redirect("backoffice:organisation-detail", pk=organisation.pk)
     context = {"form": form, "organisation": organisation}
     return render(request, "backoffice/organisation_form.html", context)
 
@@ -144,15 +158,25 @@ def _save_person(
         actor = staff_actor(request)
         # A fresh instance: form validation already wrote the new values onto `person`.
         target = Person.objects.get(pk=person.pk) if person.pk else Person()
-        services.save_person(target, form.person_data(), organisation=organisation, actor=actor)
-        role = PositionRole(form.cleaned_data["role"])
-        if position and position.role != role:
-            services.remove_position(position, actor=actor)
-        services.assign_position(
-            organisation, target, role=role, function=form.cleaned_data["function"], actor=actor
-        )
-        messages.success(request, _("Saved."))
-        return redirect("backoffice:organisation-detail", pk=organisation.pk)
+        try:
+            services.save_person(
+                target,
+                form.person_data(),
+                organisation=organisation,
+                actor=actor,
+                expected_version=expected_version(form),
+            )
+        except versions.Conflict as conflict:
+            show_conflict(form, conflict)
+        else:
+            role = PositionRole(form.cleaned_data["role"])
+            if position and position.role != role:
+                services.remove_position(position, actor=actor)
+            services.assign_position(
+                organisation, target, role=role, function=form.cleaned_data["function"], actor=actor
+            )
+            messages.success(request, _("Saved."))
+            return redirect("backoffice:organisation-detail", pk=organisation.pk)
     context = {"form": form, "organisation": organisation, "person": person}
     return render(request, "backoffice/person_form.html", context)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
+from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
@@ -159,7 +160,17 @@ def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         else:
             try:
                 target = reply or services.reply_for(organisation, meeting)
-                services.save_reply(target, data, submit=submit, actor=staff_actor(request))
+                services.save_reply(
+                    target,
+                    data,
+                    submit=submit,
+                    actor=staff_actor(request),
+                    # Checked again under the reply's lock: a change since the check above.
+                    expected_version=form.version if reply else None,
+                )
+            except versions.Conflict as conflict:
+                form.version = conflict.version
+                form.add_error(str(conflict))
             except services.ReplyError as error:
                 form.add_error(str(error))
             else:
