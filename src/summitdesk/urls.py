@@ -15,3 +15,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an error page).
     path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg")), name="favicon"),
 ]
+
+# Error pages inside the application's frame, with a reason and a way back.
+handler403 = "summitdesk.backoffice.views.errors.permission_denied"
+handler404 = "summitdesk.backoffice.views.errors.page_not_found"
+handler500 = "summitdesk.backoffice.views.errors.server_error"
