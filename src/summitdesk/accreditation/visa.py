@@ -46,8 +46,7 @@ def why_no_letter(accreditation: Accreditation) -> str:
         return _("A visa support letter is only for an approved delegate.")
     if not accreditation.passport_family_name or not accreditation.document_number:
         return _(
-            "Not yet: the passport names and document number are needed for a visa "
-            "support letter."
+            "Not yet: the passport names and document number are needed for a visa support letter."
         )
     return ""
 

@@ -8,8 +8,8 @@ to the role's landing page (/ sends each role to its desk) or the home page.
 The server-error page is rendered from its template alone: no request context, no
 database, no session (any of which may be what broke)."""
 
-from django.core.exceptions import PermissionDenied
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -121,9 +121,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The page for an unexpected error: the template alone, no context processors."""
     try:
         return HttpResponseServerError(loader.get_template("errors/500.html").render())
-    except Exception:  # noqa: BLE001 -- the last answer left: plain words
+    except Exception:  # the last answer left: plain words
         return HttpResponseServerError(
             "Server error: something went wrong on our side. Try again in a moment.",
             content_type="text/plain; charset=utf-8",
         )
-
