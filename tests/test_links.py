@@ -164,7 +164,7 @@ REACHED = {
         "portal:reply",
     },
     "badges": {"backoffice:badge-meetings", "backoffice:badge-print", "backoffice:meeting-detail"},
-    "doors": {"backoffice:checkin-start", "backoffice:checkin-desk", "backoffice:meeting-detail"},
+    "doors": {"backoffice:check-in-choice", "backoffice:checkin-desk", "backoffice:meeting-detail"},
     "comms": {"dashboard:index", "dashboard:meeting", "participants:editions"},
     "viewer": {"backoffice:home", "backoffice:accreditation-detail", "backoffice:reply-detail"},
 }

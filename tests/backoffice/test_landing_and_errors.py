@@ -19,7 +19,7 @@ from tests.factories import PASSWORD, MeetingFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 #: The back-office addresses this module checks against the permission table.
-URL_NAMES = {"checkin-start"}
+URL_NAMES = {"check-in-choice"}
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -133,7 +133,7 @@ def test_checkin_desk_without_any_meeting_coming_says_where_to_go() -> None:
     ],
 )
 def test_checkin_choice_is_for_the_roles_that_admit(role: Role, status: int) -> None:
-    assert signed_in_as(role).get(reverse("backoffice:checkin-start")).status_code == status
+    assert signed_in_as(role).get(reverse("backoffice:check-in-choice")).status_code == status
 
 
 def test_checkin_choice_sends_a_visitor_to_sign_in(client: Client) -> None:

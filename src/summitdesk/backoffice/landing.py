@@ -22,7 +22,7 @@ from summitdesk.meetings.models import Meeting
 
 #: The roles whose desk is not the overview, and the URL name of their desk.
 DESKS: dict[Role, str] = {
-    Role.CHECKIN_DESK: "backoffice:checkin-start",
+    Role.CHECKIN_DESK: "backoffice:check-in-choice",
     Role.BADGE_DESK: "backoffice:badge-meetings",
     Role.COMMUNICATIONS: "dashboard:index",
 }

@@ -129,7 +129,7 @@ urlpatterns = [
         replies.meeting_tracker_csv,
         name="tracker-meeting-csv",
     ),
-    path("check-in/", desks.checkin_start, name="checkin-start"),
+    path("check-in/", desks.checkin_choice, name="check-in-choice"),
     path("meetings/<slug:code>/check-in/", checkin.checkin_desk, name="checkin-desk"),
     path("meetings/<slug:code>/check-in/count.json", checkin.checkin_count, name="checkin-count"),
     path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),

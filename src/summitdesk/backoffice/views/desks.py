@@ -9,11 +9,11 @@ from summitdesk.core.permissions import Permission
 
 
 @staff_view(Permission.CHECKIN_ADMIT)
-def checkin_start(request: HttpRequest) -> HttpResponse:
+def checkin_choice(request: HttpRequest) -> HttpResponse:
     """The check-in desk of the meeting in progress (else the next one), or the choice
     when there are several."""
     choice = landing.checkin_meetings()
     if choice.only is not None:
         return redirect("backoffice:checkin-desk", code=choice.only.code)
     context = {"in_progress": choice.in_progress, "upcoming": choice.upcoming}
-    return render(request, "backoffice/checkin_start.html", context)
+    return render(request, "backoffice/checkin_choice.html", context)
