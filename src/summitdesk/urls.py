@@ -15,3 +15,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an error page).
     path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg")), name="favicon"),
 ]
+
+# Error pages inside the application's frame, with a reason and a way back.
+handler403 = "summitdesk.errors.permission_denied"
+handler404 = "summitdesk.errors.page_not_found"
+handler500 = "summitdesk.errors.server_error"

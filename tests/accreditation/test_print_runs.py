@@ -410,13 +410,24 @@ def test_visa_letter_refused(
     meeting: Meeting, ten: list[Accreditation], secretary_client: Client, viewer_client: Client
 ) -> None:
     url = reverse("backoffice:visa-letter-pdf", args=[ten[0].pk])
-    assert secretary_client.get(url).status_code == 404  # no passport data
+    page = reverse("backoffice:accreditation-detail", args=[ten[0].pk])
+    no_passport = secretary_client.get(url, follow=True)  # the page says why
+    assert no_passport.redirect_chain == [(page, 302)]
+    assert (
+        "Not yet: the passport names and document number are needed for a visa support letter."
+        in no_passport.content.decode()
+    )
+    assert url not in no_passport.content.decode()
     Accreditation.objects.filter(pk=ten[0].pk).update(
         passport_family_name="HADDAD",
         document_number="A1234567",
         status=AccreditationStatus.PENDING,
     )
-    assert secretary_client.get(url).status_code == 404
+    not_approved = secretary_client.get(url, follow=True)
+    assert not_approved.redirect_chain == [(page, 302)]
+    assert "A visa support letter is only for an approved delegate." in (
+        not_approved.content.decode()
+    )
     Accreditation.objects.filter(pk=ten[0].pk).update(status=AccreditationStatus.APPROVED)
     assert secretary_client.get(url).status_code == 200
     assert viewer_client.get(url).status_code == 403

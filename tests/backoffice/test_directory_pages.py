@@ -23,6 +23,7 @@ from tests.accreditation import test_pages as test_accreditation_pages
 from tests.api import test_tokens as test_api_token_pages
 from tests.backoffice import (
     test_circular_pages,
+    test_landing_and_errors,
     test_mailbox_and_pack_pages,
     test_meeting_pages,
     test_reply_pages,
@@ -179,6 +180,7 @@ def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
         | test_print_runs.URL_NAMES
         | test_api_token_pages.URL_NAMES
         | test_outbox_emails.URL_NAMES
+        | test_landing_and_errors.URL_NAMES
     )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
@@ -39,17 +40,26 @@ def _date(value: Any) -> str:
     return dates.format_date(value) if value else ""
 
 
+def why_no_letter(accreditation: Accreditation) -> str:
+    """Why no visa support letter can be written for `accreditation` (not approved; no
+    passport name or document number), in words for staff; empty when one can."""
+    if accreditation.status != AccreditationStatus.APPROVED:
+        return _("A visa support letter is only for an approved delegate.")
+    if not accreditation.passport_family_name or not accreditation.document_number:
+        return _(
+            "Not yet: the passport names and document number are needed for a visa support letter."
+        )
+    return ""
+
+
 def visa_letter_data(accreditation: Accreditation) -> dict[str, Any]:
     """The JSON the visa letter template reads. Raises VisaLetterError when no letter can
-    be written (not approved; no passport name or document number)."""
-    if accreditation.status != AccreditationStatus.APPROVED:
-        raise VisaLetterError("A visa support letter is only for an approved delegate.")
+    be written (see `why_no_letter`)."""
+    reason = why_no_letter(accreditation)
+    if reason:
+        raise VisaLetterError(reason)
     delegate = accreditation.delegate
-    family = accreditation.passport_family_name or ""
-    if not family or not accreditation.document_number:
-        raise VisaLetterError(
-            "The passport names and document number are needed for a visa support letter."
-        )
+    family = accreditation.passport_family_name
     meeting = accreditation.meeting
     organisation = delegate.reply.organisation
     venue = getattr(settings, "SUMMITDESK_VISA_VENUE", "") or ", ".join(

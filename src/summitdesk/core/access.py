@@ -27,8 +27,10 @@ def staff_view(permission: Permission, *also: Permission) -> Callable[[View], Vi
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not all(may(user, each) for each in needed):
-                raise PermissionDenied
+            missing = [each for each in needed if not may(user, each)]
+            if missing:
+                # The refusal page (summitdesk/errors.py) names what the role lacks.
+                raise PermissionDenied(*missing)
             return view(request, *args, **kwargs)
 
         wrapped.permissions = needed  # type: ignore[attr-defined]  # read by the tests

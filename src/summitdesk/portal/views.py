@@ -25,7 +25,7 @@ from summitdesk.accreditation import services as accreditation_services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation, LimitException
 from summitdesk.accreditation.services import AccreditationError, LimitCheck
-from summitdesk.correspondence import compose, contacts, outbox, reply_links
+from summitdesk.correspondence import compose, contacts, outbox, preview, reply_links
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
@@ -83,6 +83,16 @@ def not_valid(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/not_valid.html", context, status=404)
 
 
+def preview_link(request: HttpRequest) -> HttpResponse:
+    """The page the placeholder link of a circular's preview opens (correspondence.preview):
+    each organisation's letter carries its own link, issued at dispatch."""
+    with translation.override(visitor_language(request)):
+        response = render(request, "portal/preview_link.html")
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def too_many(request: HttpRequest, wait: int) -> HttpResponse:
     minutes = max(1, round(wait / 60))
     response = render(request, "portal/too_many.html", {"minutes": minutes}, status=429)
@@ -96,6 +106,9 @@ def portal(view: PortalView) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, **parts: Any) -> HttpResponse:
         wait = portal_access.refused_for(request)
+        if not wait and token == preview.PREVIEW_TOKEN:
+            # The link in a circular's preview: staff who follow it learn why it opens nothing.
+            return preview_link(request)
         found = None if wait else portal_access.reply_for_token(token, request=request)
         if not wait and found is None and portal_access.failures_exceeded(request):
             wait = portal_access.FAILURE_WINDOW

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from summitdesk.accreditation import completeness, queries, services
+from summitdesk.accreditation import completeness, queries, services, visa
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation, LimitException
 from summitdesk.backoffice.accreditation_forms import (
@@ -158,6 +158,7 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             accreditation.delegate.reply.organisation, accreditation.meeting
         ),
         "missing": completeness.missing_for_badge(accreditation),
+        "visa_letter_lacks": visa.why_no_letter(accreditation),
         "substitute_form": SubstituteForm(),
         "history": queries.history(accreditation),
     }

@@ -249,7 +249,9 @@ def visa_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         pdf = visa.render_visa_letter(accreditation)
     except visa.VisaLetterError as error:
-        raise Http404(str(error)) from error
+        # The accreditation's page says why, in place of the link (a bookmark lands there).
+        messages.error(request, str(error))
+        return redirect("backoffice:accreditation-detail", pk=accreditation.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="visa-letter-{accreditation.meeting.code}-{accreditation.pk}.pdf"'

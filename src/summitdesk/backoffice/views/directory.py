@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from summitdesk.backoffice import landing
 from summitdesk.backoffice.forms import MergeForm
 from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
@@ -35,6 +36,10 @@ CURRENT = [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]
 
 @staff_view(Permission.DIRECTORY_READ)
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's landing page (backoffice.landing): a desk, or this overview."""
+    desk = landing.desk_url(request.user)
+    if desk:
+        return redirect(desk)
     counts = Organisation.objects.current().aggregate(
         total=Count("id"), with_email=Count("id", filter=~Q(email=""))
     )
