@@ -32,7 +32,13 @@ def _value(accreditation: Accreditation, name: str) -> object:
     return getattr(accreditation, name)
 
 
+def missing_names(accreditation: Accreditation) -> list[str]:
+    """The names (NEEDED's first column) of what `accreditation` lacks for a badge."""
+    return [name for name, _label, _given in NEEDED if not _value(accreditation, name)]
+
+
 def missing_for_badge(accreditation: Accreditation) -> list[str]:
     """The labels of what `accreditation` lacks for a badge, in a fixed order; empty when
-    it is ready."""
+    it is ready. The list column, the print run, the delegate's page and the reminder
+    email all read this one function, so they name the same items."""
     return [str(label) for name, label, _given in NEEDED if not _value(accreditation, name)]

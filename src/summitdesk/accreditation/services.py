@@ -647,21 +647,16 @@ def purge_identity_data(*, now: datetime.datetime | None = None, actor: Actor) -
 # Reminders
 
 
-#: What a badge cannot be prepared without.
-NEEDED_FOR_BADGE = ("passport_given_name", "passport_family_name", "document_number", "photo")
-
-
 def missing_fields(accreditation: Accreditation) -> list[str]:
-    """The names of the fields of NEEDED_FOR_BADGE the delegate has still to give."""
-    return [name for name in NEEDED_FOR_BADGE if not getattr(accreditation, name)]
+    """The names of what the delegate has still to give for the badge
+    (accreditation.completeness, the one list of what a badge needs)."""
+    return completeness.missing_names(accreditation)
 
 
 def missing_data(accreditation: Accreditation) -> list[str]:
-    """The labels of what the delegate has still to give for the badge."""
-    return [
-        str(getattr(Accreditation._meta.get_field(name), "verbose_name", name))
-        for name in missing_fields(accreditation)
-    ]
+    """The labels of what the delegate has still to give for the badge, as the
+    accreditation list's completeness column names them."""
+    return completeness.missing_for_badge(accreditation)
 
 
 @transaction.atomic
