@@ -734,7 +734,7 @@ def test_circular_page_of_a_dispatched_circular_lists_its_mailings(
     assert f'<a href="/mailings/{sent.mailing.pk}/">Letter</a>' in content
     assert "5 organisations have not replied yet." in content
     assert "Remind those who have not replied" in content
-    assert "summitdesk.circular.dispatched" in content  # the history
+    assert "<p>Sara dispatched DM-1048 <small" in content  # the history
 
 
 # Audience

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 
 from django import template
 from django.utils.formats import date_format
@@ -6,6 +7,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.core import permissions
+from summitdesk.core.history import HistoryLine, describe_all
+from summitdesk.core.models import AuditEntry
 from summitdesk.meetings.models import Process
 
 register = template.Library()
@@ -47,3 +50,9 @@ def missing_for_badge(accreditation: object) -> list[str]:
     if not isinstance(accreditation, Accreditation):
         return []
     return lacking(accreditation)
+
+
+@register.simple_tag
+def history_lines(entries: Iterable[AuditEntry] | None) -> list[HistoryLine]:
+    """`{% history_lines history as lines %}`: audit entries in words (core.history)."""
+    return describe_all(entries) if entries else []
