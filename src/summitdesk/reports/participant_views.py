@@ -14,7 +14,7 @@ from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participants
+from summitdesk.reports import participant_index, participants
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 from summitdesk.reports.participants import PublishError
 
@@ -182,8 +182,24 @@ def participants_public(request: HttpRequest, code: str) -> HttpResponse:
         "page": participants.still_listed(page.data, edition.meeting) if page else {"groups": []},
         "pager": _pager(edition.pages, number),
         "contents": edition.contents,
+        "sections": participant_index.sections(edition),
+        "letters": participant_index.letters(edition),
+        "query_chars": participant_index.QUERY_CHARS,
+        **_found(request, edition),
     }
     return render(request, "public/participants.html", context)
+
+
+def _found(request: HttpRequest, edition: Edition) -> dict[str, Any]:
+    """What the visitor asked the index for: a search (?q=) or a letter (?letter=)."""
+    query = participant_index.clean_query(request.GET.get("q", ""))
+    letter = request.GET.get("letter", "")[:4]
+    if query:
+        results, more = participant_index.search(edition, edition.meeting, query)
+        return {"query": query, "results": results, "more": more}
+    if letter:
+        return {"letter": letter, "under": participant_index.delegations_under(edition, letter)}
+    return {}
 
 
 @rate_limited

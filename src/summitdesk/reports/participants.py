@@ -54,8 +54,14 @@ from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import figures
-from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
+from summitdesk.reports import figures, participant_index
+from summitdesk.reports.models import (
+    Edition,
+    EditionEntry,
+    EditionKind,
+    EditionPage,
+    EditionStatus,
+)
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "list_of_participants.typ"
@@ -657,6 +663,10 @@ def prepare_edition(edition_id: int) -> Edition | None:
                     for n, data in enumerate(pages, 1)
                 ),
                 batch_size=50,
+            )
+            # The index and search of the public page, from the same pages.
+            EditionEntry.objects.bulk_create(
+                participant_index.entries(edition, pages), batch_size=2000
             )
             audit.record(
                 edition,
