@@ -1002,3 +1002,39 @@ def test_public_search_is_rate_limited_with_the_page(summit: Meeting, client: Cl
     # Searches and pages share the one bucket: the next of either is refused.
     assert client.get(url, {"q": "martin"}).status_code == 429
     assert client.get(url).status_code == 429
+
+
+# The editions page follows its task
+
+
+def test_editions_page_follows_an_edition_being_prepared(
+    summit: Meeting, admin_client: Client
+) -> None:
+    url = "/meetings/geneva-2003/list-of-participants/editions/"
+    edition = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    Edition.objects.filter(pk=edition.pk).update(stage="Rendering the PDF of 14 participants")
+
+    during = admin_client.get(url)
+
+    content = during.content.decode()
+    assert during["Refresh"] == str(participant_views.REFRESH_SECONDS)
+    assert "Edition 1 (Provisional) is being prepared" in content
+    assert '<p role="status">Rendering the PDF of 14 participants…</p>' in content
+    assert "<progress" in content
+
+    run_queued_tasks()
+    after = admin_client.get(url)
+
+    assert "Refresh" not in after
+    assert "is being prepared" not in after.content.decode()
+
+
+def test_editions_page_without_editions_says_where_to_start(
+    meeting: Meeting, admin_client: Client
+) -> None:
+    page = admin_client.get("/meetings/geneva-2003/list-of-participants/editions/")
+
+    content = page.content.decode()
+    assert "Nothing is published yet. Start with the preview" in content
+    assert 'href="/meetings/geneva-2003/list-of-participants/">Open the preview</a>' in content
+    assert "Refresh" not in page

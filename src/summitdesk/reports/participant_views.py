@@ -21,6 +21,8 @@ from summitdesk.reports.participants import PublishError
 #: Requests a minute from one address to the public list (HTML pages and PDF together).
 PUBLIC_LIMIT = 60
 PUBLIC_WINDOW = 60
+#: Seconds between reloads of the editions page while an edition is being prepared.
+REFRESH_SECONDS = 3
 
 
 def _meeting(code: str) -> Meeting:
@@ -124,14 +126,21 @@ def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
         .defer("delegate_ids", "contents")
     )
     public = next((e for e in editions if e.status == EditionStatus.PUBLISHED), None)
+    preparing = [e for e in editions if e.status == EditionStatus.PREPARING]
     context = {
         "meeting": meeting,
         "editions": editions,
         "public": public,
+        "preparing": preparing,
+        "refresh_seconds": REFRESH_SECONDS,
         "withdrawn": participants.withdrawn_since(public) if public else 0,
         "can_publish": participants.can_publish(request.user),
     }
-    return render(request, "reports/participants_editions.html", context)
+    response = render(request, "reports/participants_editions.html", context)
+    if preparing:
+        # Followed like a print run: the page reloads itself while an edition is prepared.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @staff_view(Permission.PARTICIPANTS_READ)
