@@ -58,7 +58,7 @@ def _attachments(message: OutboundMessage) -> list[tuple[str, int | None]]:
     """(name, size in bytes or None when the file is missing) of what the email carried."""
     if not message.pdf:
         return []
-    name = message.attachment_name or message.pdf.name.rsplit("/", 1)[-1]
+    name = message.attachment_name or (message.pdf.name or "").rsplit("/", 1)[-1]
     try:
         size: int | None = message.pdf.size
     except OSError:
