@@ -28,6 +28,7 @@ from tests.backoffice import (
     test_staff_pages,
 )
 from tests.confirm import CONFIRMED, confirmation
+from tests.correspondence import test_mail_log
 from tests.factories import (
     DuplicateCandidateFactory,
     OrganisationFactory,
@@ -177,6 +178,7 @@ def test_every_backoffice_url_is_covered_by_a_permission_test() -> None:
         | test_print_runs.URL_NAMES
         | test_api_token_pages.URL_NAMES
         | test_outbox_emails.URL_NAMES
+        | test_mail_log.URL_NAMES
     )
     names = {pattern.name for pattern in urls.urlpatterns if "import" not in str(pattern.name)}
 

@@ -28,6 +28,9 @@ pytestmark = pytest.mark.django_db
 
 FORGED = "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp"
 
+#: Every back-office URL name these tests cover, for the project-wide coverage check.
+URL_NAMES = {"mail-log", "mail-log-message", "mail-log-message-withheld"}
+
 
 def officer() -> Client:
     return signed_in(UserFactory(username="officer", role=Role.REGISTRATION_OFFICER))
@@ -64,6 +67,44 @@ def email(
 def live_link(to: Organisation) -> str:
     _link, token = reply_links.issue(to, wsis_meeting())
     return reply_links.reply_url(token)
+
+
+# Who may open what
+
+
+def test_every_mail_log_url_is_covered_by_a_permission_test() -> None:
+    from summitdesk.backoffice import urls
+
+    names = {str(p.name) for p in urls.urlpatterns if str(p.name).startswith("mail-log")}
+
+    assert names == URL_NAMES
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_mail_log_pages_open_to_each_role_as_the_permission_table_says(role: Role) -> None:
+    acme = organisation("Acme")
+    row = email(acme, "Your reply is received")
+    client = signed_in(UserFactory(username=f"user-{role}", role=role))
+    live = role in (Role.ADMINISTRATOR, Role.REGISTRATION_OFFICER)
+
+    statuses = [
+        client.get(url).status_code
+        for url in ("/mail-log/", f"/mail-log/{row.pk}/", f"/mail-log/{row.pk}/withheld/")
+    ]
+
+    assert statuses == [200, 200 if live else 403, 200]
+
+
+def test_mail_log_pages_send_anonymous_visitors_to_sign_in(client: Client) -> None:
+    row = email(organisation("Acme"), "Your reply is received")
+
+    for url in ("/mail-log/", f"/mail-log/{row.pk}/", f"/mail-log/{row.pk}/withheld/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, f"/sign-in/?next={url}")
+
+
+def test_mail_log_message_of_no_row_is_404() -> None:
+    assert officer().get("/mail-log/999999/").status_code == 404
 
 
 # Search
