@@ -203,15 +203,19 @@ def run(total: int, small: int) -> None:
     from django.test import Client
 
     from summitdesk.accreditation.models import Accreditation
+    from summitdesk.core import ratelimit
     from summitdesk.core.audit import Actor
     from summitdesk.core.enums import Role
     from summitdesk.core.models import User
     from summitdesk.meetings.enums import MeetingKind
     from summitdesk.meetings.models import Meeting, Process
-    from summitdesk.reports import participant_views, participants
+    from summitdesk.reports import participants
     from summitdesk.reports.models import EditionKind
 
-    participant_views.PUBLIC_LIMIT = 10**9  # the bench is one address asking many times
+    # The bench is one address asking many times: the limit is lifted where it is counted
+    # (the public views read their limit when decorated, so changing it here does nothing).
+    ratelimit.hit = lambda key, *, limit, window: True
+
     process = Process.objects.create(code="wsis", name="WSIS")
     meeting = Meeting.objects.create(
         process=process,
