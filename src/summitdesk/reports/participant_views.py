@@ -178,8 +178,10 @@ def _public_edition(code: str) -> Edition:
 def participants_public(request: HttpRequest, code: str) -> HttpResponse:
     edition = _public_edition(code)
     number = _page_number(request)
-    page = EditionPage.objects.filter(edition=edition, number=number).first()
-    if page is None and number != 1:
+    found = _found(request, edition)
+    # A search or a letter shows its own list instead of a page: no page is read.
+    page = None if found else EditionPage.objects.filter(edition=edition, number=number).first()
+    if page is None and number != 1 and not found:
         raise Http404("No such page")
     context = {
         "meeting": edition.meeting,
@@ -194,7 +196,7 @@ def participants_public(request: HttpRequest, code: str) -> HttpResponse:
         "sections": participant_index.sections(edition),
         "letters": participant_index.letters(edition),
         "query_chars": participant_index.QUERY_CHARS,
-        **_found(request, edition),
+        **found,
     }
     return render(request, "public/participants.html", context)
 
