@@ -129,7 +129,7 @@ def clean_query(text: str) -> str:
 
 def search(edition: Edition, meeting: Meeting, query: str) -> tuple[list[EditionEntry], bool]:
     """The delegations and people whose name holds every word of `query`, in the list's
-    order, at most RESULTS, and whether there were more. People no longer listable are
+    order (the order `entries` wrote them in), at most RESULTS, and whether there were more. People no longer listable are
     left out (one query)."""
     words = search_words(clean_query(query))[:QUERY_WORDS]
     if not words:
@@ -139,7 +139,9 @@ def search(edition: Edition, meeting: Meeting, query: str) -> tuple[list[Edition
     )
     for word in words:
         rows = rows.filter(folded__contains=word)
-    found = list(rows.order_by("page", "id")[: RESULTS + 1])
+    # Rows are written in the list's order: by id, a common word stops at the first
+    # RESULTS + 1 matches instead of sorting them all.
+    found = list(rows.order_by("id")[: RESULTS + 1])
     ids = [row.delegate_id for row in found if row.delegate_id is not None]
     if ids:
         listable = set(
