@@ -135,8 +135,8 @@ def clean_query(text: str) -> str:
 
 def search(edition: Edition, meeting: Meeting, query: str) -> tuple[list[EditionEntry], bool]:
     """The delegations and people whose name holds every word of `query`, in the list's
-    order (the order `entries` wrote them in), at most RESULTS, and whether there were more. People no longer listable are
-    left out (one query)."""
+    order (the order `entries` wrote them in), at most RESULTS, and whether there were
+    more. People no longer listable are left out (one query)."""
     words = search_words(clean_query(query))[:QUERY_WORDS]
     if not words:
         return [], False
