@@ -12,6 +12,7 @@ from tests.conftest import WatchedBrowser
 from tests.factories import PASSWORD, OrganisationFactory, PositionFactory, UserFactory
 
 SCREENSHOT = Path("/tmp/summitdesk-journey.png")  # noqa: S108 - a file for people to look at
+HISTORY_SHOT = Path("/tmp/summitdesk-history.png")  # noqa: S108 - a file for people to look at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,12 +78,16 @@ def test_officer_finds_an_organisation_without_accents_and_edits_it(
     page.get_by_role("button", name="Save").click()
 
     expect(page.locator(".messages")).to_have_text("Saved.")
-    row = page.locator("table.history tbody tr").first
-    expect(row).to_contain_text("Amina Diallo")
-    expect(row.locator("dt")).to_have_text("acronym")
-    expect(row.locator("dd")).to_have_text("TM → TME")
+    history = page.locator("section.history details")
+    line = history.locator("ol.history-lines > li").first
+    # Collapsed by default: a summary to open, the lines hidden until then.
+    expect(line).to_be_hidden()
+    history.locator("summary").click()
+    expect(line).to_contain_text("Amina Diallo changed the acronym from TM to TME")
     expect(page.locator("dl.facts")).to_contain_text("TME")
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+    history.scroll_into_view_if_needed()
+    page.screenshot(path=str(HISTORY_SHOT), full_page=True)
 
 
 def test_officer_renames_the_chief_executive_and_sees_it_in_history(
@@ -98,11 +103,10 @@ def test_officer_renames_the_chief_executive_and_sees_it_in_history(
     expect(page.locator(".messages")).to_have_text("Saved.")
     people = page.get_by_role("region", name="People")
     expect(people).to_contain_text("Ana María Pérez")
-    row = page.locator("table.history tbody tr").first
-    expect(row).to_contain_text("summitdesk.person.changed")
-    expect(row.locator("dt")).to_have_text("given_name")
-    expect(row.locator("dd")).to_have_text("Ana → Ana María")
-    expect(row).to_contain_text("Amina Diallo")
+    history = page.locator("section.history details")
+    history.locator("summary").click()
+    line = history.locator("ol.history-lines > li").first
+    expect(line).to_contain_text("Amina Diallo changed the given name from Ana to Ana María")
 
 
 def test_an_inline_script_refused_by_the_content_security_policy_is_reported(

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
-from summitdesk.accreditation import emails, services, tasks
+from summitdesk.accreditation import completeness, emails, services, tasks
 from summitdesk.accreditation.enums import AccreditationStatus as Status
 from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
 from summitdesk.accreditation.services import AccreditationError
@@ -683,4 +683,47 @@ def test_missing_data_reminder_lists_what_is_missing() -> None:
     assert email.subject == (
         "Accreditation: details missing for Ann Member 0, World Summit, first phase"
     )
-    assert "- family name as in the passport\n- identity document number\n- photo\n" in email.body
+    assert (
+        "still lacks:\n- photo\n- family name as in the passport\n- nationality\n"
+        "- date of birth\n- identity document number\n- identity document expiry\n"
+    ) in email.body
+
+
+def test_missing_data_reminder_names_every_item_the_completeness_column_names() -> None:
+    accreditation = one()
+    # Everything a badge needs but the date of birth and the document's expiry, which the
+    # reminder of four fields used to leave out: it must still be sent, naming them.
+    Accreditation.objects.filter(pk=accreditation.pk).update(
+        photo="photos/2026/face.jpg",
+        passport_given_name="ANN",
+        passport_family_name="MEMBER",
+        document_number="A1234567",
+    )
+    Delegate.objects.filter(pk=accreditation.delegate_id).update(nationality="SN")
+    accreditation = Accreditation.objects.select_related("delegate").get(pk=accreditation.pk)
+    assert completeness.missing_for_badge(accreditation) == [
+        "date of birth",
+        "identity document expiry",
+    ]
+
+    assert services.remind_missing_data(accreditation.meeting, actor=STAFF) == 1
+    run_queued_tasks()
+
+    [email] = mail.outbox
+    assert "still lacks:\n- date of birth\n- identity document expiry\n\n" in email.body
+
+
+def test_missing_data_reminder_not_sent_when_the_completeness_column_says_ready() -> None:
+    accreditation = one()
+    Accreditation.objects.filter(pk=accreditation.pk).update(
+        photo="photos/2026/face.jpg",
+        passport_given_name="ANN",
+        passport_family_name="MEMBER",
+        document_number="A1234567",
+        date_of_birth=datetime.date(1980, 5, 17),
+        document_expires=datetime.date(2030, 1, 1),
+    )
+    Delegate.objects.filter(pk=accreditation.delegate_id).update(nationality="SN")
+
+    assert services.remind_missing_data(accreditation.meeting, actor=STAFF) == 0
+    assert services.missing_fields(Accreditation.objects.get(pk=accreditation.pk)) == []

@@ -779,7 +779,7 @@ def test_circular_page_of_a_dispatched_circular_lists_its_mailings(
     assert f'<a href="/mailings/{sent.mailing.pk}/">Letter</a>' in content
     assert "5 organisations have not replied yet." in content
     assert "Remind those who have not replied" in content
-    assert "summitdesk.circular.dispatched" in content  # the history
+    assert "<p>Sara dispatched DM-1048 <small" in content  # the history
 
 
 # Audience
@@ -989,6 +989,45 @@ def test_preview_falls_back_to_english_and_escapes_names(
     content = response.content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "We invite &lt;script&gt;alert(1)&lt;/script&gt; to be represented" in content
+
+
+def test_preview_organisation_chosen_by_part_of_its_name_folded(
+    viewer_client: Client, draft: Circular, directory: Directory
+) -> None:
+    url = f"/circulars/{draft.pk}/preview/"
+
+    beta = viewer_client.get(url, {"name": "BETA"})
+    russian = viewer_client.get(url, {"name": "РОСТЕЛЕКОМ"})
+    acronym = viewer_client.get(url, {"name": "acme"})
+
+    assert beta.context["organisation"] == directory.beta
+    assert beta.context["email"].to == ["ceo@beta.example.org"]
+    assert russian.context["organisation"] == directory.rostelecom
+    assert acronym.context["organisation"] == directory.acme
+    assert 'name="name"' in beta.content.decode()
+    assert 'type="number"' not in beta.content.decode()
+
+
+def test_preview_name_of_several_organisations_offers_each_by_name(
+    viewer_client: Client, draft: Circular, directory: Directory
+) -> None:
+    response = viewer_client.get(f"/circulars/{draft.pk}/preview/", {"name": "TA"})
+
+    content = response.content.decode()
+    assert response.context["email"] is None
+    assert [o.name for o in response.context["matches"]] == ["Beta Networks", "Delta Cables"]
+    assert f'<a href="?organisation={directory.delta.pk}" dir="auto">Delta Cables</a>' in content
+
+
+@pytest.mark.parametrize("name", ["Civil 0", "%", "' OR 1=1 --", "x" * 101])
+def test_preview_name_outside_the_audience_or_hostile_is_refused_plainly(
+    viewer_client: Client, draft: Circular, name: str
+) -> None:
+    response = viewer_client.get(f"/circulars/{draft.pk}/preview/", {"name": name})
+
+    assert response.status_code == 200
+    assert response.context["email"] is None
+    assert response.context["form"].errors["name"]
 
 
 def test_preview_refuses_an_organisation_outside_the_audience(

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import math
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -228,3 +229,65 @@ def test_filename_names_kind_meeting_and_time(world: World) -> None:
         services.filename(kind, filters, "xlsx", when)
         == "accreditations-wsis-2026-20260601-0805.xlsx"
     )
+
+
+def test_xlsx_has_a_filter_row_over_the_whole_table() -> None:
+    out = io.BytesIO()
+    writers.write_xlsx(out, ["Name", "Count", "Phone"], ROWS)
+    sheet: Any = openpyxl.load_workbook(out).active
+
+    assert sheet.auto_filter.ref == "A1:C6"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_filter_of_a_header_without_rows_covers_the_header() -> None:
+    out = io.BytesIO()
+    writers.write_xlsx(out, ["Name", "Country"], [])
+    sheet: Any = openpyxl.load_workbook(out).active
+
+    assert sheet.auto_filter.ref == "A1:B1"
+
+
+def test_xlsx_columns_are_as_wide_as_their_header_and_cells_need() -> None:
+    rows: list[list[Any]] = [
+        ["Ann", datetime.date(2026, 12, 7), "王" * 10, "x" * 500],
+        ["Bartholomew Longname", datetime.datetime(2026, 12, 7, 9, 30), "", None],
+    ]
+    out = io.BytesIO()
+    writers.write_xlsx(out, ["Name", "Born", "Chinese name", "Notes"], rows)
+    sheet: Any = openpyxl.load_workbook(out).active
+
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    # The longest name plus one; a date and time as the style shows it; ten wide
+    # characters count twenty; a very long text stops at the widest column.
+    assert widths == [21, 20, 21, 60]
+
+
+def test_xlsx_column_of_short_values_keeps_a_readable_width() -> None:
+    out = io.BytesIO()
+    writers.write_xlsx(out, ["N"], [[1], [2]])
+    sheet: Any = openpyxl.load_workbook(out).active
+
+    assert sheet.column_dimensions["A"].width == 8
+
+
+def test_xlsx_widths_read_only_the_sample_and_every_row_is_written() -> None:
+    rows = ([str(number)] for number in range(writers.WIDTH_SAMPLE + 5))
+    out = io.BytesIO()
+    count = writers.write_xlsx(out, ["Number"], rows)
+
+    assert count == writers.WIDTH_SAMPLE + 5
+    read = read_xlsx(out.getvalue())
+    assert read[1] == ["0"] and read[-1] == [str(writers.WIDTH_SAMPLE + 4)]
+
+
+def test_xlsx_filter_range_is_named_for_a_sheet_name_with_a_quote() -> None:
+    out = io.BytesIO()
+    writers.write_xlsx(out, ["Name"], [["Ann"]], sheet_name="Delegates' list")
+    with zipfile.ZipFile(out) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+
+    assert (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        "'Delegates'' list'!$A$1:$A$2</definedName>"
+    ) in workbook

@@ -24,7 +24,7 @@ from summitdesk.meetings.models import Meeting
 from summitdesk.reports import dashboard, dashboard_urls, panels
 from summitdesk.reports.dashboard import Filters, Tally
 from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.factories import MeetingFactory, UserFactory
 from tests.reports.dashboard_data import Known, build, grow
 from tests.tasks import run_queued_tasks
 
@@ -617,3 +617,21 @@ def test_queries_per_page_do_not_grow_with_the_data(known: Known, viewer_client:
     assert small == large
     assert dashboard.meeting_dashboard(known.geneva).totals.invited == 112
     assert max(small) <= 12
+
+
+def test_dashboard_of_a_meeting_nobody_is_invited_to_says_where_to_start(
+    viewer_client: Client,
+) -> None:
+    meeting = MeetingFactory(code="empty-2026")
+
+    content = viewer_client.get(reverse("dashboard:meeting", args=[meeting.code])).content.decode()
+
+    assert "Nothing to count yet: the figures start when a circular invites" in content
+    assert '<a href="/circulars/">Draft and dispatch a circular</a>' in content
+
+
+def test_dashboard_index_without_any_process_says_where_to_start(viewer_client: Client) -> None:
+    content = viewer_client.get(reverse("dashboard:index")).content.decode()
+
+    assert "No process yet: reports appear once a meeting exists" in content
+    assert 'href="/meetings/">Meetings</a>' in content

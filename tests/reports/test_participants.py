@@ -33,7 +33,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participant_views, participants, participants_urls
+from summitdesk.reports import participant_index, participant_views, participants, participants_urls
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 from summitdesk.reports.participants import PublishError
 from tests.conftest import signed_in
@@ -907,3 +907,155 @@ def test_edition_queued_under_the_old_task_path_is_still_prepared_after_an_upgra
     assert (edition.status, edition.error) == (EditionStatus.PUBLISHED, "")
     queued.refresh_from_db()
     assert queued.status == TaskResultStatus.SUCCESSFUL
+
+
+# The public list's index and search
+
+
+def public(client: Client, **query: str) -> str:
+    return client.get("/meetings/geneva-2003/participants/", query).content.decode()
+
+
+def test_public_index_lists_sections_with_pages_and_initial_letters(
+    summit: Meeting, client: Client
+) -> None:
+    edition = publish(summit, EditionKind.PROVISIONAL)
+
+    page = public(client)
+
+    assert [(s.group, s.title, s.page) for s in participant_index.sections(edition)] == [
+        ("Governments", "Member State", 1),
+        ("Private sector", "Sector Member", 1),
+        ("Civil society", "Civil society", 1),
+    ]
+    # Countries and organisations under their first letter, accents folded, any script.
+    cyrillic_er = "\u0420"  # Ростелеком
+    assert participant_index.letters(edition) == ["A", "C", "E", "O", "S", cyrillic_er]
+    assert '<a href="?letter=C">C</a>' in page
+    assert '<a href="?page=1">Member State</a>' in page
+
+
+def test_public_letter_lists_its_countries_and_organisations(
+    summit: Meeting, client: Client
+) -> None:
+    publish(summit, EditionKind.PROVISIONAL)
+
+    page = public(client, letter="E")
+
+    assert "Countries and organisations: E" in page
+    # Egypt (a government) and two companies, accents folded in the order.
+    assert page.index("Egypt") < page.index("Électricité de France") < page.index("Ericsson")
+    assert "Lars Svensson" not in page  # the letter's list, not the pages
+
+
+def test_public_search_finds_people_and_delegations_folded(summit: Meeting, client: Client) -> None:
+    publish(summit, EditionKind.PROVISIONAL)
+
+    assert '<a href="?page=1" dir="auto">Ana Pérez</a>, <span dir="auto">Cuba</span>' in public(
+        client, q="PEREZ"
+    )
+    found = public(client, q="electricite")
+    assert '<a href="?page=1" dir="auto">Électricité de France</a>' in found
+    assert "Léa Durand" not in found  # names are searched, not the delegation of each
+    assert "Мария Иванова" in public(client, q="иванова")
+    assert "小明" in public(client, q="王")
+
+
+def test_public_search_leaves_out_who_may_no_longer_be_listed(
+    summit: Meeting, client: Client
+) -> None:
+    publish(summit, EditionKind.PROVISIONAL)
+    accreditation_services.set_consent(
+        Delegate.objects.get(family_name="Martin"), False, actor=STAFF
+    )
+
+    page = public(client, q="martin")
+
+    assert "Paul Martin" not in page
+    assert "Nobody on this list matches." in page
+    assert "Haddad" not in public(client, q="haddad")  # never consented: never indexed
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["%", "_", "' OR 1=1 --", "<script>alert(1)</script>", "\x00", "a" * 5000, "e " * 3000],
+)
+def test_public_search_of_hostile_or_huge_input_is_bounded_and_escaped(
+    summit: Meeting, client: Client, hostile: str
+) -> None:
+    publish(summit, EditionKind.PROVISIONAL)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/meetings/geneva-2003/participants/", {"q": hostile})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in content
+    assert len(response.context.get("query", "")) <= participant_index.QUERY_CHARS
+    assert len(response.context.get("results", [])) <= participant_index.RESULTS
+    assert len(queries) <= 12
+
+
+def test_public_search_results_are_capped_and_say_so(meeting: Meeting, client: Client) -> None:
+    delegation(
+        meeting,
+        "Big Delegation",
+        [
+            person(f"Same{number:03}", given="Ann")
+            for number in range(participant_index.RESULTS + 5)
+        ],
+    )
+    publish(meeting, EditionKind.PROVISIONAL)
+
+    response = client.get("/meetings/geneva-2003/participants/", {"q": "ann same"})
+
+    assert len(response.context["results"]) == participant_index.RESULTS
+    assert "Only the first 50 matches are shown" in response.content.decode()
+
+
+def test_public_search_is_rate_limited_with_the_page(summit: Meeting, client: Client) -> None:
+    publish(summit, EditionKind.PROVISIONAL)
+    url = "/meetings/geneva-2003/participants/"
+
+    for number in range(participant_views.PUBLIC_LIMIT):
+        assert client.get(url, {"q": f"name {number}"}).status_code == 200
+
+    # Searches and pages share the one bucket: the next of either is refused.
+    assert client.get(url, {"q": "martin"}).status_code == 429
+    assert client.get(url).status_code == 429
+
+
+# The editions page follows its task
+
+
+def test_editions_page_follows_an_edition_being_prepared(
+    summit: Meeting, admin_client: Client
+) -> None:
+    url = "/meetings/geneva-2003/list-of-participants/editions/"
+    edition = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    Edition.objects.filter(pk=edition.pk).update(stage="Rendering the PDF of 14 participants")
+
+    during = admin_client.get(url)
+
+    content = during.content.decode()
+    assert during["Refresh"] == str(participant_views.REFRESH_SECONDS)
+    assert "Edition 1 (Provisional) is being prepared" in content
+    assert '<p role="status">Rendering the PDF of 14 participants…</p>' in content
+    assert "<progress" in content
+
+    run_queued_tasks()
+    after = admin_client.get(url)
+
+    assert "Refresh" not in after
+    assert "is being prepared" not in after.content.decode()
+
+
+def test_editions_page_without_editions_says_where_to_start(
+    meeting: Meeting, admin_client: Client
+) -> None:
+    page = admin_client.get("/meetings/geneva-2003/list-of-participants/editions/")
+
+    content = page.content.decode()
+    assert "Nothing is published yet. Start with the preview" in content
+    assert 'href="/meetings/geneva-2003/list-of-participants/">Open the preview</a>' in content
+    assert "Refresh" not in page

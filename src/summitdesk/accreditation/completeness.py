@@ -32,24 +32,25 @@ def _value(accreditation: Accreditation, name: str) -> object:
     return getattr(accreditation, name)
 
 
+def missing_names(accreditation: Accreditation) -> list[str]:
+    """The names (NEEDED's first column) of what `accreditation` lacks for a badge."""
+    return [name for name, _label, _given in NEEDED if not _value(accreditation, name)]
+
+
 def missing_for_badge(accreditation: Accreditation) -> list[str]:
     """The labels of what `accreditation` lacks for a badge, in a fixed order; empty when
-    it is ready."""
+    it is ready. The list column, the print run, the delegate's page and the reminder
+    email all read this one function, so they name the same items."""
     return [str(label) for name, label, _given in NEEDED if not _value(accreditation, name)]
 
 
-#: What a badge cannot be prepared without.
-NEEDED_FOR_BADGE = ("passport_given_name", "passport_family_name", "document_number", "photo")
-
-
 def missing_fields(accreditation: Accreditation) -> list[str]:
-    """The names of the fields of NEEDED_FOR_BADGE the delegate has still to give."""
-    return [name for name in NEEDED_FOR_BADGE if not getattr(accreditation, name)]
+    """The names of what the delegate has still to give for the badge (the one list of
+    what a badge needs, above)."""
+    return missing_names(accreditation)
 
 
 def missing_data(accreditation: Accreditation) -> list[str]:
-    """The labels of what the delegate has still to give for the badge."""
-    return [
-        str(getattr(Accreditation._meta.get_field(name), "verbose_name", name))
-        for name in missing_fields(accreditation)
-    ]
+    """The labels of what the delegate has still to give for the badge, as the
+    accreditation list's completeness column names them."""
+    return missing_for_badge(accreditation)

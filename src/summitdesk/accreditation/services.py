@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summitdesk.accreditation import completeness, delegate_links, emails
-from summitdesk.accreditation.completeness import NEEDED_FOR_BADGE as NEEDED_FOR_BADGE
 from summitdesk.accreditation.completeness import missing_data as missing_data
 from summitdesk.accreditation.completeness import missing_fields as missing_fields
 from summitdesk.accreditation.enums import COUNTED as COUNTED

@@ -487,12 +487,28 @@ class AudienceForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
-    organisation = forms.IntegerField(
-        label=gettext_lazy("Organisation number"),
-        min_value=1,
-        help_text=gettext_lazy("The number shown after # on the organisation's page."),
-        error_messages={"invalid": gettext_lazy("Write the organisation's number, e.g. 1048.")},
+    """The organisation to preview, found by its name in the circular's audience; the
+    audience table's links name it by number (`organisation`)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "Part of its name or acronym, in any case and without accents, e.g. telefonica."
+        ),
     )
+    organisation = forms.IntegerField(
+        label=gettext_lazy("Organisation"), required=False, min_value=1, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("name") and not cleaned.get("organisation"):
+            raise forms.ValidationError(
+                gettext_lazy("Write part of the organisation's name."), code="required"
+            )
+        return cleaned
 
 
 class MarkPostedForm(forms.Form):

@@ -132,7 +132,7 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.CIRCULARS_SEND: _("draft, dispatch and remind; settle messages; print the postal run"),
     P.LETTERS_AS_SENT_READ: _("download the stored letter as sent, with its live reply link"),
     P.LETTERS_AS_SENT_READ_WITHHELD: _("read the letter again with its personal link withheld"),
-    P.MAILBOX_READ: _("list the local mailbox (date, recipients, subject)"),
+    P.MAILBOX_READ: _("search the mail log and the local mailbox (date, recipients, subject)"),
     P.STORED_MAIL_READ: _("read stored mail and its attachments, live links included"),
     P.STORED_MAIL_READ_WITHHELD: _("read stored mail with every personal link withheld"),
     P.REPLIES_READ: _("read the reply trackers and replies"),

@@ -96,11 +96,17 @@ def read(message: MailboxMessage) -> ReadMessage:
             )
         )
     return ReadMessage(
-        headers={name: str(value) for name, value in mime.items()},
+        headers={name: unfolded(str(value)) for name, value in mime.items()},
         text=_body(text_part),
         html=_body(html_part),
         attachments=attachments,
     )
+
+
+def unfolded(value: str) -> str:
+    """A header's value on one line: a long header is folded over lines when sent, and a
+    header folded right after its name keeps the fold's blank at the start once decoded."""
+    return " ".join(value.split())
 
 
 def _body(part: MIMEPart | None) -> str:

@@ -15,9 +15,15 @@ it on any text.
 
 import dataclasses
 import functools
+import hashlib
+import itertools
 import re
 
+from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from summitdesk.correspondence import compose, reply_links
 from summitdesk.correspondence.enums import MailingKind
@@ -38,8 +44,7 @@ _REST = r"""[^\s"'<>]*"""
 _HOST = r"""(?:https?://[^\s/"'<>]+)?"""
 
 
-@functools.cache
-def _link_pattern() -> re.Pattern[str]:
+def _path_alternatives() -> str:
     token = "TOKEN"  # noqa: S105 -- a marker to split the portal's paths at, not a secret
     paths = [
         reverse("portal:reply", kwargs={"token": token}),
@@ -47,8 +52,60 @@ def _link_pattern() -> re.Pattern[str]:
         reverse("delegate:focal-point", kwargs={"token": token, "delegate_id": 1}),
     ]
     prefixes = sorted({path.partition(token)[0] for path in paths}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
-    return re.compile(f"{_HOST}(?:{alternatives}){_TOKEN_CHARS}(?:/{_REST})?")
+    return "|".join(re.escape(prefix) for prefix in prefixes)
+
+
+@functools.cache
+def _link_pattern() -> re.Pattern[str]:
+    return re.compile(f"{_HOST}(?:{_path_alternatives()}){_TOKEN_CHARS}(?:/{_REST})?")
+
+
+@functools.cache
+def _own_link_pattern(base_url: str) -> re.Pattern[str]:
+    """A personal link under this installation's base URL, its token captured."""
+    base = re.escape(base_url.rstrip("/"))
+    return re.compile(f"{base}(?:{_path_alternatives()})(?P<token>{_TOKEN_CHARS})(?:/{_REST})?")
+
+
+#: At most this many links are looked up and made clickable in one text.
+MAX_LINKS = 20
+
+
+def _issued_here(tokens: set[str]) -> set[str]:
+    """Those of `tokens` that SummitDesk issued (a reply or a delegate link whose hash it
+    stored), whatever their state: the others were typed by someone else."""
+    if not tokens:
+        return set()
+    hashes = {hashlib.sha256(token.encode()).hexdigest(): token for token in tokens}
+    found: set[str] = set()
+    for label in ("correspondence.ReplyLink", "accreditation.DelegateLink"):
+        model = apps.get_model(label)
+        found.update(
+            model.objects.filter(token_hash__in=list(hashes)).values_list("token_hash", flat=True)
+        )
+    return {hashes[digest] for digest in found}
+
+
+def linkify_own(text: str) -> SafeString:
+    """`text` escaped, with the personal links SummitDesk wrote into it clickable: only
+    links under this installation's base URL whose token it issued. Everything else, any
+    address written by someone outside (an organisation's name, a reply's comment, a
+    forged link), stays text. For the roles allowed to follow the links only (the others
+    read `withhold_links`)."""
+    pattern = _own_link_pattern(settings.SUMMITDESK_BASE_URL)
+    matches = list(itertools.islice(pattern.finditer(text), MAX_LINKS))
+    issued = _issued_here({match.group("token") for match in matches})
+    parts: list[str] = []
+    end = 0
+    for match in matches:
+        if match.group("token") not in issued:
+            continue
+        url = match.group(0)
+        parts.append(str(escape(text[end : match.start()])))
+        parts.append(f'<a href="{escape(url)}" rel="noreferrer">{escape(url)}</a>')
+        end = match.end()
+    parts.append(str(escape(text[end:])))
+    return mark_safe("".join(parts))  # noqa: S308 -- every part is escaped
 
 
 def withhold_links(text: str) -> str:

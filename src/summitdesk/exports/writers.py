@@ -26,13 +26,21 @@ What each format does with the cells XLSX cannot hold as they are:
 - A sheet has at most 1,048,576 rows, the header included: `write_xlsx` refuses the row
   beyond with `TooManyRows`, whose message says what to do; callers that count rows first
   refuse before writing (`check_rows`).
+
+An XLSX sheet opens ready to work with: the header row frozen and bold, a filter button on
+every header cell (an autoFilter over the whole table), and each column as wide as its
+header and the first WIDTH_SAMPLE rows need (between MIN_WIDTH and MAX_WIDTH characters;
+a wide East Asian character counts two). The widths come before the rows in the file, so
+they are measured on that sample, which is all the writer ever holds.
 """
 
 import csv
 import datetime
 import io
+import itertools
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -214,15 +222,84 @@ _EPOCH = datetime.datetime(1899, 12, 30)
 _FIRST_SERIAL_DATE = datetime.date(1900, 3, 1)
 
 
-def _workbook_xml(sheet_name: str) -> str:
-    name = _xml_text(sheet_name.translate(str.maketrans("", "", "[]:*?/\\")))[:31] or "Export"
-    name = name.replace('"', "&quot;")
+def _sheet_title(sheet_name: str) -> str:
+    """The sheet's name as Excel allows it: without []:*?/\\, at most 31 characters."""
+    title = sheet_name.translate(str.maketrans("", "", "[]:*?/\\"))
+    return _ILLEGAL_XML.sub("", title)[:31] or "Export"
+
+
+def _workbook_xml(sheet_name: str, filter_ref: str | None = None) -> str:
+    title = _sheet_title(sheet_name)
+    name = _xml_text(title).replace('"', "&quot;")
+    defined = ""
+    if filter_ref is not None:
+        # The name Excel gives a sheet's filter range; without it Excel still filters,
+        # but some readers show no buttons.
+        quoted = _xml_text("'" + title.replace("'", "''") + "'")
+        start, _colon, end = filter_ref.partition(":")
+        absolute = "!" + ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref) for ref in (start, end))
+        defined = (
+            '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+            f'hidden="1">{quoted}{absolute}</definedName></definedNames>'
+        )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>{defined}</workbook>'
     )
+
+
+#: Rows (after the header) whose cells decide the columns' widths.
+WIDTH_SAMPLE = 200
+#: Column widths, in characters of the default font.
+MIN_WIDTH = 8
+MAX_WIDTH = 60
+#: Width of a date and of a date and time cell as the styles show them.
+_DATE_WIDTH = 10
+_DATE_TIME_WIDTH = 19
+
+
+def _text_width(text: str) -> int:
+    """Characters `text` takes in a cell: a wide or full-width character counts two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _cell_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return _DATE_TIME_WIDTH
+    if isinstance(value, datetime.date):
+        return _DATE_WIDTH
+    text = str(value)
+    if "\n" in text:  # a cell with lines is as wide as its longest line
+        return max(_text_width(line) for line in text.splitlines())
+    return _text_width(text)
+
+
+def column_widths(header: list[str], sample: Iterable[list[Any]]) -> list[int]:
+    """Each column's width: what its header and the `sample` rows need, plus a little room
+    for the filter button, between MIN_WIDTH and MAX_WIDTH."""
+    widths = [_cell_width(title) + 3 for title in header]  # the button covers ~3 characters
+    for row in sample:
+        for index, value in enumerate(row[: len(widths)]):
+            width = _cell_width(value) + 1
+            if width > widths[index]:
+                widths[index] = width
+    return [min(MAX_WIDTH, max(MIN_WIDTH, width)) for width in widths]
+
+
+def _cols_xml(widths: list[int]) -> str:
+    if not widths:
+        return ""
+    columns = "".join(
+        f'<col min="{number}" max="{number}" width="{width}" customWidth="1"/>'
+        for number, width in enumerate(widths, start=1)
+    )
+    return f"<cols>{columns}</cols>"
 
 
 def _xml_text(text: str) -> str:
@@ -331,10 +408,14 @@ def write_xlsx(
     """Write the workbook to `out` (seekable or not); returns the number of rows."""
     letters = _column_letters(len(header))
     counted = _counting(rows, progress)
+    flowing = iter(counted)
+    # Only the sample is held: the widths precede the rows in the sheet.
+    sample = list(itertools.islice(flowing, WIDTH_SAMPLE))
+    widths = column_widths(list(header), sample)
+    number = 1  # the header's, until rows follow
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES_XML)
         archive.writestr("_rels/.rels", _ROOT_RELS_XML)
-        archive.writestr("xl/workbook.xml", _workbook_xml(sheet_name))
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS_XML)
         archive.writestr("xl/styles.xml", _STYLES_XML)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
@@ -342,11 +423,12 @@ def write_xlsx(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                b'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+                b'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
             )
+            sheet.write(f"{_cols_xml(widths)}<sheetData>".encode())
             sheet.write(_row_xml(1, list(header), letters, ' s="1"').encode())
             chunk: list[str] = []
-            for number, row in enumerate(counted, start=2):
+            for number, row in enumerate(itertools.chain(sample, flowing), start=2):
                 if number > XLSX_MAX_ROWS:
                     raise TooManyRows
                 chunk.append(_row_xml(number, row, letters, ""))
@@ -354,7 +436,11 @@ def write_xlsx(
                     sheet.write("".join(chunk).encode())
                     chunk.clear()
             sheet.write("".join(chunk).encode())
-            sheet.write(b"</sheetData></worksheet>")
+            filter_ref = f"A1:{letters[-1]}{number}" if letters else None
+            ending = f'<autoFilter ref="{filter_ref}"/>' if filter_ref else ""
+            sheet.write(f"</sheetData>{ending}</worksheet>".encode())
+        # After the sheet: the filter's range names the last row.
+        archive.writestr("xl/workbook.xml", _workbook_xml(sheet_name, filter_ref))
     return counted.count
 
 

@@ -101,13 +101,21 @@ class Svg:
 
     def _svg(self, *, standalone: bool) -> SafeString:
         ids = f"chart-{self.name}"
+        # In a page the chart scales with it (its width the column's, its height from the
+        # viewBox's proportions: class "chart" in the stylesheet); a file keeps its size.
+        size = (
+            format_html('width="{}" height="{}"', self.width, self.height)
+            if standalone
+            else mark_safe('width="100%" class="chart"')  # a constant
+        )
         parts = [
             format_html(
                 '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {} {}" '
-                'width="{}" height="{}" role="img" aria-labelledby="{}-title {}-desc" '
+                '{} preserveAspectRatio="xMinYMin meet" role="img" '
+                'aria-labelledby="{}-title {}-desc" '
                 'font-family="system-ui, -apple-system, {}, sans-serif" font-size="{}">'
                 '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-                self.width, self.height, self.width, self.height, ids, ids, "'Segoe UI'",
+                self.width, self.height, size, ids, ids, "'Segoe UI'",
                 FONT_SIZE, ids, self.title, ids, self.description,
             )
         ]  # fmt: skip
@@ -292,6 +300,12 @@ def cumulative_line(
     span = max((last - first).days, 1)
     ceiling = _nice_ceiling(max((total for _day, total in points), default=0))
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    if first == last:
+        # Everything on one day: a line over no time would be a zero-width axis and two
+        # labels of the same date on top of each other; one bar says it.
+        return _one_day(
+            svg, first, points, deadlines, ceiling=ceiling, box=(left, top, plot_w, plot_h)
+        )
 
     def x_of(day: datetime.date) -> float:
         return left + (day - first).days / span * plot_w
@@ -327,6 +341,55 @@ def cumulative_line(
         anchor = "end" if x_of(day) > left + plot_w / 2 else "start"
         offset = -4 if anchor == "end" else 4
         svg.texts.append(Text(_n(x_of(day) + offset), _n(top - 10), text, anchor, DEADLINE))
+    return svg
+
+
+def _one_day(
+    svg: Svg,
+    day: datetime.date,
+    points: Sequence[tuple[datetime.date, int]],
+    deadlines: Sequence[tuple[str, datetime.date]],
+    *,
+    ceiling: float,
+    box: tuple[float, float, float, float],
+) -> Svg:
+    """The running total of a single day: one bar in the middle of the axis, its total
+    above it and the date once below, the deadlines of that day named beside it."""
+    left, top, plot_w, plot_h = box
+    total = points[-1][1] if points else 0
+    bar_w = 48.0
+    middle = left + plot_w / 2
+
+    def y_of(value: float) -> float:
+        return top + plot_h - value / ceiling * plot_h
+
+    for step in range(5):
+        value = ceiling * step / 4
+        y = y_of(value)
+        svg.lines.append(Line(_n(left), _n(y), _n(left + plot_w), _n(y), GRID))
+        svg.texts.append(Text(_n(left - 6), _n(y + 4), _number(value), anchor="end", fill=MUTED))
+    base = _n(top + plot_h)
+    svg.lines.append(Line(_n(left), base, _n(left + plot_w), base, MUTED))
+    svg.rects.append(
+        Rect(
+            _n(middle - bar_w / 2),
+            _n(y_of(total)),
+            _n(bar_w),
+            _n(top + plot_h - y_of(total)),
+            PALETTE[0],
+            f"{_date(day)}: {total}",
+        )
+    )
+    svg.texts.append(Text(_n(middle), _n(y_of(total) - 6), str(total), "middle", weight="bold"))
+    svg.texts.append(Text(_n(middle), _n(svg.height - 12), _date(day), "middle", MUTED))
+    if deadlines:  # all on that day too: one mark, their names together
+        text = "; ".join(
+            _("Deadline %(reference)s, %(date)s") % {"reference": label, "date": _date(day)}
+            for label, _day in deadlines
+        )
+        at = _n(middle + bar_w / 2 + 8)
+        svg.lines.append(Line(at, _n(top - 6), at, base, DEADLINE, dash="5 4"))
+        svg.texts.append(Text(_n(middle + bar_w / 2 + 12), _n(top - 10), text, "start", DEADLINE))
     return svg
 
 

@@ -105,3 +105,34 @@ class EditionPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} p. {self.number}"
+
+
+class EntryKind(models.TextChoices):
+    SECTION = "section", _("Section")
+    DELEGATION = "delegation", _("Delegation")
+    PERSON = "person", _("Participant")
+
+
+class EditionEntry(models.Model):
+    """One line of an edition's index, written with the edition: a section (a category in
+    its stakeholder group), a delegation (a country or an organisation) or a person, with
+    the page it is on. The public page's index and search read these rows, never the pages."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    page = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    # The delegation of a person, the stakeholder group of a section or delegation.
+    context = models.CharField(max_length=300, blank=True)
+    # `name` folded (lib.text.fold) and the first letter of it, for search and the A-Z.
+    folded = models.CharField(max_length=300)
+    letter = models.CharField(max_length=4, blank=True)
+    # The delegate a person entry stands for: dropped at once when no longer listable.
+    delegate_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["edition", "kind", "letter"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} p. {self.page}"

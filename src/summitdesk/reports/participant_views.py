@@ -14,13 +14,15 @@ from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participants
+from summitdesk.reports import participant_index, participants
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
 from summitdesk.reports.participants import PublishError
 
 #: Requests a minute from one address to the public list (HTML pages and PDF together).
 PUBLIC_LIMIT = 60
 PUBLIC_WINDOW = 60
+#: Seconds between reloads of the editions page while an edition is being prepared.
+REFRESH_SECONDS = 3
 
 
 def _meeting(code: str) -> Meeting:
@@ -124,14 +126,21 @@ def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
         .defer("delegate_ids", "contents")
     )
     public = next((e for e in editions if e.status == EditionStatus.PUBLISHED), None)
+    preparing = [e for e in editions if e.status == EditionStatus.PREPARING]
     context = {
         "meeting": meeting,
         "editions": editions,
         "public": public,
+        "preparing": preparing,
+        "refresh_seconds": REFRESH_SECONDS,
         "withdrawn": participants.withdrawn_since(public) if public else 0,
         "can_publish": participants.can_publish(request.user),
     }
-    return render(request, "reports/participants_editions.html", context)
+    response = render(request, "reports/participants_editions.html", context)
+    if preparing:
+        # Followed like a print run: the page reloads itself while an edition is prepared.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @staff_view(Permission.PARTICIPANTS_READ)
@@ -169,8 +178,10 @@ def _public_edition(code: str) -> Edition:
 def participants_public(request: HttpRequest, code: str) -> HttpResponse:
     edition = _public_edition(code)
     number = _page_number(request)
-    page = EditionPage.objects.filter(edition=edition, number=number).first()
-    if page is None and number != 1:
+    found = _found(request, edition)
+    # A search or a letter shows its own list instead of a page: no page is read.
+    page = None if found else EditionPage.objects.filter(edition=edition, number=number).first()
+    if page is None and number != 1 and not found:
         raise Http404("No such page")
     context = {
         "meeting": edition.meeting,
@@ -182,8 +193,24 @@ def participants_public(request: HttpRequest, code: str) -> HttpResponse:
         "page": participants.still_listed(page.data, edition.meeting) if page else {"groups": []},
         "pager": _pager(edition.pages, number),
         "contents": edition.contents,
+        "sections": participant_index.sections(edition),
+        "letters": participant_index.letters(edition),
+        "query_chars": participant_index.QUERY_CHARS,
+        **found,
     }
     return render(request, "public/participants.html", context)
+
+
+def _found(request: HttpRequest, edition: Edition) -> dict[str, Any]:
+    """What the visitor asked the index for: a search (?q=) or a letter (?letter=)."""
+    query = participant_index.clean_query(request.GET.get("q", ""))
+    letter = request.GET.get("letter", "")[:4]
+    if query:
+        results, more = participant_index.search(edition, edition.meeting, query)
+        return {"query": query, "results": results, "more": more}
+    if letter:
+        return {"letter": letter, "under": participant_index.delegations_under(edition, letter)}
+    return {}
 
 
 @rate_limited

@@ -56,8 +56,14 @@ from summitdesk.lib.documents import DocumentError, render_pdf
 from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import figures, tasks
-from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
+from summitdesk.reports import figures, participant_index, tasks
+from summitdesk.reports.models import (
+    Edition,
+    EditionEntry,
+    EditionKind,
+    EditionPage,
+    EditionStatus,
+)
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "list_of_participants.typ"
@@ -656,6 +662,10 @@ def prepare_edition(edition_id: int) -> Edition | None:
                     for n, data in enumerate(pages, 1)
                 ),
                 batch_size=50,
+            )
+            # The index and search of the public page, from the same pages.
+            EditionEntry.objects.bulk_create(
+                participant_index.entries(edition, pages), batch_size=2000
             )
             audit.record(
                 edition,

@@ -51,6 +51,7 @@ from summitdesk.correspondence.models import (
 )
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.documents import DocumentError
+from summitdesk.lib.text import fold, search_words
 
 PAGE_SIZE = 50
 #: Organisations of the audience listed on the circular's pages; the rest on their own page.
@@ -267,17 +268,30 @@ def circular_preview(request: HttpRequest, pk: int) -> HttpResponse:
     form = PreviewForm(request.GET or None)
     organisation = None
     email = None
+    matches: list[Organisation] = []
     if form.is_valid():
-        number = form.cleaned_data["organisation"]
         audience = Audience.from_json(circular.audience).organisations()
-        organisation = audience.filter(pk=number).first()
-        if organisation is None:
-            form.add_error(
-                "organisation",
-                _("Organisation #%(number)d is not in this circular's audience.")
-                % {"number": number},
-            )
+        number = form.cleaned_data["organisation"]
+        name = form.cleaned_data["name"]
+        if number:
+            organisation = audience.filter(pk=number).first()
+            if organisation is None:
+                form.add_error(
+                    "organisation",
+                    _("Organisation #%(number)d is not in this circular's audience.")
+                    % {"number": number},
+                )
         else:
+            matches = _audience_named(audience, name)
+            if not matches:
+                form.add_error(
+                    "name",
+                    _("No organisation of this circular's audience is called “%(name)s”.")
+                    % {"name": name},
+                )
+            elif len(matches) == 1:
+                organisation, matches = matches[0], []
+        if organisation is not None:
             try:
                 email = preview.email_for(circular, organisation)
             except compose.ComposeError as error:
@@ -288,9 +302,30 @@ def circular_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "organisation": organisation,
         "email": email,
+        "matches": matches[:PREVIEW_MATCHES],
+        "more_matches": len(matches) > PREVIEW_MATCHES,
         **audience_context,
     }
     return render(request, "backoffice/circular_preview.html", context)
+
+
+#: Organisations offered when a name matches several of the audience.
+PREVIEW_MATCHES = 20
+
+
+def _audience_named(audience: QuerySet[Organisation], name: str) -> list[Organisation]:
+    """The audience's organisations whose name, acronym or country holds every word of
+    `name` (folded), by name; at most PREVIEW_MATCHES + 1 read (one query). An exact name
+    comes first, so that "Orange" finds Orange beside Orange Business."""
+    words = search_words(name)[:5]
+    if not words:
+        return []
+    found = audience
+    for word in words:
+        found = found.filter(search_text__contains=word)
+    rows = list(found.order_by("name", "pk")[: PREVIEW_MATCHES + 1])
+    exact = [row for row in rows if fold(row.name) == fold(name) or fold(row.acronym) == fold(name)]
+    return exact[:1] if len(exact) == 1 else rows
 
 
 @staff_view(Permission.CIRCULARS_READ)

@@ -182,7 +182,10 @@ def _save_person(
             )
             messages.success(request, _("Saved."))
             return redirect("backoffice:organisation-detail", pk=organisation.pk)
-    context = {"form": form, "organisation": organisation, "person": person}
+    history = (
+        AuditEntry.objects.for_object(person).select_related("actor")[:100] if person.pk else []
+    )
+    context = {"form": form, "organisation": organisation, "person": person, "history": history}
     return render(request, "backoffice/person_form.html", context)
 
 

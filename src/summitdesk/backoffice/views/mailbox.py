@@ -6,6 +6,7 @@ other role reads it at the withheld address, each link replaced (`withholding`).
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from summitdesk.core.access import staff_view
 from summitdesk.core.permissions import Permission, may
 from summitdesk.correspondence import compose, mailbox, withholding
 from summitdesk.correspondence.models import MailboxMessage
+from summitdesk.correspondence.queries import QUERY_CHARS, MailSearch, search_mailbox
 from summitdesk.lib.documents import DocumentError
 
 PAGE_SIZE = 50
@@ -30,22 +32,36 @@ def _safe(filename: str, index: int) -> str:
 
 @staff_view(Permission.MAILBOX_READ)
 def mailbox_list(request: HttpRequest) -> HttpResponse:
-    kept = MailboxMessage.objects.defer("raw")
-    page = Paginator(kept, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = MailSearch.of(request.GET)
+    page = Paginator(search_mailbox(search), PAGE_SIZE).get_page(request.GET.get("page"))
     live = may(request.user, Permission.STORED_MAIL_READ)
     # A subject is merged like the letter, so it too may carry a link.
     rows = [
         (message, message.subject if live else withholding.withhold_links(message.subject))
         for message in page
     ]
-    context = {"page": page, "rows": rows, "live": live}
+    given = {
+        "recipient": search.recipient,
+        "organisation": search.organisation,
+        "subject": search.subject,
+    }
+    context = {
+        "page": page,
+        "rows": rows,
+        "live": live,
+        "search": search,
+        "query": urlencode({name: value for name, value in given.items() if value}),
+        "query_chars": QUERY_CHARS,
+    }
     return render(request, "backoffice/mailbox_list.html", context)
 
 
 @staff_view(Permission.STORED_MAIL_READ)
 def mailbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     kept = get_object_or_404(MailboxMessage, pk=pk)
-    context = {"kept": kept, "read": mailbox.read(kept)}
+    read = mailbox.read(kept)
+    # Only the links SummitDesk issued are clickable; any other address stays text.
+    context = {"kept": kept, "read": read, "text": withholding.linkify_own(read.text)}
     return render(request, "backoffice/mailbox_message.html", context)
 
 

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from summitdesk.core import permissions
+from summitdesk.core.history import HistoryLine, describe_all
+from summitdesk.core.models import AuditEntry
 from summitdesk.lib import dates, locales
 from summitdesk.lib import localized as names
 from summitdesk.lib.forms import required_marker as forms_marker
@@ -176,3 +178,9 @@ def isolate(value: object) -> str:
     isolate it for direction (lib.locales.isolate), the plain-text <bdi>; the HTML part of
     an email turns them into <bdi> (correspondence.compose.html_paragraphs)."""
     return locales.isolate("" if value is None else str(value))
+
+
+@register.simple_tag
+def history_lines(entries: Iterable[AuditEntry] | None) -> list[HistoryLine]:
+    """`{% history_lines history as lines %}`: audit entries in words (core.history)."""
+    return describe_all(entries) if entries else []
