@@ -16,7 +16,7 @@ the public page's search (common, rare, Cyrillic, Chinese, two-word, unmatched a
 longest queries) and its A to Z letters; and,
 as the baseline in the same process, the sign-in page. The public page's rate limit is
 lifted for the run (it would refuse the 61st request of a minute). The preview reuses the
-order of the list while the audit trail has no new entry (reports.participants._index);
+order of the list while the audit trail has no new entry (reports.participants.listing._page_plan);
 the first preview request after a change, which reads it afresh, is timed apart.
 
     .venv/bin/python bench/list_of_participants.py [--accreditations 100000] [--small 10000]
@@ -209,8 +209,8 @@ def run(total: int, small: int) -> None:
     from summitdesk.core.models import User
     from summitdesk.meetings.enums import MeetingKind
     from summitdesk.meetings.models import Meeting, Process
-    from summitdesk.reports import participants
     from summitdesk.reports.models import EditionKind
+    from summitdesk.reports.participants import document, editions, listing
 
     # The bench is one address asking many times: the limit is lifted where it is counted
     # (the public views read their limit when decorated, so changing it here does nothing).
@@ -244,16 +244,16 @@ def run(total: int, small: int) -> None:
         cache.clear()  # populate writes no audit entry: the preview's cached order is stale
 
         started = time.perf_counter()
-        whole = participants.build_list(meeting)
+        whole = listing.build_list(meeting)
         build = time.perf_counter() - started
         started = time.perf_counter()
-        participants.preview_pdf(meeting, page=1)
+        document.preview_pdf(meeting, page=1)
         preview_pdf = time.perf_counter() - started
         started = time.perf_counter()
-        edition = participants.publish_edition(meeting, kind=EditionKind.PROVISIONAL, actor=actor)
+        edition = editions.publish_edition(meeting, kind=EditionKind.PROVISIONAL, actor=actor)
         request = time.perf_counter() - started
         started = time.perf_counter()
-        prepared = participants.prepare_edition(edition.pk)  # as the worker runs it
+        prepared = editions.prepare_edition(edition.pk)  # as the worker runs it
         prepare = time.perf_counter() - started
         assert prepared is not None and prepared.status == "published", prepared
         with prepared.pdf.open("rb") as file:
@@ -270,7 +270,7 @@ def run(total: int, small: int) -> None:
         print(
             f"{Accreditation.objects.count():,} accreditations, {organisations:,} organisations "
             f"(set up in {setup:.1f} s): {shown:,} listed, {not_shown:,} not shown, "
-            f"{pages:,} pages of about {participants.PAGE_SIZE} people"
+            f"{pages:,} pages of about {listing.PAGE_SIZE} people"
         )
         print(f"  whole list      {build:.2f} s (build_list, every page, 2 queries)")
         print(f"  preview PDF     {preview_pdf:.2f} s (one page)")

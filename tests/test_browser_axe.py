@@ -32,6 +32,7 @@ from summitdesk.correspondence.models import Circular
 from summitdesk.delegations.models import Reply
 from summitdesk.demo.load import PASSWORD
 from summitdesk.directory.models import Organisation
+from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports.models import Edition, EditionStatus
 from tests.conftest import (
@@ -162,7 +163,8 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
     }
-    names = {"organisation": organisation.name, "meeting": meeting.title}
+    # The meeting as the Arabic page names it (its title in Arabic, from the demo).
+    names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
     return paths, names, [reply_link, delegate_link]
 
 

@@ -19,8 +19,8 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participants
 from summitdesk.reports.models import EditionKind
+from summitdesk.reports.participants import editions
 from tests.conftest import PHONE, WatchedBrowser
 from tests.factories import PASSWORD, MeetingFactory, OrganisationFactory, UserFactory
 
@@ -133,10 +133,10 @@ def published(db: None) -> Meeting:
         Accreditation.objects.create(
             delegate=delegate, meeting=meeting, status=AccreditationStatus.APPROVED
         )
-    edition = participants.publish_edition(
+    edition = editions.publish_edition(
         meeting, kind=EditionKind.PROVISIONAL, actor=Actor.system("test")
     )
-    participants.prepare_edition(edition.pk)
+    editions.prepare_edition(edition.pk)
     return meeting
 
 

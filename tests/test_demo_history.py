@@ -26,7 +26,8 @@ from summitdesk.meetings.models import Meeting
 from summitdesk.reports.dashboard import meeting_dashboard
 from summitdesk.reports.figures import desk_count
 from summitdesk.reports.models import Edition, EditionKind, EditionStatus
-from summitdesk.reports.participants import build_list, public_edition
+from summitdesk.reports.participants.editions import public_edition
+from summitdesk.reports.participants.listing import build_list
 from tests.conftest import Demo
 
 SCRIPTS = {

@@ -19,6 +19,7 @@ from pytest_django import Settings
 
 from summitdesk.backoffice import urls
 from summitdesk.backoffice.views import circulars as circular_views
+from summitdesk.backoffice.views import mailings as mailing_views
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links, services
@@ -1550,7 +1551,7 @@ def test_organisation_letters_take_one_query(
     services.send_reminders(sent.circular, actor=Actor.system("test"))
 
     with django_assert_num_queries(1):
-        rows = circular_views.organisation_letters(sent.directory.acme)
+        rows = mailing_views.organisation_letters(sent.directory.acme)
         states = [
             [(m.letter_mailing.kind, m.letter_invitation.circular.reference) for m in r.messages]
             for r in rows

@@ -28,6 +28,7 @@ READ_PAGES: list[tuple[str, Kwargs]] = [
 WRITE_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:meeting-create", lambda m: {}),
     ("backoffice:meeting-edit", lambda m: {"code": m.code}),
+    ("backoffice:process-edit", lambda m: {"code": m.process.code}),
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from summitdesk.accreditation import badges
 from summitdesk.lib.documents import render_pdf
-from summitdesk.reports import participants
+from summitdesk.reports.participants import document
 from tests.conftest import ink_lines
 
 pytestmark = pytest.mark.integration  # pdftoppm runs in a process of its own
@@ -75,7 +75,7 @@ def arabic_list(people: int) -> dict[str, Any]:
 
 
 def test_list_of_participants_arabic_lines_never_touch() -> None:
-    pdf = participants.render_list(arabic_list(10))
+    pdf = document.render_list(arabic_list(10))
     # The functions' column: the left half of a right-to-left page, below the titles.
     heights = text_lines(ink_lines(pdf, (0.06, 0.22, 0.48, 0.92)))
     assert len(heights) == 20, f"10 functions of two lines each, drawn as {heights}"

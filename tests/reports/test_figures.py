@@ -47,7 +47,8 @@ from summitdesk.directory.models import Organisation
 from summitdesk.exports import services as export_services
 from summitdesk.exports.kinds import KINDS, ExportError, parse_filters
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import dashboard, figures, participants
+from summitdesk.reports import dashboard, figures
+from summitdesk.reports.participants import listing
 from summitdesk.reports.public_statistics import set_public_statistics
 from tests.api.conftest import ApiClient, make_token
 from tests.factories import MeetingFactory, OrganisationFactory
@@ -361,7 +362,7 @@ def test_check_in_desk_shows_checked_in_of_accredited(data: Data, admin_client: 
 
 
 def test_list_of_participants_shows_and_counts_the_approved(data: Data) -> None:
-    current = participants.build_list(data.meeting)
+    current = listing.build_list(data.meeting)
 
     assert (current.shown, current.not_shown) == (SHOWN, NOT_SHOWN)
     assert current.shown + current.not_shown == APPROVED

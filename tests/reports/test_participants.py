@@ -33,9 +33,10 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participant_index, participant_views, participants, participants_urls
+from summitdesk.reports import participant_index, participant_views, participants_urls
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
-from summitdesk.reports.participants import PublishError
+from summitdesk.reports.participants import document, editions, listing
+from summitdesk.reports.participants.editions import PublishError
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
 from tests.tasks import drop_queued_emails, run_queued_tasks
@@ -205,7 +206,7 @@ def pdf_text(content: bytes) -> str:
 
 def publish(at: Meeting, kind: str) -> Edition:
     """Publish an edition as staff do, and let the worker prepare it."""
-    edition = participants.publish_edition(at, kind=kind, actor=STAFF)
+    edition = editions.publish_edition(at, kind=kind, actor=STAFF)
     run_queued_tasks()
     edition.refresh_from_db()
     return edition
@@ -226,7 +227,7 @@ def comms() -> User:
 def test_list_groups_sections_and_delegations_in_order_with_accents_folded(
     summit: Meeting,
 ) -> None:
-    current = participants.build_list(summit)
+    current = listing.build_list(summit)
 
     assert names(current.page_data(1)) == [
         ("Governments", "Member State", "China", ["小明 王", "娜 李"]),
@@ -250,7 +251,7 @@ def test_list_groups_sections_and_delegations_in_order_with_accents_folded(
 
 
 def test_list_puts_the_head_first_with_function_and_mark(summit: Meeting) -> None:
-    data = participants.build_list(summit).page_data(1)
+    data = listing.build_list(summit).page_data(1)
     ericsson = data["groups"][1]["sections"][0]["delegations"][1]
 
     ids = dict(Delegate.objects.values_list("family_name", "pk"))
@@ -279,7 +280,7 @@ def test_list_counts_only_approved_people_and_only_consenting_ones_are_shown(
     )
     delegation(meeting, "Nobody consents", [person("Hidden", consent=False)])
 
-    current = participants.build_list(meeting)
+    current = listing.build_list(meeting)
 
     assert names(current.page_data(1)) == [
         ("Private sector", "Sector Member", "Orange", ["Listed"])
@@ -292,39 +293,39 @@ def test_list_of_another_meeting_is_not_mixed_in(summit: Meeting) -> None:
     other = MeetingFactory(code="tunis-2005")
     delegation(other, "Orange", [person("Elsewhere")])
 
-    current = participants.build_list(other)
+    current = listing.build_list(other)
 
     assert names(current.page_data(1)) == [
         ("Private sector", "Sector Member", "Orange", ["Elsewhere"])
     ]
-    assert "Elsewhere" not in json.dumps(participants.build_list(summit).page_data(1))
+    assert "Elsewhere" not in json.dumps(listing.build_list(summit).page_data(1))
 
 
 def test_list_takes_two_queries_whatever_its_size(meeting: Meeting) -> None:
     delegation(meeting, "Orange", [person("One")])
     with CaptureQueriesContext(connection) as small:
-        participants.build_list(meeting)
-        participants.build_list(meeting, page=1)
+        listing.build_list(meeting)
+        listing.build_list(meeting, page=1)
     for number in range(30):
         delegation(meeting, f"Company {number}", [person(f"P{n}") for n in range(4)])
 
     cache.clear()  # the builder above writes no audit entry: read the order afresh
     with CaptureQueriesContext(connection) as large:
-        participants.build_list(meeting)
-        participants.build_list(meeting, page=1)
+        listing.build_list(meeting)
+        listing.build_list(meeting, page=1)
 
     assert len(large) == len(small) == 2 + 3
 
 
 def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting) -> None:
     delegation(meeting, "Orange", [person("Martin"), person("Newcomer", status=Status.PENDING)])
-    participants.build_list(meeting, page=1)
+    listing.build_list(meeting, page=1)
     with CaptureQueriesContext(connection) as reused:
-        participants.build_list(meeting, page=1)
+        listing.build_list(meeting, page=1)
     newcomer = Accreditation.objects.get(delegate__family_name="Newcomer")
 
     accreditation_services.transition(newcomer, Status.APPROVED, actor=STAFF)
-    current = participants.build_list(meeting, page=1)
+    current = listing.build_list(meeting, page=1)
 
     assert len(reused) == 2  # the newest audit entry, then the people of the page
     assert names(current.page_data(1)) == [
@@ -336,10 +337,10 @@ def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting)
 def test_one_page_drops_at_once_who_withdrew_consent(meeting: Meeting) -> None:
     delegation(meeting, "Orange", [person("Martin")])
     delegation(meeting, "Ericsson", [person("Berg")])
-    participants.build_list(meeting, page=1)
+    listing.build_list(meeting, page=1)
 
     Delegate.objects.filter(family_name="Berg").update(consent_to_publish=False)  # no audit
-    current = participants.build_list(meeting, page=1)
+    current = listing.build_list(meeting, page=1)
 
     assert names(current.page_data(1)) == [
         ("Private sector", "Sector Member", "Orange", ["Martin"])
@@ -349,13 +350,13 @@ def test_one_page_drops_at_once_who_withdrew_consent(meeting: Meeting) -> None:
 def test_list_pages_never_cut_a_delegation(
     meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(participants, "PAGE_SIZE", 3)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 3)
     delegation(meeting, "Alpha", [person("A1"), person("A2")])
     delegation(meeting, "Beta", [person("B1"), person("B2")])
     delegation(meeting, "Gamma", [person("G1")])
 
-    current = participants.build_list(meeting)
-    second = participants.build_list(meeting, page=2)
+    current = listing.build_list(meeting)
+    second = listing.build_list(meeting, page=2)
 
     assert [(s.first, s.last, s.people) for s in current.contents] == [
         ("Alpha", "Alpha", 2),
@@ -365,14 +366,14 @@ def test_list_pages_never_cut_a_delegation(
         ("Private sector", "Sector Member", "Beta", ["B1", "B2"]),
         ("Private sector", "Sector Member", "Gamma", ["G1"]),
     ]
-    assert names(participants.build_list(meeting, page=9).page_data(9)) == []
+    assert names(listing.build_list(meeting, page=9).page_data(9)) == []
 
 
 # Publishing editions
 
 
 def test_publish_stores_the_list_as_previewed_with_its_pdf(summit: Meeting) -> None:
-    preview = participants.build_list(summit)
+    preview = listing.build_list(summit)
 
     edition = publish(summit, EditionKind.PROVISIONAL)
 
@@ -382,7 +383,7 @@ def test_publish_stores_the_list_as_previewed_with_its_pdf(summit: Meeting) -> N
         15,
         2,
     )
-    assert edition.date == participants.meeting_today(summit)
+    assert edition.date == document.meeting_today(summit)
     assert [page.data for page in EditionPage.objects.filter(edition=edition)] == [
         preview.page_data(1)
     ]
@@ -416,7 +417,7 @@ def test_pdf_renders_every_script_without_missing_fonts(
     summit: Meeting, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level("WARNING", logger="summitdesk.lib.documents"):
-        content = participants.preview_pdf(summit)
+        content = document.preview_pdf(summit)
 
     assert content.startswith(b"%PDF")
     assert caplog.records == []
@@ -466,7 +467,7 @@ def test_editions_go_provisional_then_final_and_the_latest_is_public(summit: Mee
         (2, "provisional"),
         (3, "final"),
     ]
-    assert participants.public_edition(summit) == final
+    assert editions.public_edition(summit) == final
     assert "Final list, edition 3" in pdf_text(stored(final))
     with pytest.raises(PublishError, match="The final list is out"):
         publish(summit, EditionKind.PROVISIONAL)
@@ -480,10 +481,10 @@ def test_public_page_keeps_the_previous_edition_while_the_next_is_prepared(
     publish(summit, EditionKind.PROVISIONAL)
     delegation(summit, "Latecomer Ltd", [person("Late")])
 
-    preparing = participants.publish_edition(summit, kind=EditionKind.FINAL, actor=STAFF)
+    preparing = editions.publish_edition(summit, kind=EditionKind.FINAL, actor=STAFF)
     during = client.get("/meetings/geneva-2003/participants/").content.decode()
     with pytest.raises(PublishError) as refused:
-        participants.publish_edition(summit, kind=EditionKind.FINAL, actor=STAFF)
+        editions.publish_edition(summit, kind=EditionKind.FINAL, actor=STAFF)
     run_queued_tasks()
     after = client.get("/meetings/geneva-2003/participants/").content.decode()
 
@@ -497,7 +498,7 @@ def test_edition_fails_clearly_when_the_list_emptied_before_the_worker_ran(
     meeting: Meeting, client: Client
 ) -> None:
     delegation(meeting, "Orange", [person("Martin")])
-    edition = participants.publish_edition(meeting, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    edition = editions.publish_edition(meeting, kind=EditionKind.PROVISIONAL, actor=STAFF)
     Delegate.objects.update(consent_to_publish=False)
 
     run_queued_tasks()
@@ -509,14 +510,14 @@ def test_edition_fails_clearly_when_the_list_emptied_before_the_worker_ran(
     )
     assert EditionPage.objects.count() == 0
     assert client.get("/meetings/geneva-2003/participants/").status_code == 404
-    assert participants.prepare_edition(edition.pk) == edition  # left alone
+    assert editions.prepare_edition(edition.pk) == edition  # left alone
     with pytest.raises(PublishError) as refused:
-        participants.publish_edition(meeting, kind=EditionKind.FINAL, actor=STAFF)
+        editions.publish_edition(meeting, kind=EditionKind.FINAL, actor=STAFF)
     assert str(refused.value) == "Publish a provisional edition before the final one."
 
 
 def test_an_edition_whose_worker_stopped_no_longer_blocks_the_next(summit: Meeting) -> None:
-    stalled = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    stalled = editions.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
     DBTaskResult.objects.all().delete()  # the worker died with it
     Edition.objects.filter(pk=stalled.pk).update(
         requested_at=timezone.now() - datetime.timedelta(minutes=16)
@@ -530,19 +531,19 @@ def test_an_edition_whose_worker_stopped_no_longer_blocks_the_next(summit: Meeti
         "The worker preparing this edition stopped: publish it again.",
     )
     assert (edition.number, edition.status) == (2, EditionStatus.PUBLISHED)
-    assert participants.public_edition(summit) == edition
+    assert editions.public_edition(summit) == edition
 
 
 def test_preparing_an_edition_twice_changes_nothing(summit: Meeting) -> None:
     edition = publish(summit, EditionKind.PROVISIONAL)
     entries = AuditEntry.objects.count()
 
-    again = participants.prepare_edition(edition.pk)
+    again = editions.prepare_edition(edition.pk)
 
     assert again is not None and again.published_at == edition.published_at
     assert EditionPage.objects.filter(edition=edition).count() == 1
     assert AuditEntry.objects.count() == entries
-    assert participants.prepare_edition(987654) is None
+    assert editions.prepare_edition(987654) is None
 
 
 def test_publishing_an_empty_list_is_refused(meeting: Meeting) -> None:
@@ -575,7 +576,7 @@ def test_consent_withdrawn_after_publishing_leaves_the_web_page_at_once(
     assert "Lars Svensson" in page
     # The dated PDF stays as published.
     assert "Paul Martin" in pdf_text(stored(edition))
-    assert participants.withdrawn_since(edition) == 1
+    assert editions.withdrawn_since(edition) == 1
     editions_page = admin_client.get("/meetings/geneva-2003/list-of-participants/editions/")
     assert (
         "1 person on the public edition can no longer be listed" in editions_page.content.decode()
@@ -624,7 +625,7 @@ def test_revoked_after_publishing_is_counted_for_staff(summit: Meeting) -> None:
 
     accreditation_services.transition(accreditation, Status.REVOKED, reason="Left.", actor=STAFF)
 
-    assert participants.withdrawn_since(edition) == 1
+    assert editions.withdrawn_since(edition) == 1
 
 
 # Escaping
@@ -823,7 +824,7 @@ def test_preview_and_public_page_show_the_same_list(
 def test_public_pages_follow_the_edition_pages(
     meeting: Meeting, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(participants, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
     delegation(meeting, "Alpha", [person("A1"), person("A2")])
     delegation(meeting, "Beta", [person("B1")])
     publish(meeting, EditionKind.PROVISIONAL)
@@ -839,8 +840,8 @@ def test_public_pages_follow_the_edition_pages(
 def test_preview_of_a_long_list_offers_the_page_shown_as_pdf(
     meeting: Meeting, viewer_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(participants, "PAGE_SIZE", 1)
-    monkeypatch.setattr(participants, "PREVIEW_PDF_PAGES", 1)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    monkeypatch.setattr(document, "PREVIEW_PDF_PAGES", 1)
     delegation(meeting, "Alpha", [person("Aalto")])
     delegation(meeting, "Beta", [person("Berg")])
     url = "/meetings/geneva-2003/list-of-participants/"
@@ -895,7 +896,7 @@ def test_edition_queued_under_the_old_task_path_is_still_prepared_after_an_upgra
     # An earlier version defined the task in reports/participant_tasks.py, and the queue
     # stores each task by its import path: this is the row it wrote.
     drop_queued_emails()  # the fixture's own, not what this is about
-    edition = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    edition = editions.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "summitdesk.reports.tasks.prepare_edition_task"
     DBTaskResult.objects.filter(pk=queued.pk).update(
@@ -1032,7 +1033,7 @@ def test_editions_page_follows_an_edition_being_prepared(
     summit: Meeting, admin_client: Client
 ) -> None:
     url = "/meetings/geneva-2003/list-of-participants/editions/"
-    edition = participants.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
+    edition = editions.publish_edition(summit, kind=EditionKind.PROVISIONAL, actor=STAFF)
     Edition.objects.filter(pk=edition.pk).update(stage="Rendering the PDF of 14 participants")
 
     during = admin_client.get(url)

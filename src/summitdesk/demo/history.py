@@ -63,7 +63,7 @@ from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import tasks as reports_tasks
 from summitdesk.reports.models import Edition, EditionKind
-from summitdesk.reports.participants import prepare_edition, publish_edition
+from summitdesk.reports.participants.editions import prepare_edition, publish_edition
 from summitdesk.reports.public_statistics import set_public_statistics
 
 MEETING_CODE = "prepcom-2"

@@ -41,11 +41,11 @@ from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.forms import (
     ExceptionRequestForm,
     PortalPersonForm,
-    ReplyPage,
     SubstituteForm,
     WithdrawForm,
-    person_fields_html,
 )
+from summitdesk.portal.fragments import person_fields_html
+from summitdesk.portal.reply_page import ReplyPage
 
 # A view takes the request, what the token opens, and the URL's other parts (a delegate's
 # id, never trusted: looked up within the reply only).

@@ -89,7 +89,7 @@ class Edition(models.Model):
 
 class EditionPage(models.Model):
     """One page of an edition's list (groups -> sections -> delegations -> people), as
-    `reports.participants.page_data` made it: the public page reads one row per request."""
+    `reports.participants.listing.page_data` made it: the public page reads one row per request."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="list_pages")
     number = models.PositiveIntegerField()

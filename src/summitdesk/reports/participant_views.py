@@ -14,9 +14,10 @@ from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting
-from summitdesk.reports import participant_index, participants
+from summitdesk.reports import participant_index
 from summitdesk.reports.models import Edition, EditionKind, EditionPage, EditionStatus
-from summitdesk.reports.participants import PublishError
+from summitdesk.reports.participants import document, editions, listing
+from summitdesk.reports.participants.editions import PublishError
 
 #: Requests a minute from one address to the public list (HTML pages and PDF together).
 PUBLIC_LIMIT = 60
@@ -44,7 +45,7 @@ def _pager(pages: int, number: int) -> Any:
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     return HttpResponse(
         content,
-        content_type=participants.CONTENT_TYPE,
+        content_type=document.CONTENT_TYPE,
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
 
@@ -56,16 +57,16 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def participants_preview(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     number = _page_number(request)
-    current = participants.build_list(meeting, page=number)
+    current = listing.build_list(meeting, page=number)
     context = {
         "meeting": meeting,
         "list": current,
         "page": current.page_data(number),
         "pager": _pager(len(current.contents), number),
         "contents": current.contents,
-        "public": participants.public_edition(meeting),
-        "can_publish": participants.can_publish(request.user),
-        "whole_pdf": len(current.contents) <= participants.PREVIEW_PDF_PAGES,
+        "public": editions.public_edition(meeting),
+        "can_publish": editions.can_publish(request.user),
+        "whole_pdf": len(current.contents) <= document.PREVIEW_PDF_PAGES,
     }
     return render(request, "reports/participants_preview.html", context)
 
@@ -76,7 +77,7 @@ def participants_preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
     page = _page_number(request) if "page" in request.GET else None
     suffix = f"-{page}" if page else ""
     return _pdf(
-        participants.preview_pdf(meeting, page=page),
+        document.preview_pdf(meeting, page=page),
         f"{meeting.code}-participants-preview{suffix}.pdf",
     )
 
@@ -88,7 +89,7 @@ def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         try:
-            edition = participants.publish_edition(meeting, kind=kind, actor=staff_actor(request))
+            edition = editions.publish_edition(meeting, kind=kind, actor=staff_actor(request))
         except PublishError as error:
             messages.error(request, str(error))
         else:
@@ -98,10 +99,10 @@ def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
                     "%(edition)s is being prepared: it replaces the public edition as soon "
                     "as its PDF is ready."
                 )
-                % {"edition": participants.edition_label(edition.kind, edition.number)},
+                % {"edition": document.edition_label(edition.kind, edition.number)},
             )
             return redirect("participants:editions", code=meeting.code)
-    current = participants.build_list(meeting, page=0)
+    current = listing.build_list(meeting, page=0)
     kinds = set(
         Edition.objects.filter(meeting=meeting)
         .exclude(status=EditionStatus.FAILED)
@@ -120,21 +121,21 @@ def participants_publish(request: HttpRequest, code: str) -> HttpResponse:
 @staff_view(Permission.PARTICIPANTS_READ)
 def participants_editions(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
-    editions = list(
+    all_editions = list(
         Edition.objects.filter(meeting=meeting)
         .select_related("published_by")
         .defer("delegate_ids", "contents")
     )
-    public = next((e for e in editions if e.status == EditionStatus.PUBLISHED), None)
-    preparing = [e for e in editions if e.status == EditionStatus.PREPARING]
+    public = next((e for e in all_editions if e.status == EditionStatus.PUBLISHED), None)
+    preparing = [e for e in all_editions if e.status == EditionStatus.PREPARING]
     context = {
         "meeting": meeting,
-        "editions": editions,
+        "editions": all_editions,
         "public": public,
         "preparing": preparing,
         "refresh_seconds": REFRESH_SECONDS,
-        "withdrawn": participants.withdrawn_since(public) if public else 0,
-        "can_publish": participants.can_publish(request.user),
+        "withdrawn": editions.withdrawn_since(public) if public else 0,
+        "can_publish": editions.can_publish(request.user),
     }
     response = render(request, "reports/participants_editions.html", context)
     if preparing:
@@ -186,11 +187,11 @@ def participants_public(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "meeting": edition.meeting,
         "edition": edition,
-        "edition_label": participants.edition_label(edition.kind, edition.number),
-        "not_shown_line": participants.not_shown_line(edition.not_shown),
-        "removed_line": participants.removed_line(edition.removed),
+        "edition_label": document.edition_label(edition.kind, edition.number),
+        "not_shown_line": listing.not_shown_line(edition.not_shown),
+        "removed_line": document.removed_line(edition.removed),
         # Who may no longer be listed is dropped here at once; the PDF stays as published.
-        "page": participants.still_listed(page.data, edition.meeting) if page else {"groups": []},
+        "page": editions.still_listed(page.data, edition.meeting) if page else {"groups": []},
         "pager": _pager(edition.pages, number),
         "contents": edition.contents,
         "sections": participant_index.sections(edition),
@@ -219,5 +220,5 @@ def participants_public_pdf(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(
         edition.pdf.open("rb"),
         filename=f"{code}-participants-{edition.number}.pdf",
-        content_type=participants.CONTENT_TYPE,
+        content_type=document.CONTENT_TYPE,
     )

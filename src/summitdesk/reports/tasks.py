@@ -3,7 +3,8 @@ figures counted before, and preparing an edition of the List of Participants."""
 
 from django_tasks import task
 
-from summitdesk.reports import dashboard, participants
+from summitdesk.reports import dashboard
+from summitdesk.reports.participants import editions
 
 
 @task()
@@ -15,4 +16,4 @@ def recount_dashboard(kind: str, pk: int, filters: dict[str, str]) -> None:
 def prepare_edition_task(edition_id: int) -> None:
     """Prepare and publish an edition; running it twice is harmless (a published or failed
     edition is left alone)."""
-    participants.prepare_edition(edition_id)
+    editions.prepare_edition(edition_id)

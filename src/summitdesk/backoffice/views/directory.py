@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice import landing
 from summitdesk.backoffice.forms import MergeForm
-from summitdesk.backoffice.views.circulars import organisation_letters
 from summitdesk.backoffice.views.emails import organisation_emails
+from summitdesk.backoffice.views.mailings import organisation_letters
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
