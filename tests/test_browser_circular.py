@@ -137,17 +137,17 @@ def draft_circular(page: Page, meeting: Meeting) -> None:
     page.get_by_label("Meeting").select_option(
         label=f"{meeting.title} ({meeting.code}, {meeting.time_zone})"
     )
-    page.get_by_label("Letterhead", exact=True).fill(
+    page.get_by_label("Letterhead:", exact=True).fill(
         "International Telecommunication Union\nPlace des Nations\nCH-1211 Geneva 20, Switzerland"
     )
-    page.get_by_label("Addressees", exact=True).fill(
+    page.get_by_role("textbox", name="Addressees:", exact=True).fill(
         "CEOs of ITU Sector Members and Accredited Business Sector Entities"
     )
     # By accessible name: a required field's visible "(required)" is not part of it.
     page.get_by_role("textbox", name="Contact:", exact=True).fill("WSIS Executive Secretariat")
-    page.get_by_label("E-mail", exact=True).fill("wsis-contact@example.org")
+    page.get_by_label("E-mail:", exact=True).fill("wsis-contact@example.org")
     page.get_by_role("textbox", name="Signatory:", exact=True).fill("Yoshio UTSUMI")
-    page.get_by_label("Signatory's titles", exact=True).fill(
+    page.get_by_role("textbox", name="Signatory's titles:", exact=True).fill(
         "Secretary-General, International Telecommunication Union (ITU)\n"
         "Chairman, High-Level Summit Organizing Committee (HLSOC)"
     )
