@@ -19,7 +19,12 @@ from pytest_django import Settings
 
 from summitdesk.accreditation import services
 from summitdesk.accreditation.enums import AccreditationStatus as Status
-from summitdesk.accreditation.models import Accreditation, DelegateLimit, LimitException
+from summitdesk.accreditation.models import (
+    Accreditation,
+    BulkDecision,
+    DelegateLimit,
+    LimitException,
+)
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import OutboundMessage
@@ -51,6 +56,7 @@ class Sample:
     accreditation: Accreditation
     approved: Accreditation
     exception: LimitException
+    decision: BulkDecision
 
 
 @pytest.fixture
@@ -62,8 +68,9 @@ def sample() -> Sample:
     exception = services.request_exception(
         organisation, at, requested=3, reason="Ministers.", actor=STAFF
     )
+    decision = BulkDecision.objects.create(meeting=at, to=Status.APPROVED)
     drop_queued_emails()
-    return Sample(at, accreditation, approved, exception)
+    return Sample(at, accreditation, approved, exception, decision)
 
 
 Kwargs = Callable[[Sample], dict[str, Any]]
@@ -82,7 +89,10 @@ READ_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:accreditation-list", _code),
     ("backoffice:accreditation-detail", _pk),
 ]
-OFFICER_PAGES: list[tuple[str, Kwargs]] = [("backoffice:accreditation-limits", _code)]
+OFFICER_PAGES: list[tuple[str, Kwargs]] = [
+    ("backoffice:accreditation-limits", _code),
+    ("backoffice:accreditation-bulk-decision", lambda s: {"pk": s.decision.pk}),
+]
 OFFICER_ACTIONS: list[tuple[str, Kwargs, dict[str, Any]]] = [
     (
         "backoffice:accreditation-bulk",

@@ -68,3 +68,11 @@ def send_missing_data_reminder(accreditation_id: int) -> dict[str, int]:
 def purge_identity_data() -> int:
     """Delete identity document data SUMMITDESK_IDENTITY_RETENTION_DAYS after the meeting."""
     return services.purge_identity_data(actor=Actor.system("identity purge"))
+
+
+@task()
+def run_bulk_decision_task(decision_id: int) -> None:
+    """Approve or reject a bulk decision's accreditations (accreditation.bulk_decisions)."""
+    from summitdesk.accreditation.bulk_decisions import run_bulk_decision
+
+    run_bulk_decision(decision_id)
