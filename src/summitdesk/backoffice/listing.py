@@ -74,12 +74,12 @@ class Listing:
         self.params = params
         self.columns = list(columns)
         self._sortable = {column.key: column for column in columns if column.sortable}
-        assert default_sort.lstrip("-") in self._sortable
+        assert default_sort.removeprefix("-") in self._sortable
         self.default_sort = default_sort
         self.default_size = default_size
         wanted = str(params.get(SORT, "")).strip()
-        self.sort = wanted if wanted.lstrip("-") in self._sortable else default_sort
-        self.sort_key = self.sort.lstrip("-")
+        self.sort = wanted if wanted.removeprefix("-") in self._sortable else default_sort
+        self.sort_key = self.sort.removeprefix("-")
         self.descending = self.sort.startswith("-")
         self.page_size, self.size_refused = self._page_size(params.get(PER_PAGE))
 
@@ -103,17 +103,16 @@ class Listing:
         expression = F(name)
         return expression.desc() if self.descending else expression.asc()
 
-    def page(self, queryset: "QuerySet[M]") -> Page:
+    def page(self, queryset: "QuerySet[M]") -> "Page[M]":
         """The page asked for (`page`: a number; anything else the first, beyond the end
         the last) of `queryset` in the chosen order. Its `object_list` is a list of rows
         from `queryset`, with whatever it selects or prefetches."""
         ordered = self.order(queryset)
         paginator = Paginator(ordered.values_list("pk", flat=True), self.page_size)
-        page = paginator.get_page(self.params.get(PAGE))
-        ids = list(page.object_list)
+        numbers = paginator.get_page(self.params.get(PAGE))
+        ids = list(numbers.object_list)
         found = {row.pk: row for row in ordered.order_by().filter(pk__in=ids)} if ids else {}
-        page.object_list = [found[pk] for pk in ids if pk in found]
-        return page
+        return Page([found[pk] for pk in ids if pk in found], numbers.number, paginator)
 
     # Links
 

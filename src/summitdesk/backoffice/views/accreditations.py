@@ -29,9 +29,9 @@ from summitdesk.backoffice.accreditation_forms import (
     MoveForm,
     SubstituteForm,
 )
+from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
-from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.core.permissions import Permission, may
 from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
@@ -41,9 +41,7 @@ PAGE_SIZE = 100
 REFRESH_SECONDS = 3
 #: The list's columns; those that sort order by indexed columns (then by id).
 COLUMNS = [
-    Column(
-        "delegate", _lazy("Delegate"), ("delegate__family_name", "delegate__given_name")
-    ),
+    Column("delegate", _lazy("Delegate"), ("delegate__family_name", "delegate__given_name")),
     Column("organisation", _lazy("Organisation"), ("delegate__reply__organisation__name",)),
     Column(
         "category",
