@@ -3,9 +3,12 @@ offers it carrying the filter, the confirmation names the count, the decision ru
 background task with a progress page, moves exactly the filtered set, and only for an
 officer who may decide accreditations, when it is confirmed and when it runs."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
@@ -343,3 +346,28 @@ def test_task_run_twice_moves_nothing_more(secretary: User, at: Meeting) -> None
 
     decision.refresh_from_db()
     assert (decision.moved, decision.refused) == (30, {})
+
+
+def test_stalled_decision_is_enqueued_again_and_finishes(secretary: User, at: Meeting) -> None:
+    decision = bulk_decisions.start_bulk_decision(
+        at,
+        ListFilter(status="pending", category=Category.SECTOR_MEMBER),
+        Status.APPROVED,
+        expected=30,
+        actor=Actor.staff(secretary),
+    )
+    DBTaskResult.objects.all().delete()  # the worker died with it
+    assert bulk_decisions.requeue_stalled_decisions() == 0  # not quiet for long yet
+    BulkDecision.objects.filter(pk=decision.pk).update(
+        status=BulkDecisionStatus.RUNNING,
+        done=10,
+        moved=10,
+        updated_at=timezone.now() - timedelta(minutes=20),
+    )
+
+    assert bulk_decisions.requeue_stalled_decisions() == 1
+    run_queued_tasks()
+
+    decision.refresh_from_db()
+    assert (decision.status, decision.done, decision.moved) == (BulkDecisionStatus.DONE, 30, 30)
+    assert bulk_decisions.requeue_stalled_decisions(quiet_for=timedelta(0)) == 0

@@ -6,13 +6,16 @@ finds what matches it now, and refuses when that is not the count the officer co
 it records the decision with those accreditations and enqueues its task in the same
 transaction. `run_bulk_decision` (the task's body) moves them one by one through
 `services.transition`, as the one-page bulk action does, a chunk per transaction with
-the progress counted in it, so a worker that dies mid-way resumes after the last chunk.
+the progress counted in it, so a worker that dies mid-way resumes after the last chunk
+(`requeue_stalled_decisions`, a periodic job, enqueues again those whose progress has not
+moved for a while).
 The task acts as the officer who confirmed, and only while they may still decide
 accreditations.
 """
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -111,21 +114,21 @@ def run_bulk_decision(decision_id: int) -> None:
             "Stopped: the officer who confirmed may no longer decide accreditations."
         )
         decision.finished_at = timezone.now()
-        decision.save(update_fields=["status", "error", "finished_at"])
+        decision.save(update_fields=["status", "error", "finished_at", "updated_at"])
         return
     actor = Actor.staff(user)
     decision.status = BulkDecisionStatus.RUNNING
-    decision.save(update_fields=["status"])
+    decision.save(update_fields=["status", "updated_at"])
     remaining = [int(pk) for pk in decision.accreditation_ids[decision.done :]]
     for chunk in _chunks(remaining, CHUNK_SIZE):
         with transaction.atomic():
             _move_chunk(decision, chunk, actor)
             decision.done += len(chunk)
-            decision.save(update_fields=["done", "moved", "skipped", "refused"])
+            decision.save(update_fields=["done", "moved", "skipped", "refused", "updated_at"])
     with transaction.atomic():
         decision.status = BulkDecisionStatus.DONE
         decision.finished_at = timezone.now()
-        decision.save(update_fields=["status", "finished_at"])
+        decision.save(update_fields=["status", "finished_at", "updated_at"])
         audit.record(
             decision,
             "bulk_decision_done",
@@ -150,3 +153,19 @@ def _move_chunk(decision: BulkDecision, chunk: list[int], actor: Actor) -> None:
             decision.refused[str(accreditation.pk)] = str(error)
         else:
             decision.moved += 1
+
+
+def requeue_stalled_decisions(*, quiet_for: timedelta = timedelta(minutes=15)) -> int:
+    """Enqueue again the decisions a dead worker left queued or running: those whose
+    progress has not moved for `quiet_for` (a chunk takes seconds). Returns how many."""
+    from summitdesk.accreditation.tasks import run_bulk_decision_task
+
+    stalled = BulkDecision.objects.filter(
+        status__in=[BulkDecisionStatus.QUEUED, BulkDecisionStatus.RUNNING],
+        updated_at__lt=timezone.now() - quiet_for,
+    ).values_list("pk", flat=True)
+    count = 0
+    for decision_id in stalled:
+        run_bulk_decision_task.enqueue(decision_id)
+        count += 1
+    return count

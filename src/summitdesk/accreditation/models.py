@@ -249,6 +249,7 @@ class BulkDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the task's heartbeat
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

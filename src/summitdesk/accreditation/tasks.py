@@ -76,3 +76,12 @@ def run_bulk_decision_task(decision_id: int) -> None:
     from summitdesk.accreditation.bulk_decisions import run_bulk_decision
 
     run_bulk_decision(decision_id)
+
+
+@periodic("requeue-stalled-bulk-decisions", every=datetime.timedelta(minutes=10))
+@task()
+def requeue_stalled_bulk_decisions() -> int:
+    """A worker killed mid-decision leaves it running for ever: enqueue it again."""
+    from summitdesk.accreditation.bulk_decisions import requeue_stalled_decisions
+
+    return requeue_stalled_decisions()
