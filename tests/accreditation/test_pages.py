@@ -287,7 +287,8 @@ def test_list_queries_do_not_grow_with_accreditations(secretary_client: Client) 
         response = secretary_client.get(url)
 
     assert response.context["page"].paginator.count == 42
-    assert len(many) == len(few)
+    # Unfiltered, the count is read from the status counts: one query fewer.
+    assert len(many) == len(few) - 1
 
 
 def test_list_shows_counts_by_status(secretary_client: Client) -> None:

@@ -370,3 +370,24 @@ def test_reply_list_of_a_meeting_without_circular_points_to_the_circulars(
 
     assert "No circular about this meeting has been sent yet" in page
     assert '<a href="/circulars/">Start from the circulars</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    [
+        ({}, 3),
+        ({"status": "pending"}, 1),
+        ({"status": "revoked"}, 0),
+        ({"status": "approved", "category": Category.ACADEMIA}, 0),
+        ({"category": Category.ACADEMIA}, 1),
+        ({"organisation": "canal"}, 1),
+        ({"status": "nonsense"}, 3),  # an invalid filter shows every accreditation
+    ],
+)
+def test_accreditation_list_counts_what_it_shows(
+    viewer_client: Client, three_accreditations: Meeting, filters: dict[str, str], count: int
+) -> None:
+    response = viewer_client.get(ACCREDITATIONS, filters)
+
+    assert response.context["page"].paginator.count == count
+    assert len(response.context["page"].object_list) == count

@@ -103,12 +103,15 @@ class Listing:
         expression = F(name)
         return expression.desc() if self.descending else expression.asc()
 
-    def page(self, queryset: "QuerySet[M]") -> "Page[M]":
+    def page(self, queryset: "QuerySet[M]", *, count: int | None = None) -> "Page[M]":
         """The page asked for (`page`: a number; anything else the first, beyond the end
         the last) of `queryset` in the chosen order. Its `object_list` is a list of rows
-        from `queryset`, with whatever it selects or prefetches."""
+        from `queryset`, with whatever it selects or prefetches. `count`, when the view
+        already knows how many rows `queryset` has, spares counting them again."""
         ordered = self.order(queryset)
         paginator = Paginator(ordered.values_list("pk", flat=True), self.page_size)
+        if count is not None:
+            paginator.__dict__["count"] = count  # Paginator.count is a cached property
         numbers = paginator.get_page(self.params.get(PAGE))
         ids = list(numbers.object_list)
         found = {row.pk: row for row in ordered.order_by().filter(pk__in=ids)} if ids else {}

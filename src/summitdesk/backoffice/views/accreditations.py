@@ -65,8 +65,11 @@ def accreditation_list(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     form = AccreditationFilterForm(request.GET or None)
     listing = _listing(request.GET)
-    page = listing.page(queries.accreditation_list(meeting, form.list_filter()))
+    given = form.list_filter()
     counts = queries.status_counts(meeting)
+    page = listing.page(
+        queries.accreditation_list(meeting, given), count=queries.count_from(counts, given)
+    )
     context = {
         "meeting": meeting,
         "form": form,
