@@ -391,3 +391,33 @@ def test_accreditation_list_counts_what_it_shows(
 
     assert response.context["page"].paginator.count == count
     assert len(response.context["page"].object_list) == count
+
+
+def _orgs(first: int, last: int, step: int = 1) -> list[str]:
+    return [f"Org {n:03d}" for n in range(first, last + step, step)]
+
+
+@pytest.mark.parametrize(
+    ("sort", "page", "expected"),
+    [
+        ("name", "1", _orgs(0, 24)),
+        ("name", "3", _orgs(50, 74)),  # the middle: read forwards
+        ("name", "4", _orgs(75, 99)),  # the second half: read from the end
+        ("name", "5", _orgs(100, 109)),
+        ("-name", "2", _orgs(84, 60, -1)),
+        ("-name", "4", _orgs(34, 10, -1)),
+        ("-name", "5", _orgs(9, 0, -1)),
+        ("category", "4", _orgs(75, 99)),  # one category: by id
+        ("-category", "5", _orgs(9, 0, -1)),
+    ],
+)
+def test_every_page_holds_its_rows_in_order_from_either_end(
+    viewer_client: Client, sort: str, page: str, expected: list[str]
+) -> None:
+    for n in range(110):
+        OrganisationFactory(name=f"Org {n:03d}", category=Category.ACADEMIA)
+
+    response = viewer_client.get(DIRECTORY, {"sort": sort, "page": page, "per_page": "25"})
+
+    assert response.status_code == 200
+    assert names(response) == expected

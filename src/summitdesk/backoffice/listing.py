@@ -13,7 +13,8 @@ string. The listing
 - orders the rows by the column's fields, then by id, so that equal values keep a stable
   order from page to page;
 - pages in three queries whatever the page: the count, the ids of the page (narrow rows,
-  so a deep page's OFFSET skips index entries rather than joined rows), then those rows.
+  so an OFFSET skips index entries rather than joined rows, and a page in the second half
+  read from the other end, so none skips more than half), then those rows.
 
 Templates: `backoffice/_sort_header.html` (a heading that sorts, with aria-sort),
 `backoffice/_page_size.html` (the page-size choice), `backoffice/_pagination.html`.
@@ -94,28 +95,41 @@ class Listing:
 
     # Rows
 
-    def order(self, queryset: "QuerySet[M]") -> "QuerySet[M]":
-        """`queryset` in the chosen column's order, ties broken by id."""
+    def order(self, queryset: "QuerySet[M]", *, reverse: bool = False) -> "QuerySet[M]":
+        """`queryset` in the chosen column's order, ties broken by id (`reverse`: the
+        exact mirror of that order)."""
         fields = [*self._sortable[self.sort_key].order, "pk"]
-        return queryset.order_by(*(self._ordering(name) for name in fields))
+        descending = self.descending != reverse
+        return queryset.order_by(*(self._ordering(name, descending) for name in fields))
 
-    def _ordering(self, name: str) -> OrderBy:
+    @staticmethod
+    def _ordering(name: str, descending: bool) -> OrderBy:
         expression = F(name)
-        return expression.desc() if self.descending else expression.asc()
+        return expression.desc() if descending else expression.asc()
 
     def page(self, queryset: "QuerySet[M]", *, count: int | None = None) -> "Page[M]":
         """The page asked for (`page`: a number; anything else the first, beyond the end
         the last) of `queryset` in the chosen order. Its `object_list` is a list of rows
         from `queryset`, with whatever it selects or prefetches. `count`, when the view
-        already knows how many rows `queryset` has, spares counting them again."""
+        already knows how many rows `queryset` has, spares counting them again.
+
+        A page in the second half is read from the other end, in the mirrored order, so
+        that no page skips more than half the rows (the last page skips none)."""
         ordered = self.order(queryset)
         paginator = Paginator(ordered.values_list("pk", flat=True), self.page_size)
         if count is not None:
             paginator.__dict__["count"] = count  # Paginator.count is a cached property
-        numbers = paginator.get_page(self.params.get(PAGE))
-        ids = list(numbers.object_list)
+        number = paginator.get_page(self.params.get(PAGE)).number
+        total = paginator.count
+        start = (number - 1) * self.page_size
+        end = min(start + self.page_size, total)
+        if start > total // 2:
+            mirrored = self.order(queryset, reverse=True).values_list("pk", flat=True)
+            ids = list(mirrored[total - end : total - start])[::-1]
+        else:
+            ids = list(ordered.values_list("pk", flat=True)[start:end])
         found = {row.pk: row for row in ordered.order_by().filter(pk__in=ids)} if ids else {}
-        return Page([found[pk] for pk in ids if pk in found], numbers.number, paginator)
+        return Page([found[pk] for pk in ids if pk in found], number, paginator)
 
     # Links
 
