@@ -30,6 +30,13 @@ class PrintRunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class BulkDecisionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class BadgeLayout(models.TextChoices):
     """How a print run places badges on paper (see accreditation.layouts)."""
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from summitdesk.accreditation.enums import (
     AccreditationStatus,
     BadgeLayout,
+    BulkDecisionStatus,
     CheckInResult,
     PrintRunStatus,
 )
@@ -71,6 +72,8 @@ class Accreditation(models.Model):
             ),
             # Counting a meeting's accreditations by status reads only this index.
             models.Index(fields=["meeting", "status"], name="accreditation_meeting_status"),
+            # The officer's list sorted by badge number.
+            models.Index(fields=["meeting", "badge_number"], name="accreditation_meeting_badge"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -221,3 +224,33 @@ class BadgeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} badge template {self.original_name}"
+
+
+class BulkDecision(models.Model):
+    """Accreditations approved or rejected in one go as a background task: every one that
+    matched a list's filter when the officer confirmed (the filter is kept beside them)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="bulk_decisions")
+    to = models.CharField(max_length=16, choices=AccreditationStatus.choices)
+    reason = models.TextField(blank=True)
+    skip_incomplete = models.BooleanField(default=False)
+    criteria = models.JSONField(default=dict)  # the list's filter, as chosen
+    accreditation_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=16, choices=BulkDecisionStatus.choices, default=BulkDecisionStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    refused = models.JSONField(default=dict)  # accreditation id -> why
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the task's heartbeat
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.meeting} bulk decision {self.pk}"

@@ -65,6 +65,14 @@ def status_counts(meeting: Meeting) -> list[StatusCount]:
     ]
 
 
+def count_from(counts: list[StatusCount], given: ListFilter) -> int | None:
+    """How many accreditations `given` selects, read from the meeting's `counts` when it
+    narrows by status alone (or not at all); None when only counting can tell."""
+    if given.organisation.strip() or given.category or given.ready:
+        return None
+    return sum(c.count for c in counts if not given.status or c.status == given.status)
+
+
 def history(accreditation: Accreditation) -> list[AuditEntry]:
     """The audit entries of the accreditation and of its delegate, newest first."""
     about = Q(object_type=Accreditation._meta.label_lower, object_id=str(accreditation.pk)) | Q(

@@ -10,7 +10,7 @@ import datetime
 from django.db import transaction
 from django_tasks import task
 
-from summitdesk.accreditation import emails, print_runs, services
+from summitdesk.accreditation import bulk_decisions, emails, print_runs, services
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.periodic import periodic
@@ -77,3 +77,16 @@ def print_badges_task(run_id: int) -> None:
 def requeue_stalled_print_runs() -> None:
     """A worker killed mid-run leaves its run printing for ever: enqueue it again."""
     print_runs.requeue_stalled_runs()
+
+
+@task()
+def run_bulk_decision_task(decision_id: int) -> None:
+    """Approve or reject a bulk decision's accreditations (accreditation.bulk_decisions)."""
+    bulk_decisions.run_bulk_decision(decision_id)
+
+
+@periodic("requeue-stalled-bulk-decisions", every=datetime.timedelta(minutes=10))
+@task()
+def requeue_stalled_bulk_decisions() -> int:
+    """A worker killed mid-decision leaves it running for ever: enqueue it again."""
+    return bulk_decisions.requeue_stalled_decisions()

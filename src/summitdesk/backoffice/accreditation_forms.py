@@ -81,6 +81,26 @@ class BulkForm(forms.Form):
         return cleaned
 
 
+class BulkAllForm(forms.Form):
+    """A decision on every accreditation the list's filter matches (the filter's fields
+    come with it); `expected` is the count the confirmation showed."""
+
+    action = forms.ChoiceField(choices=[(name, name) for name in BULK_MOVES])
+    reason = BulkForm.base_fields["reason"]
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    skip_incomplete = forms.BooleanField(required=False)
+    expected = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm"):
+            if cleaned.get("expected") is None:
+                self.add_error("expected", gettext_lazy("Confirm the count first."))
+            if cleaned.get("action") == "reject" and not cleaned.get("reason", "").strip():
+                self.add_error("reason", gettext_lazy("Give the reason for the rejection."))
+        return cleaned
+
+
 #: The button of each move on an accreditation's page, saying the action; an ellipsis
 #: where a confirmation follows.
 MOVE_BUTTONS = {

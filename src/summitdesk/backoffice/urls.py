@@ -154,6 +154,11 @@ urlpatterns = [
         name="accreditation-bulk",
     ),
     path(
+        "accreditations/bulk-decisions/<id:pk>/",
+        accreditations.accreditation_bulk_decision,
+        name="accreditation-bulk-decision",
+    ),
+    path(
         "meetings/<slug:code>/accreditations/limits/",
         accreditations.accreditation_limits,
         name="accreditation-limits",

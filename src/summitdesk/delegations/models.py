@@ -112,7 +112,11 @@ class Delegate(models.Model):
         verbose_name = _("delegate")
         verbose_name_plural = _("delegates")
         # The reports count delegates per reply and gender from this index alone.
-        indexes = [models.Index(fields=["reply", "gender"], name="delegate_reply_gender")]
+        indexes = [
+            models.Index(fields=["reply", "gender"], name="delegate_reply_gender"),
+            # The accreditation list sorted by delegate.
+            models.Index(fields=["family_name", "given_name"], name="delegate_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["reply"], condition=Q(is_head=True), name="one_head_per_delegation"

@@ -84,6 +84,10 @@ class Organisation(models.Model):
             models.Index(fields=["category", "stakeholder_group"]),
             # Lists of a meeting's accreditations are read in organisation-name order.
             models.Index(fields=["name"], name="organisation_name"),
+            # The directory and the reply lists sorted by a column, then by name.
+            models.Index(fields=["category", "name_key"], name="organisation_category_name"),
+            models.Index(fields=["stakeholder_group", "name_key"], name="organisation_group_name"),
+            models.Index(fields=["country", "name_key"], name="organisation_country_name"),
         ]
 
     def __str__(self) -> str:

@@ -5,22 +5,23 @@ moves allowed), and the limits of a meeting with the exception requests. Reading
 through accreditation.queries, every change through accreditation.services."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from summitdesk.accreditation import completeness, queries, services, visa
-from summitdesk.accreditation.enums import AccreditationStatus
-from summitdesk.accreditation.models import Accreditation, LimitException
+from summitdesk.accreditation import bulk_decisions, completeness, queries, services, visa
+from summitdesk.accreditation.enums import AccreditationStatus, BulkDecisionStatus
+from summitdesk.accreditation.models import Accreditation, BulkDecision, LimitException
 from summitdesk.backoffice.accreditation_forms import (
     BULK_MOVES,
     DESTRUCTIVE_MOVES,
     MOVE_BUTTONS,
     AccreditationFilterForm,
+    BulkAllForm,
     BulkForm,
     ExceptionDecisionForm,
     IdentityForm,
@@ -28,6 +29,7 @@ from summitdesk.backoffice.accreditation_forms import (
     MoveForm,
     SubstituteForm,
 )
+from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission, may
@@ -35,22 +37,48 @@ from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
 
 PAGE_SIZE = 100
+#: Seconds between two reloads of a decision's page while its task runs.
+REFRESH_SECONDS = 3
+#: The list's columns; those that sort order by indexed columns (then by id).
+COLUMNS = [
+    Column("delegate", _lazy("Delegate"), ("delegate__family_name", "delegate__given_name")),
+    Column("organisation", _lazy("Organisation"), ("delegate__reply__organisation__name",)),
+    Column(
+        "category",
+        _lazy("Category"),
+        ("delegate__reply__organisation__category", "delegate__reply__organisation__name"),
+    ),
+    Column("status", _lazy("Status"), ("status",)),
+    Column("badge", _lazy("Badge"), ("badge_number",)),
+    Column("completeness", _lazy("For the badge")),
+]
+#: How many matching accreditations the confirmation of a decision on all of them names.
+NAMED_ON_CONFIRMATION = 20
+
+
+def _listing(params: QueryDict) -> Listing:
+    return Listing(params, COLUMNS, default_sort="organisation", default_size=PAGE_SIZE)
 
 
 @staff_view(Permission.ACCREDITATIONS_READ)
 def accreditation_list(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
     form = AccreditationFilterForm(request.GET or None)
-    found = queries.accreditation_list(meeting, form.list_filter())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = _listing(request.GET)
+    given = form.list_filter()
+    counts = queries.status_counts(meeting)
+    page = listing.page(
+        queries.accreditation_list(meeting, given), count=queries.count_from(counts, given)
+    )
     context = {
         "meeting": meeting,
         "form": form,
+        "listing": listing,
         "page": page,
-        "counts": queries.status_counts(meeting),
-        "query": query.urlencode(),
+        "counts": counts,
+        "any_accreditation": any(c.count for c in counts),
+        "query": listing.query(),
+        "filter_fields": listing.hidden_fields("sort", "per_page"),
     }
     return render(request, "backoffice/accreditation_list.html", context)
 
@@ -61,6 +89,8 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
     """First post (from the list): the confirmation page with the count. Second post
     (confirmed): every accreditation moved or refused one by one, and the report."""
     meeting = get_object_or_404(Meeting, code=code)
+    if request.POST.get("all_matching") == "1":
+        return _bulk_all_matching(request, meeting)
     ids = list(
         Accreditation.objects.filter(meeting=meeting).values_list("pk", flat=True)
     )  # only this meeting's accreditations can be chosen
@@ -122,6 +152,77 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
         "skip_incomplete": meeting.approval_requires_identity,
     }
     return render(request, "backoffice/accreditation_bulk.html", context)
+
+
+def _bulk_all_matching(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Every accreditation the list's filter (posted, not ids) matches, across its pages:
+    first the confirmation naming the count, then a background task with progress."""
+    given = AccreditationFilterForm(request.POST).list_filter()
+    form = BulkAllForm(request.POST)
+    back = reverse("backoffice:accreditation-list", args=[meeting.code])
+    if "action" in form.errors or not form.data.get("action"):
+        messages.error(request, _("Choose what to do with the accreditations."))
+        return redirect(back)
+    found = queries.accreditation_list(meeting, given)
+    count = found.count()
+    if not count:
+        messages.error(request, _("No accreditation matches the list's filter any more."))
+        return redirect(back)
+    if form.is_valid() and form.cleaned_data["confirm"]:
+        try:
+            decision = bulk_decisions.start_bulk_decision(
+                meeting,
+                given,
+                BULK_MOVES[form.cleaned_data["action"]],
+                expected=form.cleaned_data["expected"],
+                reason=form.cleaned_data["reason"],
+                skip_incomplete=form.cleaned_data["skip_incomplete"],
+                actor=staff_actor(request),
+            )
+        except bulk_decisions.BulkDecisionError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("backoffice:accreditation-bulk-decision", pk=decision.pk)
+    fields = [
+        (name, str(request.POST[name]))
+        for name in AccreditationFilterForm.base_fields
+        if request.POST.get(name)
+    ]
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "action": form.data.get("action"),
+        "selected": found[:NAMED_ON_CONFIRMATION],
+        "count": count,
+        "more": max(count - NAMED_ON_CONFIRMATION, 0),
+        "incomplete": found.exclude(completeness.READY).count(),
+        "skip_incomplete": meeting.approval_requires_identity,
+        "all_matching": True,
+        "filter_fields": fields,
+    }
+    return render(request, "backoffice/accreditation_bulk.html", context)
+
+
+@staff_view(Permission.ACCREDITATIONS_DECIDE)
+def accreditation_bulk_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision on many accreditations, followed as its task moves them."""
+    decision = get_object_or_404(
+        BulkDecision.objects.defer("accreditation_ids").select_related("meeting", "created_by"),
+        pk=pk,
+    )
+    running = decision.status in (BulkDecisionStatus.QUEUED, BulkDecisionStatus.RUNNING)
+    refused = sorted(decision.refused.items(), key=lambda item: int(item[0]))
+    context = {
+        "decision": decision,
+        "running": running,
+        "refused": refused[:100],
+        "refused_more": max(len(refused) - 100, 0),
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    response = render(request, "backoffice/accreditation_bulk_decision.html", context)
+    if running:
+        response["Refresh"] = str(REFRESH_SECONDS)  # no script needed to follow it
+    return response
 
 
 def _accreditation(pk: int) -> Accreditation:

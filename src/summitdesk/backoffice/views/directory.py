@@ -5,10 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice import landing
 from summitdesk.backoffice.forms import MergeForm
+from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.backoffice.views.mailings import organisation_letters
 from summitdesk.core import versions
@@ -31,6 +33,15 @@ from summitdesk.directory.queries import DirectoryFilter, search_organisations
 from summitdesk.meetings.models import Meeting
 
 PAGE_SIZE = 50
+#: The directory's columns; those that sort order by indexed columns (then by id).
+COLUMNS = [
+    Column("name", _lazy("Name"), ("name_key",)),
+    Column("category", _lazy("Category"), ("category", "name_key")),
+    Column("stakeholder_group", _lazy("Stakeholder group"), ("stakeholder_group", "name_key")),
+    Column("country", _lazy("Country"), ("country", "name_key")),
+    Column("sectors", _lazy("Sectors")),
+    Column("language", _lazy("Language")),
+]
 CURRENT = [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]
 
 
@@ -55,10 +66,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     criteria = DirectoryFilter(**form.cleaned_data) if form.is_valid() else DirectoryFilter()
-    page = Paginator(search_organisations(criteria), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    listing = Listing(request.GET, COLUMNS, default_sort="name", default_size=PAGE_SIZE)
+    page = listing.page(search_organisations(criteria))
+    context = {
+        "form": form,
+        "listing": listing,
+        "page": page,
+        "query": listing.query(),
+        "filtered": criteria != DirectoryFilter(),
+    }
     return render(request, "backoffice/organisation_list.html", context)
 
 

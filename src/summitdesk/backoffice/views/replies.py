@@ -6,14 +6,15 @@ for a new link)."""
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
@@ -31,6 +32,17 @@ from summitdesk.lib import dates
 from summitdesk.meetings.models import Meeting
 
 PAGE_SIZE = 50
+#: The tracker list's columns; those that sort order by indexed columns (then by id).
+COLUMNS = [
+    Column("organisation", _lazy("Organisation"), ("name_key",)),
+    Column("category", _lazy("Category"), ("category", "name_key")),
+    Column("country", _lazy("Country"), ("country", "name_key")),
+    Column("state", _lazy("State")),
+    Column("estimate", _lazy("Estimate")),
+    Column("head", _lazy("Head of delegation")),
+    Column("named", _lazy("Named")),
+    Column("entered_by", _lazy("Entered by")),
+]
 
 
 # The tracker
@@ -47,12 +59,9 @@ def _meeting_scope(code: str) -> queries.Scope:
 
 def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     form = TrackerFilterForm(request.GET or None)
-    organisations = queries.tracker_list(scope, form.list_filter())
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    withdrawn = query.copy()
-    withdrawn["withdrawn"] = "yes"
+    listing = Listing(request.GET, COLUMNS, default_sort="organisation", default_size=PAGE_SIZE)
+    page = listing.page(queries.tracker_list(scope, form.list_filter()))
+    tracker = queries.tracker(scope)
     context = {
         "scope": scope,
         "circular": scope.circular,
@@ -61,13 +70,15 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "circulars": scope.meeting.circulars.order_by("-date", "reference")
         if scope.circular is None
         else [],
-        "tracker": queries.tracker(scope),
+        "tracker": tracker,
         "columns": queries.BREAKDOWN_COLUMNS,
         "form": form,
+        "listing": listing,
         "page": page,
         "rows": queries.list_rows(page.object_list),
-        "query": query.urlencode(),
-        "withdrawn_query": withdrawn.urlencode(),
+        "query": listing.query(),
+        "withdrawn_query": listing.query(withdrawn="yes"),
+        "filtered": form.list_filter() != queries.ListFilter(),
     }
     return render(request, "backoffice/tracker_detail.html", context)
 
