@@ -121,7 +121,7 @@ def test_check_in_second_scan_is_reentry_with_first_time_and_desk(
         code, meeting=meeting, desk="5", actor=checkin.desk_actor(desk_officer, "5")
     )
 
-    message = f"Already checked in at {local:%H:%M}, desk 2."
+    message = f"Already checked in at {local:%H:%M} (Europe/Zurich), desk 2."
     assert (result.result, result.message, result.first) == (
         CheckInResult.REENTERED,
         message,
@@ -386,7 +386,10 @@ def test_checkin_desk_second_scan_shows_already_checked_in(
 
     response = desk_client.post(desk_url(meeting), {"code": code_of(accreditation)}, follow=True)
 
-    assert f"Already checked in at {local:%H:%M}, desk Desk 2." in response.content.decode()
+    assert (
+        f"Already checked in at {local:%H:%M} (Europe/Zurich), desk Desk 2."
+        in response.content.decode()
+    )
     assert '<h2 id="result-title">Re-entry</h2>' in response.content.decode()
 
 

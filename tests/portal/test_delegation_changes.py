@@ -106,7 +106,8 @@ def test_delegation_page_shows_each_status_badge_reason_and_missing_data(
     senior = accreditation_of(accredited, "Senior").delegate_id
     card = text_of(html, f"delegate-{mueller}", "article")
     assert f"Approved Badge {number}" in card
-    assert "Still missing for the badge: given name(s) as in the passport" in card
+    missing = "Still missing for the badge: photo, given name(s) as in the passport, family name"
+    assert missing in card
     assert "Rejected Reason: Not eligible" in text_of(html, f"delegate-{senior}", "article")
     details = reverse("delegate:focal-point", args=[accredited.token, mueller])
     assert f'href="{details}">Complete accreditation details' in html

@@ -26,6 +26,7 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
+from summitdesk.lib import dates
 from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
 
@@ -208,7 +209,7 @@ def _admit(
         if first is None:  # undone three times over in a few milliseconds: never seen
             raise RuntimeError("check-in: the first admission kept disappearing")
         message = _("Already checked in at %(time)s, desk %(desk)s.") % {
-            "time": local_time(first, meeting),
+            "time": dates.format_time(first.scanned_at, meeting.time_zone or "UTC"),
             "desk": first.desk,
         }
         row = CheckIn.objects.create(

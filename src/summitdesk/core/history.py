@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from summitdesk.core.models import AuditEntry
+from summitdesk.lib import dates
 
 #: A value longer than this is cut, with an ellipsis (a letter's text, a long note).
 VALUE_CHARS = 120
@@ -144,29 +145,31 @@ def field_label(object_type: str, name: str) -> str:
     return name.replace("_", " ")
 
 
-def _value(object_type: str, name: str, value: Any) -> str:
+def _value(object_type: str, name: str, value: Any, zone: str | None = None) -> str:
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(filter(None, (_value(object_type, name, item) for item in value)))
+        return ", ".join(filter(None, (_value(object_type, name, item, zone) for item in value)))
     field = _field(object_type, name)
     if field is not None and field.choices:
         labels = {str(key): label for key, label in field.flatchoices}
         if str(value) in labels:
             value = labels[str(value)]
-    text = str(value)
+    text = str(dates.recorded_moment(value, zone))
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
 
-def change_sentence(object_type: str, name: str, old: Any, new: Any, *, who: str = "") -> str:
+def change_sentence(
+    object_type: str, name: str, old: Any, new: Any, *, who: str = "", zone: str | None = None
+) -> str:
     """One changed field in words, with `who` in front when given."""
     words = {
         "who": who,
         "field": field_label(object_type, name),
-        "old": _value(object_type, name, old),
-        "new": _value(object_type, name, new),
+        "old": _value(object_type, name, old, zone),
+        "new": _value(object_type, name, new, zone),
     }
     if words["old"] and words["new"]:
         return (
@@ -203,8 +206,8 @@ def _pair(pair: Any) -> tuple[Any, Any]:
     return None, pair
 
 
-def describe(entry: AuditEntry) -> HistoryLine:
-    """`entry` in words."""
+def describe(entry: AuditEntry, *, zone: str | None = None) -> HistoryLine:
+    """`entry` in words; moments in the zone `lib.dates.zone_for(zone)` gives."""
     who = _who(entry)
     record = entry.object_repr or _action_words(entry.action)
     changes = [(name, pair) for name, pair in entry.changes.items()]
@@ -213,7 +216,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
         old, new = _pair(pair)
         return HistoryLine(
             when=entry.created_at,
-            sentence=change_sentence(entry.object_type, name, old, new, who=who),
+            sentence=change_sentence(entry.object_type, name, old, new, who=who, zone=zone),
             changes=[],
             note=entry.note,
             channel=entry.get_channel_display(),
@@ -230,7 +233,7 @@ def describe(entry: AuditEntry) -> HistoryLine:
     lines = []
     for name, pair in changes:
         old, new = _pair(pair)
-        lines.append(change_sentence(entry.object_type, name, old, new))
+        lines.append(change_sentence(entry.object_type, name, old, new, zone=zone))
     return HistoryLine(
         when=entry.created_at,
         sentence=sentence,
@@ -240,5 +243,5 @@ def describe(entry: AuditEntry) -> HistoryLine:
     )
 
 
-def describe_all(entries: Iterable[AuditEntry]) -> list[HistoryLine]:
-    return [describe(entry) for entry in entries]
+def describe_all(entries: Iterable[AuditEntry], *, zone: str | None = None) -> list[HistoryLine]:
+    return [describe(entry, zone=zone) for entry in entries]

@@ -15,6 +15,7 @@ core.middleware.personal_settings) before the meeting's on staff pages; the serv
 import contextvars
 import datetime
 import functools
+import re
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -108,3 +109,19 @@ def format_number(value: int | float, language: str | None = None) -> str:
     """A number as the language writes it inside a sentence: 12,500; 12 500; 12.500."""
     with translation.override(_language(language)):
         return number_format(value, force_grouping=True)
+
+
+#: A moment recorded as ISO 8601 text (an audit entry's change: "2026-07-21T09:46:00+02:00").
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
+
+
+def recorded_moment(value: object, zone: str | None = None) -> object:
+    """A value recorded as ISO 8601 text written as `format_datetime` writes it, in the
+    zone `zone_for(zone)` gives; any other value as it is."""
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return format_datetime(moment, zone_for(zone or None))
+    return value

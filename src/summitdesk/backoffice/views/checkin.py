@@ -17,6 +17,7 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.audit import Actor
 from summitdesk.core.permissions import Permission
+from summitdesk.lib import dates
 from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -111,7 +112,9 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         "desk": desk,
         "last": last,
         "first": first,
-        "first_time": checkin.local_time(first, meeting) if first else "",
+        "first_time": dates.format_time(first.scanned_at, meeting.time_zone or "UTC")
+        if first
+        else "",
         "last_time": checkin.local_time(last, meeting, seconds=True) if last else "",
         "check_identity": admitted
         and last is not None

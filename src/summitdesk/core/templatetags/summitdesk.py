@@ -1,5 +1,4 @@
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -19,7 +18,6 @@ from summitdesk.lib.forms import required_marker as forms_marker
 register = template.Library()
 
 #: A moment recorded as text, with its offset: 2026-07-21T09:46:00+02:00 (or Z).
-ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 
 
 class Replayed(Protocol):
@@ -72,13 +70,7 @@ def clock(value: datetime.datetime | None, zone: str | None = None) -> str:
 def as_when(value: object, zone: str | None = None) -> object:
     """`{{ old|as_when:zone }}`: a value recorded as ISO 8601 text (an audit entry's change,
     "2026-07-21T09:46:00+02:00") written as `when` writes it; any other value as it is."""
-    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
-        try:
-            moment = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return dates.format_datetime(moment, dates.zone_for(zone or None))
-    return value
+    return dates.recorded_moment(value, zone)
 
 
 @register.filter
@@ -181,6 +173,9 @@ def isolate(value: object) -> str:
 
 
 @register.simple_tag
-def history_lines(entries: Iterable[AuditEntry] | None) -> list[HistoryLine]:
-    """`{% history_lines history as lines %}`: audit entries in words (core.history)."""
-    return describe_all(entries) if entries else []
+def history_lines(
+    entries: Iterable[AuditEntry] | None, zone: str | None = None
+) -> list[HistoryLine]:
+    """`{% history_lines history meeting.time_zone as lines %}`: audit entries in words
+    (core.history), moments in the staff member's zone, else `zone`, else UTC."""
+    return describe_all(entries, zone=zone) if entries else []
