@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -33,6 +34,7 @@ from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import dashboard
 from tests.confirm import CONFIRMED, confirmation
 from tests.delegations.conftest import (
     Tracked,
@@ -42,6 +44,7 @@ from tests.delegations.conftest import (
     reply,
 )
 from tests.factories import MeetingFactory, OrganisationFactory, ProcessFactory
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -377,6 +380,84 @@ def test_tracker_page_queries_do_not_grow_with_the_organisations(
 
     assert response.context["tracker"].totals.invited == 50
     assert len(fifty) == len(five)
+
+
+def _seven_invited() -> tuple[Meeting, str]:
+    """Seven organisations invited to prepcom-4 by DM-2001: three attending, four silent."""
+    meeting = MeetingFactory(code="prepcom-4")
+    circular = make_circular(meeting, "DM-2001")
+    for n in range(7):
+        organisation = OrganisationFactory(name=f"Org {n}")
+        invite(circular, organisation)
+        if n < 3:
+            reply(organisation, meeting, ReplyState.SUBMITTED, estimate=2)
+    return meeting, f"/circulars/{circular.pk}/replies/"
+
+
+def test_tracker_list_count_is_read_from_the_figures_when_unfiltered(
+    viewer_client: Client,
+) -> None:
+    _meeting, url = _seven_invited()
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        everyone = viewer_client.get(url)
+    attending = viewer_client.get(url, {"state": "attending"})
+
+    assert everyone.context["page"].paginator.count == 7
+    assert len(everyone.context["rows"]) == 7
+    assert not [q for q in unfiltered.captured_queries if "COUNT(*)" in q["sql"]]
+    # Filtered by what the figures do not count as such, the list counts its rows.
+    assert attending.context["page"].paginator.count == 3
+    assert len(attending.context["rows"]) == 3
+
+
+def test_tracker_figures_are_kept_and_counted_again_in_the_background(
+    viewer_client: Client,
+) -> None:
+    meeting, url = _seven_invited()
+    first = viewer_client.get(url)
+    # An update in bulk sends no signal: the kept figures stay until counted again.
+    Reply.objects.filter(meeting=meeting).update(state=ReplyState.DECLINED, attending=False)
+    later = timezone.now() + datetime.timedelta(seconds=dashboard.CACHE_SECONDS + 1)
+
+    kept = viewer_client.get(url)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        stale = viewer_client.get(url)
+        again = viewer_client.get(url)  # the recount is queued once only
+    recounts = run_queued_tasks()
+    after = viewer_client.get(url)
+    fresh = viewer_client.get(url, {"fresh": "1"})
+
+    assert first.context["tracker"].totals.attending == 3
+    assert kept.context["tracker"].totals.attending == 3
+    assert stale.context["tracker"].totals.attending == 3
+    assert again.context["tracker"].totals.attending == 3
+    assert recounts == 1
+    assert after.context["tracker"].totals.attending == 0
+    assert after.context["tracker"].totals.declined == 3
+    assert fresh.context["tracker"].totals.declined == 3
+    page = kept.content.decode()
+    assert "Counted at" in page
+    assert "figures older than a minute are counted again in the background" in page
+    assert "fresh=1" in page
+    assert "fresh" not in fresh.context["query"]
+
+
+def test_tracker_figures_are_counted_again_once_a_reply_is_saved(
+    viewer_client: Client,
+) -> None:
+    meeting, url = _seven_invited()
+    viewer_client.get(url)
+    declining = Reply.objects.filter(meeting=meeting).first()
+    assert declining is not None
+    declining.state = ReplyState.DECLINED
+    declining.attending = False
+    declining.save()
+
+    after = viewer_client.get(url)
+
+    assert after.context["tracker"].totals.attending == 2
+    assert after.context["tracker"].totals.declined == 1
 
 
 def test_tracker_offers_the_reminder_to_editors_only(

@@ -20,9 +20,10 @@ summitdesk.reports.figures, so that the tracker, its list and CSV, the exports a
 dashboard agree (figures reads only this app's models and enums, never this module).
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -36,6 +37,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -188,6 +190,12 @@ class Tracker:
     opened: int
     named_delegates: int
     breakdowns: list[TrackerBreakdown]
+    counted_at: datetime.datetime = field(default_factory=timezone.now)
+
+    def list_count(self, f: "ListFilter") -> int | None:
+        """How many rows `tracker_list` has under `f`, read from these figures when `f`
+        narrows by nothing (every organisation invited, each once); None otherwise."""
+        return self.totals.invited if f == ListFilter() else None
 
 
 #: The organisation's fields the tracker's figures are grouped by.

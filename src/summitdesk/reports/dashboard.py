@@ -36,6 +36,7 @@ or country.
 
 import datetime
 import hashlib
+import uuid
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -61,7 +62,7 @@ from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations.enums import Gender, HeadLevel
 from summitdesk.delegations.models import Reply
-from summitdesk.delegations.queries import ANSWERED_STATES
+from summitdesk.delegations.queries import ANSWERED_STATES, Scope, Tracker, tracker
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import (
@@ -316,6 +317,54 @@ def recount(kind: str, pk: int, filters: dict[str, str]) -> None:
         return
     cached_dashboard(scope, Filters(**filters), fresh=True)
     cache.delete(f"{cache_key(scope, Filters(**filters))}:recounting")
+
+
+#: Changes with every invitation, reply, delegate or accreditation saved or deleted
+#: (`figures_changed`): the tracker's kept figures are then counted again at once.
+TRACKER_STAMP = "tracker:stamp"
+
+
+def figures_changed(**kwargs: Any) -> None:
+    """A row the tracker counts was saved or deleted (post_save, post_delete): figures
+    kept before are no longer read. Updates in bulk send no signal; their change shows
+    once the figures are counted again, a minute later at most after the next visit."""
+    cache.set(TRACKER_STAMP, uuid.uuid4().hex, None)
+
+
+def tracker_key(scope: Scope) -> str:
+    circular = scope.circular.pk if scope.circular is not None else ""
+    stamp = cache.get(TRACKER_STAMP, "")
+    return f"tracker:{scope.meeting.pk}:{circular}:{stamp}"
+
+
+def cached_tracker(scope: Scope, *, fresh: bool = False) -> Tracker:
+    """The response tracker's figures (`delegations.queries.tracker`), kept like the
+    dashboard's: those older than CACHE_SECONDS are still shown, with the time they were
+    counted, while a background task counts them again. `fresh` counts again now."""
+    key = tracker_key(scope)
+    found = None if fresh else cache.get(key)
+    if isinstance(found, Tracker):
+        old = timezone.now() - found.counted_at > datetime.timedelta(seconds=CACHE_SECONDS)
+        if old and cache.add(f"{key}:recounting", True, CACHE_SECONDS):
+            circular = scope.circular.pk if scope.circular is not None else None
+            tasks.recount_tracker.enqueue(scope.meeting.pk, circular)
+        return found
+    result = tracker(scope)
+    cache.set(key, result, KEEP_SECONDS)
+    return result
+
+
+def recount_tracker(meeting_pk: int, circular_pk: int | None) -> None:
+    """Count the tracker's figures of a meeting or circular again and keep them (the
+    task's body)."""
+    meeting = Meeting.objects.filter(pk=meeting_pk).first()
+    circular = Circular.objects.filter(pk=circular_pk).first() if circular_pk else None
+    if meeting is None or (circular_pk and circular is None):
+        return
+    scope = Scope(meeting, circular)
+    key = tracker_key(scope)
+    cache.set(key, tracker(scope), KEEP_SECONDS)
+    cache.delete(f"{key}:recounting")
 
 
 def meeting_dashboard(meeting: Meeting, filters: Filters = Filters()) -> Dashboard:

@@ -13,6 +13,11 @@ def recount_dashboard(kind: str, pk: int, filters: dict[str, str]) -> None:
 
 
 @task()
+def recount_tracker(meeting_pk: int, circular_pk: int | None) -> None:
+    dashboard.recount_tracker(meeting_pk, circular_pk)
+
+
+@task()
 def prepare_edition_task(edition_id: int) -> None:
     """Prepare and publish an edition; running it twice is harmless (a published or failed
     edition is left alone)."""

@@ -30,6 +30,7 @@ from summitdesk.delegations.services import ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import dates
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import dashboard
 
 PAGE_SIZE = 50
 #: The tracker list's columns; those that sort order by indexed columns (then by id).
@@ -60,8 +61,12 @@ def _meeting_scope(code: str) -> queries.Scope:
 def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     form = TrackerFilterForm(request.GET or None)
     listing = Listing(request.GET, COLUMNS, default_sort="organisation", default_size=PAGE_SIZE)
-    page = listing.page(queries.tracker_list(scope, form.list_filter()))
-    tracker = queries.tracker(scope)
+    fresh = request.GET.get("fresh") == "1"
+    tracker = dashboard.cached_tracker(scope, fresh=fresh)
+    # The list's count from the headline figures when it is unfiltered, unless they may be
+    # older than the rows (a minute at most; "Count again now" counts both afresh).
+    count = None if fresh else tracker.list_count(form.list_filter())
+    page = listing.page(queries.tracker_list(scope, form.list_filter()), count=count)
     context = {
         "scope": scope,
         "circular": scope.circular,
@@ -76,8 +81,8 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "listing": listing,
         "page": page,
         "rows": queries.list_rows(page.object_list),
-        "query": listing.query(),
-        "withdrawn_query": listing.query(withdrawn="yes"),
+        "query": listing.query(fresh=None),
+        "withdrawn_query": listing.query(withdrawn="yes", fresh=None),
         "filtered": form.list_filter() != queries.ListFilter(),
     }
     return render(request, "backoffice/tracker_detail.html", context)
