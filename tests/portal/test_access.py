@@ -322,6 +322,20 @@ def test_acmes_focal_point_link_opens_only_acmes_reply(
     assert "Borealis" not in html
 
 
+def test_acmes_link_shows_only_acmes_submitted_reply(
+    acme_replied: Invited, borealis: Invited
+) -> None:
+    url = f"{acme_replied.url}submitted/?organisation={borealis.organisation.pk}"
+
+    html = Client().get(url).content.decode()
+
+    assert "Acme Telecom" in html
+    assert "Borealis" not in html
+    forged = Client().get("/reply/Zm9yZ2VkLXRva2VuLW5vYm9keS1oYXMtaXQ/submitted/")
+    assert forged.status_code == 404
+    assert NOT_VALID in forged.content.decode()
+
+
 # Rate limits
 
 
