@@ -7,9 +7,12 @@ issued: `withholding.linkify_own`); every other role reads it at the withheld ad
 each link replaced, nothing clickable. Text from outside is never made a link.
 """
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -22,36 +25,38 @@ from summitdesk.correspondence.queries import QUERY_CHARS, MailSearch, search_ou
 PAGE_SIZE = 50
 
 
-def _query_string(search: MailSearch) -> str:
-    """The search as a query string, for the pages' links."""
-    fields = {
-        "recipient": search.recipient,
-        "organisation": search.organisation,
-        "subject": search.subject,
-    }
-    given = {name: value for name, value in fields.items() if value}
-    return urlencode(given)
-
-
-@staff_view(Permission.MAILBOX_READ)
-def mail_log(request: HttpRequest) -> HttpResponse:
+def searched(
+    request: HttpRequest, search_in: Callable[[MailSearch], QuerySet[Any]]
+) -> dict[str, object]:
+    """The context of a searched list of messages (the mail log, the local mailbox): the
+    page of what `search_in` finds for the query string's search, and each message's
+    subject as the reader's role may read it."""
     search = MailSearch.of(request.GET)
-    page = Paginator(search_outbox(search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search_in(search), PAGE_SIZE).get_page(request.GET.get("page"))
     live = may(request.user, Permission.STORED_MAIL_READ)
     # A subject is merged like the letter, so it too may carry a link.
     rows = [
         (message, message.subject if live else withholding.withhold_links(message.subject))
         for message in page
     ]
-    context = {
+    given = {
+        "recipient": search.recipient,
+        "organisation": search.organisation,
+        "subject": search.subject,
+    }
+    return {
         "page": page,
         "rows": rows,
         "live": live,
         "search": search,
-        "query": _query_string(search),
+        "query": urlencode({name: value for name, value in given.items() if value}),
         "query_chars": QUERY_CHARS,
     }
-    return render(request, "backoffice/mail_log.html", context)
+
+
+@staff_view(Permission.MAILBOX_READ)
+def mail_log(request: HttpRequest) -> HttpResponse:
+    return render(request, "backoffice/mail_log.html", searched(request, search_outbox))
 
 
 def _attachments(message: OutboundMessage) -> list[tuple[str, int | None]]:

@@ -6,21 +6,19 @@ other role reads it at the withheld address, each link replaced (`withholding`).
 """
 
 import re
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from summitdesk.backoffice.views.mail_log import searched
 from summitdesk.core.access import staff_view
-from summitdesk.core.permissions import Permission, may
+from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import compose, mailbox, withholding
 from summitdesk.correspondence.models import MailboxMessage
-from summitdesk.correspondence.queries import QUERY_CHARS, MailSearch, search_mailbox
+from summitdesk.correspondence.queries import search_mailbox
 from summitdesk.lib.documents import DocumentError
 
-PAGE_SIZE = 50
 PDF = "application/pdf"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -32,28 +30,7 @@ def _safe(filename: str, index: int) -> str:
 
 @staff_view(Permission.MAILBOX_READ)
 def mailbox_list(request: HttpRequest) -> HttpResponse:
-    search = MailSearch.of(request.GET)
-    page = Paginator(search_mailbox(search), PAGE_SIZE).get_page(request.GET.get("page"))
-    live = may(request.user, Permission.STORED_MAIL_READ)
-    # A subject is merged like the letter, so it too may carry a link.
-    rows = [
-        (message, message.subject if live else withholding.withhold_links(message.subject))
-        for message in page
-    ]
-    given = {
-        "recipient": search.recipient,
-        "organisation": search.organisation,
-        "subject": search.subject,
-    }
-    context = {
-        "page": page,
-        "rows": rows,
-        "live": live,
-        "search": search,
-        "query": urlencode({name: value for name, value in given.items() if value}),
-        "query_chars": QUERY_CHARS,
-    }
-    return render(request, "backoffice/mailbox_list.html", context)
+    return render(request, "backoffice/mailbox_list.html", searched(request, search_mailbox))
 
 
 @staff_view(Permission.STORED_MAIL_READ)
