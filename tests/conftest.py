@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import (
     Browser,
@@ -49,6 +49,14 @@ from summitdesk.core import ratelimit
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> None:
+    """Each test starts with no language active, as a new process does: a request in
+    French earlier on the same worker (a staff member's own language, `?lang=fr`) leaves
+    French active in the thread, and a command run next would print in French."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
