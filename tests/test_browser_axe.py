@@ -24,7 +24,6 @@ from playwright.sync_api import BrowserContext, Page
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
-from summitdesk.accreditation import delegate_links
 from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.core.models import User
 from summitdesk.correspondence import reply_links
@@ -32,6 +31,7 @@ from summitdesk.correspondence.models import Circular
 from summitdesk.delegations.models import Reply
 from summitdesk.demo.load import PASSWORD
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import tokens
 from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports.models import Edition, EditionStatus
@@ -122,7 +122,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
     delegate_token = "axe-delegate-token-for-the-accessibility-tests-0001"
     delegate_link = DelegateLink.objects.create(
         accreditation=accreditation,
-        token_hash=delegate_links.hash_token(delegate_token),
+        token_hash=tokens.hash_token(delegate_token),
         expires_at=reply_link.expires_at,
     )
     code = meeting.code

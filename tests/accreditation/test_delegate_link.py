@@ -28,6 +28,7 @@ from summitdesk.delegations.models import Delegate
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import tokens
 from tests.accreditation.builders import meeting, members, submitted_reply
 from tests.confirm import CONFIRMED, confirmation
 from tests.conftest import Received, Sink, free_port
@@ -117,7 +118,7 @@ def test_submitting_a_reply_sends_each_delegate_with_an_address_their_own_link(
     token = token_in(text)
     # Only the hash is stored, and the link opens the delegate's page.
     assert not DelegateLink.objects.filter(token_hash=token).exists()
-    link = DelegateLink.objects.get(token_hash=delegate_links.hash_token(token))
+    link = DelegateLink.objects.get(token_hash=tokens.hash_token(token))
     assert link.accreditation.delegate.email == "member0@example.org"
     assert link.expires_at is not None
     page = Client().get(f"/accreditation/{token}/")

@@ -22,7 +22,7 @@ from summitdesk.backoffice.views import circulars as circular_views
 from summitdesk.backoffice.views import mailings as mailing_views
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
-from summitdesk.correspondence import reply_links, services
+from summitdesk.correspondence import services
 from summitdesk.correspondence.audience import Audience
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
 from summitdesk.correspondence.models import (
@@ -37,6 +37,7 @@ from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
+from summitdesk.lib import tokens
 from summitdesk.meetings.models import Meeting
 from tests.confirm import CONFIRMED, confirmation
 from tests.factories import MeetingFactory, OrganisationFactory, PositionFactory
@@ -1518,7 +1519,7 @@ def test_reissue_reply_link_shows_the_new_link_once(
     assert response["Cache-Control"] == "no-store"
     shown = response.context["url"]
     token = shown.removeprefix("http://127.0.0.1:8000/reply/").removesuffix("/")
-    link = ReplyLink.objects.get(token_hash=reply_links.hash_token(token))
+    link = ReplyLink.objects.get(token_hash=tokens.hash_token(token))
     assert (link.organisation, link.invitation, link.revoked_at) == (acme, invitation, None)
     assert ReplyLink.objects.filter(organisation=acme, revoked_at__isnull=True).count() == 1
     assert f'value="{shown}"' in response.content.decode()

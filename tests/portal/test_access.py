@@ -25,6 +25,7 @@ from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, CircularText, ReplyLink
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.lib import tokens
 from summitdesk.portal.access import reply_for_token
 from tests.delegations.builders import invite, summit
 from tests.factories import OrganisationFactory, UserFactory
@@ -112,7 +113,7 @@ def endpoints(token: str) -> list[tuple[str, str]]:
 def test_unknown_revoked_and_expired_tokens_get_identical_answers(acme: Invited) -> None:
     meeting = acme.reply.meeting
     _link, revoked = reply_links.issue(acme.organisation, meeting)
-    ReplyLink.objects.filter(token_hash=reply_links.hash_token(revoked)).update(
+    ReplyLink.objects.filter(token_hash=tokens.hash_token(revoked)).update(
         revoked_at=timezone.now()
     )
     _link, expired = reply_links.issue(

@@ -6,9 +6,7 @@ sent to a wrong address stops working once the secretariat re-issues it. Links e
 the reply links, 30 days after the meeting (correspondence.sending.link_expiry).
 """
 
-import hashlib
 import re
-import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -18,12 +16,7 @@ from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.correspondence.sending import link_expiry
-
-TOKEN_BYTES = 24  # 192 bits
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from summitdesk.lib.tokens import hash_token, new_token
 
 
 def delegate_url(token: str) -> str:
@@ -38,7 +31,7 @@ def issue(
     token, which is not stored anywhere. The token may be chosen beforehand (an email
     written before its link is saved). The audit entry says a link was issued."""
     revoked = revoke(accreditation)
-    token = token or secrets.token_urlsafe(TOKEN_BYTES)
+    token = token or new_token()
     link = DelegateLink.objects.create(
         accreditation=accreditation,
         token_hash=hash_token(token),

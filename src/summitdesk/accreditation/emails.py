@@ -17,7 +17,6 @@ has moved on since it was queued, is cancelled.
 """
 
 import datetime
-import secrets
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,6 +34,7 @@ from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations.emails import latest_invitation, reply_to
 from summitdesk.lib import mail
 from summitdesk.lib.localized import localized
+from summitdesk.lib.tokens import new_token
 
 #: The kind of email announcing each decision.
 DECISIONS: dict[str, MessageKind] = {
@@ -222,7 +222,7 @@ def compose_delegate_link(row: OutboundMessage) -> Composed | Cancelled:
         return Cancelled(_("The accreditation was withdrawn or revoked."))
     if not accreditation.delegate.email:
         return Cancelled(_("The delegate has no email address."))
-    token = secrets.token_urlsafe(delegate_links.TOKEN_BYTES)
+    token = new_token()
     url = delegate_links.delegate_url(token)
     composed = _written(accreditation, row.kind, [accreditation.delegate.email], url=url)
     return _with_link(composed, accreditation, token)
@@ -242,7 +242,7 @@ def compose_missing_data(row: OutboundMessage) -> Composed | Cancelled:
     to = [accreditation.delegate.email, _focal_point_email(accreditation)]
     if not accreditation.delegate.email:
         return _written(accreditation, row.kind, to, url="")
-    token = secrets.token_urlsafe(delegate_links.TOKEN_BYTES)
+    token = new_token()
     composed = _written(accreditation, row.kind, to, url=delegate_links.delegate_url(token))
     return _with_link(composed, accreditation, token)
 

@@ -4,7 +4,6 @@ letters for the postal or fax run. Each action is atomic and writes one audit en
 the sending itself stays in correspondence.sending.
 """
 
-import secrets
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -28,6 +27,7 @@ from summitdesk.correspondence.models import (
 from summitdesk.correspondence.sending import PRINTABLE, SendingError, ensure_task, link_expiry
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Position
+from summitdesk.lib.tokens import hash_token, new_token
 
 # Staff actions on single letters. Each is atomic and writes one audit entry.
 
@@ -359,7 +359,7 @@ def combined_pdf(messages: Iterable[OutboundMessage]) -> bytes:
 
 def _write_for_paper(row: OutboundMessage, context: compose.MailingContext) -> str:
     """Write and store the letter of a row never sent by email; returns its token."""
-    token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+    token = new_token()
     letter = compose.letter_for(row, token, context)
     pdf = render_letter(letter)
     subject, body = compose.email_text(row, letter, context)
@@ -379,7 +379,7 @@ def _write_for_paper(row: OutboundMessage, context: compose.MailingContext) -> s
                 organisation_id=row.letter_invitation.organisation_id,
                 meeting=context.meeting,
                 invitation_id=row.invitation_id,
-                token_hash=reply_links.hash_token(token),
+                token_hash=hash_token(token),
                 expires_at=link_expiry(context.meeting),
             )
     if not stored:

@@ -1,7 +1,5 @@
 """Personal reply links: at least 128 random bits, stored only as a hash."""
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -14,13 +12,8 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.models import User
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.directory.models import Organisation, Person
+from summitdesk.lib.tokens import hash_token, new_token
 from summitdesk.meetings.models import Meeting
-
-TOKEN_BYTES = 24  # 192 bits
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def reply_url(token: str) -> str:
@@ -41,7 +34,7 @@ def issue(
     the link is that person's own (a focal point's), revoked when they hand over; with
     `opened_by`, a staff member's, which opens only in their own session. The token may be
     chosen beforehand (an email written before its link is saved)."""
-    token = token or secrets.token_urlsafe(TOKEN_BYTES)
+    token = token or new_token()
     link = ReplyLink.objects.create(
         organisation=organisation,
         meeting=meeting,

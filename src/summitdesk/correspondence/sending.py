@@ -31,7 +31,6 @@ that cannot be used, it is failed with the server's message, for staff to see.
 """
 
 import logging
-import secrets
 import smtplib
 import time
 from collections.abc import Callable, Sequence
@@ -57,7 +56,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
-from summitdesk.correspondence import compose, reply_links, services, tasks
+from summitdesk.correspondence import compose, services, tasks
 from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
 from summitdesk.correspondence.errors import CircularError
 from summitdesk.correspondence.letters import Letter, render_letter
@@ -70,6 +69,7 @@ from summitdesk.correspondence.models import (
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Position
 from summitdesk.lib import faults
+from summitdesk.lib.tokens import hash_token, new_token
 from summitdesk.meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
@@ -513,7 +513,7 @@ class _Sender(Outbox):
     def write(self, row: OutboundMessage) -> _Written:
         """The row's letter with a new reply link, as a PDF; nothing stored, no query (the
         row comes from `claim` with what the letter needs)."""
-        token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+        token = new_token()
         letter = compose.letter_for(row, token, self.context)
         return _Written(token=token, letter=letter, pdf=render_letter(letter))
 
@@ -566,7 +566,7 @@ class _Sender(Outbox):
                     organisation_id=row.letter_invitation.organisation_id,
                     meeting=self.context.meeting,
                     invitation_id=row.invitation_id,
-                    token_hash=reply_links.hash_token(token),
+                    token_hash=hash_token(token),
                     expires_at=link_expiry(self.context.meeting),
                 )
         if not taken:

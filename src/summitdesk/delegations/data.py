@@ -29,6 +29,10 @@ class DelegateData:
     gender: str = ""
     consent_to_publish: bool = False
     is_head: bool = False
+    # The employer, when not the nominating organisation, and the relationship to it
+    # (delegations.enums.Relationship; empty: not said).
+    affiliation: str = ""
+    relationship: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from the no-reply address with Reply-To the circular's contact e-mail. An email 
 reply is gone, or whose focal point has changed again before it was written, is cancelled.
 """
 
-import secrets
-
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Person, Position
 from summitdesk.lib import mail
 from summitdesk.lib.localized import localized
+from summitdesk.lib.tokens import new_token
 
 
 def latest_invitation(reply: Reply) -> Invitation | None:
@@ -170,7 +169,7 @@ def compose_focal_point_link(row: OutboundMessage) -> Composed | Cancelled:
         return Cancelled(_("The focal point has no email address."))
     language = reply.organisation.language
     invitation = latest_invitation(reply)
-    token = secrets.token_urlsafe(reply_links.TOKEN_BYTES)
+    token = new_token()
     with translation.override(compose.django_language(language)):
         name = " ".join(
             part for part in (person.title, person.given_name, person.family_name) if part

@@ -35,3 +35,13 @@ class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the secretariat")
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused")
+
+
+class Relationship(models.TextChoices):
+    """How a nominee is related to the organisation that nominates them (recorded for every
+    nominee, beside their affiliation: the employer they come from)."""
+
+    STAFF = "staff", _("Staff")
+    MEMBER = "member", _("Member")
+    CONSULTANT = "consultant", _("Consultant")
+    INVITED_GUEST = "invited_guest", _("Invited guest")

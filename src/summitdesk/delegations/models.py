@@ -3,7 +3,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from summitdesk.accreditation.enums import DETACHED
-from summitdesk.delegations.enums import ChangeRequestStatus, Gender, HeadLevel, ReplyState
+from summitdesk.delegations.enums import (
+    ChangeRequestStatus,
+    Gender,
+    HeadLevel,
+    Relationship,
+    ReplyState,
+)
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
 
@@ -105,6 +111,18 @@ class Delegate(models.Model):
     )
     consent_to_publish = models.BooleanField(
         _("may appear on the published List of Participants"), default=False
+    )
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The employer, when it is not the nominating organisation."),
+    )
+    relationship = models.CharField(
+        _("relationship to the organisation"),
+        max_length=16,
+        choices=Relationship.choices,
+        blank=True,
     )
 
     class Meta:

@@ -15,11 +15,12 @@ from datetime import timedelta
 from django.http import HttpRequest
 from django.utils import timezone
 
-from summitdesk.accreditation import delegate_links, services
+from summitdesk.accreditation import services
 from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.delegations.models import Delegate
+from summitdesk.lib.tokens import hash_token
 from summitdesk.portal import access as portal_access
 from summitdesk.portal.access import PortalAccess
 
@@ -69,7 +70,7 @@ def accreditation_for_token(token: str, *, request: HttpRequest) -> DelegateAcce
             "accreditation__meeting", "accreditation__delegate__reply__organisation"
         )
         .filter(
-            token_hash=delegate_links.hash_token(token),
+            token_hash=hash_token(token),
             revoked_at__isnull=True,
         )
         .exclude(accreditation__status__in=services.DETACHED)
