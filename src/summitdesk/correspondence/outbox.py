@@ -198,14 +198,10 @@ def send_again(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
     if row.is_letter:
         raise SendingError(_("A circular's letter is sent again from its mailing's page."))
     _refuse_dead_link(row)
-    copy = OutboundMessage.objects.create(
-        kind=row.kind,
-        organisation_id=row.organisation_id,
-        about_type=row.about_type,
-        about_id=row.about_id,
-        person_id=row.person_id,
-        params=row.params,
-        resent_from=row,
+    return _queue_copy(
+        row,
+        "summitdesk.message.sent_again",
+        actor=actor,
         to=row.to,
         cc=row.cc,
         reply_to=row.reply_to,
@@ -216,15 +212,6 @@ def send_again(message: OutboundMessage, *, actor: Actor) -> OutboundMessage:
         attachment_name=row.attachment_name,
         message_id=compose.new_message_id(),
     )
-    ensure_task(None)
-    audit.record(
-        copy,
-        "summitdesk.message.sent_again",
-        actor=actor,
-        changes={"resent_from": [None, row.pk]},
-        organisation_id=row.organisation_id,
-    )
-    return copy
 
 
 @transaction.atomic
@@ -241,6 +228,15 @@ def send_with_new_link(message: OutboundMessage, *, actor: Actor) -> OutboundMes
     )
     if not messages.carries_link(row):
         raise SendingError(_("This email carries no personal link."))
+    return _queue_copy(row, "summitdesk.message.new_link_queued", actor=actor)
+
+
+def _queue_copy(
+    row: OutboundMessage, action: str, *, actor: Actor, **written: Any
+) -> OutboundMessage:
+    """A new outbox row for the same kind, addressee and subject of mail as `row`, with
+    what is already `written` of it (nothing: the worker writes it anew), its sending task
+    and its audit entry."""
     copy = OutboundMessage.objects.create(
         kind=row.kind,
         organisation_id=row.organisation_id,
@@ -249,11 +245,12 @@ def send_with_new_link(message: OutboundMessage, *, actor: Actor) -> OutboundMes
         person_id=row.person_id,
         params=row.params,
         resent_from=row,
+        **written,
     )
     ensure_task(None)
     audit.record(
         copy,
-        "summitdesk.message.new_link_queued",
+        action,
         actor=actor,
         changes={"resent_from": [None, row.pk]},
         organisation_id=row.organisation_id,
