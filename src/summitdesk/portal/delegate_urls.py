@@ -20,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="focal-point-photo",
     ),
     path("<str:token>/", delegate_views.page, name="page"),
+    path("<str:token>/confirm/", delegate_views.confirm, name="confirm"),
     path("<str:token>/photo.jpg", delegate_views.photo, name="photo"),
 ]
