@@ -115,13 +115,22 @@ def build(*, photo_days_ago: int | None = 30) -> Process3:
     today = datetime.date.today()
     process = ProcessFactory(code="wsis", name="WSIS")
     prepcom1 = MeetingFactory(
-        process=process, code="prepcom-1", title="PrepCom-1", start_date=today - datetime.timedelta(days=300)
+        process=process,
+        code="prepcom-1",
+        title="PrepCom-1",
+        start_date=today - datetime.timedelta(days=300),
     )
     prepcom2 = MeetingFactory(
-        process=process, code="prepcom-2", title="PrepCom-2", start_date=today - datetime.timedelta(days=60)
+        process=process,
+        code="prepcom-2",
+        title="PrepCom-2",
+        start_date=today - datetime.timedelta(days=60),
     )
     prepcom3 = MeetingFactory(
-        process=process, code="prepcom-3", title="PrepCom-3", start_date=today + datetime.timedelta(days=60)
+        process=process,
+        code="prepcom-3",
+        title="PrepCom-3",
+        start_date=today + datetime.timedelta(days=60),
     )
     acme = OrganisationFactory(name="Acme", language="en", email="")
     earlier = attended(acme, prepcom2, PEOPLE, photo_days_ago=photo_days_ago)

@@ -10,7 +10,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from pytest_django import Settings
 
-from summitdesk.accreditation import completeness, returning as accreditation_returning
+from summitdesk.accreditation import completeness
+from summitdesk.accreditation import returning as accreditation_returning
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
@@ -68,6 +69,7 @@ def test_earlier_delegations_are_the_process_meetings_attended_in_calendar_order
     attended(wsis.acme, wsis.prepcom1, PEOPLE[:1], photo_days_ago=None)
     # Another process's earlier meeting, and a later meeting of this one: never offered.
     attended(wsis.acme, MeetingFactory(start_date=datetime.date(2000, 1, 1)), PEOPLE[:1])
+    assert wsis.prepcom3.start_date is not None
     later = MeetingFactory(
         process=wsis.process, start_date=wsis.prepcom3.start_date + datetime.timedelta(days=90)
     )
@@ -94,7 +96,14 @@ def test_focal_point_copies_the_delegation_but_one_and_identity_data_never_comes
         before = earlier[delegate.family_name]
         assert delegate.returning_from_id == before.pk
         assert delegate.confirmed_at is None
-        for name in ("given_name", "function", "email", "nationality", "affiliation", "relationship"):
+        for name in (
+            "given_name",
+            "function",
+            "email",
+            "nationality",
+            "affiliation",
+            "relationship",
+        ):
             assert getattr(delegate, name) == getattr(before, name)
         # Asked afresh: gender and consent to publish are the person's own, each meeting.
         assert delegate.gender == "" and delegate.consent_to_publish is False
@@ -158,7 +167,9 @@ def test_a_meeting_of_another_process_or_not_attended_is_no_source(wsis: Process
 def test_forged_sources_are_refused_and_nothing_changes(wsis: Process3) -> None:
     earlier = returning.earlier_delegation(wsis.reply, None)
     assert earlier is not None
-    stranger = attended(OrganisationFactory(name="Other"), wsis.prepcom2, PEOPLE[:1], photo_days_ago=None)
+    stranger = attended(
+        OrganisationFactory(name="Other"), wsis.prepcom2, PEOPLE[:1], photo_days_ago=None
+    )
     theirs = stranger.delegates.get()
     with pytest.raises(ReplyError, match="Only members of that earlier delegation"):
         returning.copy_delegation(wsis.reply, earlier, [theirs.pk], actor=PORTAL)
@@ -225,9 +236,10 @@ def test_returning_delegate_confirms_reusing_a_recent_photo_under_a_new_name(
     assert accreditation.delegate.confirmed_at is not None
     assert accreditation.photo.name and accreditation.photo.name != source.photo.name
     assert accreditation.badge_photo.name != source.badge_photo.name
-    with default_storage.open(accreditation.photo.name) as new, default_storage.open(
-        source.photo.name
-    ) as old:
+    with (
+        default_storage.open(str(accreditation.photo.name)) as new,
+        default_storage.open(str(source.photo.name)) as old,
+    ):
         assert new.read() == old.read()
     # The photo is as old as it was: reusing it again never makes it younger.
     assert accreditation.photo_uploaded_at == source.photo_uploaded_at

@@ -41,7 +41,9 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
     month += 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def photo_cutoff(meeting: Meeting, *, now: datetime.datetime | None = None) -> datetime.datetime:
@@ -68,7 +70,9 @@ class Returning:
         return self.earlier.reply.meeting
 
 
-def returning(accreditation: Accreditation, *, now: datetime.datetime | None = None) -> Returning | None:
+def returning(
+    accreditation: Accreditation, *, now: datetime.datetime | None = None
+) -> Returning | None:
     """What the delegate of `accreditation` returns from, or None (not a returning one)."""
     delegate = accreditation.delegate
     if delegate.returning_from_id is None:
@@ -125,6 +129,8 @@ def confirm(
     if delegate.confirmed_at is None:
         delegate.confirmed_at = now or timezone.now()
         delegate.save(update_fields=["confirmed_at"])
+        # The API's feeds and versions of the accreditation see the change.
+        accreditation.save(update_fields=["updated_at"])
         audit.record(
             delegate,
             "summitdesk.delegate.confirmed",
@@ -142,7 +148,7 @@ def _copy_photo(source: Accreditation, target: Accreditation, *, actor: Actor) -
     names: list[str] = []
     try:
         for field in (source.photo, source.badge_photo):
-            with default_storage.open(field.name, "rb") as handle:
+            with default_storage.open(str(field.name), "rb") as handle:
                 names.append(default_storage.save(photos.photo_name(), ContentFile(handle.read())))
     except (FileNotFoundError, ValueError):
         _delete(names)

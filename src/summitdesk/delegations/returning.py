@@ -161,7 +161,6 @@ def copy_delegation(
     return sum(1 for d in plan.delegates if d.returning_from_id is not None)
 
 
-
 def awaiting_confirmation(reply: Reply) -> list[Delegate]:
     """The returning members of `reply` who have not confirmed yet."""
     return list(
@@ -178,4 +177,16 @@ def reply_context(reply: Reply) -> dict[str, object]:
     return {
         "earlier": found[-1] if found else None,
         "awaiting": awaiting_confirmation(reply),
+    }
+
+
+def summary(delegate: Delegate) -> dict[str, str | bool | None]:
+    """Where a returning delegate comes from (the earlier meeting's code) and whether they
+    confirmed; both None for the others. What the API shows (load the delegate with
+    `returning_from__reply__meeting`)."""
+    if delegate.returning_from is None:
+        return {"returning_from": None, "confirmed": None}
+    return {
+        "returning_from": delegate.returning_from.reply.meeting.code,
+        "confirmed": delegate.confirmed_at is not None,
     }

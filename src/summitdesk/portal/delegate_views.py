@@ -201,7 +201,9 @@ def _confirm(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
         return not_valid(request)
     reuse_photo = request.POST.get("reuse_photo") == "yes"
     try:
-        reused = returning.confirm(access.accreditation, reuse_photo=reuse_photo, actor=access.actor)
+        reused = returning.confirm(
+            access.accreditation, reuse_photo=reuse_photo, actor=access.actor
+        )
     except returning.ConfirmError as refused:
         messages.error(request, str(refused))
         return redirect(_urls(access)["page"])
