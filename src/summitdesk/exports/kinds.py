@@ -373,11 +373,14 @@ def _person_columns(prefix: str) -> list[Column]:
         Column(gettext_lazy("Email"), _get(f"{prefix}email")),
         Column(gettext_lazy("Nationality"), _get(f"{prefix}nationality")),
         # A returning delegate: the earlier meeting copied from, and whether they confirmed.
-        Column(
-            gettext_lazy("Returning from"), _get(f"{prefix}returning_from__reply__meeting__code")
-        ),
+        Column(gettext_lazy("Returning from"), _returning_from(prefix)),
         Column(gettext_lazy("Confirmed coming"), _confirmed(prefix)),
     ]
+
+
+def _returning_from(prefix: str) -> Callable[[Row], str]:
+    key = f"{prefix}returning_from__reply__meeting__code"
+    return lambda row: row[key] or ""
 
 
 def _confirmed(prefix: str) -> Callable[[Row], str]:
