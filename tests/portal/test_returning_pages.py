@@ -4,6 +4,7 @@ page and may reuse their photo; staff do the same on the organisation's behalf; 
 the exports say who returns, from where, and whether they confirmed."""
 
 import datetime
+import re
 from dataclasses import replace
 
 import pytest
@@ -26,7 +27,9 @@ from tests.delegations.returning_builders import (
     delegate_link,
 )
 from tests.factories import MeetingFactory, OrganisationFactory
-from tests.portal.builders import PersonData
+from tests.conftest import Sink
+from tests.portal.builders import PersonData, plain
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +260,21 @@ def test_api_and_exports_say_who_returns_and_whether_they_confirmed(wsis: Proces
         ("prepcom-2", "no"),
         ("prepcom-2", "no"),
     ]
+
+
+def test_returning_delegate_is_asked_by_email_to_confirm_through_their_link(
+    wsis: Process3, smtp: Sink
+) -> None:
+    copy_from_portal(wsis)
+    submitted(wsis)
+    run_queued_tasks()
+    received = {m.message["To"]: plain(m.message) for m in smtp.received}
+    body = received["amina@acme.example.org"]
+    assert "You were in the delegation to \u2068PrepCom-2\u2069: on your page, confirm" in body
+    [token] = re.findall(r"/accreditation/([\w-]+)/", body)
+    client = Client()
+    assert "Are you coming?" in client.get(f"/accreditation/{token}/").content.decode()
+    assert (
+        client.post(f"/accreditation/{token}/confirm/", {"reuse_photo": "yes"}).status_code == 302
+    )
+    assert Delegate.objects.get(email="amina@acme.example.org", reply=wsis.reply).confirmed_at
