@@ -41,7 +41,9 @@ def test_demo_has_prepcom_3_delegations_copied_from_prepcom_2(demo: Demo) -> Non
     reused = later.exclude(photo="").select_related("delegate__returning_from__accreditation")
     assert reused.exists()
     for accreditation in reused:
-        earlier_photo = accreditation.delegate.returning_from.accreditation.photo.name
+        source = accreditation.delegate.returning_from
+        assert source is not None
+        earlier_photo = source.accreditation.photo.name
         assert accreditation.photo.name != earlier_photo
     waiting = later.filter(delegate__confirmed_at=None).select_related("delegate")
     assert all("confirmed" in completeness.missing_names(a) for a in waiting)

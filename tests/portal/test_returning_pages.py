@@ -14,10 +14,12 @@ from django.utils import timezone
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries, services
+from summitdesk.delegations.data import PersonData
 from summitdesk.delegations.models import Delegate
 from summitdesk.exports import kinds
 from summitdesk.exports import services as export_services
 from tests.api.conftest import ApiClient, make_token
+from tests.conftest import Sink
 from tests.delegations.returning_builders import (
     PEOPLE,
     STAFF,
@@ -27,8 +29,7 @@ from tests.delegations.returning_builders import (
     delegate_link,
 )
 from tests.factories import MeetingFactory, OrganisationFactory
-from tests.conftest import Sink
-from tests.portal.builders import PersonData, plain
+from tests.portal.builders import plain
 from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
