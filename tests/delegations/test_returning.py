@@ -296,3 +296,13 @@ def test_months_before_keeps_the_day_or_the_months_last() -> None:
     assert accreditation_returning.months_before(datetime.date(2025, 3, 15), 15) == datetime.date(
         2023, 12, 15
     )
+
+
+def test_confirmation_is_audited_on_the_accreditation_with_its_meeting(wsis: Process3) -> None:
+    copy_all_but_one(wsis)
+    submit(wsis)
+    accreditation = confirmed_accreditation(wsis, "Diallo")
+    accreditation_returning.confirm(accreditation, reuse_photo=False, actor=PORTAL)
+    accreditation_returning.confirm(accreditation, reuse_photo=False, actor=PORTAL)
+    [entry] = AuditEntry.objects.filter(action="summitdesk.accreditation.returning_confirmed")
+    assert entry.object_id == str(accreditation.pk) and "prepcom-2" in entry.note

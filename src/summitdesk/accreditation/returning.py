@@ -131,9 +131,10 @@ def confirm(
         delegate.save(update_fields=["confirmed_at"])
         # The API's feeds and versions of the accreditation see the change.
         accreditation.save(update_fields=["updated_at"])
+        # On the accreditation: its change feed (the API's) shows the confirmation.
         audit.record(
-            delegate,
-            "summitdesk.delegate.confirmed",
+            accreditation,
+            "summitdesk.accreditation.returning_confirmed",
             actor=actor,
             changes={"confirmed": [False, True]},
             organisation_id=delegate.reply.organisation_id,
