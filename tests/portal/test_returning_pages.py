@@ -15,7 +15,7 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries, services
 from summitdesk.delegations.data import PersonData
-from summitdesk.delegations.models import Delegate
+from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.exports import kinds
 from summitdesk.exports import services as export_services
 from tests.api.conftest import ApiClient, make_token
@@ -218,6 +218,15 @@ def test_staff_copy_on_behalf_and_see_who_confirmed(
     assert detail.count("Returning from prepcom-2") == 2 and "not confirmed yet" in detail
     reply = wsis.reply
     assert reply.entered_on_behalf and reply.delegates.count() == 2
+
+
+def test_staff_copy_refused_makes_no_reply(wsis: Process3, secretary_client: Client) -> None:
+    other = OrganisationFactory(name="Newcomer")
+    attended(other, wsis.prepcom2, PEOPLE[:1], photo_days_ago=None)
+    base = f"/organisations/{other.pk}/replies/prepcom-3/"
+    refused = secretary_client.post(f"{base}earlier/", {"from": "prepcom-2", "version": ""})
+    assert refused.status_code == 400
+    assert not Reply.objects.filter(organisation=other, meeting=wsis.prepcom3).exists()
 
 
 def test_staff_page_refuses_what_cannot_be_copied(wsis: Process3, secretary_client: Client) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from summitdesk.core.audit import Actor
@@ -170,14 +171,21 @@ def awaiting_confirmation(reply: Reply) -> list[Delegate]:
     )
 
 
+def latest_earlier_reply(reply: Reply) -> Reply | None:
+    """The organisation's reply about the latest earlier meeting of the process that sent a
+    delegation (None: none), in one query: what a reply page offers to start from."""
+    sent = Delegate.objects.filter(in_delegation(), reply=OuterRef("pk"))
+    return (
+        services.earlier_replies(reply)
+        .filter(Exists(sent), state__in=ATTENDED, attending=True)
+        .last()
+    )
+
+
 def reply_context(reply: Reply) -> dict[str, object]:
-    """What a reply page shows of returning delegations: the latest earlier delegation to
-    start from (None: none), and the members still to confirm."""
-    found = earlier_delegations(reply)
-    return {
-        "earlier": found[-1] if found else None,
-        "awaiting": awaiting_confirmation(reply),
-    }
+    """What a reply page shows of returning delegations: the organisation's reply about the
+    latest earlier meeting to start from (None: none), and the members still to confirm."""
+    return {"earlier": latest_earlier_reply(reply), "awaiting": awaiting_confirmation(reply)}
 
 
 def summary(delegate: Delegate) -> dict[str, str | bool | None]:

@@ -154,7 +154,7 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "history": overview.history,
         "deadline": deadline,
         "deadline_passed": deadline is not None and deadline < timezone.now(),
-        "earlier": returning.earlier_delegations(
+        "earlier": returning.latest_earlier_reply(
             overview.reply or Reply(organisation=organisation, meeting=meeting)
         ),
     }
@@ -200,7 +200,7 @@ def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "organisation": organisation,
         "meeting": meeting,
         "reply": reply,
-        "earlier": returning.earlier_delegations(
+        "earlier": returning.latest_earlier_reply(
             reply or Reply(organisation=organisation, meeting=meeting)
         ),
     }

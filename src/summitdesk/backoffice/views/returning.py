@@ -5,6 +5,7 @@ under the staff member's name; the secretariat may do it after the deadline too.
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,13 +46,15 @@ def reply_earlier(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     elif request.method == "POST" and earlier is not None:
         ticked = _picked(request.POST.getlist("member"))
         try:
-            count = returning.copy_delegation(
-                reply or services.reply_for(organisation, meeting),
-                earlier,
-                ticked,
-                actor=staff_actor(request),
-                expected_version=str(request.POST.get("version", "")) if reply else None,
-            )
+            # A reply made for the copy goes too when the copy is refused: nothing changes.
+            with transaction.atomic():
+                count = returning.copy_delegation(
+                    reply or services.reply_for(organisation, meeting),
+                    earlier,
+                    ticked,
+                    actor=staff_actor(request),
+                    expected_version=str(request.POST.get("version", "")) if reply else None,
+                )
         except versions.Conflict:
             error = _("The reply changed while you were choosing: check it, then copy again.")
         except services.ReplyError as refused:
