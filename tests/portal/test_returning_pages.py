@@ -139,12 +139,19 @@ def test_returning_delegate_confirms_on_their_own_page_reusing_their_photo(
     # Identity data is never carried over: the form is empty.
     assert "DIALLO" not in page and "P1234567" not in page
 
+    # The earlier photo, shown to them (and to nobody through the focal point's view).
+    earlier_photo = client.get(f"{url}earlier-photo.jpg")
+    assert earlier_photo.status_code == 200 and earlier_photo["Content-Type"] == "image/jpeg"
+    focal = f"/accreditation/from-reply/{wsis.token}/{amina.pk}/earlier-photo.jpg"
+    assert client.get(focal).status_code == 404
     response = client.post(f"{url}confirm/", {"reuse_photo": "yes"})
     assert response.status_code == 302 and response["Location"] == url
     after = client.get(url).content.decode()
     assert "with your earlier photo" in after
     assert "You confirmed that you are coming again after PrepCom-2." in after
     assert 'id="current-photo"' in after and "confirmation of attendance" not in after
+    # Once reused (the accreditation has a photo), the earlier one is offered no more.
+    assert client.get(f"{url}earlier-photo.jpg").status_code == 404
     accreditation = Accreditation.objects.get(delegate=amina)
     assert accreditation.photo and amina.__class__.objects.get(pk=amina.pk).confirmed_at
 
@@ -172,6 +179,7 @@ def test_photo_too_old_is_not_offered(wsis: Process3) -> None:
     client = Client()
     page = client.get(url).content.decode()
     assert 'id="photo-too-old"' in page and "reuse_photo" not in page
+    assert client.get(f"{url}earlier-photo.jpg").status_code == 404
     refused = client.post(f"{url}confirm/", {"reuse_photo": "yes"}, follow=True)
     assert "too old" in refused.content.decode()
     assert not Accreditation.objects.get(delegate=carla).photo

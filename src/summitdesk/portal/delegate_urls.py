@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("<str:token>/", delegate_views.page, name="page"),
     path("<str:token>/confirm/", delegate_views.confirm, name="confirm"),
+    path("<str:token>/earlier-photo.jpg", delegate_views.earlier_photo, name="earlier-photo"),
     path("<str:token>/photo.jpg", delegate_views.photo, name="photo"),
 ]

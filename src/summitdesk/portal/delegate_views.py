@@ -92,12 +92,14 @@ def _urls(access: DelegateAccess) -> dict[str, str]:
             "photo": reverse("delegate:focal-point-photo", args=args),
             "reply": reverse("portal:reply", args=[access.reply_access.token]),
             "confirm": "",
+            "earlier_photo": "",
         }
     return {
         "page": reverse("delegate:page", args=[access.token]),
         "photo": reverse("delegate:photo", args=[access.token]),
         "reply": "",
         "confirm": reverse("delegate:confirm", args=[access.token]),
+        "earlier_photo": reverse("delegate:earlier-photo", args=[access.token]),
     }
 
 
@@ -178,7 +180,19 @@ def _page(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
 
 def _photo(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
     """The stored photo, to the delegate or their focal point only."""
-    name = access.accreditation.photo.name
+    return _jpeg(request, str(access.accreditation.photo.name or ""))
+
+
+def _earlier_photo(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
+    """A returning delegate's earlier photo, to them only and only while it is offered for
+    reuse (young enough, this accreditation without one)."""
+    found = returning.returning(access.accreditation)
+    if access.reply_access is not None or found is None or found.photo_from is None:
+        return not_valid(request)
+    return _jpeg(request, str(found.photo_from.photo.name or ""))
+
+
+def _jpeg(request: HttpRequest, name: str) -> HttpResponse:
     if not name:
         return not_valid(request)
     try:
@@ -216,6 +230,7 @@ def _confirm(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
 
 page = by_delegate_link(_page)
 confirm = by_delegate_link(_confirm)
+earlier_photo = by_delegate_link(_earlier_photo)
 photo = by_delegate_link(_photo)
 focal_point_page = by_reply_link(_page)
 focal_point_photo = by_reply_link(_photo)
