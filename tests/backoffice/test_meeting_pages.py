@@ -325,6 +325,7 @@ def test_meeting_edit_saves_the_badge_requirements(
         time_zone=meeting.time_zone,
         approval_requires_identity="on",
         printing_requires_identity="on",
+        photo_max_age_months="12",
     )
 
     form = secretary_client.get("/meetings/prepcom-3/edit/")
@@ -337,9 +338,11 @@ def test_meeting_edit_saves_the_badge_requirements(
         True,
         True,
     )
+    assert meeting.photo_max_age_months == 12
     assert AuditEntry.objects.get().changes == {
         "approval_requires_identity": [False, True],
         "printing_requires_identity": [False, True],
+        "photo_max_age_months": [6, 12],
     }
 
 

@@ -122,6 +122,7 @@ READ_PAGES: list[tuple[str, Kwargs]] = [
 ]
 WRITE_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:reply-edit", _reply(lambda s: s.a)),
+    ("backoffice:reply-earlier", _reply(lambda s: s.a)),
 ]
 WRITE_ACTIONS: list[tuple[str, Kwargs]] = [
     (

@@ -244,7 +244,7 @@ def routes(borealis: Invited, acme: Invited) -> Iterator[tuple[str, str, dict[st
     ids = forged(acme)
     base = borealis.url
     query = "?" + "&".join(f"{key}={value}" for key, value in ids.items())
-    for suffix in ("", "letter.pdf", "summary.pdf", "hand-over/"):
+    for suffix in ("", "letter.pdf", "summary.pdf", "hand-over/", "earlier/"):
         yield "get", base + suffix, {}
         yield "get", base + suffix + query, {}
     for action in ("save", "submit", "add_rows", "request_change"):
@@ -261,6 +261,8 @@ def routes(borealis: Invited, acme: Invited) -> Iterator[tuple[str, str, dict[st
             "new-email": "bea@borealis.example.org",
         },
     )
+    # Starting from an earlier delegation with Acme's delegates' ids.
+    yield "post", base + "earlier/", {**ids, "member": ids["delegate"], "from": "geneva-2003"}
 
 
 def test_b_with_acmes_ids_in_every_parameter_never_sees_acme(
@@ -284,7 +286,7 @@ def test_b_with_acmes_ids_in_every_parameter_never_sees_acme(
             assert re.search(r"acme", words, re.I) is None, (method, url)
             seen += 1
 
-    assert seen == 34
+    assert seen == 40
     # Acme's reply is as it was, and B's changes went to B's reply.
     assert [(str(d), d.function) for d in acme.reply.delegates.all()] == before
     assert acme.reply.focal_point_id == acme_focal_point

@@ -18,6 +18,12 @@ NEEDED: tuple[tuple[str, Promise, Q], ...] = (
     ("date_of_birth", _("date of birth"), Q(date_of_birth__isnull=False)),
     ("document_number", _("identity document number"), ~Q(document_number="")),
     ("document_expires", _("identity document expiry"), Q(document_expires__isnull=False)),
+    # A returning delegate (copied from an earlier meeting) confirms by their own link.
+    (
+        "confirmed",
+        _("confirmation of attendance"),
+        Q(delegate__returning_from__isnull=True) | Q(delegate__confirmed_at__isnull=False),
+    ),
 )
 
 #: The accreditations that lack nothing for a badge.
@@ -29,6 +35,8 @@ for _name, _label, _given in NEEDED:
 def _value(accreditation: Accreditation, name: str) -> object:
     if name == "nationality":
         return accreditation.delegate.nationality
+    if name == "confirmed":
+        return not accreditation.delegate.awaits_confirmation
     return getattr(accreditation, name)
 
 

@@ -32,6 +32,7 @@ from summitdesk.correspondence.enums import MessageKind
 from summitdesk.correspondence.messages import Cancelled, Composed, Kind
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations.emails import latest_invitation, reply_to
+from summitdesk.delegations.models import Delegate
 from summitdesk.lib import mail
 from summitdesk.lib.localized import localized
 from summitdesk.lib.tokens import new_token
@@ -159,6 +160,7 @@ def _written(
                 "collection_from": _collection_from(accreditation, language),
                 "contact_email": circular.contact_email if circular else "",
                 "missing": completeness.missing_data(accreditation),
+                "returning_from": _returning_from(delegate),
                 **context,
             },
         )
@@ -170,6 +172,13 @@ def _written(
         language=language,
         reply_to=reply_to(circular),
     )
+
+
+def _returning_from(delegate: Delegate) -> str:
+    """The title of the earlier meeting a returning delegate still to confirm comes from."""
+    if not delegate.awaits_confirmation or delegate.returning_from is None:
+        return ""
+    return localized(delegate.returning_from.reply.meeting, "title")
 
 
 def compose_decision(row: OutboundMessage) -> Composed | Cancelled:

@@ -52,6 +52,9 @@ class Accreditation(models.Model):
     # A small copy of the photo (350 x 450) made at upload, which badges print: a run of
     # ten thousand badges then never decodes the full-size photos.
     badge_photo = models.FileField(upload_to="photos/%Y/", blank=True, editable=False)
+    # When the photo was uploaded (a reused photo keeps its first upload's time): how old
+    # it is when a returning delegate would reuse it (accreditation.returning).
+    photo_uploaded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The badge: a new version on every (re)issue; the code printed in the QR carries it,
     # so an older badge's code is refused at the door.
     badge_version = models.PositiveIntegerField(default=0)

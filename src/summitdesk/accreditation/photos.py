@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -274,7 +275,8 @@ def save_photo(
             previous = [old for old in (locked.photo.name, locked.badge_photo.name) if old]
             locked.photo.name = name
             locked.badge_photo.name = small_name
-            locked.save(update_fields=["photo", "badge_photo", "updated_at"])
+            locked.photo_uploaded_at = timezone.now()
+            locked.save(update_fields=["photo", "badge_photo", "photo_uploaded_at", "updated_at"])
             audit.record(
                 locked,
                 "photo changed",
@@ -289,6 +291,7 @@ def save_photo(
         raise
     accreditation.photo.name = name
     accreditation.badge_photo.name = small_name
+    accreditation.photo_uploaded_at = locked.photo_uploaded_at
     return name
 
 

@@ -42,6 +42,7 @@ from summitdesk.api.common import (
 )
 from summitdesk.api.replies import text
 from summitdesk.core.models import AuditEntry
+from summitdesk.delegations import returning
 from summitdesk.directory.enums import Category
 from summitdesk.lib.countries import REGIONS, countries_in_region
 
@@ -77,6 +78,13 @@ class AccreditationDelegate(Schema):
     function: str
     nationality: str
     is_head: bool
+    returning_from: str | None = Field(
+        description="A returning delegate: the code of the earlier meeting they were copied from."
+    )
+    confirmed: bool | None = Field(
+        description="Whether a returning delegate confirmed through their own link (null when "
+        "not returning)."
+    )
 
 
 class AccreditationBadge(Schema):
@@ -167,6 +175,8 @@ SHOWN = (
     "delegate__function",
     "delegate__nationality",
     "delegate__is_head",
+    "delegate__confirmed_at",
+    "delegate__returning_from__reply__meeting__code",
     "delegate__reply__organisation__name",
     "delegate__reply__organisation__acronym",
     "delegate__reply__organisation__category",
@@ -175,9 +185,9 @@ SHOWN = (
 
 
 def _accreditations() -> QuerySet[Accreditation]:
-    return Accreditation.objects.select_related("meeting", "delegate__reply__organisation").only(
-        *SHOWN
-    )
+    return Accreditation.objects.select_related(
+        "meeting", "delegate__reply__organisation", "delegate__returning_from__reply__meeting"
+    ).only(*SHOWN)
 
 
 def represent(accreditation: Accreditation) -> dict[str, Any]:
@@ -197,6 +207,7 @@ def represent(accreditation: Accreditation) -> dict[str, Any]:
             "function": delegate.function,
             "nationality": delegate.nationality,
             "is_head": delegate.is_head,
+            **returning.summary(delegate),
         },
         "organisation": {
             "id": organisation.pk,

@@ -43,7 +43,7 @@ from summitdesk.api.common import (
 )
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import Invitation
-from summitdesk.delegations import services
+from summitdesk.delegations import returning, services
 from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
@@ -201,6 +201,13 @@ class ReplyDelegateOut(Schema):
     consent_to_publish: bool
     is_head: bool
     accreditation: int | None = Field(description="The delegate's accreditation id, if any.")
+    returning_from: str | None = Field(
+        description="A returning delegate: the code of the earlier meeting they were copied from."
+    )
+    confirmed: bool | None = Field(
+        description="Whether a returning delegate confirmed through their own link (null when "
+        "not returning)."
+    )
 
 
 class ReplyIn(Schema):
@@ -361,7 +368,9 @@ def _registered(reply: Reply) -> int:
 def represent(reply: Reply) -> dict[str, Any]:
     """The reply as the API shows it (and as its ETag is computed)."""
     data = services.reply_data(reply)
-    delegates = services.active_delegates(reply).select_related("accreditation")
+    delegates = services.active_delegates(reply).select_related(
+        "accreditation", "returning_from__reply__meeting"
+    )
     deadline = services.deadline(reply)
     return summarise(reply) | {
         "decline_reason": reply.decline_reason,
@@ -379,6 +388,7 @@ def represent(reply: Reply) -> dict[str, Any]:
                 "consent_to_publish": delegate.consent_to_publish,
                 "is_head": delegate.is_head,
                 "accreditation": getattr(getattr(delegate, "accreditation", None), "pk", None),
+                **returning.summary(delegate),
             }
             for delegate in delegates
         ],

@@ -103,6 +103,14 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_translation_fields(_("Title"), 200)
+        # Left empty: the default age (a form from before the field existed posts none).
+        self.fields["photo_max_age_months"].required = False
+
+    def clean_photo_max_age_months(self) -> int:
+        value = self.cleaned_data.get("photo_max_age_months")
+        if value is None:
+            return int(Meeting._meta.get_field("photo_max_age_months").get_default())
+        return int(value)
 
     class Meta:
         model = Meeting
@@ -121,6 +129,7 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
             "status",
             "approval_requires_identity",
             "printing_requires_identity",
+            "photo_max_age_months",
         ]
         # Browsers only fill date and datetime-local inputs from ISO values, whatever the
         # language of the page: without these formats, editing a meeting would erase its dates.

@@ -17,6 +17,7 @@ from summitdesk.backoffice.views import (
     meetings,
     packs,
     replies,
+    returning,
     staff,
 )
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
@@ -67,6 +68,11 @@ urlpatterns = [
         "organisations/<id:pk>/replies/<slug:code>/edit/",
         replies.reply_edit,
         name="reply-edit",
+    ),
+    path(
+        "organisations/<id:pk>/replies/<slug:code>/earlier/",
+        returning.reply_earlier,
+        name="reply-earlier",
     ),
     path(
         "organisations/<id:pk>/replies/<slug:code>/requests/<id:request_pk>/decide/",

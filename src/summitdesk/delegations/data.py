@@ -33,6 +33,10 @@ class DelegateData:
     # (delegations.enums.Relationship; empty: not said).
     affiliation: str = ""
     relationship: str = ""
+    # A returning delegate: the id of the same person's Delegate in the delegation of an
+    # earlier meeting of the process (delegations.returning). None keeps what a member
+    # already had: forms need not carry it.
+    returning_from_id: int | None = None
 
 
 @dataclass(frozen=True)

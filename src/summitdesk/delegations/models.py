@@ -124,6 +124,17 @@ class Delegate(models.Model):
         choices=Relationship.choices,
         blank=True,
     )
+    # A returning delegate: the same person in the delegation of an earlier meeting of the
+    # process, copied from it (delegations.returning); they confirm by their own link.
+    returning_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("returning from"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed coming"), null=True, blank=True)
 
     class Meta:
         ordering = ["reply", "-is_head", "position", "id"]
@@ -143,6 +154,11 @@ class Delegate(models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A returning delegate who has not yet confirmed by their own link."""
+        return self.returning_from_id is not None and self.confirmed_at is None
 
 
 class ChangeRequest(models.Model):

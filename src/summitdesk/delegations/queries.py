@@ -431,7 +431,11 @@ def reply_overview(organisation: Organisation, meeting: Meeting) -> ReplyOvervie
         organisation=organisation,
         meeting=meeting,
         reply=reply,
-        delegates=list(reply.delegates.filter(in_delegation())) if reply else [],
+        delegates=list(
+            reply.delegates.filter(in_delegation()).select_related("returning_from__reply__meeting")
+        )
+        if reply
+        else [],
         pending_changes=[
             PendingChange(request, proposed_data(request))
             for request in ChangeRequest.objects.filter(

@@ -116,6 +116,9 @@ def reply_data(reply: Reply) -> ReplyData:
                 gender=d.gender,
                 consent_to_publish=d.consent_to_publish,
                 is_head=d.is_head,
+                affiliation=d.affiliation,
+                relationship=d.relationship,
+                returning_from_id=d.returning_from_id,
             )
             for d in active_delegates(reply)
         ],
@@ -269,6 +272,14 @@ def _name_key(family_name: str, given_name: str) -> tuple[str, str]:
     return (fold(" ".join(family_name.split())), fold(" ".join(given_name.split())))
 
 
+def same_name(one: DelegateData, other: DelegateData) -> bool:
+    """Whether two members have the same family and given names (accents, case and spacing
+    aside), as `_match_delegates` compares them."""
+    return _name_key(one.family_name, one.given_name) == _name_key(
+        other.family_name, other.given_name
+    )
+
+
 def _match_delegates(
     existing: list[Delegate], incoming: list[DelegateData]
 ) -> list[Delegate | None]:
@@ -353,6 +364,9 @@ def _save_delegates(
     current: list[Delegate] = []
     for position, (delegate, data) in enumerate(zip(matches, incoming, strict=True)):
         values = asdict(data)
+        if delegate is not None and values["returning_from_id"] is None:
+            # Where a member came from stays: forms and the API need not carry it.
+            values["returning_from_id"] = before[delegate.pk]["returning_from_id"]
         if delegate is None:
             delegate = Delegate(reply=reply, position=position, **values)
             created.append(delegate)
@@ -418,6 +432,7 @@ def save_reply(
     found = problems(data, submitting=submit)
     if found:
         raise ReplyError(" ".join(found.values()))
+    _check_returning(reply, data)
 
     existing = list(active_delegates(reply))
     before = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(existing)}
@@ -483,6 +498,41 @@ def save_reply(
     if reply.focal_point and reply.focal_point_id != previous_focal_point:
         emails.queue_focal_point_link(reply, reply.focal_point)
     return reply
+
+
+def earlier_replies(reply: Reply) -> "QuerySet[Reply]":
+    """The same organisation's replies about the meetings of the same process that started
+    before `reply`'s meeting (none when it has no start date yet), in calendar order."""
+    meeting = reply.meeting
+    if meeting.start_date is None:
+        return Reply.objects.none()
+    return (
+        Reply.objects.filter(
+            organisation=reply.organisation_id,
+            meeting__process=meeting.process_id,
+            meeting__start_date__lt=meeting.start_date,
+        )
+        .select_related("meeting")
+        .order_by("meeting__start_date", "meeting__code")
+    )
+
+
+def _check_returning(reply: Reply, data: ReplyData) -> None:
+    """A member said to return from an earlier meeting must be a delegate of this
+    organisation's delegation to an earlier meeting of the same process (a forged id from
+    another organisation or process is refused: nothing of theirs is ever linked)."""
+    wanted = {d.returning_from_id for d in data.delegates if d.returning_from_id is not None}
+    if not wanted:
+        return
+    known = set(
+        Delegate.objects.filter(pk__in=wanted, reply__in=earlier_replies(reply)).values_list(
+            "pk", flat=True
+        )
+    )
+    if wanted - known:
+        raise ReplyError(
+            _("Only members of your delegation to an earlier meeting of the process can return.")
+        )
 
 
 def active_delegates(reply: Reply) -> "QuerySet[Delegate]":

@@ -591,7 +591,7 @@ class _History:
                     None, Channel.CLI, f"delegate {member.data.family_name} (demo history)"
                 ),
             )
-            self.stamp(when, (Accreditation, "updated_at"))
+            self.stamp(when, (Accreditation, "updated_at"), (Accreditation, "photo_uploaded_at"))
 
     def withdraw(self, answer: _Answer, member: _Member, when: datetime.datetime) -> None:
         member.accreditation = accreditation_services.withdraw(

@@ -372,7 +372,28 @@ def _person_columns(prefix: str) -> list[Column]:
         Column(gettext_lazy("Function"), _get(f"{prefix}function")),
         Column(gettext_lazy("Email"), _get(f"{prefix}email")),
         Column(gettext_lazy("Nationality"), _get(f"{prefix}nationality")),
+        # A returning delegate: the earlier meeting copied from, and whether they confirmed.
+        Column(gettext_lazy("Returning from"), _returning_from(prefix)),
+        Column(gettext_lazy("Confirmed coming"), _confirmed(prefix)),
     ]
+
+
+def _returning_from(prefix: str) -> Callable[[Row], str]:
+    key = f"{prefix}returning_from__reply__meeting__code"
+    return lambda row: row[key] or ""
+
+
+def _confirmed(prefix: str) -> Callable[[Row], str]:
+    """yes or no for a returning delegate; empty for the others (nothing to confirm)."""
+    yes, no = _("yes"), _("no")
+    source, when = f"{prefix}returning_from__reply__meeting__code", f"{prefix}confirmed_at"
+
+    def confirmed(row: Row) -> str:
+        if not row[source]:
+            return ""
+        return yes if row[when] else no
+
+    return confirmed
 
 
 PERSON_FIELDS = (
@@ -383,6 +404,8 @@ PERSON_FIELDS = (
     "function",
     "email",
     "nationality",
+    "returning_from__reply__meeting__code",
+    "confirmed_at",
 )
 
 

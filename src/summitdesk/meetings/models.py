@@ -117,6 +117,16 @@ class Meeting(models.Model):
         default=False,
         help_text=_("A badge without photo or identity data is not printed."),
     )
+    # A returning delegate may reuse the photo of an earlier meeting when it is younger
+    # than this on the meeting's first day (delegations.returning, accreditation.returning).
+    photo_max_age_months = models.PositiveSmallIntegerField(
+        _("photo reuse: at most this many months old"),
+        default=6,
+        help_text=_(
+            "A returning delegate may reuse the photo of an earlier meeting when it is "
+            "younger than this on the meeting's first day (0: never)."
+        ),
+    )
 
     objects = MeetingQuerySet.as_manager()
 

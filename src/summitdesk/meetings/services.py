@@ -24,6 +24,7 @@ MEETING_FIELDS = (
     "status",
     "approval_requires_identity",
     "printing_requires_identity",
+    "photo_max_age_months",
 )
 
 

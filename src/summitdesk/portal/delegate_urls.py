@@ -20,5 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="focal-point-photo",
     ),
     path("<str:token>/", delegate_views.page, name="page"),
+    path("<str:token>/confirm/", delegate_views.confirm, name="confirm"),
+    path("<str:token>/earlier-photo.jpg", delegate_views.earlier_photo, name="earlier-photo"),
     path("<str:token>/photo.jpg", delegate_views.photo, name="photo"),
 ]

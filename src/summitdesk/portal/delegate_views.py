@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from summitdesk.accreditation import photos, services
+from summitdesk.accreditation import photos, returning, services
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.portal import access as portal_access
 from summitdesk.portal import delegate_access
@@ -91,11 +91,15 @@ def _urls(access: DelegateAccess) -> dict[str, str]:
             "page": reverse("delegate:focal-point", args=args),
             "photo": reverse("delegate:focal-point-photo", args=args),
             "reply": reverse("portal:reply", args=[access.reply_access.token]),
+            "confirm": "",
+            "earlier_photo": "",
         }
     return {
         "page": reverse("delegate:page", args=[access.token]),
         "photo": reverse("delegate:photo", args=[access.token]),
         "reply": "",
+        "confirm": reverse("delegate:confirm", args=[access.token]),
+        "earlier_photo": reverse("delegate:earlier-photo", args=[access.token]),
     }
 
 
@@ -118,6 +122,7 @@ def _render(
         "ratio": f"{photos.RATIO_WIDTH}:{photos.RATIO_HEIGHT}",
         "min_width": photos.MIN_WIDTH,
         "min_height": photos.MIN_HEIGHT,
+        "returning": returning.returning(accreditation),
     }
     return render(request, "portal/delegate.html", context, status=status)
 
@@ -175,7 +180,19 @@ def _page(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
 
 def _photo(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
     """The stored photo, to the delegate or their focal point only."""
-    name = access.accreditation.photo.name
+    return _jpeg(request, str(access.accreditation.photo.name or ""))
+
+
+def _earlier_photo(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
+    """A returning delegate's earlier photo, to them only and only while it is offered for
+    reuse (young enough, this accreditation without one)."""
+    found = returning.returning(access.accreditation)
+    if access.reply_access is not None or found is None or found.photo_from is None:
+        return not_valid(request)
+    return _jpeg(request, str(found.photo_from.photo.name or ""))
+
+
+def _jpeg(request: HttpRequest, name: str) -> HttpResponse:
     if not name:
         return not_valid(request)
     try:
@@ -190,7 +207,30 @@ def _photo(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
     )
 
 
+def _confirm(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
+    """A returning delegate confirms they are coming, reusing their earlier photo or not:
+    by their own link only (the focal point sees whether they did, and cannot do it for
+    them)."""
+    if request.method != "POST" or access.reply_access is not None:
+        return not_valid(request)
+    reuse_photo = request.POST.get("reuse_photo") == "yes"
+    try:
+        reused = returning.confirm(
+            access.accreditation, reuse_photo=reuse_photo, actor=access.actor
+        )
+    except returning.ConfirmError as refused:
+        messages.error(request, str(refused))
+        return redirect(_urls(access)["page"])
+    if reused:
+        messages.success(request, _("Thank you: you are coming, with your earlier photo."))
+    else:
+        messages.success(request, _("Thank you: you confirmed that you are coming."))
+    return redirect(_urls(access)["page"])
+
+
 page = by_delegate_link(_page)
+confirm = by_delegate_link(_confirm)
+earlier_photo = by_delegate_link(_earlier_photo)
 photo = by_delegate_link(_photo)
 focal_point_page = by_reply_link(_page)
 focal_point_photo = by_reply_link(_photo)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import views
+from summitdesk.portal import returning_views, views
 
 app_name = "portal"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:token>/opened/", views.opened, name="opened"),
     path("<str:token>/submitted/", views.submitted, name="submitted"),
     path("<str:token>/hand-over/", views.hand_over, name="hand-over"),
+    path("<str:token>/earlier/", returning_views.earlier, name="earlier"),
     path("<str:token>/letter.pdf", views.letter, name="letter"),
     path("<str:token>/summary.pdf", views.summary_pdf, name="summary"),
     path("<str:token>/delegation/", views.delegation, name="delegation"),

@@ -29,7 +29,7 @@ from summitdesk.correspondence import compose, contacts, outbox, preview, reply_
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
-from summitdesk.delegations import services, summary
+from summitdesk.delegations import returning, services, summary
 from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import ReplyClosed, ReplyError
@@ -242,6 +242,7 @@ def _render(
         "hand_over_form": hand_over_form,
         "hand_over_fields": person_fields_html(hand_over_form),
         "renamed": renamed or [],
+        **returning.reply_context(access.reply),
     }
     return render(request, "portal/reply.html", context, status=status)
 

@@ -24,7 +24,7 @@ from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.correspondence.services import CircularError
-from summitdesk.delegations import queries, services
+from summitdesk.delegations import queries, returning, services
 from summitdesk.delegations.models import ChangeRequest, Reply
 from summitdesk.delegations.services import ReplyData
 from summitdesk.directory.models import Organisation
@@ -154,6 +154,9 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "history": overview.history,
         "deadline": deadline,
         "deadline_passed": deadline is not None and deadline < timezone.now(),
+        "earlier": returning.latest_earlier_reply(
+            overview.reply or Reply(organisation=organisation, meeting=meeting)
+        ),
     }
     return render(request, "backoffice/reply_detail.html", context)
 
@@ -192,7 +195,15 @@ def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Submitted.") if submit else _("Draft saved."))
                 return _to_reply(organisation, meeting)
-    context = {"form": form, "organisation": organisation, "meeting": meeting, "reply": reply}
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "meeting": meeting,
+        "reply": reply,
+        "earlier": returning.latest_earlier_reply(
+            reply or Reply(organisation=organisation, meeting=meeting)
+        ),
+    }
     return render(request, "backoffice/reply_edit.html", context)
 
 
