@@ -35,7 +35,12 @@ def received(reply: Reply, kind: str = DocumentKind.NOMINATION_LETTER) -> Mandat
     """A document uploaded by staff for `reply` and inspected (accepted)."""
     upload = pdf_upload()
     document = services.upload_document(
-        reply, kind, upload, name=upload.name or "x.pdf", size=upload.size or 0, by_staff=True,
+        reply,
+        kind,
+        upload,
+        name=upload.name or "x.pdf",
+        size=upload.size or 0,
+        by_staff=True,
         actor=STAFF,
     )
     inspect_stored(document)

@@ -28,23 +28,16 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _files(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "files"},
-        },
-    }
-
-
 def test_approval_waits_for_a_required_document_then_goes_through() -> None:
     at = summit()
     reply = government(at)
     services.set_requirement(
-        at, Category.MEMBER_STATE, DocumentKind.NOMINATION_LETTER, required=True,
-        approval_waits=True, actor=STAFF,
+        at,
+        Category.MEMBER_STATE,
+        DocumentKind.NOMINATION_LETTER,
+        required=True,
+        approval_waits=True,
+        actor=STAFF,
     )
     [accreditation] = accreditations(reply)
 
@@ -84,8 +77,13 @@ def test_a_document_being_checked_or_refused_does_not_count_as_received() -> Non
     )
     upload = pdf_upload()
     document = services.upload_document(
-        reply, DocumentKind.NOMINATION_LETTER, upload, name="n.pdf", size=upload.size or 0,
-        by_staff=False, actor=STAFF,
+        reply,
+        DocumentKind.NOMINATION_LETTER,
+        upload,
+        name="n.pdf",
+        size=upload.size or 0,
+        by_staff=False,
+        actor=STAFF,
     )
     assert document.state == DocumentState.CHECKING
     assert queries.missing_kinds(reply) == [DocumentKind.NOMINATION_LETTER]
@@ -99,8 +97,13 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_kept() -> None:
 
     with pytest.raises(DocumentRefused, match="PDF, a JPEG or a PNG"):
         services.upload_document(
-            reply, DocumentKind.NOMINATION_LETTER, upload, name="letter.pdf",
-            size=upload.size or 0, by_staff=True, actor=STAFF,
+            reply,
+            DocumentKind.NOMINATION_LETTER,
+            upload,
+            name="letter.pdf",
+            size=upload.size or 0,
+            by_staff=True,
+            actor=STAFF,
         )
     assert not MandateDocument.objects.exists()
 
@@ -111,8 +114,13 @@ def test_a_file_over_10_mb_is_refused() -> None:
 
     with pytest.raises(DocumentRefused, match="10 MB"):
         services.upload_document(
-            reply, DocumentKind.NOMINATION_LETTER, upload, name="big.pdf",
-            size=11 * 1024 * 1024, by_staff=True, actor=STAFF,
+            reply,
+            DocumentKind.NOMINATION_LETTER,
+            upload,
+            name="big.pdf",
+            size=11 * 1024 * 1024,
+            by_staff=True,
+            actor=STAFF,
         )
     assert not MandateDocument.objects.exists()
 
@@ -125,8 +133,13 @@ def test_a_reply_holds_at_most_50_mb_of_documents() -> None:
 
     with pytest.raises(DocumentRefused, match="50 MB"):
         services.upload_document(
-            reply, DocumentKind.NOTE_VERBALE, upload, name="more.pdf",
-            size=6 * 1024 * 1024, by_staff=True, actor=STAFF,
+            reply,
+            DocumentKind.NOTE_VERBALE,
+            upload,
+            name="more.pdf",
+            size=6 * 1024 * 1024,
+            by_staff=True,
+            actor=STAFF,
         )
     assert MandateDocument.objects.count() == 1
 

@@ -19,6 +19,7 @@ from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
+from summitdesk.backoffice.views.credentials import credentials_section, tracker_lines
 from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
@@ -43,6 +44,7 @@ COLUMNS = [
     Column("head", _lazy("Head of delegation")),
     Column("named", _lazy("Named")),
     Column("entered_by", _lazy("Entered by")),
+    Column("credentials", _lazy("Credentials")),
 ]
 
 
@@ -80,7 +82,7 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "form": form,
         "listing": listing,
         "page": page,
-        "rows": queries.list_rows(page.object_list),
+        "rows": tracker_lines(queries.list_rows(page.object_list)),
         "query": listing.query(fresh=None),
         "withdrawn_query": listing.query(withdrawn="yes", fresh=None),
         "filtered": form.list_filter() != queries.ListFilter(),
@@ -154,6 +156,7 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "history": overview.history,
         "deadline": deadline,
         "deadline_passed": deadline is not None and deadline < timezone.now(),
+        "credentials_section": credentials_section(overview.reply) if overview.reply else None,
     }
     return render(request, "backoffice/reply_detail.html", context)
 
