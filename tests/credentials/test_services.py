@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from summitdesk.accreditation import services as accreditation_services
 from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.core import versions
 from summitdesk.core.documents import DocumentState
 from summitdesk.core.models import AuditEntry
-from summitdesk.core import versions
 from summitdesk.credentials import queries, services
 from summitdesk.credentials.enums import (
     CredentialsState,

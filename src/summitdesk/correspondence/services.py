@@ -5,8 +5,8 @@ dispatching creates outbox rows and enqueues the sending tasks in the same trans
 the tasks (correspondence.sending) do the rendering and the SMTP conversation.
 """
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction

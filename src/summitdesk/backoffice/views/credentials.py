@@ -21,6 +21,9 @@ from django.views.decorators.http import require_POST
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
+from summitdesk.correspondence import services as correspondence_services
+from summitdesk.correspondence.enums import CircularStatus, ReminderTarget
+from summitdesk.correspondence.models import Circular
 from summitdesk.credentials import queries, report, services
 from summitdesk.credentials.enums import CredentialsState
 from summitdesk.credentials.forms import (
@@ -30,9 +33,6 @@ from summitdesk.credentials.forms import (
     DocumentUploadForm,
     MeetingCredentialsForm,
 )
-from summitdesk.correspondence import services as correspondence_services
-from summitdesk.correspondence.enums import CircularStatus, ReminderTarget
-from summitdesk.correspondence.models import Circular
 from summitdesk.credentials.models import MandateDocument
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ListRow

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
+from summitdesk.backoffice.views.credentials import credentials_section, tracker_lines
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
-from summitdesk.backoffice.views.credentials import credentials_section, tracker_lines
 from summitdesk.core.permissions import Permission
 from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
