@@ -9,7 +9,7 @@ figure, the reminders' recipients) all read it.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from summitdesk.core.documents import DocumentState
 from summitdesk.credentials.enums import CredentialsState, DocumentKind
@@ -82,13 +82,45 @@ def needs_credentials(reply: Reply) -> bool:
     return reply.organisation.category in categories_needing_credentials(reply.meeting)
 
 
+def state_from(examined: str | None, received_on: object) -> CredentialsState:
+    """The state of a delegation asked for credentials: the examination's finding, else
+    received (to examine) or missing."""
+    if examined:
+        return CredentialsState(examined)
+    return CredentialsState.RECEIVED if received_on else CredentialsState.MISSING
+
+
 def state_of(credentials: Credentials | None) -> CredentialsState:
     """The state of a delegation asked for credentials, from its register entry (or none)."""
     if credentials is None:
         return CredentialsState.MISSING
-    if credentials.examined:
-        return CredentialsState(credentials.examined)
-    return CredentialsState.RECEIVED if credentials.received_on else CredentialsState.MISSING
+    return state_from(credentials.examined, credentials.received_on)
+
+
+def with_credentials_state(replies: QuerySet[Reply]) -> QuerySet[Reply]:
+    """`replies` annotated for `annotated_state` (one query for a list, whatever its length)."""
+    credentials = Credentials.objects.filter(reply=OuterRef("pk"))
+    policy = CredentialsPolicy.objects.filter(
+        meeting=OuterRef("meeting"), category=OuterRef("organisation__category")
+    )
+    return replies.annotate(
+        credentials_examined=Subquery(credentials.values("examined")[:1]),
+        credentials_received=Subquery(credentials.values("received_on")[:1]),
+        credentials_policy=Subquery(policy.values("required")[:1]),
+    )
+
+
+def annotated_state(reply: Reply) -> CredentialsState:
+    """`credentials_state` of a reply read through `with_credentials_state`."""
+    policy = getattr(reply, "credentials_policy", None)
+    required = (
+        bool(policy) if policy is not None else reply.organisation.category in DEFAULT_CATEGORIES
+    )
+    if not required:
+        return CredentialsState.NOT_REQUIRED
+    return state_from(
+        getattr(reply, "credentials_examined", ""), getattr(reply, "credentials_received", None)
+    )
 
 
 def credentials_state(reply: Reply) -> CredentialsState:
