@@ -121,12 +121,15 @@ class MeetingCredentialsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
-        initial = {"credentials": sorted(queries.categories_needing_credentials(meeting))}
+        initial: dict[str, Any] = {
+            "credentials": sorted(queries.categories_needing_credentials(meeting))
+        }
         for requirement in meeting.document_requirements.all():
             initial[requirement_field(requirement.category, requirement.kind)] = (
                 APPROVAL_WAITS if requirement.approval_waits else REQUIRED
             )
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for category, category_label in Category.choices:
             for kind, kind_label in DocumentKind.choices:
                 self.fields[requirement_field(category, kind)] = forms.ChoiceField(

@@ -182,7 +182,7 @@ class RegisterRow:
 def register(meeting: Meeting, *, state: str = "") -> list[RegisterRow]:
     """The credentials register of `meeting`, optionally only the rows in `state`."""
     replies = list(delegations(meeting).annotate(lacking=lacking_documents()))
-    lacking = [reply for reply in replies if reply.lacking]  # type: ignore[attr-defined]
+    lacking = [reply for reply in replies if reply.lacking]
     missing = {reply.pk: missing_kinds(reply) for reply in lacking}
     rows = []
     for reply in replies:

@@ -6,7 +6,7 @@ document id answers as an unknown link does (404)."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -72,7 +72,7 @@ def upload(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     return redirect("portal:documents", token=access.token)
 
 
-def download(access: PortalAccess, document_id: int) -> HttpResponse | None:
+def download(access: PortalAccess, document_id: int) -> FileResponse | None:
     document = _own(access, document_id)
     if document is None:
         return None

@@ -667,7 +667,8 @@ def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
 
 @portal
 def document(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
-    return portal_documents.download(access, document_id) or not_valid(request)
+    found = portal_documents.download(access, document_id)
+    return not_valid(request) if found is None else found  # type: ignore[return-value]
 
 
 @portal

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,8 +187,10 @@ def credentials_edit(request: HttpRequest, code: str, reply_id: int) -> HttpResp
                     expected_version=form.cleaned_data["version"] or None,
                 )
             except versions.Conflict as conflict:
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version
+                posted = request.POST.copy()
+                posted["version"] = conflict.version  # saving again replaces it knowingly
+                form = CredentialsEntryForm(posted, reply=reply)
+                form.is_valid()
                 form.add_error(None, str(conflict))
             except services.CredentialsError as error:
                 form.add_error(None, str(error))
@@ -244,8 +246,8 @@ def _document(document_id: int) -> MandateDocument:
     )
 
 
-@staff_view(Permission.MANDATE_DOCUMENTS_READ)
-def mandate_document(request: HttpRequest, document_id: int) -> HttpResponse:
+@staff_view(Permission.MANDATE_DOCUMENTS_READ)  # type: ignore[arg-type]  # typed for HttpResponse; this streams
+def mandate_document(request: HttpRequest, document_id: int) -> FileResponse:
     document = _document(document_id)
     return uploads.attachment(
         document.file.open("rb"), filename=document.download_name, media=document.media_type
