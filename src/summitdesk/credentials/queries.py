@@ -180,14 +180,26 @@ class RegisterRow:
 
 
 def register(meeting: Meeting, *, state: str = "") -> list[RegisterRow]:
-    """The credentials register of `meeting`, optionally only the rows in `state`."""
-    replies = list(delegations(meeting).annotate(lacking=lacking_documents()))
-    lacking = [reply for reply in replies if reply.lacking]
-    missing = {reply.pk: missing_kinds(reply) for reply in lacking}
+    """The credentials register of `meeting`, optionally only the rows in `state`; in
+    three queries, whatever the number of delegations."""
+    replies = list(delegations(meeting))
+    required: dict[str, set[str]] = {}
+    for category, kind in DocumentRequirement.objects.filter(meeting=meeting).values_list(
+        "category", "kind"
+    ):
+        required.setdefault(category, set()).add(kind)
+    received: dict[int, set[str]] = {}
+    if required:
+        for reply_id, kind in MandateDocument.objects.filter(
+            reply__in=[reply.pk for reply in replies], state=DocumentState.ACCEPTED
+        ).values_list("reply_id", "kind"):
+            received.setdefault(reply_id, set()).add(kind)
     rows = []
     for reply in replies:
         credentials = getattr(reply, "credentials", None)
-        row = RegisterRow(reply, credentials, state_of(credentials), missing.get(reply.pk, []))
+        wanted = required.get(reply.organisation.category, set()) - received.get(reply.pk, set())
+        missing = [kind for kind in DocumentKind if kind.value in wanted]
+        row = RegisterRow(reply, credentials, state_of(credentials), missing)
         if not state or row.state == state:
             rows.append(row)
     return rows

@@ -69,6 +69,7 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     # older than the rows (a minute at most; "Count again now" counts both afresh).
     count = None if fresh else tracker.list_count(form.list_filter())
     page = listing.page(queries.tracker_list(scope, form.list_filter()), count=count)
+    rows = queries.list_rows(page.object_list)
     context = {
         "scope": scope,
         "circular": scope.circular,
@@ -82,7 +83,8 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "form": form,
         "listing": listing,
         "page": page,
-        "rows": tracker_lines(queries.list_rows(page.object_list)),
+        "rows": rows,
+        "lines": tracker_lines(rows),
         "query": listing.query(fresh=None),
         "withdrawn_query": listing.query(withdrawn="yes", fresh=None),
         "filtered": form.list_filter() != queries.ListFilter(),
