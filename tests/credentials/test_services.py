@@ -3,10 +3,14 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from summitdesk.accreditation import bulk_decisions
 from summitdesk.accreditation import services as accreditation_services
 from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.queries import ListFilter
 from summitdesk.core import versions
+from summitdesk.core.audit import Actor
 from summitdesk.core.documents import DocumentState
+from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
 from summitdesk.credentials import queries, services
 from summitdesk.credentials.enums import (
@@ -23,7 +27,8 @@ from summitdesk.lib.uploads import DocumentRefused
 from tests.accreditation.builders import STAFF, accreditations, members, submitted_reply
 from tests.credentials.builders import government, pdf_upload, received
 from tests.delegations.builders import summit
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +249,34 @@ def test_powers_go_only_to_another_delegation_of_the_same_meeting() -> None:
         ruritania, CredentialsData(proxy_to=freedonia.pk), actor=STAFF
     )
     assert saved.proxy_to == freedonia
+
+
+def test_a_bulk_decision_reports_each_delegation_waiting_for_its_document() -> None:
+    at = summit()
+    waiting, ready = government(at, "Ruritania"), government(at, "Freedonia")
+    services.set_requirement(
+        at,
+        Category.MEMBER_STATE,
+        DocumentKind.NOMINATION_LETTER,
+        required=True,
+        approval_waits=True,
+        actor=STAFF,
+    )
+    received(ready)
+    officer = UserFactory(username="bulk-officer", role=Role.REGISTRATION_OFFICER)
+
+    decision = bulk_decisions.start_bulk_decision(
+        at,
+        ListFilter(status="pending"),
+        AccreditationStatus.APPROVED,
+        expected=2,
+        actor=Actor.staff(officer),
+    )
+    run_queued_tasks()
+
+    decision.refresh_from_db()
+    [refused] = accreditations(waiting)
+    assert decision.moved == 1
+    assert list(decision.refused) == [str(refused.pk)]
+    assert "missing: nomination letter" in decision.refused[str(refused.pk)]
+    assert [a.status for a in accreditations(ready)] == [AccreditationStatus.APPROVED]
