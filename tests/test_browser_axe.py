@@ -28,6 +28,7 @@ from summitdesk.accreditation.models import Accreditation, DelegateLink
 from summitdesk.core.models import User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Circular
+from summitdesk.credentials.models import Credentials
 from summitdesk.delegations.models import Reply
 from summitdesk.demo.load import PASSWORD
 from summitdesk.directory.models import Organisation
@@ -94,6 +95,13 @@ class DemoSite:
         return self.contexts[key]
 
 
+def _with_credentials(meeting: Meeting) -> Reply:
+    """A delegation of `meeting` whose credentials the demo recorded."""
+    entry = Credentials.objects.filter(reply__meeting=meeting).order_by("pk").first()
+    assert entry is not None, "the demo records credentials"
+    return entry.reply
+
+
 def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
     """A path for each page kind, on the demo's busiest meeting; and the links made for it
     (deleted afterwards: the demo is read only)."""
@@ -149,10 +157,15 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "reply": reverse("backoffice:reply-detail", args=[organisation.pk, code]),
         "accreditation": reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
         "admin": reverse("backoffice:staff-edit", args=[admin.pk]),
+        "credentials register": reverse("backoffice:credentials-register", args=[code]),
+        "credentials": reverse(
+            "backoffice:credentials-detail", args=[code, _with_credentials(meeting).pk]
+        ),
         # The reply portal (a focal point), a delegate's own page and the focal point's
         # view of it, on a phone
         "portal": reverse("portal:reply", args=[reply_token]),
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
+        "portal documents": reverse("portal:documents", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -171,6 +184,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
 VISITOR_PAGES = {
     "portal",
     "portal delegation",
+    "portal documents",
     "delegate",
     "delegate from reply",
     "link not valid",
@@ -199,6 +213,8 @@ PAGE_KINDS = [
     "admin",
     "reply",
     "accreditation",
+    "credentials register",
+    "credentials",
     *sorted(VISITOR_PAGES),
 ]
 #: What `make test` checks; `make axe` checks every kind.

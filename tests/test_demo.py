@@ -219,6 +219,7 @@ def test_load_demo_creates_one_staff_member_per_role(demo: Demo) -> None:
         "doors": Role.CHECKIN_DESK,
         "comms": Role.COMMUNICATIONS,
         "viewer": Role.VIEWER,
+        "credentials": Role.CREDENTIALS_OFFICER,
     }
     assert all(user.check_password("summitdesk-demo") for user in staff.values())
 
@@ -281,7 +282,7 @@ def test_load_demo_command_prints_the_sign_in(
     call_command("load_demo")
 
     output = capsys.readouterr().out
-    assert "Demo loaded: 1000 organisations, 11 meetings and 6 staff accounts created." in output
+    assert "Demo loaded: 1000 organisations, 11 meetings and 7 staff accounts created." in output
     assert "The demo is already loaded: nothing was added." in output
     assert "http://127.0.0.1:8000/" in output
     assert "  officer / summitdesk-demo  (Registration officer)" in output

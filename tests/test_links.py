@@ -167,7 +167,18 @@ REACHED = {
     "doors": {"backoffice:check-in-choice", "backoffice:checkin-desk", "backoffice:meeting-detail"},
     "comms": {"dashboard:index", "dashboard:meeting", "participants:editions"},
     "viewer": {"backoffice:home", "backoffice:accreditation-detail", "backoffice:reply-detail"},
+    "credentials": {
+        "backoffice:credentials-index",
+        "backoffice:credentials-register",
+        "backoffice:credentials-detail",
+        "backoffice:credentials-edit",
+        "backoffice:credentials-report-pdf",
+        "backoffice:mandate-document",
+    },
 }
+#: Where each role's walk starts besides its landing page: the meeting of the demo's
+#: history, from its menu; the credentials officer reaches only its register.
+STARTS = {"credentials": ("/", "/meetings/prepcom-2/credentials/")}
 
 
 @pytest.mark.parametrize("username", list(REACHED))
@@ -181,8 +192,8 @@ def test_no_link_shown_to_a_role_is_refused_missing_or_broken(
 
     # The landing page, and the meeting of the demo's history (replies, accreditations,
     # badges, check-ins, List of Participants), which every role reaches from its menu.
-    crawl.run("/", "/meetings/prepcom-2/")
+    crawl.run(*STARTS.get(username, ("/", "/meetings/prepcom-2/")))
 
     assert crawl.broken == []
     assert REACHED[username] - {kind.partition("?")[0] for kind in crawl.kinds} == set()
-    assert len(crawl.visited) >= 50
+    assert len(crawl.visited) >= (8 if username == "credentials" else 50)

@@ -31,6 +31,9 @@ SUMMARIES = {
     "export": gettext_lazy(
         "Export organisations, replies, delegates or accreditations to CSV or XLSX."
     ),
+    "credentials": gettext_lazy(
+        "The Credentials Committee's report of a meeting, as PDF, CSV or XLSX."
+    ),
     "create-api-token": gettext_lazy("Create an API token with chosen scopes (printed once)."),
     "revoke-api-token": gettext_lazy("Revoke an API token by name or prefix."),
     "load-demo": gettext_lazy("Load the WSIS demo data and staff accounts."),

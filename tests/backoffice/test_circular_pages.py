@@ -251,6 +251,7 @@ WRITE_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:circular-audience", lambda s: {"pk": s.draft.pk}),
     ("backoffice:circular-dispatch", lambda s: {"pk": s.draft.pk}),
     ("backoffice:circular-remind", lambda s: {"pk": s.circular.pk}),
+    ("backoffice:circular-remind-documents", lambda s: {"pk": s.circular.pk}),
     # Printing the postal run writes the letters never sent, each with a new reply link.
     ("backoffice:mailing-letters-pdf", lambda s: {"pk": s.mailing.pk}),
 ]

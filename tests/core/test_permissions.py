@@ -27,6 +27,8 @@ from summitdesk.core.permissions import DESCRIPTIONS, GRANTS, Permission, may, r
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.mailbox import MailboxBackend
 from summitdesk.correspondence.models import Invitation, MailboxMessage
+from summitdesk.credentials.enums import DocumentKind
+from summitdesk.credentials.models import MandateDocument
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.builders import STAFF, accreditations, members, submitted_reply
@@ -50,6 +52,7 @@ class World:
     acme: Invited
     accreditation: Accreditation
     kept: MailboxMessage
+    document: MandateDocument
 
     @property
     def code(self) -> str:
@@ -105,7 +108,15 @@ def world() -> World:
             )
         ]
     )
-    return World(at, acme, accreditation, MailboxMessage.objects.get())
+    document = MandateDocument(
+        reply=accreditation.delegate.reply,
+        kind=DocumentKind.NOMINATION_LETTER,
+        media_type="application/pdf",
+        size=9,
+        original_name="nomination.pdf",
+    )
+    document.file.save("documents/nomination.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return World(at, acme, accreditation, MailboxMessage.objects.get(), document)
 
 
 @dataclass(frozen=True)
@@ -123,11 +134,16 @@ class Probe:
         url = self.url(world)
         if self.method == "post":
             return client.post(url, self.data)  # type: ignore[return-value]
-        return client.get(url)  # type: ignore[return-value]
+        response = client.get(url)
+        if response.streaming:  # a download: read to the end, which closes its file
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        return response  # type: ignore[return-value]
 
     def outcome(self, response: HttpResponse) -> str:
         """'allowed', 'refused', or what else came back (a failure either way)."""
         if self.content:
+            if response.status_code == 403:  # a role refused the whole page
+                return "refused"
             if response.status_code != 200:
                 return f"status {response.status_code}"
             return "allowed" if self.content in response.content.decode() else "refused"
@@ -187,6 +203,15 @@ PROBES: dict[Permission, Probe] = {
     P.PARTICIPANTS_READ: get(lambda w: f"/meetings/{w.code}/list-of-participants/"),
     P.PARTICIPANTS_PUBLISH: get(lambda w: f"/meetings/{w.code}/list-of-participants/publish/"),
     P.EXPORTS_CREATE: post(lambda w: "/exports/organisations/", {"format": "csv"}),
+    P.CREDENTIALS_READ: get(lambda w: f"/meetings/{w.code}/credentials/"),
+    P.CREDENTIALS_EXAMINE: get(
+        lambda w: f"/meetings/{w.code}/credentials/{w.accreditation.delegate.reply_id}/edit/"
+    ),
+    P.MANDATE_DOCUMENTS_READ: get(lambda w: f"/mandate-documents/{w.document.pk}/"),
+    P.MANDATE_DOCUMENTS_CHANGE: post(
+        lambda w: f"/meetings/{w.code}/credentials/{w.accreditation.delegate.reply_id}/documents/",
+        allowed=302,
+    ),
     P.STAFF_MANAGE: get(lambda w: "/staff/"),
     P.API_TOKENS_MANAGE: get(lambda w: "/api-tokens/"),
     P.WEBHOOKS_MANAGE: get(lambda w: "/webhooks/"),

@@ -38,6 +38,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.permissions import Permission, may
+from summitdesk.credentials.services import approval_refusal
 from summitdesk.delegations.data import DelegateData
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
@@ -259,6 +260,10 @@ def transition(
                 % {"missing": join_list(lacking)}
             )
     if to == Status.APPROVED:
+        # A meeting may wait for a delegation's mandate documents (credentials app).
+        waiting = approval_refusal(accreditation.delegate.reply)
+        if waiting:
+            raise AccreditationError(waiting)
         limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)
         if limit.allowed is not None and limit.approved >= limit.allowed:
             raise AccreditationError(

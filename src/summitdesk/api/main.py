@@ -17,6 +17,7 @@ from summitdesk.api import (
     accreditations,
     checkins,
     circulars,
+    credentials,
     directory,
     meetings,
     replies,
@@ -114,5 +115,6 @@ api.add_router("/circulars", circulars.circulars)
 api.add_router("/invitations", replies.invitations)
 api.add_router("/replies", replies.replies)
 api.add_router("/accreditations", accreditations.router)
+api.add_router("/credentials", credentials.router)
 api.add_router("/check-ins", checkins.router)
 api.add_router("/webhooks", webhooks.router)

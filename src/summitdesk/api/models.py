@@ -17,6 +17,8 @@ class ApiScope(models.TextChoices):
     ACCREDITATIONS_READ = "accreditations:read", _("Read accreditations")
     ACCREDITATIONS_WRITE = "accreditations:write", _("Change accreditations")
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
+    CREDENTIALS_READ = "credentials:read", _("Read the credentials register")
+    CREDENTIALS_WRITE = "credentials:write", _("Record and examine credentials")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

@@ -43,6 +43,8 @@ from summitdesk.api.common import (
 )
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import Invitation
+from summitdesk.credentials import queries as credentials_queries
+from summitdesk.credentials.enums import CredentialsState
 from summitdesk.delegations import returning, services
 from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
 from summitdesk.delegations.models import Reply
@@ -279,6 +281,11 @@ class ReplySummary(Schema):
         "amended, less those whose accreditation was withdrawn or revoked (a draft or a "
         "declined reply registers nobody). The tracker, exports and statistics count the same."
     )
+    credentials: CredentialsState = Field(
+        description="The delegation's credentials: the Credentials Committee's finding "
+        "(in_order, provisional, not_in_order, missing), else received (to examine) or "
+        "missing; not_required when the meeting does not ask its category."
+    )
 
 
 class ReplyOut(ReplySummary):
@@ -354,7 +361,15 @@ def summarise(reply: Reply) -> dict[str, Any]:
         "submitted_at": _when(reply.submitted_at),
         "updated_at": _when(reply.updated_at),
         "delegates_registered": _registered(reply),
+        "credentials": _credentials(reply),
     }
+
+
+def _credentials(reply: Reply) -> str:
+    """Annotated on a list (`with_credentials_state`), else read for the one reply."""
+    if hasattr(reply, "credentials_policy"):
+        return credentials_queries.annotated_state(reply).value
+    return credentials_queries.credentials_state(reply).value
 
 
 def _registered(reply: Reply) -> int:
@@ -450,8 +465,10 @@ def list_replies(
     limit: int = DEFAULT_LIMIT,
 ) -> HttpResponse:
     """Replies in id order, page by page; the delegation is given by `GET /replies/{id}`."""
-    found = Reply.objects.select_related("organisation", "meeting").annotate(
-        registered=figures.registered_of_reply("pk")
+    found = credentials_queries.with_credentials_state(
+        Reply.objects.select_related("organisation", "meeting").annotate(
+            registered=figures.registered_of_reply("pk")
+        )
     )
     if filters.meeting:
         found = found.filter(meeting__code=filters.meeting)

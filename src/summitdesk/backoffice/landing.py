@@ -4,6 +4,7 @@
   choice of meetings when several are in progress (or start next on the same day).
 - Badge desk: the badge desk (the meetings with badges to print).
 - Communications officer: the reports (the dashboards, statistics and List of Participants).
+- Credentials officer: the credentials registers (the only pages the role may open).
 - Administrator, registration officer, viewer: the overview (the directory's figures and
   the meetings, from which circulars, replies and accreditations open).
 """
@@ -25,6 +26,7 @@ DESKS: dict[Role, str] = {
     Role.CHECKIN_DESK: "backoffice:check-in-choice",
     Role.BADGE_DESK: "backoffice:badge-meetings",
     Role.COMMUNICATIONS: "dashboard:index",
+    Role.CREDENTIALS_OFFICER: "backoffice:credentials-index",
 }
 
 

@@ -7,6 +7,7 @@ from summitdesk.backoffice.views import (
     badges,
     checkin,
     circulars,
+    credentials,
     desks,
     directory,
     emails,
@@ -133,6 +134,59 @@ urlpatterns = [
     path("processes/<slug:code>/edit/", meetings.process_edit, name="process-edit"),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("credentials/", credentials.credentials_index, name="credentials-index"),
+    path(
+        "meetings/<slug:code>/credentials/",
+        credentials.credentials_register,
+        name="credentials-register",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/report.pdf",
+        credentials.credentials_report_pdf,
+        name="credentials-report-pdf",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/report.csv",
+        credentials.credentials_export,
+        {"extension": "csv"},
+        name="credentials-export-csv",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/report.xlsx",
+        credentials.credentials_export,
+        {"extension": "xlsx"},
+        name="credentials-export-xlsx",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/settings/",
+        credentials.meeting_credentials_settings,
+        name="credentials-settings",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/<id:reply_id>/",
+        credentials.credentials_detail,
+        name="credentials-detail",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/<id:reply_id>/edit/",
+        credentials.credentials_edit,
+        name="credentials-edit",
+    ),
+    path(
+        "meetings/<slug:code>/credentials/<id:reply_id>/documents/",
+        credentials.mandate_document_upload,
+        name="mandate-document-upload",
+    ),
+    path(
+        "mandate-documents/<id:document_id>/",
+        credentials.mandate_document,
+        name="mandate-document",
+    ),
+    path(
+        "mandate-documents/<id:document_id>/remove/",
+        credentials.mandate_document_remove,
+        name="mandate-document-remove",
+    ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(
         "meetings/<slug:code>/replies.csv",
@@ -225,6 +279,11 @@ urlpatterns = [
     ),
     path("circulars/<id:pk>/dispatch/", circulars.circular_dispatch, name="circular-dispatch"),
     path("circulars/<id:pk>/remind/", circulars.circular_remind, name="circular-remind"),
+    path(
+        "circulars/<id:pk>/remind-documents/",
+        credentials.circular_remind_documents,
+        name="circular-remind-documents",
+    ),
     path("circulars/<id:pk>/replies/", replies.circular_tracker, name="tracker-circular"),
     path(
         "circulars/<id:pk>/replies.csv",

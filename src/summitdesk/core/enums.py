@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     CHECKIN_DESK = "checkin_desk", _("Check-in desk")
     COMMUNICATIONS = "communications", _("Communications officer")
     VIEWER = "viewer", _("Viewer")
+    CREDENTIALS_OFFICER = "credentials_officer", _("Credentials officer")
 
 
 class Channel(models.TextChoices):

@@ -54,6 +54,10 @@ class Permission(StrEnum):
     PARTICIPANTS_READ = "participants.read"
     PARTICIPANTS_PUBLISH = "participants.publish"
     EXPORTS_CREATE = "exports.create"
+    CREDENTIALS_READ = "credentials.read"
+    CREDENTIALS_EXAMINE = "credentials.examine"
+    MANDATE_DOCUMENTS_READ = "mandate_documents.read"
+    MANDATE_DOCUMENTS_CHANGE = "mandate_documents.change"
     STAFF_MANAGE = "staff.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
     WEBHOOKS_MANAGE = "webhooks.manage"
@@ -84,6 +88,7 @@ _READ = frozenset(
         P.STATISTICS_READ,
         P.PARTICIPANTS_READ,
         P.EXPORTS_CREATE,
+        P.CREDENTIALS_READ,
     }
 )
 
@@ -106,6 +111,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.PHOTOS_READ,
         P.PHOTOS_CHANGE,
         P.VISA_LETTERS_PRINT,
+        P.MANDATE_DOCUMENTS_READ,
+        P.MANDATE_DOCUMENTS_CHANGE,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -120,6 +127,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT},
     Role.COMMUNICATIONS: _READ | {P.STATISTICS_PUBLISH, P.PARTICIPANTS_PUBLISH},
     Role.VIEWER: _READ,
+    # The credentials officer serves the Credentials Committee and nothing else: the
+    # register, its examination and the mandate documents; not the common reading.
+    Role.CREDENTIALS_OFFICER: frozenset(
+        {
+            P.CREDENTIALS_READ,
+            P.CREDENTIALS_EXAMINE,
+            P.MANDATE_DOCUMENTS_READ,
+            P.MANDATE_DOCUMENTS_CHANGE,
+        }
+    ),
 }
 
 #: What each permission means, for docs/security.md and the staff page.
@@ -156,6 +173,10 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),
     P.PARTICIPANTS_PUBLISH: _("publish an edition of the List of Participants"),
     P.EXPORTS_CREATE: _("export the lists one may read (identity columns as allowed)"),
+    P.CREDENTIALS_READ: _("read the credentials register and the committee's report"),
+    P.CREDENTIALS_EXAMINE: _("record and examine delegations' credentials"),
+    P.MANDATE_DOCUMENTS_READ: _("download delegations' mandate documents"),
+    P.MANDATE_DOCUMENTS_CHANGE: _("upload and remove delegations' mandate documents"),
     P.STAFF_MANAGE: _("create staff accounts, change roles, reset second factors"),
     P.API_TOKENS_MANAGE: _("create and revoke API tokens"),
     P.WEBHOOKS_MANAGE: _("subscribe and manage webhooks"),

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from summitdesk.correspondence import merge_fields, reply_links, services
-from summitdesk.correspondence.enums import Enclosure, MailingKind
+from summitdesk.correspondence.enums import Enclosure, MailingKind, ReminderTarget
 from summitdesk.correspondence.letters import RTL_LANGUAGES, Letter
 from summitdesk.correspondence.models import (
     Circular,
@@ -356,7 +356,14 @@ def email_text(
         "attachment": attachment_name(message, context),
     }
     with translation.override(django_language(letter.language)):
-        if context.is_reminder:
+        if context.is_reminder and context.mailing.target == ReminderTarget.DOCUMENT_MISSING:
+            subject = _("Documents missing: %(subject)s (Ref. %(reference)s of %(date)s)") % {
+                "subject": data["subject"],
+                "reference": letter.reference,
+                "date": letter.date,
+            }
+            body = render_to_string("correspondence/email/reminder_documents.txt", data)
+        elif context.is_reminder:
             subject = _("Reminder: %(subject)s (Ref. %(reference)s of %(date)s)") % {
                 "subject": data["subject"],
                 "reference": letter.reference,

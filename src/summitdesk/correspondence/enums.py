@@ -13,6 +13,15 @@ class MailingKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
 
 
+class ReminderTarget(models.TextChoices):
+    """Whom a reminder goes to: those who have not answered, or the delegations still
+    lacking a mandate document their meeting requires (chosen by the caller, from
+    reports.figures)."""
+
+    UNANSWERED = "unanswered", _("Not answered")
+    DOCUMENT_MISSING = "document_missing", _("Document missing")
+
+
 class MessageKind(models.TextChoices):
     """What an outbox row carries: a circular's letter or reminder (rows of a mailing), or
     one of the emails the other apps compose (delegations.emails, accreditation.emails)."""

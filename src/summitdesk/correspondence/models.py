@@ -10,6 +10,7 @@ from summitdesk.correspondence.enums import (
     MailingKind,
     MessageKind,
     MessageState,
+    ReminderTarget,
 )
 from summitdesk.directory.enums import Language
 from summitdesk.directory.models import Organisation
@@ -184,7 +185,11 @@ class Mailing(models.Model):
 
     circular = models.ForeignKey(Circular, on_delete=models.PROTECT, related_name="mailings")
     kind = models.CharField(max_length=16, choices=MailingKind.choices)
-    # For a reminder: invitations without a reply at this moment are reminded.
+    # For a reminder: invitations without a reply at this moment are reminded, or (target
+    # "document missing") those whose delegation lacks a required mandate document.
+    target = models.CharField(
+        max_length=20, choices=ReminderTarget.choices, default=ReminderTarget.UNANSWERED
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,6 +5,7 @@ dispatching creates outbox rows and enqueues the sending tasks in the same trans
 the tasks (correspondence.sending) do the rendering and the SMTP conversation.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,12 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.correspondence import merge_fields, tasks
 from summitdesk.correspondence.audience import Audience
-from summitdesk.correspondence.enums import CircularStatus, MailingKind, MessageState
+from summitdesk.correspondence.enums import (
+    CircularStatus,
+    MailingKind,
+    MessageState,
+    ReminderTarget,
+)
 from summitdesk.correspondence.errors import CircularError as CircularError
 from summitdesk.correspondence.models import (
     Circular,
@@ -331,22 +337,40 @@ def reminder_count(circular: Circular) -> int:
 
 
 @transaction.atomic
-def send_reminders(circular: Circular, *, actor: Actor) -> Mailing:
-    """Remind every invitation of `circular` still without a reply, with a fresh link."""
+def send_reminders(
+    circular: Circular,
+    *,
+    actor: Actor,
+    target: str = ReminderTarget.UNANSWERED,
+    organisations: Iterable[int] = (),
+) -> Mailing:
+    """Remind every invitation of `circular` still without a reply, with a fresh link; with
+    `target` "document missing", the invitations of `organisations` instead (those whose
+    delegation lacks a required mandate document, as reports.figures counts them)."""
     if circular.status == CircularStatus.DRAFT:
         raise CircularError(_("Only a dispatched circular can be followed by a reminder."))
-    invitations = awaiting_reply(circular)
-    if not invitations:
-        raise CircularError(_("Every organisation has replied: nobody to remind."))
+    if target == ReminderTarget.DOCUMENT_MISSING:
+        invitations = list(
+            circular.invitations.filter(organisation__in=list(organisations)).select_related(
+                "organisation"
+            )
+        )
+        if not invitations:
+            raise CircularError(_("No delegation lacks a required document: nobody to remind."))
+    else:
+        invitations = awaiting_reply(circular)
+        if not invitations:
+            raise CircularError(_("Every organisation has replied: nobody to remind."))
     mailing = Mailing.objects.create(
-        circular=circular, kind=MailingKind.REMINDER, created_by=actor.user
+        circular=circular, kind=MailingKind.REMINDER, target=target, created_by=actor.user
     )
     count = _queue_messages(mailing, invitations)
     audit.record(
         circular,
         "summitdesk.circular.reminded",
         actor=actor,
-        note=_("%(count)d reminders queued") % {"count": count},
+        note=_("%(count)d reminders queued") % {"count": count}
+        + ("" if target == ReminderTarget.UNANSWERED else f" ({target})"),
     )
     _enqueue_sending(mailing)
     return mailing

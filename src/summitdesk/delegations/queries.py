@@ -190,6 +190,8 @@ class Tracker:
     opened: int
     named_delegates: int
     breakdowns: list[TrackerBreakdown]
+    # Attending replies lacking a mandate document their meeting requires.
+    documents_missing: int = 0
     counted_at: datetime.datetime = field(default_factory=timezone.now)
 
     def list_count(self, f: "ListFilter") -> int | None:
@@ -203,8 +205,8 @@ TRACKER_GROUPS = ("category", "stakeholder_group", "country")
 
 
 def tracker(scope: Scope) -> Tracker:
-    """Every figure of the response tracker, in three queries (two for the replies, one
-    for the delegates), counted by reports.figures."""
+    """Every figure of the response tracker, in four queries (two for the replies, one
+    for the delegates, one for the documents missing), counted by reports.figures."""
     groups = figures.answers([scope.meeting], circular=scope.circular, by=TRACKER_GROUPS)
     totals = figures.total(groups)
     by: dict[str, dict[str, figures.Answers]] = {
@@ -220,6 +222,7 @@ def tracker(scope: Scope) -> Tracker:
         totals=Counts(totals),
         opened=totals.opened,
         named_delegates=figures.registered([scope.meeting], circular=scope.circular),
+        documents_missing=figures.documents_missing(scope.meeting, circular=scope.circular),
         breakdowns=[
             _breakdown(
                 "category", _("By category"), _("Category"), Category.choices, by["category"]

@@ -18,6 +18,7 @@ from summitdesk.core.services import save_staff
 from summitdesk.correspondence.models import Circular
 from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
+from summitdesk.demo.credentials import load_credentials
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
 from summitdesk.demo.returning import load_returning
@@ -133,6 +134,7 @@ STAFF = [
     ("doors", Role.CHECKIN_DESK, "Dan", "Doors"),
     ("comms", Role.COMMUNICATIONS, "Carla", "Comms"),
     ("viewer", Role.VIEWER, "Vera", "Viewer"),
+    ("credentials", Role.CREDENTIALS_OFFICER, "Cora", "Credentials"),
 ]
 
 
@@ -168,7 +170,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     """Load the demo, with `today` playing 9 July 2003; a second run adds only what is missing.
 
     Side effects: creates the WSIS process, its 11 meetings, about 1,000 organisations with
-    their chief executives and some focal points, and six staff accounts (one per role),
+    their chief executives and some focal points, and seven staff accounts (one per role),
     each with one audit entry; then PrepCom-2's past (invitations, replies, accreditations,
     check-ins, a provisional List of Participants: see demo.history). What exists already
     (by code, external ID or user name) is left as it is, including the replay offset
@@ -186,6 +188,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     summary.circular_status = Circular.objects.get(reference=CIRCULAR_REFERENCE).status
     summary.history = load_history(process, actor=ACTOR)
     load_returning(actor=ACTOR)
+    load_credentials(actor=ACTOR)
     return summary
 
 

@@ -23,4 +23,11 @@ urlpatterns = [
         name="substitute",
     ),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
+    path("<str:token>/documents/", views.documents, name="documents"),
+    path("<str:token>/documents/<id:document_id>/", views.document, name="document"),
+    path(
+        "<str:token>/documents/<id:document_id>/remove/",
+        views.document_remove,
+        name="document-remove",
+    ),
 ]

@@ -37,6 +37,7 @@ from summitdesk.directory.enums import Category, PositionRole
 from summitdesk.directory.models import Position
 from summitdesk.lib import dates
 from summitdesk.portal import access as portal_access
+from summitdesk.portal import documents as portal_documents
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.forms import (
     ExceptionRequestForm,
@@ -243,6 +244,7 @@ def _render(
         "hand_over_fields": person_fields_html(hand_over_form),
         "renamed": renamed or [],
         **returning.reply_context(access.reply),
+        **portal_documents.section(access),
     }
     return render(request, "portal/reply.html", context, status=status)
 
@@ -652,3 +654,26 @@ def request_exception(request: HttpRequest, access: PortalAccess) -> HttpRespons
         return _render_delegation(request, access, exception_form=form, status=400)
     messages.success(request, _("Your request is sent: the secretariat will decide on it."))
     return redirect("portal:delegation", token=access.token)
+
+
+# Mandate documents (portal/documents.py)
+
+
+@portal
+def documents(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    if request.method == "POST":
+        return portal_documents.upload(request, access)
+    return portal_documents.documents_page(request, access)
+
+
+@portal
+def document(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
+    found = portal_documents.download(access, document_id)
+    return not_valid(request) if found is None else found  # type: ignore[return-value]
+
+
+@portal
+def document_remove(request: HttpRequest, access: PortalAccess, document_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("portal:documents", token=access.token)
+    return portal_documents.remove(request, access, document_id) or not_valid(request)

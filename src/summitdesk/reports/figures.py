@@ -29,7 +29,10 @@ it or list it) and, where a page needs it fast, its count:
 - checked in: accreditations with an `entered` check-in, at most one each, whatever their
   status since (`entered_check_ins`);
 - shown / not shown on the List of Participants: approved delegates who consented to
-  publication, and those who did not (`approved_delegates`, `CONSENTED`, `listed`).
+  publication, and those who did not (`approved_delegates`, `CONSENTED`, `listed`);
+- document missing: attending replies of invited organisations lacking a mandate document
+  their meeting requires of their category, received meaning accepted by inspection
+  (`document_missing_replies`, `documents_missing`; the tracker, the reminders' recipients).
 """
 
 from collections import Counter
@@ -53,6 +56,7 @@ from django.db.models.functions import Coalesce
 from summitdesk.accreditation.enums import DETACHED, AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.models import Circular, Invitation
+from summitdesk.credentials.queries import lacking_documents
 from summitdesk.delegations.enums import ATTENDING_STATES, HeadLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply, in_delegation
 from summitdesk.meetings.models import Meeting
@@ -225,6 +229,18 @@ def attending_replies(
     return invited_replies(meetings, circular=circular, organisations=organisations).filter(
         state__in=ATTENDING_STATES
     )
+
+
+def document_missing_replies(
+    meetings: Sequence[Meeting], *, circular: Circular | None = None
+) -> QuerySet[Reply]:
+    """Attending replies of invited organisations still lacking a required document."""
+    return attending_replies(meetings, circular=circular).filter(lacking_documents())
+
+
+def documents_missing(meeting: Meeting, *, circular: Circular | None = None) -> int:
+    """How many `document_missing_replies` for `meeting` (by `circular`)."""
+    return document_missing_replies([meeting], circular=circular).count()
 
 
 def registered_delegates(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
+from summitdesk.backoffice.views.credentials import credentials_section, tracker_lines
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
@@ -43,6 +44,7 @@ COLUMNS = [
     Column("head", _lazy("Head of delegation")),
     Column("named", _lazy("Named")),
     Column("entered_by", _lazy("Entered by")),
+    Column("credentials", _lazy("Credentials")),
 ]
 
 
@@ -67,6 +69,7 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     # older than the rows (a minute at most; "Count again now" counts both afresh).
     count = None if fresh else tracker.list_count(form.list_filter())
     page = listing.page(queries.tracker_list(scope, form.list_filter()), count=count)
+    rows = queries.list_rows(page.object_list)
     context = {
         "scope": scope,
         "circular": scope.circular,
@@ -80,7 +83,8 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "form": form,
         "listing": listing,
         "page": page,
-        "rows": queries.list_rows(page.object_list),
+        "rows": rows,
+        "lines": tracker_lines(rows),
         "query": listing.query(fresh=None),
         "withdrawn_query": listing.query(withdrawn="yes", fresh=None),
         "filtered": form.list_filter() != queries.ListFilter(),
@@ -157,6 +161,7 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "earlier": returning.latest_earlier_reply(
             overview.reply or Reply(organisation=organisation, meeting=meeting)
         ),
+        "credentials_section": credentials_section(overview.reply) if overview.reply else None,
     }
     return render(request, "backoffice/reply_detail.html", context)
 
