@@ -20,7 +20,7 @@ Every change is audited with the applicant (or the system) as actor.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -153,13 +153,30 @@ def new_reference() -> str:
     return f"APP-{get_random_string(8, REFERENCE_ALPHABET)}"
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A document sent with the form: for the checklist line `requirement_id` (None:
+    another document)."""
+
+    file: IO[bytes]
+    name: str
+    size: int
+    requirement_id: int | None
+
+
 @transaction.atomic
 def create_application(
-    process: Process, data: Mapping[str, Any], *, now: datetime.datetime | None = None
+    process: Process,
+    data: Mapping[str, Any],
+    *,
+    uploads: Sequence[Upload] = (),
+    now: datetime.datetime | None = None,
 ) -> Application:
     """A new unconfirmed application of `process` with `data` (APPLICANT_FIELDS, already
-    cleaned by the form); ApplyingError when the window is shut or the category or group
-    may not apply. Queues the email that confirms its address and carries its link."""
+    cleaned by the form) and the documents `uploads`; ApplyingError when the window is
+    shut or the category or group may not apply, DocumentRefused for a document of the
+    wrong kind or size (nothing is then recorded). Queues the email that confirms its
+    address and carries its link."""
     policy = policy_for(process)
     if policy is None:
         raise ApplyingError(_("This process takes no applications."))
@@ -179,6 +196,9 @@ def create_application(
         actor=applicant_actor(application),
         changes={"status": [None, application.status]},
     )
+    actor = applicant_actor(application)
+    for upload in uploads:
+        _store(application, upload, actor=actor)
     emails.queue_confirmation(application)
     return application
 
@@ -287,17 +307,27 @@ def add_document(
     of the wrong kind or size, saving nothing."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     check_open_to_applicant(locked)
+    return _store(locked, Upload(upload, name, size, requirement_id), actor=actor)
+
+
+def _store(application: Application, upload: Upload, *, actor: Actor) -> ApplicationDocument:
     requirement = None
-    if requirement_id is not None:
+    if upload.requirement_id is not None:
         requirement = RequiredDocument.objects.filter(
-            pk=requirement_id, policy__process_id=locked.process_id
+            pk=upload.requirement_id, policy__process_id=application.process_id
         ).first()
         if requirement is None:
             raise ApplyingError(_("Choose a document of the list."))
-    document = ApplicationDocument(application=locked, requirement=requirement)
-    documents.store(document, upload, name=name, size=size, already=stored_bytes(locked))
+    document = ApplicationDocument(application=application, requirement=requirement)
+    documents.store(
+        document,
+        upload.file,
+        name=upload.name,
+        size=upload.size,
+        already=stored_bytes(application),
+    )
     audit.record(
-        locked,
+        application,
         "summitdesk.application.document_added",
         actor=actor,
         note=requirement.title if requirement else "",
