@@ -88,3 +88,12 @@ def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (10, 120, 60)).save(out, "PNG")
     return out.getvalue()
+
+
+def drained(response: Any) -> bytes:
+    """A file response's content, its file closed (closing the response itself would end
+    the test's database connection, as the end of a request does)."""
+    content = b"".join(response.streaming_content)
+    for close in response._resource_closers:
+        close()
+    return content

@@ -16,7 +16,7 @@ from summitdesk.correspondence.enums import MessageKind
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import Category
 from summitdesk.public import applying_views
-from tests.applying.builders import application, form_data, pdf_bytes, png_bytes, policy
+from tests.applying.builders import application, drained, form_data, pdf_bytes, png_bytes, policy
 from tests.factories import OrganisationFactory
 from tests.tasks import drop_queued_emails
 
@@ -255,7 +255,7 @@ def test_the_applicant_adds_downloads_and_removes_a_document(
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["Content-Type"] == "image/png"
-    assert b"".join(download.streaming_content) == png_bytes()  # type: ignore[attr-defined]
+    assert drained(download) == png_bytes()
 
     assert client.post(page_of(token) + f"documents/{document.pk}/remove/").status_code == 302
     assert not ApplicationDocument.objects.exists()
