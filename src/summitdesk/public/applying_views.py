@@ -267,7 +267,6 @@ def by_applicant_link(view: ApplicantView) -> Callable[..., HttpResponseBase]:
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapped
@@ -293,14 +292,19 @@ def _page(
 ) -> HttpResponse:
     application = Application.objects.select_related("process").get(pk=access.application.pk)
     open_to_applicant = application.status in OPEN_TO_APPLICANT
-    form = document_form or DocumentForm(application=application)
+    checklist = applying.checklist_of(application)
+    # The form offers the first document still missing.
+    missing = [line.requirement.pk for line in checklist if line.missing and line.requirement]
+    form = document_form or DocumentForm(
+        application=application, initial={"requirement": missing[0] if missing else ""}
+    )
     context = {
         "access": access,
         "application": application,
         "process": application.process,
         "status": ApplicationStatus(application.status),
         "open_to_applicant": open_to_applicant,
-        "checklist": applying.checklist_of(application),
+        "checklist": checklist,
         "country_name": country_name(application.country),
         "document_form": form if open_to_applicant else None,
         "errors": form.errors.items() if form.is_bound else [],
