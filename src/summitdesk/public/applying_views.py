@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,6 +160,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         applying.create_application(process, form.data_for_services(), uploads=form.uploads())
     except (ApplyingError, uploads.DocumentRefused) as refused:
         form.add_error(None, str(refused))
+        return _apply_page(request, process, policy, form, status=400)
+    except ValidationError as invalid:
+        form.add_error(None, invalid)
         return _apply_page(request, process, policy, form, status=400)
     return redirect("apply:sent", code=process.code)
 
@@ -355,6 +359,8 @@ def edit(request: HttpRequest, access: ApplicantAccess) -> HttpResponse:
                 )
             except ApplyingError as refused:
                 form.add_error(None, str(refused))
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
             else:
                 if changed:
                     messages.success(request, _("Your corrections are saved."))
