@@ -2,6 +2,7 @@
 bad files, the limits per address and per email, the "lost your link?" form that answers
 the same for every address, and the applicant's pages through their link."""
 
+import re
 from typing import Any
 
 import pytest
@@ -326,3 +327,34 @@ def test_the_meetings_information_pack_leads_to_the_application_page_while_open(
     AdmissionPolicy.objects.filter(pk=made.pk).update(closes_at=timezone.now())
     page = Client().get(f"/meetings/{meeting.code}/information-pack/").content.decode()
     assert "/processes/wsis/apply/" not in page
+
+
+def test_the_form_refuses_a_post_without_its_csrf_token_and_records_nothing() -> None:
+    made = policy()
+    strict = Client(enforce_csrf_checks=True)
+
+    refused = strict.post(APPLY, {**posted(), **files(made)})
+
+    assert refused.status_code == 403
+    assert not Application.objects.exists()
+    page = strict.get(APPLY)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    accepted = strict.post(
+        APPLY, {**posted(), **files(made), "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert accepted.status_code == 302
+    assert Application.objects.count() == 1
+
+
+def test_an_upload_through_the_link_needs_its_csrf_token(held: tuple[Application, str]) -> None:
+    _made, token = held
+    strict = Client(enforce_csrf_checks=True)
+
+    refused = strict.post(
+        page_of(token) + "documents/",
+        {"requirement": "", "file": SimpleUploadedFile("a.png", png_bytes(), "image/png")},
+    )
+
+    assert refused.status_code == 403
+    assert not ApplicationDocument.objects.exists()
