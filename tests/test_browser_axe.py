@@ -175,6 +175,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "statistics": reverse("public:statistics", args=[code]),
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
+        "apply for admission": reverse("apply:apply", args=[meeting.process.code]),
     }
     # The meeting as the Arabic page names it (its title in Arabic, from the demo).
     names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
@@ -191,6 +192,7 @@ VISITOR_PAGES = {
     "statistics",
     "participants",
     "information pack",
+    "apply for admission",
 }
 PAGE_KINDS = [
     "overview",

@@ -3,6 +3,7 @@ from django.urls import path
 from summitdesk.backoffice.views import (
     account,
     accreditations,
+    admission_policies,
     api_tokens,
     badges,
     checkin,
@@ -132,6 +133,16 @@ urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting-list"),
     path("meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("processes/<slug:code>/edit/", meetings.process_edit, name="process-edit"),
+    path(
+        "processes/<slug:code>/admission-policy/",
+        admission_policies.admission_policy,
+        name="admission-policy",
+    ),
+    path(
+        "processes/<slug:code>/admission-policy/edit/",
+        admission_policies.admission_policy_edit,
+        name="admission-policy-edit",
+    ),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("credentials/", credentials.credentials_index, name="credentials-index"),

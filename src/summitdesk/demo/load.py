@@ -16,6 +16,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
 from summitdesk.correspondence.models import Circular
+from summitdesk.demo.admission_policy import load_admission_policy
 from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.credentials import load_credentials
@@ -189,6 +190,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     summary.history = load_history(process, actor=ACTOR)
     load_returning(actor=ACTOR)
     load_credentials(actor=ACTOR)
+    load_admission_policy(process, actor=ACTOR, today=today)
     return summary
 
 
