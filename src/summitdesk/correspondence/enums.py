@@ -26,6 +26,9 @@ class MessageKind(models.TextChoices):
     ACCREDITATION_REJECTED = "accreditation_rejected", _("Accreditation not approved")
     ACCREDITATION_REVOKED = "accreditation_revoked", _("Accreditation withdrawn")
     MISSING_DATA = "missing_data", _("Accreditation details missing")
+    JOIN_REQUEST_CONFIRMATION = "join_confirmation", _("Request to join: email confirmation")
+    JOIN_REQUEST_DIGEST = "join_digest", _("Requests to join: focal point's digest")
+    JOIN_REQUEST_DECISION = "join_decision", _("Request to join: decision")
 
 
 class MessageState(models.TextChoices):
