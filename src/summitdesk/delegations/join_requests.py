@@ -68,6 +68,12 @@ class JoinerData:
 # Which organisations a person may ask to join
 
 
+def accepts_requests(meeting: Meeting, *, today: date | None = None) -> bool:
+    """Whether people may still ask to join delegations to `meeting` (until its last day)."""
+    last = meeting.end_date or meeting.start_date
+    return last is None or last >= (today or timezone.localdate())
+
+
 def joinable(meeting: Meeting) -> "QuerySet[Organisation]":
     """The organisations invited to `meeting` (a circular about it went to them) or
     admitted to its process, active and not merged into another."""

@@ -116,6 +116,8 @@ def reply_data(reply: Reply) -> ReplyData:
                 gender=d.gender,
                 consent_to_publish=d.consent_to_publish,
                 is_head=d.is_head,
+                affiliation=d.affiliation,
+                relationship=d.relationship,
             )
             for d in active_delegates(reply)
         ],
