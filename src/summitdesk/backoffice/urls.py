@@ -11,6 +11,7 @@ from summitdesk.backoffice.views import (
     directory,
     emails,
     imports,
+    join_requests,
     mail_log,
     mailbox,
     mailings,
@@ -128,6 +129,16 @@ urlpatterns = [
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
+    path(
+        "meetings/<slug:code>/join-requests/",
+        join_requests.join_request_list,
+        name="join-request-list",
+    ),
+    path(
+        "meetings/<slug:code>/join-requests/<id:pk>/decide/",
+        join_requests.join_request_decide,
+        name="join-request-decide",
+    ),
     path(
         "meetings/<slug:code>/replies.csv",
         replies.meeting_tracker_csv,

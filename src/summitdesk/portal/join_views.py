@@ -64,9 +64,17 @@ def decide(request: HttpRequest, access: PortalAccess, request_id: int) -> HttpR
     if request.method != "POST":
         return redirect("portal:join-requests", token=access.token)
     decision = request.POST.get("decision", "")
-    reason = str(request.POST.get("reason", ""))[:REASON_MAX_LENGTH].replace("\x00", "")
-    if decision not in ("accept", "decline"):
+    reason = str(request.POST.get("reason", ""))
+    if "\x00" in reason or len(reason) > REASON_MAX_LENGTH:
+        decision = "invalid"
+        messages.error(
+            request,
+            _("The reason must be plain text of at most %(count)d characters.")
+            % {"count": REASON_MAX_LENGTH},
+        )
+    elif decision not in ("accept", "decline"):
         messages.error(request, _("Choose whether to accept or decline the request."))
+    if decision not in ("accept", "decline"):
         return redirect("portal:join-requests", token=access.token)
     try:
         result = join_requests.decide(
