@@ -14,6 +14,7 @@ from summitdesk.accreditation.models import Accreditation, DelegateLimit
 from summitdesk.admission.models import Admission
 from summitdesk.core import ratelimit
 from summitdesk.core.audit import Actor
+from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.enums import MessageKind, MessageState
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import join_requests
@@ -353,3 +354,27 @@ def test_the_public_pages_reveal_nothing_of_the_delegation(acme_replied: Invited
         html = page.content.decode()  # type: ignore[attr-defined]
         for name in ("Acmefocal", "Acmeceo", *[family for _g, family, _f in DELEGATION]):
             assert name not in html
+
+
+def test_a_reply_naming_someone_accredited_elsewhere_is_flagged_to_staff(
+    acme_replied: Invited, borealis: Invited, viewer_client: Client
+) -> None:
+    already = Delegate.objects.filter(reply=acme_replied.reply).first()
+    assert already is not None
+    response = Client().post(
+        borealis.url,
+        posted(
+            action="submit",
+            estimate=1,
+            focal_point={**JANE, "email": "b@borealis.example.org"},
+            members=[(already.given_name, already.family_name, "Adviser")],
+        ),
+    )
+    assert response.status_code == 302
+
+    entry = AuditEntry.objects.get(action="summitdesk.reply.possible_duplicate")
+    assert "Acme Telecom" in entry.note
+    page = viewer_client.get(
+        f"/organisations/{borealis.organisation.pk}/replies/{borealis.reply.meeting.code}/"
+    ).content.decode()
+    assert "Possibly already accredited" in page and "Acme Telecom" in page

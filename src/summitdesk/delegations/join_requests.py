@@ -28,6 +28,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence.models import Invitation
 from summitdesk.delegations import join_emails, services
+from summitdesk.delegations.duplicates import duplicate_notes, possible_duplicates
 from summitdesk.delegations.data import DelegateData
 from summitdesk.delegations.enums import JoinRequestStatus, ReplyState
 from summitdesk.delegations.models import Delegate, JoinRequest, Reply, in_delegation
@@ -122,60 +123,6 @@ def search(meeting: Meeting, query: str) -> SearchResult:
         if len(found) > SEARCH_MAX_RESULTS:
             return SearchResult([], too_many=True)
     return SearchResult(found)
-
-
-# One person, two doors
-
-
-def possible_duplicates(
-    meeting: Meeting,
-    email: str,
-    family_name: str,
-    given_name: str,
-    date_of_birth: date | None = None,
-    *,
-    exclude_reply: int | None = None,
-) -> list[Delegate]:
-    """The delegates already in a delegation to `meeting` with an accreditation who may
-    be this person: the same email address (case aside), or the same family and given
-    names (accents and case aside) and, when both are known, the same date of birth.
-    Every door into a delegation asks this before anyone is accredited twice."""
-    delegates = (
-        Delegate.objects.filter(
-            reply__meeting=meeting, accreditation__isnull=False, reply__attending=True
-        )
-        .filter(in_delegation())
-        .select_related("reply__organisation", "accreditation")
-    )
-    if exclude_reply is not None:
-        delegates = delegates.exclude(reply=exclude_reply)
-    family = fold(" ".join(family_name.split()))
-    given = fold(" ".join(given_name.split()))
-    email_key = email.strip().casefold()
-    by_name = Q(family_name__iexact=family_name.strip())
-    matches = Q(email__iexact=email.strip()) if email_key else Q(pk__in=[])
-    found = []
-    for delegate in delegates.filter(matches | by_name).order_by("pk"):
-        if email_key and delegate.email.strip().casefold() == email_key:
-            found.append(delegate)
-            continue
-        same_name = (
-            fold(" ".join(delegate.family_name.split())) == family
-            and fold(" ".join(delegate.given_name.split())) == given
-        )
-        born = delegate.accreditation.date_of_birth
-        if same_name and (date_of_birth is None or born is None or born == date_of_birth):
-            found.append(delegate)
-    return found
-
-
-def duplicate_notes(delegates: list[Delegate]) -> str:
-    """One line per possible duplicate, for staff."""
-    return "\n".join(
-        f"{delegate} ({delegate.email or '-'}), {delegate.reply.organisation.name}, "
-        f"#{delegate.pk} {delegate.accreditation.status}"
-        for delegate in delegates
-    )
 
 
 # The person's side

@@ -24,7 +24,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
-from summitdesk.delegations import emails, signals
+from summitdesk.delegations import duplicates, emails, signals
 from summitdesk.delegations.data import DelegateData as DelegateData
 from summitdesk.delegations.data import PersonData as PersonData
 from summitdesk.delegations.data import ReplyData as ReplyData
@@ -452,6 +452,7 @@ def save_reply(
     delegates, member_changes, renamed = _save_delegates(
         reply, existing, data.delegates if data.attending is not False else []
     )
+    _flag_duplicates(reply, [d for d in delegates if d.pk not in {e.pk for e in existing}], actor)
     after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
     changes = audit.diff(before, after) | member_changes
     # The accreditation app listens (accreditation.receivers): withdrawn for those taken
@@ -485,6 +486,21 @@ def save_reply(
     if reply.focal_point and reply.focal_point_id != previous_focal_point:
         emails.queue_focal_point_link(reply, reply.focal_point)
     return reply
+
+
+def _flag_duplicates(reply: Reply, added: list[Delegate], actor: Actor) -> None:
+    """One person, two doors: new members who may already be accredited in another
+    delegation to the meeting are flagged to staff in the reply's history (the reply page
+    shows them beside the member, see duplicates.for_delegates)."""
+    found = duplicates.for_delegates(reply.meeting_id, added, reply_id=reply.pk)
+    if found:
+        audit.record(
+            reply,
+            "summitdesk.reply.possible_duplicate",
+            actor=actor,
+            organisation_id=reply.organisation_id,
+            note="\n".join(duplicates.duplicate_notes(same) for same in found.values())[:2000],
+        )
 
 
 def active_delegates(reply: Reply) -> "QuerySet[Delegate]":
