@@ -18,6 +18,7 @@ from summitdesk.api import (
     checkins,
     circulars,
     directory,
+    join_requests,
     meetings,
     replies,
     webhooks,
@@ -115,4 +116,5 @@ api.add_router("/invitations", replies.invitations)
 api.add_router("/replies", replies.replies)
 api.add_router("/accreditations", accreditations.router)
 api.add_router("/check-ins", checkins.router)
+api.add_router("/join-requests", join_requests.router)
 api.add_router("/webhooks", webhooks.router)

@@ -17,6 +17,7 @@ class ApiScope(models.TextChoices):
     ACCREDITATIONS_READ = "accreditations:read", _("Read accreditations")
     ACCREDITATIONS_WRITE = "accreditations:write", _("Change accreditations")
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
+    JOIN_REQUESTS_READ = "join_requests:read", _("Read requests to join delegations")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 
