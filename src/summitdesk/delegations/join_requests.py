@@ -185,12 +185,19 @@ def find_unconfirmed(token: str) -> JoinRequest | None:
 @transaction.atomic
 def confirm(token: str) -> JoinRequest | None:
     """The person opened their link and confirmed: the request goes to the organisation
-    (pending), flagged when they may already be accredited; the link stops working. None
-    when the link opens nothing."""
+    (see `receive`); the link stops working. None when the link opens nothing."""
     found = find_unconfirmed(token)
     if found is None:
         return None
-    request = JoinRequest.objects.select_for_update().get(pk=found.pk)
+    return receive(found)
+
+
+@transaction.atomic
+def receive(request: JoinRequest) -> JoinRequest | None:
+    """The request's email address is confirmed: it goes to the organisation (pending),
+    flagged when the person may already be accredited, and its focal point is told (at
+    most once a day); its link stops working. None when it was not waiting for that."""
+    request = JoinRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != JoinRequestStatus.UNCONFIRMED:
         return None
     now = timezone.now()
