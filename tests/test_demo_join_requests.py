@@ -6,6 +6,7 @@ from summitdesk.delegations.models import JoinRequest
 from summitdesk.meetings.models import Meeting
 from tests.conftest import Demo
 
+
 def test_the_demo_has_requests_to_join_in_every_state_that_matters(demo: Demo) -> None:
     meeting = Meeting.objects.get(code="prepcom-2")
     statuses = sorted(JoinRequest.objects.filter(meeting=meeting).values_list("status", flat=True))

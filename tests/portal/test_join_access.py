@@ -35,8 +35,14 @@ def test_b_with_acmes_request_ids_on_every_join_route_never_sees_or_decides_them
 ) -> None:
     acmes = pending(acme, "Acmejoiner")
     pending(borealis, "Borealjoiner")
-    ids = {"id": acmes.pk, "pk": acmes.pk, "request": acmes.pk, "request_id": acmes.pk,
-           "organisation": acme.organisation.pk, "reply": acme.reply.pk}
+    ids = {
+        "id": acmes.pk,
+        "pk": acmes.pk,
+        "request": acmes.pk,
+        "request_id": acmes.pk,
+        "organisation": acme.organisation.pk,
+        "reply": acme.reply.pk,
+    }
     query = "?" + "&".join(f"{key}={value}" for key, value in ids.items())
     base = borealis.url + "join-requests/"
     client = Client()

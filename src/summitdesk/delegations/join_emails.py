@@ -207,6 +207,8 @@ def compose_decision(row: OutboundMessage) -> Composed | Cancelled:
 
 def compose_digest(row: OutboundMessage) -> Composed | Cancelled:
     """The requests waiting for the focal point's decision, as they stand when written."""
+    if row.about_id is None:
+        return Cancelled(_("The organisation has no focal point to tell."))
     reply = (
         Reply.objects.select_related("organisation", "meeting", "focal_point")
         .filter(pk=row.about_id)
@@ -229,7 +231,9 @@ def compose_digest(row: OutboundMessage) -> Composed | Cancelled:
         body = render_to_string(
             "delegations/email/join_digest.txt",
             {
-                "name": " ".join(p for p in (person.title, person.given_name, person.family_name) if p),
+                "name": " ".join(
+                    p for p in (person.title, person.given_name, person.family_name) if p
+                ),
                 "organisation": reply.organisation.name,
                 "meeting": localized(reply.meeting, "title"),
                 "count": len(waiting),

@@ -28,10 +28,10 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence.models import Invitation
 from summitdesk.delegations import join_emails, services
-from summitdesk.delegations.duplicates import duplicate_notes, possible_duplicates
 from summitdesk.delegations.data import DelegateData
+from summitdesk.delegations.duplicates import duplicate_notes, possible_duplicates
 from summitdesk.delegations.enums import JoinRequestStatus, ReplyState
-from summitdesk.delegations.models import Delegate, JoinRequest, Reply, in_delegation
+from summitdesk.delegations.models import Delegate, JoinRequest, Reply
 from summitdesk.directory.enums import OrganisationStatus
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.text import fold, search_words
@@ -303,10 +303,7 @@ def _add_to_delegation(request: JoinRequest, *, actor: Actor) -> Delegate:
     except services.ReplyError as error:
         raise JoinRequestError(str(error)) from error
     delegate = (
-        services.active_delegates(reply)
-        .filter(email__iexact=request.email)
-        .order_by("-pk")
-        .first()
+        services.active_delegates(reply).filter(email__iexact=request.email).order_by("-pk").first()
     )
     if delegate is None:  # pragma: no cover - save_reply keeps every member named
         raise JoinRequestError(_("The person could not be added to the delegation."))

@@ -225,9 +225,7 @@ class JoinRequest(models.Model):
         verbose_name = _("request to join")
         verbose_name_plural = _("requests to join")
         indexes = [
-            models.Index(
-                fields=["organisation", "meeting", "status"], name="join_request_inbox"
-            ),
+            models.Index(fields=["organisation", "meeting", "status"], name="join_request_inbox"),
             models.Index(fields=["meeting", "status"], name="join_request_meeting"),
         ]
         constraints = [

@@ -70,7 +70,11 @@ def load_join_requests(*, actor: Actor) -> int:
         Organisation.objects.filter(
             pk__in=Invitation.objects.filter(circular__meeting=meeting).values("organisation")
         )
-        .exclude(pk__in=Reply.objects.filter(meeting=meeting, focal_point__isnull=False).values("organisation"))
+        .exclude(
+            pk__in=Reply.objects.filter(meeting=meeting, focal_point__isnull=False).values(
+                "organisation"
+            )
+        )
         .order_by("external_id")
         .first()
     )

@@ -221,9 +221,7 @@ def _status_context(access: PortalAccess) -> dict[str, Any]:
         ).count(),
         "accredited": reply.state in services.ANSWERED
         and Accreditation.objects.filter(delegate__reply=reply).exists(),
-        "join_waiting": join_requests.inbox(reply)
-        .filter(status=JoinRequestStatus.PENDING)
-        .count(),
+        "join_waiting": join_requests.inbox(reply).filter(status=JoinRequestStatus.PENDING).count(),
     }
 
 

@@ -147,7 +147,11 @@ def _send(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     except JoinRequestError as error:
         form.add_error(None, str(error))
         return _form_page(request, meeting, organisation, form, status=400)
-    context = {"meeting": meeting, "organisation": organisation, "email": form.cleaned_data["email"]}
+    context = {
+        "meeting": meeting,
+        "organisation": organisation,
+        "email": form.cleaned_data["email"],
+    }
     return render(request, "public/join_sent.html", context)
 
 
@@ -178,6 +182,4 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _private(_too_many(request, HOUR))
     if join_requests.confirm(token) is None:
         return _private(_not_valid(request))
-    return _private(
-        render(request, "public/join_confirmed.html", context)
-    )
+    return _private(render(request, "public/join_confirmed.html", context))
