@@ -379,3 +379,25 @@ def test_a_reply_naming_someone_accredited_elsewhere_is_flagged_to_staff(
         f"/organisations/{borealis.organisation.pk}/replies/{borealis.reply.meeting.code}/"
     ).content.decode()
     assert "Possibly already accredited" in page and "Acme Telecom" in page
+
+
+def test_the_inbox_shows_the_waiting_requests_page_by_page(acme_replied: Invited) -> None:
+    meeting = acme_replied.reply.meeting
+    for number in range(30):
+        request = join_requests.submit(
+            meeting,
+            acme_replied.organisation,
+            JoinerData(family_name=f"Waiting{number:02d}", email=f"w{number}@example.net"),
+        )
+        JoinRequest.objects.filter(pk=request.pk).update(status=JoinRequestStatus.PENDING)
+    url = acme_replied.url + "join-requests/"
+
+    first = Client().get(url).content.decode()
+    second = Client().get(url + "?page=2").content.decode()
+    hostile = Client().get(url + "?page=x%00")
+
+    assert "30 requests are waiting, the oldest first." in first
+    assert "Waiting00" in first and "Waiting24" in first and "Waiting25" not in first
+    assert "Waiting25" in second and "Waiting29" in second
+    assert "Later requests" in first and "Earlier requests" in second
+    assert hostile.status_code == 200

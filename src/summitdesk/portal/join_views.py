@@ -8,6 +8,7 @@ possible duplicate says only that the secretariat checks it.
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,25 +22,27 @@ from summitdesk.lib.countries import country_name
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.views import not_valid, portal
 
-#: The most requests the inbox shows of those decided (the undecided are all shown).
-DECIDED_SHOWN = 100
+#: Undecided requests per page of the inbox (oldest first), and the most decided shown.
+WAITING_PER_PAGE = 25
+DECIDED_SHOWN = 50
 REASON_MAX_LENGTH = 1000
-
-
-def _inbox(access: PortalAccess) -> tuple[list[JoinRequest], list[JoinRequest]]:
-    requests = join_requests.inbox(access.reply)
-    waiting = list(requests.filter(status=JoinRequestStatus.PENDING).order_by("created_at", "pk"))
-    decided = list(
-        requests.exclude(status=JoinRequestStatus.PENDING).order_by("-decided_at", "-pk")[
-            :DECIDED_SHOWN
-        ]
-    )
-    return waiting, decided
 
 
 @portal
 def inbox(request: HttpRequest, access: PortalAccess) -> HttpResponse:
-    waiting, decided = _inbox(access)
+    requests = join_requests.inbox(access.reply)
+    pending = requests.filter(status=JoinRequestStatus.PENDING).order_by("created_at", "pk")
+    page = Paginator(pending, WAITING_PER_PAGE).get_page(request.GET.get("page"))
+    waiting = list(page.object_list)
+    decided = (
+        list(
+            requests.exclude(status=JoinRequestStatus.PENDING).order_by("-decided_at", "-pk")[
+                :DECIDED_SHOWN
+            ]
+        )
+        if page.number == 1
+        else []
+    )
     limit = accreditation_services.check_limit(access.organisation, access.meeting)
     at_limit = limit.allowed is not None and limit.approved + limit.pending >= limit.allowed
     context = {
@@ -47,6 +50,7 @@ def inbox(request: HttpRequest, access: PortalAccess) -> HttpResponse:
         "organisation": access.organisation,
         "meeting": access.meeting,
         "token": access.token,
+        "page": page,
         "waiting": [(r, country_name(r.nationality) if r.nationality else "") for r in waiting],
         "decided": decided,
         "at_limit": at_limit,
