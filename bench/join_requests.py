@@ -83,9 +83,9 @@ def organisation_with_reply(meeting: Any, name: str) -> str:
 def add_requests(meeting: Any, token: str, count: int) -> None:
     from django.utils import timezone
 
+    from summitdesk.correspondence import reply_links
     from summitdesk.delegations.enums import JoinRequestStatus
     from summitdesk.delegations.models import JoinRequest
-    from summitdesk.correspondence import reply_links
 
     link = reply_links.find(token)
     assert link is not None

@@ -17,7 +17,6 @@ from summitdesk.accreditation import services as accreditation_services
 from summitdesk.delegations import join_requests
 from summitdesk.delegations.enums import JoinRequestStatus
 from summitdesk.delegations.join_requests import JoinRequestError
-from summitdesk.delegations.models import JoinRequest
 from summitdesk.lib.countries import country_name
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.views import not_valid, portal
