@@ -22,6 +22,7 @@ from summitdesk.delegations import join_requests
 from summitdesk.delegations.enums import JoinRequestStatus
 from summitdesk.delegations.join_requests import JoinerData
 from summitdesk.delegations.models import Delegate, JoinRequest
+from summitdesk.delegations.tasks import purge_unconfirmed_join_requests
 from summitdesk.meetings.models import Meeting
 from tests.factories import OrganisationFactory
 from tests.portal.conftest import DELEGATION, JANE, Invited, invited, posted
@@ -401,3 +402,22 @@ def test_the_inbox_shows_the_waiting_requests_page_by_page(acme_replied: Invited
     assert "Waiting25" in second and "Waiting29" in second
     assert "Later requests" in first and "Earlier requests" in second
     assert hostile.status_code == 200
+
+
+def test_unconfirmed_requests_are_deleted_days_after_their_link_expired(acme: Invited) -> None:
+    meeting = acme.reply.meeting
+    request = join_requests.submit(
+        meeting, acme.organisation, JoinerData(family_name="Silent", email="s@example.net")
+    )
+    JoinRequest.objects.filter(pk=request.pk).update(
+        token_expires_at=timezone.now() - datetime.timedelta(days=4)
+    )
+    kept = join_requests.submit(
+        meeting, acme.organisation, JoinerData(family_name="Recent", email="r@example.net")
+    )
+    JoinRequest.objects.filter(pk=kept.pk).update(
+        token_expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    assert purge_unconfirmed_join_requests.call() == 1
+    assert list(JoinRequest.objects.values_list("family_name", flat=True)) == ["Recent"]

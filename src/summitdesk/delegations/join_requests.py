@@ -400,8 +400,13 @@ def withdraw(request: JoinRequest, *, actor: Actor) -> JoinRequest:
 def expire_unconfirmed(*, now: datetime | None = None) -> int:
     """Unconfirmed requests whose link expired are deleted (nobody saw them); returns how
     many."""
-    deleted, _by_model = JoinRequest.objects.filter(
-        status=JoinRequestStatus.UNCONFIRMED,
-        token_expires_at__lt=(now or timezone.now()) - CONFIRMATION_LIFETIME,
-    ).delete()
+    cutoff = (now or timezone.now()) - CONFIRMATION_LIFETIME
+    deleted, _by_model = (
+        JoinRequest.objects.filter(status=JoinRequestStatus.UNCONFIRMED)
+        .filter(
+            Q(token_expires_at__lt=cutoff)
+            | Q(token_expires_at__isnull=True, created_at__lt=cutoff - CONFIRMATION_LIFETIME)
+        )
+        .delete()
+    )
     return deleted
