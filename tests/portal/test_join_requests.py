@@ -421,3 +421,37 @@ def test_unconfirmed_requests_are_deleted_days_after_their_link_expired(acme: In
 
     assert purge_unconfirmed_join_requests.call() == 1
     assert list(JoinRequest.objects.values_list("family_name", flat=True)) == ["Recent"]
+
+
+def test_a_newly_named_focal_point_hears_of_the_waiting_requests(acme: Invited) -> None:
+    meeting = acme.reply.meeting
+    ask(Client(), meeting, "Acme Telecom")
+    Client().post(confirmation_link())
+    mail.outbox.clear()
+
+    Client().post(
+        acme.url,
+        posted(action="save", estimate=2, focal_point={**JANE, "email": "new@acme.example.org"}),
+    )
+    run_queued_tasks()
+
+    digest = [m for m in mail.outbox if m.subject.startswith("Requests to join")]
+    assert [m.to for m in digest] == [["new@acme.example.org"]]
+    assert join_requests.waiting_for_staff(meeting).count() == 0
+
+
+def test_someone_already_in_the_delegation_is_not_added_twice(acme_replied: Invited) -> None:
+    member = Delegate.objects.filter(reply=acme_replied.reply).first()
+    assert member is not None
+    request = join_requests.submit(
+        acme_replied.reply.meeting,
+        acme_replied.organisation,
+        JoinerData(
+            family_name=member.family_name, given_name=member.given_name, email="x@example.net"
+        ),
+    )
+    JoinRequest.objects.filter(pk=request.pk).update(status=JoinRequestStatus.PENDING)
+
+    with pytest.raises(join_requests.JoinRequestError, match="already a member"):
+        join_requests.decide(request, accept=True, actor=Actor.system("staff"), by_staff=True)
+    assert Delegate.objects.filter(reply=acme_replied.reply).count() == len(DELEGATION)

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from summitdesk.correspondence import compose, messages
 from summitdesk.correspondence.enums import MessageKind, MessageState
 from summitdesk.correspondence.messages import Cancelled, Composed, Kind
-from summitdesk.correspondence.models import OutboundMessage
+from summitdesk.correspondence.models import Invitation, OutboundMessage
 from summitdesk.correspondence.sending import ensure_task
-from summitdesk.delegations.emails import latest_invitation, reply_to
 from summitdesk.delegations.enums import JoinRequestStatus
 from summitdesk.delegations.models import JoinRequest, Reply
 from summitdesk.lib import mail
@@ -33,6 +32,19 @@ from summitdesk.lib.tokens import hash_token, new_token
 LINK_LIFETIME = timedelta(days=3)
 #: The most requests a digest names (the rest are counted).
 DIGEST_NAMES = 20
+#: A focal point is told of new requests at most once in this time.
+DIGEST_INTERVAL = timedelta(days=1)
+
+
+def _latest_invitation(organisation_id: int, meeting_id: int) -> Invitation | None:
+    """The organisation's latest invitation to the meeting (as delegations.emails's, which
+    this module cannot import: the reply services import this one)."""
+    return (
+        Invitation.objects.filter(organisation=organisation_id, circular__meeting=meeting_id)
+        .select_related("circular")
+        .order_by("-circular__date", "-pk")
+        .first()
+    )
 
 
 def confirmation_url(token: str) -> str:
@@ -83,7 +95,7 @@ def queue_decision(request: JoinRequest) -> None:
     )
 
 
-def queue_digest(reply: Reply, *, interval: timedelta) -> None:
+def queue_digest(reply: Reply, *, interval: timedelta = DIGEST_INTERVAL) -> None:
     """A digest for the focal point of `reply`: none when one is already waiting to be
     sent (it will name the new requests too); after one within `interval`, the next is
     due `interval` after it."""
@@ -112,6 +124,16 @@ def queue_digest(reply: Reply, *, interval: timedelta) -> None:
         ensure_task(None, run_after=due)
 
 
+def tell_new_focal_point(reply: Reply) -> None:
+    """A focal point newly named learns of the requests already waiting (a digest)."""
+    if JoinRequest.objects.filter(
+        organisation=reply.organisation_id,
+        meeting=reply.meeting_id,
+        status=JoinRequestStatus.PENDING,
+    ).exists():
+        queue_digest(reply)
+
+
 # Written by the worker
 
 
@@ -130,11 +152,7 @@ def _language(request: JoinRequest) -> str:
 
 
 def _contact(request: JoinRequest) -> str:
-    invitation = (
-        latest_invitation(Reply(organisation=request.organisation, meeting=request.meeting))
-        if request.organisation_id
-        else None
-    )
+    invitation = _latest_invitation(request.organisation_id, request.meeting_id)
     return invitation.circular.contact_email if invitation else ""
 
 
@@ -247,13 +265,14 @@ def compose_digest(row: OutboundMessage) -> Composed | Cancelled:
     JoinRequest.objects.filter(pk__in=[request.pk for request in waiting]).update(
         notified_at=timezone.now()
     )
-    invitation = latest_invitation(reply)
+    invitation = _latest_invitation(reply.organisation_id, reply.meeting_id)
+    contact = invitation.circular.contact_email if invitation else ""
     return Composed(
         subject=subject,
         body=mail.tidy(body),
         to=[person.email],
         language=language,
-        reply_to=reply_to(invitation.circular if invitation else None),
+        reply_to=[contact] if contact else [],
     )
 
 

@@ -45,7 +45,7 @@ SEARCH_MAX_RESULTS = 5
 #: How long the link that confirms a request's email address works.
 CONFIRMATION_LIFETIME = timedelta(days=3)
 #: A focal point is told of new requests at most once in this time.
-DIGEST_INTERVAL = timedelta(days=1)
+DIGEST_INTERVAL = join_emails.DIGEST_INTERVAL
 
 
 class JoinRequestError(Exception):
@@ -287,6 +287,16 @@ def _add_to_delegation(request: JoinRequest, *, actor: Actor) -> Delegate:
             _("The organisation has declined the meeting: nobody can join its delegation.")
         )
     data = services.reply_data(reply)
+    email = request.email.strip().casefold()
+    name = (fold(request.family_name.strip()), fold(request.given_name.strip()))
+    for member in data.delegates:
+        if (email and member.email.strip().casefold() == email) or (
+            fold(member.family_name.strip()),
+            fold(member.given_name.strip()),
+        ) == name:
+            raise JoinRequestError(
+                _("%(name)s is already a member of the delegation.") % {"name": request.name}
+            )
     delegates = [*data.delegates, _member(request)]
     estimate = max(data.estimated_participants or 0, len(delegates))
     try:

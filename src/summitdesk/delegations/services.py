@@ -24,7 +24,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
-from summitdesk.delegations import duplicates, emails, signals
+from summitdesk.delegations import duplicates, emails, join_emails, signals
 from summitdesk.delegations.data import DelegateData as DelegateData
 from summitdesk.delegations.data import PersonData as PersonData
 from summitdesk.delegations.data import ReplyData as ReplyData
@@ -485,6 +485,8 @@ def save_reply(
         emails.queue_confirmation(reply)
     if reply.focal_point and reply.focal_point_id != previous_focal_point:
         emails.queue_focal_point_link(reply, reply.focal_point)
+        if reply.focal_point.email:
+            join_emails.tell_new_focal_point(reply)
     return reply
 
 
