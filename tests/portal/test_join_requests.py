@@ -455,3 +455,17 @@ def test_someone_already_in_the_delegation_is_not_added_twice(acme_replied: Invi
     with pytest.raises(join_requests.JoinRequestError, match="already a member"):
         join_requests.decide(request, accept=True, actor=Actor.system("staff"), by_staff=True)
     assert Delegate.objects.filter(reply=acme_replied.reply).count() == len(DELEGATION)
+
+
+def test_hostile_searches_get_a_message_and_find_nothing(acme: Invited) -> None:
+    url = join_url(acme.reply.meeting)
+    client = Client()
+
+    nul = client.get(url, {"q": "Acme\x00Telecom"})
+    long = client.get(url, {"q": "x" * 101})
+    forged = client.get(url, {"organisation": "1:forged:signature"})
+
+    assert nul.status_code == long.status_code == 400
+    assert "<li><bdi>" not in nul.content.decode()
+    assert "Ensure this value has at most 100 characters" in long.content.decode()
+    assert forged.status_code == 200 and "Send my request" not in forged.content.decode()

@@ -14,7 +14,7 @@ Every change is atomic and audited; every email goes through the outbox (join_em
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -43,13 +43,13 @@ from summitdesk.meetings.models import Meeting
 SEARCH_MIN_LENGTH = 4
 SEARCH_MAX_RESULTS = 5
 #: How long the link that confirms a request's email address works.
-CONFIRMATION_LIFETIME = timedelta(days=3)
+CONFIRMATION_LIFETIME = join_emails.LINK_LIFETIME
 #: A focal point is told of new requests at most once in this time.
 DIGEST_INTERVAL = join_emails.DIGEST_INTERVAL
 
 
 class JoinRequestError(Exception):
-    """A decision refused, with a message for the person who made it."""
+    """A request or a decision refused, with a message for the person who made it."""
 
 
 @dataclass(frozen=True)
