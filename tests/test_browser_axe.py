@@ -134,6 +134,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "circulars": reverse("backoffice:circular-list"),
         "accreditations": reverse("backoffice:accreditation-list", args=[code]),
         "reply tracker": reverse("backoffice:tracker-meeting", args=[code]),
+        "join requests": reverse("backoffice:join-request-list", args=[code]),
         "mailbox": reverse("backoffice:mailbox-list"),
         "staff": reverse("backoffice:staff-list"),
         "duplicates": reverse("backoffice:duplicate-list"),
@@ -153,6 +154,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         # view of it, on a phone
         "portal": reverse("portal:reply", args=[reply_token]),
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
+        "portal join requests": reverse("portal:join-requests", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -162,6 +164,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "statistics": reverse("public:statistics", args=[code]),
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
+        "join": reverse("public:join", args=[code]) + "?q=telecom",
     }
     # The meeting as the Arabic page names it (its title in Arabic, from the demo).
     names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
@@ -171,6 +174,8 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
 VISITOR_PAGES = {
     "portal",
     "portal delegation",
+    "portal join requests",
+    "join",
     "delegate",
     "delegate from reply",
     "link not valid",
@@ -185,6 +190,7 @@ PAGE_KINDS = [
     "circulars",
     "accreditations",
     "reply tracker",
+    "join requests",
     "mailbox",
     "staff",
     "duplicates",
