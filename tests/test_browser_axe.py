@@ -142,6 +142,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "circulars": reverse("backoffice:circular-list"),
         "accreditations": reverse("backoffice:accreditation-list", args=[code]),
         "reply tracker": reverse("backoffice:tracker-meeting", args=[code]),
+        "join requests": reverse("backoffice:join-request-list", args=[code]),
         "mailbox": reverse("backoffice:mailbox-list"),
         "staff": reverse("backoffice:staff-list"),
         "duplicates": reverse("backoffice:duplicate-list"),
@@ -166,6 +167,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "portal": reverse("portal:reply", args=[reply_token]),
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
         "portal documents": reverse("portal:documents", args=[reply_token]),
+        "portal join requests": reverse("portal:join-requests", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -176,6 +178,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
         "apply for admission": reverse("apply:apply", args=[meeting.process.code]),
+        "join": reverse("public:join", args=[code]) + "?q=telecom",
     }
     # The meeting as the Arabic page names it (its title in Arabic, from the demo).
     names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
@@ -186,6 +189,8 @@ VISITOR_PAGES = {
     "portal",
     "portal delegation",
     "portal documents",
+    "portal join requests",
+    "join",
     "delegate",
     "delegate from reply",
     "link not valid",
@@ -201,6 +206,7 @@ PAGE_KINDS = [
     "circulars",
     "accreditations",
     "reply tracker",
+    "join requests",
     "mailbox",
     "staff",
     "duplicates",

@@ -155,6 +155,7 @@ REACHED = {
         "backoffice:badge-print",
         "backoffice:accreditation-detail",
         "backoffice:circular-preview-html",
+        "backoffice:join-request-list",
         "portal:reply",  # the reply link of the circular's preview
     },
     "officer": {

@@ -19,6 +19,7 @@ from summitdesk.api import (
     circulars,
     credentials,
     directory,
+    join_requests,
     meetings,
     replies,
     webhooks,
@@ -117,4 +118,5 @@ api.add_router("/replies", replies.replies)
 api.add_router("/accreditations", accreditations.router)
 api.add_router("/credentials", credentials.router)
 api.add_router("/check-ins", checkins.router)
+api.add_router("/join-requests", join_requests.router)
 api.add_router("/webhooks", webhooks.router)

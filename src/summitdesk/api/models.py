@@ -19,6 +19,7 @@ class ApiScope(models.TextChoices):
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
     CREDENTIALS_READ = "credentials:read", _("Read the credentials register")
     CREDENTIALS_WRITE = "credentials:write", _("Record and examine credentials")
+    JOIN_REQUESTS_READ = "join_requests:read", _("Read requests to join delegations")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

@@ -13,6 +13,7 @@ from summitdesk.backoffice.views import (
     directory,
     emails,
     imports,
+    join_requests,
     mail_log,
     mailbox,
     mailings,
@@ -199,6 +200,16 @@ urlpatterns = [
         name="mandate-document-remove",
     ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
+    path(
+        "meetings/<slug:code>/join-requests/",
+        join_requests.join_request_list,
+        name="join-request-list",
+    ),
+    path(
+        "meetings/<slug:code>/join-requests/<id:pk>/decide/",
+        join_requests.join_request_decide,
+        name="join-request-decide",
+    ),
     path(
         "meetings/<slug:code>/replies.csv",
         replies.meeting_tracker_csv,

@@ -40,6 +40,9 @@ class MessageKind(models.TextChoices):
     APPLICANT_LINK = "applicant_link", _("Applicant's link")
     APPLICATION_RECEIVED = "application_received", _("Application received")
     APPLICATION_STATUS = "application_status", _("Application: news of its review")
+    JOIN_REQUEST_CONFIRMATION = "join_confirmation", _("Request to join: email confirmation")
+    JOIN_REQUEST_DIGEST = "join_digest", _("Requests to join: focal point's digest")
+    JOIN_REQUEST_DECISION = "join_decision", _("Request to join: decision")
 
 
 class MessageState(models.TextChoices):

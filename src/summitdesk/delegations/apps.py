@@ -9,4 +9,4 @@ class DelegationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the kinds of email this app composes with the outbox.
-        from summitdesk.delegations import emails  # noqa: F401
+        from summitdesk.delegations import emails, join_emails  # noqa: F401

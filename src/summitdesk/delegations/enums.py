@@ -45,3 +45,15 @@ class Relationship(models.TextChoices):
     MEMBER = "member", _("Member")
     CONSULTANT = "consultant", _("Consultant")
     INVITED_GUEST = "invited_guest", _("Invited guest")
+
+
+class JoinRequestStatus(models.TextChoices):
+    """Where a person's request to join a delegation stands: unconfirmed until they open
+    the link sent to their email address; then pending with the organisation (or with
+    the secretariat while it has no focal point) until someone decides."""
+
+    UNCONFIRMED = "unconfirmed", _("Email address not yet confirmed")
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

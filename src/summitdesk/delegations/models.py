@@ -7,6 +7,7 @@ from summitdesk.delegations.enums import (
     ChangeRequestStatus,
     Gender,
     HeadLevel,
+    JoinRequestStatus,
     Relationship,
     ReplyState,
 )
@@ -178,6 +179,85 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply} ({self.status})"
+
+
+class JoinRequest(models.Model):
+    """A person asking, through the public page, to join an organisation's delegation to a
+    meeting. The organisation's focal point (or, while it has none, the secretariat)
+    accepts or declines it; once accepted the person is a delegate (`delegate`).
+
+    The confirmation link sent to `email` is stored by its hash only (lib.tokens),
+    expires and is revoked once used."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="join_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="join_requests"
+    )
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    relationship = models.CharField(
+        _("relationship to the organisation"),
+        max_length=16,
+        choices=Relationship.choices,
+        blank=True,
+    )
+    message = models.TextField(_("message"), blank=True)
+    # The language the person wrote in: the emails to them are in it.
+    language = models.CharField(max_length=8, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.UNCONFIRMED,
+    )
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Someone already in a delegation to the meeting may be this person (join_requests.
+    # possible_duplicates): only staff may then accept, after checking.
+    possible_duplicate = models.BooleanField(_("possibly already accredited"), default=False)
+    duplicate_notes = models.TextField(_("possible duplicates"), blank=True)
+    # A flagged request the organisation accepted, waiting for the secretariat's check.
+    organisation_accepted_at = models.DateTimeField(null=True, blank=True)
+    delegate = models.ForeignKey(
+        Delegate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The email confirmation link: only its hash, expiring, revoked once used.
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_revoked_at = models.DateTimeField(null=True, blank=True)
+    # When the focal point was last told of it (in a digest).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        indexes = [
+            models.Index(fields=["organisation", "meeting", "status"], name="join_request_inbox"),
+            models.Index(fields=["meeting", "status"], name="join_request_meeting"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=JoinRequestStatus.DECLINED) | Q(decided_at__isnull=False),
+                name="declined_join_request_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = " ".join(part for part in (self.given_name, self.family_name) if part)
+        return f"{name} → {self.organisation_id} ({self.status})"
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
 
 
 def in_delegation(prefix: str = "") -> Q:

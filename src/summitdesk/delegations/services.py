@@ -24,7 +24,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
-from summitdesk.delegations import emails, signals
+from summitdesk.delegations import duplicates, emails, join_emails, signals
 from summitdesk.delegations.data import DelegateData as DelegateData
 from summitdesk.delegations.data import PersonData as PersonData
 from summitdesk.delegations.data import ReplyData as ReplyData
@@ -465,6 +465,7 @@ def save_reply(
     delegates, member_changes, renamed = _save_delegates(
         reply, existing, data.delegates if data.attending is not False else []
     )
+    _flag_duplicates(reply, [d for d in delegates if d.pk not in {e.pk for e in existing}], actor)
     after = audit.snapshot(reply, REPLY_FIELDS) | {"delegates": _delegates_summary(delegates)}
     changes = audit.diff(before, after) | member_changes
     # The accreditation app listens (accreditation.receivers): withdrawn for those taken
@@ -497,6 +498,8 @@ def save_reply(
         emails.queue_confirmation(reply)
     if reply.focal_point and reply.focal_point_id != previous_focal_point:
         emails.queue_focal_point_link(reply, reply.focal_point)
+        if reply.focal_point.email:
+            join_emails.tell_new_focal_point(reply)
     return reply
 
 
@@ -532,6 +535,21 @@ def _check_returning(reply: Reply, data: ReplyData) -> None:
     if wanted - known:
         raise ReplyError(
             _("Only members of your delegation to an earlier meeting of the process can return.")
+        )
+
+
+def _flag_duplicates(reply: Reply, added: list[Delegate], actor: Actor) -> None:
+    """One person, two doors: new members who may already be accredited in another
+    delegation to the meeting are flagged to staff in the reply's history (the reply page
+    shows them beside the member, see duplicates.for_delegates)."""
+    found = duplicates.for_delegates(reply.meeting_id, added, reply_id=reply.pk)
+    if found:
+        audit.record(
+            reply,
+            "summitdesk.reply.possible_duplicate",
+            actor=actor,
+            organisation_id=reply.organisation_id,
+            note="\n".join(duplicates.duplicate_notes(same) for same in found.values())[:2000],
         )
 
 

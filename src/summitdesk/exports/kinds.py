@@ -38,8 +38,8 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.accreditation.services import IDENTITY_FIELDS
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries as reply_queries
-from summitdesk.delegations.enums import HeadLevel, ReplyState
-from summitdesk.delegations.models import Delegate
+from summitdesk.delegations.enums import HeadLevel, JoinRequestStatus, Relationship, ReplyState
+from summitdesk.delegations.models import Delegate, JoinRequest
 from summitdesk.directory.enums import Category, Language, OrganisationStatus, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.queries import SECTOR_FIELDS
@@ -459,6 +459,58 @@ def _accreditation_columns(identity: bool) -> list[Column]:
     return columns
 
 
+# Requests to join
+
+
+def _join_request_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.meeting is not None
+    found = (
+        JoinRequest.objects.filter(meeting=f.meeting)
+        .exclude(status=JoinRequestStatus.UNCONFIRMED)
+        .filter(_organisation_q("organisation__", f))
+    )
+    if f.circular is not None:
+        found = found.filter(organisation__in=_invited(f))
+    rows: QuerySet[Any, Row] = found.order_by("organisation__name_key", "created_at", "pk").values(
+        "id",
+        "status",
+        *_organisation_fields("organisation__"),
+        "given_name",
+        "family_name",
+        "function",
+        "email",
+        "nationality",
+        "affiliation",
+        "relationship",
+        "possible_duplicate",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "decline_reason",
+    )
+    return rows
+
+
+def _join_request_columns(identity: bool) -> list[Column]:
+    return [
+        Column(gettext_lazy("Request ID"), _get("id")),
+        Column(gettext_lazy("Status"), _label("status", JoinRequestStatus.choices)),
+        *_organisation_columns("organisation__"),
+        Column(gettext_lazy("Given name"), _get("given_name")),
+        Column(gettext_lazy("Family name"), _get("family_name")),
+        Column(gettext_lazy("Function"), _get("function")),
+        Column(gettext_lazy("Email"), _get("email")),
+        Column(gettext_lazy("Nationality"), _get("nationality")),
+        Column(gettext_lazy("Affiliation"), _get("affiliation")),
+        Column(gettext_lazy("Relationship"), _label("relationship", Relationship.choices)),
+        Column(gettext_lazy("Possibly already accredited"), _yes("possible_duplicate")),
+        Column(gettext_lazy("Asked"), _when("created_at")),
+        Column(gettext_lazy("Decided"), _when("decided_at")),
+        Column(gettext_lazy("Decided by"), _get("decided_by")),
+        Column(gettext_lazy("Reason for declining"), _get("decline_reason")),
+    ]
+
+
 ORGANISATION_FILTERS = ("category", "stakeholder_group", "region", "country")
 
 KINDS: dict[str, Kind] = {
@@ -498,6 +550,14 @@ KINDS: dict[str, Kind] = {
             rows=_accreditation_rows,
             columns=_accreditation_columns,
             status_filter="status",
+        ),
+        Kind(
+            name="join_requests",
+            title=gettext_lazy("Requests to join"),
+            needs_meeting=True,
+            filter_names=("meeting", "circular", *ORGANISATION_FILTERS),
+            rows=_join_request_rows,
+            columns=_join_request_columns,
         ),
     ]
 }

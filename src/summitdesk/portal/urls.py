@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import returning_views, views
+from summitdesk.portal import join_views, returning_views, views
 
 app_name = "portal"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         "<str:token>/delegation/<id:delegate_id>/substitute/",
         views.substitute,
         name="substitute",
+    ),
+    path("<str:token>/join-requests/", join_views.inbox, name="join-requests"),
+    path(
+        "<str:token>/join-requests/<id:request_id>/",
+        join_views.decide,
+        name="join-request-decide",
     ),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
     path("<str:token>/documents/", views.documents, name="documents"),

@@ -29,8 +29,13 @@ from summitdesk.correspondence import compose, contacts, outbox, preview, reply_
 from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
-from summitdesk.delegations import returning, services, summary
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations import join_requests, returning, services, summary
+from summitdesk.delegations.enums import (
+    ChangeRequestStatus,
+    HeadLevel,
+    JoinRequestStatus,
+    ReplyState,
+)
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import ReplyClosed, ReplyError
 from summitdesk.directory.enums import Category, PositionRole
@@ -217,6 +222,7 @@ def _status_context(access: PortalAccess) -> dict[str, Any]:
         ).count(),
         "accredited": reply.state in services.ANSWERED
         and Accreditation.objects.filter(delegate__reply=reply).exists(),
+        "join_waiting": join_requests.inbox(reply).filter(status=JoinRequestStatus.PENDING).count(),
     }
 
 

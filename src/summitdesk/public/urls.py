@@ -3,12 +3,14 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.public import views
+from summitdesk.public import join_views, views
 from summitdesk.reports import dashboard_views
 
 app_name = "public"
 
 urlpatterns = [
+    path("join/confirm/<str:token>/", join_views.confirm, name="join-confirm"),
+    path("join/<slug:code>/", join_views.join, name="join"),
     path("meetings/<slug:code>/statistics/", dashboard_views.statistics, name="statistics"),
     path(
         "meetings/<slug:code>/information-pack/",

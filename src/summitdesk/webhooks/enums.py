@@ -10,6 +10,9 @@ class Event(models.TextChoices):
     ACCREDITATION_REJECTED = "accreditation.rejected", _("Accreditation rejected")
     ACCREDITATION_REVOKED = "accreditation.revoked", _("Accreditation revoked")
     ACCREDITATION_CHECKED_IN = "accreditation.checked_in", _("Delegate checked in")
+    JOIN_REQUEST_RECEIVED = "join_request.received", _("Request to join received")
+    JOIN_REQUEST_ACCEPTED = "join_request.accepted", _("Request to join accepted")
+    JOIN_REQUEST_DECLINED = "join_request.declined", _("Request to join declined")
 
 
 #: The audit action each event is made from.

@@ -38,7 +38,7 @@ from summitdesk.core import audit
 from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.models import AuditEntry
-from summitdesk.delegations.models import Reply
+from summitdesk.delegations.models import JoinRequest, Reply
 from summitdesk.webhooks import outbound, signals, tasks
 from summitdesk.webhooks.enums import EVENT_OF, TEST_EVENT, DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, FanOutCursor, Subscription
@@ -345,9 +345,20 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
         _ids(entries, "accreditation.accreditation")
         | {c.accreditation_id for c in check_ins.values() if c.accreditation_id}
     )
+    join_requests = JoinRequest.objects.select_related("meeting", "organisation").in_bulk(
+        _ids(entries, "delegations.joinrequest")
+    )
     found: dict[int, dict[str, Any]] = {}
     for entry in entries:
         object_id = int(entry.object_id) if entry.object_id.isdigit() else 0
+        if entry.object_type == "delegations.joinrequest":
+            join_request = join_requests.get(object_id)
+            found[entry.pk] = (
+                _join_request_data(join_request, entry)
+                if join_request
+                else {"join_request": {"id": object_id}}
+            )
+            continue
         if entry.object_type == "delegations.reply":
             reply = replies.get(object_id)
             found[entry.pk] = (
@@ -377,6 +388,17 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
         status = entry.changes.get("status", [None, accreditation.status])[1]
         found[entry.pk] = data | _accreditation_data(accreditation, status)
     return found
+
+
+def _join_request_data(request: JoinRequest, entry: AuditEntry) -> dict[str, Any]:
+    """A request to join: its status as the change left it and the delegate it made; never
+    the person's name or address (a receiver reads them with the API's scope)."""
+    status = entry.changes.get("status", [None, request.status])[1]
+    return {
+        "join_request": {"id": request.pk, "status": status, "delegate": request.delegate_id},
+        "meeting": {"id": request.meeting_id, "code": request.meeting.code},
+        "organisation": {"id": request.organisation_id, "name": request.organisation.name},
+    }
 
 
 def _reply_data(reply: Reply, delegates: int) -> dict[str, Any]:

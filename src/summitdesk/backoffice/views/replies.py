@@ -25,8 +25,8 @@ from summitdesk.correspondence import outbox, reply_links
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.correspondence.services import CircularError
-from summitdesk.delegations import queries, returning, services
-from summitdesk.delegations.models import ChangeRequest, Reply
+from summitdesk.delegations import duplicates, queries, returning, services
+from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.delegations.services import ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import dates
@@ -162,8 +162,18 @@ def reply_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             overview.reply or Reply(organisation=organisation, meeting=meeting)
         ),
         "credentials_section": credentials_section(overview.reply) if overview.reply else None,
+        "delegate_rows": _delegate_rows(overview.reply, overview.delegates),
     }
     return render(request, "backoffice/reply_detail.html", context)
+
+
+def _delegate_rows(reply: Reply | None, delegates: list[Delegate]) -> list[tuple[Delegate, str]]:
+    """Each member, with who else (in another delegation to the meeting, accredited) may
+    be the same person."""
+    if reply is None:
+        return []
+    found = duplicates.for_delegates(reply.meeting_id, delegates, reply_id=reply.pk)
+    return [(d, duplicates.duplicate_notes(found.get(d.pk, []))) for d in delegates]
 
 
 @staff_view(Permission.REPLIES_CHANGE)
