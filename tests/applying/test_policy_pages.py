@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from summitdesk.admission.models import AdmissionPolicy, RequiredDocument
+from summitdesk.backoffice import urls as backoffice_urls
 from summitdesk.core.models import AuditEntry, User
 from tests.applying.builders import policy
 from tests.factories import ProcessFactory
@@ -108,3 +109,17 @@ def test_a_viewer_reads_the_policy_and_may_not_change_it(viewer: User) -> None:
     assert "Edit the policy" not in page.content.decode()
     assert client.get("/processes/wsis/admission-policy/edit/").status_code == 403
     assert client.post("/processes/wsis/admission-policy/edit/", {}).status_code == 403
+
+
+#: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
+#: checks that every back-office page is in some module's URL_NAMES).
+URL_NAMES = {"admission-policy", "admission-policy-edit"}
+
+
+def test_url_names_are_this_modules_pages() -> None:
+    names = {
+        pattern.name
+        for pattern in backoffice_urls.urlpatterns
+        if str(pattern.name).startswith(("admission-policy",))
+    }
+    assert names == URL_NAMES

@@ -5,6 +5,7 @@ import pypdf
 import pytest
 from django.test import Client
 
+from summitdesk.backoffice import urls as backoffice_urls
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.models import Mailing, OutboundMessage
@@ -283,3 +284,29 @@ def test_reminders_go_to_the_delegations_missing_a_document(at: Meeting) -> None
 
 def test_pdf_upload_helper_is_a_pdf() -> None:
     assert pdf_upload().read().startswith(b"%PDF-")
+
+
+#: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
+#: checks that every back-office page is in some module's URL_NAMES).
+URL_NAMES = {
+    "credentials-detail",
+    "credentials-edit",
+    "credentials-export-csv",
+    "credentials-export-xlsx",
+    "credentials-index",
+    "credentials-register",
+    "credentials-report-pdf",
+    "credentials-settings",
+    "mandate-document",
+    "mandate-document-remove",
+    "mandate-document-upload",
+}
+
+
+def test_url_names_are_this_modules_pages() -> None:
+    names = {
+        pattern.name
+        for pattern in backoffice_urls.urlpatterns
+        if str(pattern.name).startswith(("credentials-", "mandate-document"))
+    }
+    assert names == URL_NAMES

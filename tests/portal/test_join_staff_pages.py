@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from summitdesk.backoffice import urls as backoffice_urls
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations import join_requests
 from summitdesk.delegations.enums import JoinRequestStatus
@@ -101,3 +102,17 @@ def test_hostile_input_changes_nothing(borealis: Invited, secretary_client: Clie
     assert JoinRequest.objects.get(pk=request.pk).status == JoinRequestStatus.PENDING
     assert secretary_client.post(url(borealis) + "999999/decide/", {}).status_code == 404
     assert secretary_client.get("/meetings/nowhere/join-requests/").status_code == 404
+
+
+#: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
+#: checks that every back-office page is in some module's URL_NAMES).
+URL_NAMES = {"join-request-decide", "join-request-list"}
+
+
+def test_url_names_are_this_modules_pages() -> None:
+    names = {
+        pattern.name
+        for pattern in backoffice_urls.urlpatterns
+        if str(pattern.name).startswith(("join-request",))
+    }
+    assert names == URL_NAMES

@@ -62,7 +62,7 @@ def store(
     document.original_name = Path(name).name[:255] or "document"
     document.state = DocumentState.CHECKING
     document.file.save(
-        f"documents/{new_token()}.{uploads.extension(media)}", File(upload), save=False
+        f"{new_token()}.{uploads.extension(media)}", File(upload), save=False
     )
     document.save()
     label = document._meta.label_lower
