@@ -14,6 +14,7 @@ from pytest_django import Settings
 
 from summitdesk.backoffice import urls
 from summitdesk.core.enums import Role
+from summitdesk.core.permissions import GRANTS, Permission
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.enums import MessageKind, MessageState
 from summitdesk.correspondence.mailbox import MailboxBackend
@@ -84,14 +85,20 @@ def test_mail_log_pages_open_to_each_role_as_the_permission_table_says(role: Rol
     acme = organisation("Acme")
     row = email(acme, "Your reply is received")
     client = signed_in(UserFactory(username=f"user-{role}", role=role))
-    live = role in (Role.ADMINISTRATOR, Role.REGISTRATION_OFFICER)
+    live = Permission.STORED_MAIL_READ in GRANTS[role]
+    listed = Permission.MAILBOX_READ in GRANTS[role]
+    withheld = Permission.STORED_MAIL_READ_WITHHELD in GRANTS[role]
 
     statuses = [
         client.get(url).status_code
         for url in ("/mail-log/", f"/mail-log/{row.pk}/", f"/mail-log/{row.pk}/withheld/")
     ]
 
-    assert statuses == [200, 200 if live else 403, 200]
+    assert statuses == [
+        200 if listed else 403,
+        200 if live else 403,
+        200 if withheld else 403,
+    ]
 
 
 def test_mail_log_pages_send_anonymous_visitors_to_sign_in(client: Client) -> None:

@@ -13,8 +13,8 @@ from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import HeadLevel, ReplyState
-from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.enums import HeadLevel, JoinRequestStatus, ReplyState
+from summitdesk.delegations.models import Delegate, JoinRequest, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting
@@ -158,6 +158,15 @@ def world(db: None) -> World:
         AccreditationStatus.APPROVED,
         badge_number="000003",
         badge_version=1,
+    )
+    JoinRequest.objects.create(
+        meeting=meeting,
+        organisation=japan,
+        given_name="Kenji",
+        family_name="Sato",
+        email="kenji.sato@example.jp",
+        status=JoinRequestStatus.PENDING,
+        email_confirmed_at=datetime.datetime(2026, 1, 20, 9, 0, tzinfo=datetime.UTC),
     )
     return World(meeting, circular, swiss, senegal, egypt, brazil, japan, approved_head)
 

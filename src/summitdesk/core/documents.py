@@ -61,9 +61,7 @@ def store(
     document.size = size
     document.original_name = Path(name).name[:255] or "document"
     document.state = DocumentState.CHECKING
-    document.file.save(
-        f"{new_token()}.{uploads.extension(media)}", File(upload), save=False
-    )
+    document.file.save(f"{new_token()}.{uploads.extension(media)}", File(upload), save=False)
     document.save()
     label = document._meta.label_lower
     transaction.on_commit(lambda: inspect_document.enqueue(label, document.pk))

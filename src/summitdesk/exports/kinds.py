@@ -23,6 +23,7 @@ only for a withdrawn or revoked accreditation is listed only on request (`withdr
 replies (`state=attending`), the rows are then the registered delegates, one for one.
 """
 
+import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import itemgetter
@@ -156,8 +157,16 @@ def _yes(key: str) -> Callable[[Row], str]:
 
 
 def _when(key: str) -> Callable[[Row], Any]:
-    """A date or date-time as it is: CSV writes it as ISO text, XLSX as a date cell."""
-    return lambda row: row[key] or ""
+    """A date or date-time to the second: CSV writes it as ISO text, XLSX as a date cell
+    (which keeps no microseconds, so neither does the CSV)."""
+
+    def when(row: Row) -> Any:
+        value = row[key]
+        if isinstance(value, datetime.datetime):
+            return value.replace(microsecond=0)
+        return value or ""
+
+    return when
 
 
 def _country_name(key: str) -> Callable[[Row], str]:
