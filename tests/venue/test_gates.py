@@ -162,7 +162,11 @@ def pool_of(venue: Venue, size: int = 2, **kwargs: object) -> tuple[SecondaryPas
     other.delegate.reply = holder.delegate.reply
     other.delegate.save(update_fields=["reply"])
     pool = passes.create_pool(
-        holder.delegate.reply, venue.high_level, size=size, actor=STAFF, **kwargs  # type: ignore[arg-type]
+        holder.delegate.reply,
+        venue.high_level,
+        size=size,
+        actor=STAFF,
+        **kwargs,  # type: ignore[arg-type]
     )
     return pool.passes.get(number=1), [holder.pk, other.pk]
 
@@ -173,7 +177,9 @@ def test_focal_point_hands_a_pass_on_and_the_gate_admits_it_once() -> None:
     reply = one.pool.reply
     code = passes.pass_code(one)
 
-    assert at(venue, "HLS gate", code).message == "Refused: this pass has not been handed to anyone."
+    assert (
+        at(venue, "HLS gate", code).message == "Refused: this pass has not been handed to anyone."
+    )
     one = passes.assign(one.pk, ana, reply=reply, expected_version=version_of(one), actor=STAFF)
     one = passes.assign(one.pk, bo, reply=reply, expected_version=version_of(one), actor=STAFF)
     assert one.holder_id == bo
@@ -202,12 +208,18 @@ def test_assignment_refusals_change_nothing() -> None:
     reply = one.pool.reply
     stranger = make_accreditation(venue.meeting, given="Eve", organisation="Elsewhere")
     with pytest.raises(passes.PassError, match="accredited member"):
-        passes.assign(one.pk, stranger.pk, reply=reply, expected_version=version_of(one), actor=STAFF)
+        passes.assign(
+            one.pk, stranger.pk, reply=reply, expected_version=version_of(one), actor=STAFF
+        )
     with pytest.raises(passes.PassError, match="changed since"):
         passes.assign(one.pk, ana, reply=reply, expected_version="1.0", actor=STAFF)
     with pytest.raises(passes.PassError, match="no such pass"):
         passes.assign(
-            one.pk, ana, reply=stranger.delegate.reply, expected_version=version_of(one), actor=STAFF
+            one.pk,
+            ana,
+            reply=stranger.delegate.reply,
+            expected_version=version_of(one),
+            actor=STAFF,
         )
     late, (_ana, _b) = pool_of(venue, cutoff=timezone.now() - datetime.timedelta(minutes=1))
     with pytest.raises(passes.PassError, match="cut-off"):

@@ -20,6 +20,7 @@ from summitdesk.api import (
     directory,
     meetings,
     replies,
+    venue,
     webhooks,
 )
 from summitdesk.api.common import ApiError, TokenAuth, error_response
@@ -115,4 +116,5 @@ api.add_router("/invitations", replies.invitations)
 api.add_router("/replies", replies.replies)
 api.add_router("/accreditations", accreditations.router)
 api.add_router("/check-ins", checkins.router)
+api.add_router("/venue", venue.router)
 api.add_router("/webhooks", webhooks.router)

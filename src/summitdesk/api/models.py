@@ -17,6 +17,8 @@ class ApiScope(models.TextChoices):
     ACCREDITATIONS_READ = "accreditations:read", _("Read accreditations")
     ACCREDITATIONS_WRITE = "accreditations:write", _("Change accreditations")
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
+    VENUE_READ = "venue:read", _("Read zones, occupancy and secondary passes")
+    VENUE_WRITE = "venue:write", _("Give and hand on secondary passes")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 
