@@ -16,6 +16,8 @@ from summitdesk.reports import figures
 from summitdesk.venue import gates, occupancy, passes, validity
 from summitdesk.venue.enums import Direction, GateResult
 from summitdesk.venue.models import Passage, SecondaryPass, ZoneOccupancy
+from summitdesk.webhooks import services as webhook_services
+from summitdesk.webhooks.enums import EVENT_OF
 from tests.accreditation.builders import code_of, make_accreditation
 from tests.factories import MeetingFactory
 from tests.venue.builders import STAFF, Venue, make_venue, press_accreditation
@@ -314,3 +316,16 @@ def test_many_gates_counting_at_once_equal_a_recount() -> None:
     assert inside(venue)["plenary"] == 6
     assert occupancy.recount(venue.meeting)[venue.plenary.pk] == 6
     assert CheckIn.objects.filter(result=CheckInResult.ENTERED).count() == 6
+
+
+def test_zone_entry_webhook_says_who_entered_where() -> None:
+    venue = make_venue()
+    delegate = make_accreditation(venue.meeting)
+    at(venue, "Plenary gate", code_of(delegate))
+    entry = AuditEntry.objects.get(action="summitdesk.venue.zone_entered")
+    assert EVENT_OF[entry.action] == "venue.zone_entered"
+    data = webhook_services.events_data([entry])[entry.pk]
+    assert data["passage"]["zone"] == "plenary"
+    assert data["passage"]["direction"] == "in"
+    assert data["delegate"]["family_name"] == "Diallo"
+    assert data["meeting"]["code"] == "prepcom-3"

@@ -10,6 +10,7 @@ class Event(models.TextChoices):
     ACCREDITATION_REJECTED = "accreditation.rejected", _("Accreditation rejected")
     ACCREDITATION_REVOKED = "accreditation.revoked", _("Accreditation revoked")
     ACCREDITATION_CHECKED_IN = "accreditation.checked_in", _("Delegate checked in")
+    VENUE_ZONE_ENTERED = "venue.zone_entered", _("Entered a zone of the venue")
 
 
 #: The audit action each event is made from.
