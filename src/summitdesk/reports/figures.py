@@ -389,9 +389,7 @@ def zone_occupancy(meeting: Meeting) -> list[ZoneFigure]:
     zone's counter row, which the gates keep in their scans' transactions (equal to a
     recount of the presence rows: venue.occupancy.recount)."""
     zones = (
-        Zone.objects.filter(meeting=meeting)
-        .select_related("occupancy")
-        .order_by("position", "pk")
+        Zone.objects.filter(meeting=meeting).select_related("occupancy").order_by("position", "pk")
     )
     return [
         ZoneFigure(

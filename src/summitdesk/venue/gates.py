@@ -402,3 +402,24 @@ def _pass(
         holder_message=told,
         holder_language=language,
     )
+
+
+def told_holder(passage: Passage, meeting: Meeting) -> tuple[str, str]:
+    """What the gate of `passage` says to its holder, in their language, and that language
+    (for the desk page, which shows a scan after redirecting to it)."""
+    accreditation = passage.accreditation
+    language = holder_language(accreditation)
+    with translation.override(language):
+        if passage.direction == Direction.OUT:
+            return (_("Goodbye.") if passage.admitted else passage.reason), language
+        if passage.admitted:
+            return _welcome(passage.zone), language
+        if accreditation is not None and accreditation.status == AccreditationStatus.APPROVED:
+            found = validity.refusal(
+                validity.validity_of(accreditation, meeting),
+                passage.zone,
+                validity.meeting_today(meeting, passage.scanned_at),
+            )
+            if found is not None:
+                return found, language
+        return _("Not admitted: please ask at the accreditation desk."), language
