@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import views
+from summitdesk.portal import passes, views
 
 app_name = "portal"
 
@@ -22,4 +22,5 @@ urlpatterns = [
         name="substitute",
     ),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
+    path("<str:token>/passes/", passes.secondary_passes, name="passes"),
 ]
