@@ -76,7 +76,7 @@ def test_stale_page_and_cut_off_change_nothing() -> None:
 
 def test_another_delegations_ids_answer_like_an_unknown_link() -> None:
     venue = make_venue()
-    url, (ana, _bo), one = delegation(venue, "Ruritania")
+    url, (_ana, _bo), one = delegation(venue, "Ruritania")
     other_url, (eve, _fay), theirs = delegation(venue, "Borduria")
     client = Client()
     # Borduria's link with Ruritania's pass, and Ruritania's pass given to Borduria's member.
