@@ -22,6 +22,7 @@ from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
 from summitdesk.demo.titles import MEETING_TITLES
 from summitdesk.demo.titles import PROCESS_NAME as PROCESS_NAMES
+from summitdesk.demo.venue import load_venue
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.services import ORGANISATION_FIELDS, refresh_search_fields
@@ -184,6 +185,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     summary.circular_created = load_circular(process, actor=ACTOR)
     summary.circular_status = Circular.objects.get(reference=CIRCULAR_REFERENCE).status
     summary.history = load_history(process, actor=ACTOR)
+    load_venue(actor=ACTOR)
     return summary
 
 
