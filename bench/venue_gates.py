@@ -11,6 +11,7 @@ zone, each zone's counter counted in Python as the scans went), then runs the se
 gates call (venue.gates.scan, through the check-in) in 8 threads, each with its own
 database connection:
 
+- 1 gate alone, distinct badges going into the plenary (the baseline);
 - 8 gates, distinct badges going into the plenary;
 - 8 gates, the same badges going out;
 - 8 gates racing: all 8 scan the same secondary pass at once, --races times (a new pass
@@ -214,7 +215,7 @@ def main() -> int:
     parser.add_argument("--races", type=int, default=50, help="passes raced by the 8 gates")
     parser.add_argument("--reads", type=int, default=200, help="reads of the figure")
     args = parser.parse_args()
-    if args.accreditations < GATES * args.scans + args.races:
+    if args.accreditations < (GATES + 1) * args.scans + args.races:
         parser.error("--accreditations must cover --scans per gate and the races")
 
     with scratch_database("venue", args.database_url):
@@ -237,8 +238,11 @@ def main() -> int:
         )
         # Gate scans: badges not inside the plenary yet, so that each one goes in.
         rng = random.Random(SEED + 1)
-        chosen = rng.sample(ids, GATES * args.scans)
-        codes = {row.pk: badge_code(row) for row in Accreditation.objects.filter(pk__in=chosen)}
+        chosen = rng.sample(ids, (GATES + 1) * args.scans)
+        alone, chosen = chosen[: args.scans], chosen[args.scans :]
+        codes = {
+            row.pk: badge_code(row) for row in Accreditation.objects.filter(pk__in=alone + chosen)
+        }
         plenary, hls = by_code["plenary"], by_code["hls"]
         share = [chosen[n::GATES] for n in range(GATES)]
         # Secondary passes raced by every gate at once, one per race.
@@ -256,6 +260,11 @@ def main() -> int:
 
         print(f"{'round':<34} {'scans':>6} {'scans/s':>9}  {'p50/p95/p99 ms':>20}  results")
         rounds = [
+            run_round(
+                "1 gate in (the baseline)",
+                [[(codes[i], plenary, "in") for i in alone]],
+                meeting,
+            ),
             run_round(
                 "8 gates in, distinct badges",
                 [[(codes[i], plenary, "in") for i in part] for part in share],
@@ -276,7 +285,9 @@ def main() -> int:
             print(result.line())
             for error in result.errors[:3]:
                 print(f"  error: {error}")
+        baseline, rounds = rounds[0], rounds[1:]
         scans_p95 = percentile([v * 1000 for r in rounds for v in r.latencies], 0.95)
+        alone_p95 = percentile([v * 1000 for v in baseline.latencies], 0.95)
         scans = sum(len(r.latencies) for r in rounds)
         rate = scans / sum(r.seconds for r in rounds)
 
@@ -289,12 +300,13 @@ def main() -> int:
         raced_once = admitted == len(pass_codes) and rounds[2].results.get("entered") == len(
             pass_codes
         )
-        errors = sum(len(r.errors) for r in rounds)
+        errors = sum(len(r.errors) for r in [baseline, *rounds])
 
         aim = f"aim < {AIM_MS:.0f} ms"
         print(
             f"Gate scans, {GATES} gates at once: {scans} scans, {rate:.0f} scans/s, "
-            f"p95 {scans_p95:.1f} ms ({aim}): {met(scans_p95 < AIM_MS)}"
+            f"p95 {scans_p95:.1f} ms ({aim}): {met(scans_p95 < AIM_MS)}; one gate alone: "
+            f"p95 {alone_p95:.1f} ms ({scans_p95 / max(alone_p95, 0.001):.1f}x)"
         )
         ratio = recount_p95 / max(figure_p95, 0.001)
         print(

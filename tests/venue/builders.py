@@ -58,8 +58,12 @@ def make_venue(*, code: str = "prepcom-3", days: tuple[int, int] = (-1, 1)) -> V
     return Venue(meeting, entrance, plenary, media, high)
 
 
-def press_accreditation(meeting: Meeting, **names: str) -> Accreditation:
-    accreditation = make_accreditation(meeting, organisation="Daily Planet", **names)
+def press_accreditation(
+    meeting: Meeting, *, given: str = "Amina", family: str = "Diallo"
+) -> Accreditation:
+    accreditation = make_accreditation(
+        meeting, organisation="Daily Planet", given=given, family=family
+    )
     organisation = accreditation.delegate.reply.organisation
     organisation.category = Category.MEDIA
     organisation.language = "fr"

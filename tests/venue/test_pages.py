@@ -109,7 +109,10 @@ def test_validity_page_sets_dates_and_zones(secretary_client: Client) -> None:
     )
     assert ok.status_code == 302
     found = validity.validity_of(press)
-    assert (found.valid_from, found.zone_ids) == (datetime.date(2030, 1, 1), {venue.plenary.pk})
+    assert (found.valid_from, found.zone_ids) == (
+        datetime.date(2030, 1, 1),
+        frozenset({venue.plenary.pk}),
+    )
 
 
 def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_language() -> None:

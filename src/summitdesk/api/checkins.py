@@ -110,7 +110,7 @@ def represent(scan: gates.GateScan) -> dict[str, Any]:
         holder_message=scan.holder_message or scan.message,
         holder_language=scan.holder_language,
         zone=scan.zone.code if scan.zone else None,
-        direction=scan.direction,
+        direction=Direction(scan.direction),
         passage=passage.pk if passage else None,
         holder=holder,
         desk=recorded.desk,
