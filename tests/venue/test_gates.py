@@ -10,6 +10,7 @@ from django.utils import timezone
 from summitdesk.accreditation import checkin
 from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import CheckIn
+from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.versions import version_of
 from summitdesk.reports import figures
@@ -19,7 +20,7 @@ from summitdesk.venue.models import Passage, SecondaryPass, ZoneOccupancy
 from summitdesk.webhooks import services as webhook_services
 from summitdesk.webhooks.enums import EVENT_OF
 from tests.accreditation.builders import code_of, make_accreditation
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, UserFactory
 from tests.venue.builders import STAFF, Venue, make_venue, press_accreditation
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +330,22 @@ def test_zone_entry_webhook_says_who_entered_where() -> None:
     assert data["passage"]["direction"] == "in"
     assert data["delegate"]["family_name"] == "Diallo"
     assert data["meeting"]["code"] == "prepcom-3"
+
+
+def test_admission_undone_at_its_desk_leaves_the_zone() -> None:
+    venue = make_venue()
+    user = UserFactory(username="door", role=Role.CHECKIN_DESK)
+    actor = checkin.desk_actor(user, "Plenary gate")
+    scan = gates.scan(
+        code_of(make_accreditation(venue.meeting)),
+        meeting=venue.meeting,
+        desk="Plenary gate",
+        actor=actor,
+        zone=venue.plenary,
+    )
+    assert scan.check_in is not None and inside(venue)["plenary"] == 1
+    checkin.undo_admission(
+        scan.check_in.pk, meeting=venue.meeting, desk="Plenary gate", actor=actor
+    )
+    assert inside(venue)["plenary"] == 0
+    assert occupancy.recount(venue.meeting)[venue.plenary.pk] == 0
