@@ -146,6 +146,8 @@ def test_scan_naming_a_zone_and_direction() -> None:
         gates.where(venue.meeting, "x", "plenary", "sideways")
     assert gates.where(venue.meeting, "Anything", "media", "out") == (venue.media, "out")
     assert gates.where(venue.meeting, "Anything") == (venue.entrance, "in")
+    with pytest.raises(gates.GateError, match="no main entrance"):
+        gates.where(MeetingFactory(), "Desk 1", None, "out")
 
 
 def test_zone_entry_is_audited_for_webhooks() -> None:

@@ -78,6 +78,8 @@ def where(
     if gate is not None and direction is None:
         return gate.zone, gate.direction
     main = Zone.objects.filter(meeting=meeting, is_main_entrance=True).first()
+    if main is None and direction == Direction.OUT:
+        raise GateError(_("This meeting has no main entrance to go out of: name a zone."))
     return main, direction or Direction.IN
 
 
