@@ -152,6 +152,8 @@ REACHED = {
         "backoffice:staff-edit",
         "backoffice:meeting-detail",
         "backoffice:checkin-desk",
+        "backoffice:venue",
+        "backoffice:venue-occupancy",
         "backoffice:badge-print",
         "backoffice:accreditation-detail",
         "backoffice:circular-preview-html",
@@ -165,7 +167,12 @@ REACHED = {
         "portal:reply",
     },
     "badges": {"backoffice:badge-meetings", "backoffice:badge-print", "backoffice:meeting-detail"},
-    "doors": {"backoffice:check-in-choice", "backoffice:checkin-desk", "backoffice:meeting-detail"},
+    "doors": {
+        "backoffice:check-in-choice",
+        "backoffice:checkin-desk",
+        "backoffice:meeting-detail",
+        "backoffice:venue-occupancy",
+    },
     "comms": {"dashboard:index", "dashboard:meeting", "participants:editions"},
     "viewer": {"backoffice:home", "backoffice:accreditation-detail", "backoffice:reply-detail"},
     "credentials": {

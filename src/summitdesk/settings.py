@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "summitdesk.delegations",
     "summitdesk.credentials",
     "summitdesk.accreditation",
+    "summitdesk.venue",
     "summitdesk.backoffice",
     "summitdesk.portal",
     "summitdesk.reports",

@@ -196,6 +196,8 @@ PROBES: dict[Permission, Probe] = {
     ),
     P.VISA_LETTERS_PRINT: get(lambda w: f"/accreditations/{w.accreditation.pk}/visa-letter.pdf"),
     P.CHECKIN_ADMIT: get(lambda w: f"/meetings/{w.code}/check-in/"),
+    P.VENUE_MANAGE: get(lambda w: f"/meetings/{w.code}/venue/"),
+    P.OCCUPANCY_READ: get(lambda w: f"/meetings/{w.code}/venue/occupancy/"),
     P.STATISTICS_READ: get(lambda w: f"/reports/meetings/{w.code}/"),
     P.STATISTICS_PUBLISH: post(
         lambda w: f"/reports/meetings/{w.code}/public-statistics/", allowed=302

@@ -12,6 +12,7 @@ import datetime
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -88,6 +89,8 @@ def check_in(
     desk: str,
     actor: Actor,
     badge_numbers: bool = False,
+    rule: Callable[[Accreditation], str | None] | None = None,
+    on_admit: Callable[[Accreditation, CheckIn], None] | None = None,
 ) -> ScanResult:
     """Admit (or refuse) the holder of a badge code, or of an accreditation chosen by name
     (an int: the desk looked the person up), at `desk` of `meeting`; always records a row.
@@ -96,6 +99,9 @@ def check_in(
     since numbers follow one another and can be guessed.
     The row records `actor`'s staff member as the desk's operator (none for an API token),
     and the admission's audit entry names `actor` (`desk_actor` for a desk).
+    A door with conditions of its own (the venue's zones and valid dates) passes `rule`,
+    which gives the reason to refuse an approved accreditation or None, and `on_admit`,
+    called in the admission's transaction with the row recorded (entry or re-entry).
     """
     desk = desk.strip()[:DESK_MAX_LENGTH]
     operator = actor.user
@@ -131,7 +137,10 @@ def check_in(
     if accreditation.status != AccreditationStatus.APPROVED:
         reason = _refusal_reasons().get(accreditation.status, _("Refused: not accredited."))
         return _refuse(meeting, desk, operator, accreditation, reason)
-    return _admit(meeting, desk, operator, accreditation, actor)
+    refusal = rule(accreditation) if rule is not None else None
+    if refusal is not None:
+        return _refuse(meeting, desk, operator, accreditation, refusal)
+    return _admit(meeting, desk, operator, accreditation, actor, on_admit)
 
 
 def desk_actor(user: User | None, desk: str) -> Actor:
@@ -178,7 +187,12 @@ def _refuse(
 
 
 def _admit(
-    meeting: Meeting, desk: str, operator: User | None, accreditation: Accreditation, actor: Actor
+    meeting: Meeting,
+    desk: str,
+    operator: User | None,
+    accreditation: Accreditation,
+    actor: Actor,
+    on_admit: Callable[[Accreditation, CheckIn], None] | None = None,
 ) -> ScanResult:
     with transaction.atomic():
         first = None
@@ -196,6 +210,8 @@ def _admit(
                 pass
             else:
                 _record_entry(accreditation, row, actor)
+                if on_admit is not None:
+                    on_admit(accreditation, row)
                 return ScanResult(CheckInResult.ENTERED, _("Welcome."), accreditation, row)
             # Locked, so that an undo of that admission at its desk waits for this re-entry
             # (and then sees it); one undone in between is gone: try to enter again.
@@ -220,6 +236,8 @@ def _admit(
             desk=desk,
             operator=operator,
         )
+        if on_admit is not None:
+            on_admit(accreditation, row)
     return ScanResult(CheckInResult.REENTERED, message, accreditation, row, first)
 
 

@@ -22,6 +22,7 @@ from summitdesk.api import (
     join_requests,
     meetings,
     replies,
+    venue,
     webhooks,
 )
 from summitdesk.api.common import ApiError, TokenAuth, error_response
@@ -119,4 +120,5 @@ api.add_router("/accreditations", accreditations.router)
 api.add_router("/credentials", credentials.router)
 api.add_router("/check-ins", checkins.router)
 api.add_router("/join-requests", join_requests.router)
+api.add_router("/venue", venue.router)
 api.add_router("/webhooks", webhooks.router)

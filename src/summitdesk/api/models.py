@@ -20,6 +20,8 @@ class ApiScope(models.TextChoices):
     CREDENTIALS_READ = "credentials:read", _("Read the credentials register")
     CREDENTIALS_WRITE = "credentials:write", _("Record and examine credentials")
     JOIN_REQUESTS_READ = "join_requests:read", _("Read requests to join delegations")
+    VENUE_READ = "venue:read", _("Read zones, occupancy and secondary passes")
+    VENUE_WRITE = "venue:write", _("Give and hand on secondary passes")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

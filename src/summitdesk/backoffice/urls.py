@@ -22,6 +22,7 @@ from summitdesk.backoffice.views import (
     replies,
     returning,
     staff,
+    venue,
 )
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
 
@@ -219,6 +220,13 @@ urlpatterns = [
     path("meetings/<slug:code>/check-in/", checkin.checkin_desk, name="checkin-desk"),
     path("meetings/<slug:code>/check-in/count.json", checkin.checkin_count, name="checkin-count"),
     path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),
+    path("meetings/<slug:code>/venue/", venue.venue, name="venue"),
+    path("meetings/<slug:code>/venue/occupancy/", venue.occupancy, name="venue-occupancy"),
+    path(
+        "accreditations/<id:pk>/validity/",
+        venue.accreditation_validity,
+        name="accreditation-validity",
+    ),
     path("accreditations/<id:pk>/photo/", checkin.photo_upload, name="photo-upload"),
     path("accreditations/<id:pk>/photo.jpg", checkin.photo_image, name="photo-image"),
     path("meetings/<slug:code>/pack/", packs.pack_manage, name="pack-manage"),

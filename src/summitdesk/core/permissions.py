@@ -49,6 +49,8 @@ class Permission(StrEnum):
     BADGE_TEMPLATES_MANAGE = "badge_templates.manage"
     VISA_LETTERS_PRINT = "visa_letters.print"
     CHECKIN_ADMIT = "checkin.admit"
+    VENUE_MANAGE = "venue.manage"
+    OCCUPANCY_READ = "occupancy.read"
     STATISTICS_READ = "statistics.read"
     STATISTICS_PUBLISH = "statistics.publish"
     PARTICIPANTS_READ = "participants.read"
@@ -113,6 +115,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.VISA_LETTERS_PRINT,
         P.MANDATE_DOCUMENTS_READ,
         P.MANDATE_DOCUMENTS_CHANGE,
+        P.VENUE_MANAGE,
+        P.OCCUPANCY_READ,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -124,7 +128,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.VISA_LETTERS_PRINT,
     },
     # The check-in desk compares the person with the badge's photo; no document data.
-    Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT},
+    # The doors also see how many people are inside each zone.
+    Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT, P.OCCUPANCY_READ},
     Role.COMMUNICATIONS: _READ | {P.STATISTICS_PUBLISH, P.PARTICIPANTS_PUBLISH},
     Role.VIEWER: _READ,
     # The credentials officer serves the Credentials Committee and nothing else: the
@@ -168,6 +173,10 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.BADGE_TEMPLATES_MANAGE: _("replace or remove a meeting's badge design (Typst file)"),
     P.VISA_LETTERS_PRINT: _("print visa support letters"),
     P.CHECKIN_ADMIT: _("admit at the check-in desk"),
+    P.VENUE_MANAGE: _(
+        "configure zones, gates, zone defaults, valid dates and zones, secondary pass pools"
+    ),
+    P.OCCUPANCY_READ: _("see how many people are inside each zone"),
     P.STATISTICS_READ: _("read the participation dashboards"),
     P.STATISTICS_PUBLISH: _("publish or withdraw the public statistics"),
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),

@@ -26,6 +26,7 @@ from summitdesk.demo.join_requests import load_join_requests
 from summitdesk.demo.returning import load_returning
 from summitdesk.demo.titles import MEETING_TITLES
 from summitdesk.demo.titles import PROCESS_NAME as PROCESS_NAMES
+from summitdesk.demo.venue import load_venue
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.directory.services import ORGANISATION_FIELDS, refresh_search_fields
@@ -193,6 +194,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     load_credentials(actor=ACTOR)
     load_admission_policy(process, actor=ACTOR, today=today)
     load_join_requests(actor=ACTOR)
+    load_venue(actor=ACTOR)
     return summary
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import join_views, returning_views, views
+from summitdesk.portal import join_views, passes, returning_views, views
 
 app_name = "portal"
 
@@ -36,4 +36,5 @@ urlpatterns = [
         views.document_remove,
         name="document-remove",
     ),
+    path("<str:token>/passes/", passes.secondary_passes, name="passes"),
 ]

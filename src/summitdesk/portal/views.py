@@ -52,6 +52,7 @@ from summitdesk.portal.forms import (
 )
 from summitdesk.portal.fragments import person_fields_html
 from summitdesk.portal.reply_page import ReplyPage
+from summitdesk.venue.models import SecondaryPassPool
 
 # A view takes the request, what the token opens, and the URL's other parts (a delegate's
 # id, never trusted: looked up within the reply only).
@@ -543,6 +544,7 @@ def _render_delegation(
         "limit": limit,
         "exception_form": exception_form or ExceptionRequestForm(limit=limit.check.allowed),
         "registration_open": accreditation_services.registration_open(access.meeting),
+        "has_passes": SecondaryPassPool.objects.filter(reply=access.reply).exists(),
     }
     return render(request, "portal/delegation.html", context, status=status)
 

@@ -19,6 +19,7 @@ from summitdesk.lib.localized import localized
 from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
+from summitdesk.reports import figures as reports_figures
 from summitdesk.reports.dashboard_forms import DashboardFilterForm, PublicStatisticsForm
 
 #: Requests a minute from one address to the public statistics pages, all together.
@@ -54,6 +55,10 @@ def _page(request: HttpRequest, scope: Meeting | Process) -> HttpResponse:
         "form": form,
         "query": _without(request, "fresh"),
         "may_publish": may(request.user, Permission.STATISTICS_PUBLISH),
+        # The occupancy tile: live, never cached with the panels.
+        "occupancy": reports_figures.zone_occupancy(scope)
+        if isinstance(scope, Meeting) and may(request.user, Permission.OCCUPANCY_READ)
+        else [],
     }
     return render(request, "reports/dashboard.html", context)
 

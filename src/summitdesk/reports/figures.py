@@ -60,6 +60,7 @@ from summitdesk.credentials.queries import lacking_documents
 from summitdesk.delegations.enums import ATTENDING_STATES, HeadLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply, in_delegation
 from summitdesk.meetings.models import Meeting
+from summitdesk.venue.models import Zone
 
 #: A condition on the organisation reached through a prefix ("", "reply__", ...): the
 #: dashboard's filters; every organisation by default.
@@ -384,6 +385,36 @@ def desk_count(meeting: Meeting) -> DeskCount:
         entered=entered_check_ins([meeting]).count(),
         approved=approved_accreditations([meeting]).count(),
     )
+
+
+@dataclass(frozen=True)
+class ZoneFigure:
+    """How many people are inside a zone now, against its capacity (None: not set)."""
+
+    zone: Zone
+    inside: int
+    capacity: int | None
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.inside >= self.capacity
+
+
+def zone_occupancy(meeting: Meeting) -> list[ZoneFigure]:
+    """People inside each zone of `meeting`, in the zones' order: one query reading each
+    zone's counter row, which the gates keep in their scans' transactions (equal to a
+    recount of the presence rows: venue.occupancy.recount)."""
+    zones = (
+        Zone.objects.filter(meeting=meeting).select_related("occupancy").order_by("position", "pk")
+    )
+    return [
+        ZoneFigure(
+            zone,
+            zone.occupancy.inside if hasattr(zone, "occupancy") else 0,
+            zone.capacity,
+        )
+        for zone in zones
+    ]
 
 
 def count_by(rows: QuerySet[Any], fields: Sequence[str]) -> Counter[tuple[Any, ...]]:

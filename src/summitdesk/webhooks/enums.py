@@ -13,6 +13,7 @@ class Event(models.TextChoices):
     JOIN_REQUEST_RECEIVED = "join_request.received", _("Request to join received")
     JOIN_REQUEST_ACCEPTED = "join_request.accepted", _("Request to join accepted")
     JOIN_REQUEST_DECLINED = "join_request.declined", _("Request to join declined")
+    VENUE_ZONE_ENTERED = "venue.zone_entered", _("Entered a zone of the venue")
 
 
 #: The audit action each event is made from.

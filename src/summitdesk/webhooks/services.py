@@ -39,6 +39,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import JoinRequest, Reply
+from summitdesk.venue.models import Passage
 from summitdesk.webhooks import outbound, signals, tasks
 from summitdesk.webhooks.enums import EVENT_OF, TEST_EVENT, DeliveryStatus, Event
 from summitdesk.webhooks.models import Delivery, FanOutCursor, Subscription
@@ -334,6 +335,7 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
     sensitive (never identity data). The objects are read in three queries, however many
     entries (a bulk approval)."""
     check_ins = CheckIn.objects.in_bulk(_ids(entries, "accreditation.checkin"))
+    passages = Passage.objects.select_related("zone").in_bulk(_ids(entries, "venue.passage"))
     replies = (
         Reply.objects.select_related("organisation", "meeting")
         .annotate(delegate_count=Count("delegates"))
@@ -344,6 +346,7 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
     ).in_bulk(
         _ids(entries, "accreditation.accreditation")
         | {c.accreditation_id for c in check_ins.values() if c.accreditation_id}
+        | {p.accreditation_id for p in passages.values() if p.accreditation_id}
     )
     join_requests = JoinRequest.objects.select_related("meeting", "organisation").in_bulk(
         _ids(entries, "delegations.joinrequest")
@@ -380,6 +383,20 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
                 "desk": check_in.desk,
                 "result": check_in.result,
                 "at": check_in.scanned_at.isoformat(),
+            }
+        if entry.object_type == "venue.passage":
+            passage = passages.get(object_id)
+            if passage is None or passage.accreditation_id is None:
+                found[entry.pk] = {"passage": {"id": object_id}}
+                continue
+            accreditation_id = passage.accreditation_id
+            data["passage"] = {
+                "id": passage.pk,
+                "zone": passage.zone.code,
+                "direction": passage.direction,
+                "desk": passage.desk,
+                "secondary_pass": passage.secondary_pass_id,
+                "at": passage.scanned_at.isoformat(),
             }
         accreditation = accreditations.get(accreditation_id)
         if accreditation is None:

@@ -2,11 +2,14 @@
 delegate photo (upload with crop, and the staff-only image). Every change goes through
 accreditation.checkin and accreditation.photos."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +24,8 @@ from summitdesk.lib import dates
 from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
+from summitdesk.venue import gates
+from summitdesk.venue.models import Passage
 
 DESK_SESSION_KEY = "summitdesk_checkin_desk"
 MAX_CODE_LENGTH = 500
@@ -78,15 +83,20 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
             scanned = request.POST.get("code", "").strip()[:MAX_CODE_LENGTH]
             if not scanned:
                 return redirect(_desk_url(meeting))
-        result = checkin.check_in(
+        zone, direction = gates.where(meeting, desk)
+        result = gates.scan(
             scanned,
             meeting=meeting,
             desk=desk,
             actor=_desk_actor(request, desk),
+            zone=zone,
+            direction=direction,
             badge_numbers=True,
         )
-        assert result.check_in is not None
-        return redirect(_desk_url(meeting, last=result.check_in.pk))
+        if result.check_in is not None:
+            return redirect(_desk_url(meeting, last=result.check_in.pk))
+        assert result.passage is not None  # a way out or a secondary pass
+        return redirect(_desk_url(meeting, passage=result.passage.pk))
 
     last = None
     first = None
@@ -105,6 +115,9 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
             first = CheckIn.objects.filter(
                 accreditation_id=last.accreditation_id, result=CheckInResult.ENTERED
             ).first()
+    passage = _passage(meeting, last, request.GET.get("passage", ""))
+    told, told_language = gates.told_holder(passage, meeting) if passage else ("", "")
+    zone, direction = gates.where(meeting, desk) if desk else (None, "in")
     query = request.GET.get("q", "").strip()[:100]
     admitted = last is not None and last.result != CheckInResult.REFUSED
     context = {
@@ -127,8 +140,31 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         "found": checkin.search(meeting, query) if query else None,
         "count": figures.desk_count(meeting),
         "desk_max_length": checkin.DESK_MAX_LENGTH,
+        "passage": passage,
+        "passage_time": _time(passage.scanned_at, meeting) if passage else "",
+        "told": told if told_language != translation.get_language() else "",
+        "told_language": told_language,
+        "gate_zone": zone,
+        "gate_direction": direction,
     }
     return render(request, "backoffice/checkin_desk.html", context)
+
+
+def _passage(meeting: Meeting, last: CheckIn | None, passage_pk: str) -> Passage | None:
+    """The zone scan beside the check-in `last`, or the one the redirect names (a way out,
+    a secondary pass)."""
+    rows = Passage.objects.select_related(
+        "zone", "accreditation__delegate__reply__organisation", "secondary_pass__pool"
+    ).filter(meeting=meeting)
+    if last is not None:
+        return rows.filter(check_in=last).first()
+    if passage_pk.isdigit() and len(passage_pk) < 19:
+        return rows.filter(pk=int(passage_pk)).first()
+    return None
+
+
+def _time(moment: datetime, meeting: Meeting) -> str:
+    return dates.local(moment, meeting.time_zone or "UTC").strftime("%H:%M:%S")
 
 
 def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:

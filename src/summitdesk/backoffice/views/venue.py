@@ -1,0 +1,160 @@
+"""The venue of a meeting: zones, gates, participant types' zones, secondary pass pools
+(venue.manage); occupancy per zone (occupancy.read); one accreditation's valid dates and
+zones. Every change goes through the venue services."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.backoffice.venue_forms import (
+    GateForm,
+    PoolForm,
+    ValidityForm,
+    ZoneDefaultForm,
+    ZoneForm,
+)
+from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.permissions import Permission
+from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
+from summitdesk.venue import passes, validity, zones
+from summitdesk.venue.models import Gate, SecondaryPassPool, ZoneDefault
+
+#: Which form a POST is for: the name of its submit button.
+FORMS = ("zone", "gate", "defaults", "pool")
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def venue(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    bound = next((name for name in FORMS if name in request.POST), "")
+    data = request.POST if request.method == "POST" else None
+    forms: dict[str, Form] = {
+        "zone": ZoneForm(data if bound == "zone" else None, prefix="zone"),
+        "gate": GateForm(meeting, data if bound == "gate" else None, prefix="gate"),
+        "defaults": ZoneDefaultForm(
+            meeting, data if bound == "defaults" else None, prefix="defaults"
+        ),
+        "pool": PoolForm(meeting, data if bound == "pool" else None, prefix="pool"),
+    }
+    if bound and forms[bound].is_valid():
+        try:
+            done = _save(bound, forms[bound], meeting, request)
+        except (zones.VenueError, passes.PassError) as refused:
+            forms[bound].add_error(None, str(refused))
+        else:
+            messages.success(request, done)
+            return redirect("backoffice:venue", code=meeting.code)
+    defaults: dict[str, list[str]] = {}
+    for row in (
+        ZoneDefault.objects.filter(meeting=meeting)
+        .select_related("zone")
+        .order_by("participant_type_code", "zone__position")
+    ):
+        defaults.setdefault(row.participant_type_code, []).append(row.zone.name)
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "occupancy": figures.zone_occupancy(meeting),
+        "gates": Gate.objects.filter(meeting=meeting).select_related("zone"),
+        "defaults": sorted(defaults.items()),
+        "pools": SecondaryPassPool.objects.filter(reply__meeting=meeting)
+        .select_related("reply__organisation", "zone")
+        .order_by("reply__organisation__name", "pk"),
+        **{f"{name}_form": form for name, form in forms.items()},
+    }
+    errors = bound and forms[bound].errors
+    return render(request, "backoffice/venue.html", context, status=400 if errors else 200)
+
+
+def _save(name: str, form: Form, meeting: Meeting, request: HttpRequest) -> str:
+    data = form.cleaned_data
+    actor = staff_actor(request)
+    if name == "zone":
+        assert isinstance(form, ZoneForm)
+        zone = zones.create_zone(
+            meeting,
+            name=data["name"],
+            code=data["code"],
+            capacity=data["capacity"],
+            is_main_entrance=data["is_main_entrance"],
+            name_translations=form.translations(),
+            actor=actor,
+        )
+        return _("Zone %(name)s added.") % {"name": zone.name}
+    if name == "gate":
+        gate = zones.create_gate(
+            meeting, name=data["name"], zone=data["zone"], direction=data["direction"], actor=actor
+        )
+        return _("Gate %(name)s added.") % {"name": gate.name}
+    if name == "defaults":
+        zones.set_zone_defaults(
+            meeting, data["participant_type_code"], list(data["zones"]), actor=actor
+        )
+        return _("Zones of %(type)s saved.") % {"type": data["participant_type_code"]}
+    pool = passes.create_pool(
+        data["reply"],
+        data["zone"],
+        size=data["size"],
+        session=data["session"],
+        cutoff=data["cutoff"],
+        actor=actor,
+    )
+    return _("%(count)d passes given to %(organisation)s.") % {
+        "count": pool.size,
+        "organisation": pool.reply.organisation.name,
+    }
+
+
+@staff_view(Permission.OCCUPANCY_READ)
+def occupancy(request: HttpRequest, code: str) -> HttpResponse:
+    """How many people are inside each zone now (the page reloads itself)."""
+    meeting = get_object_or_404(Meeting, code=code)
+    context = {"meeting": meeting, "occupancy": figures.zone_occupancy(meeting)}
+    return render(request, "backoffice/venue_occupancy.html", context)
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def accreditation_validity(request: HttpRequest, pk: int) -> HttpResponse:
+    """One accreditation's valid dates and zones (instead of its type's defaults)."""
+    accreditation = get_object_or_404(
+        Accreditation.objects.select_related("delegate__reply__organisation", "meeting"), pk=pk
+    )
+    meeting = accreditation.meeting
+    current = validity.validity_of(accreditation, meeting)
+    initial = {
+        "valid_from": current.valid_from,
+        "valid_until": current.valid_until,
+        "zones": list(current.zone_ids),
+    }
+    form = ValidityForm(
+        meeting, request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            validity.set_validity(
+                accreditation,
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
+                zones=list(form.cleaned_data["zones"]),
+                actor=staff_actor(request),
+            )
+        except validity.ValidityError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Valid dates and zones saved."))
+            return redirect("backoffice:accreditation-validity", pk=accreditation.pk)
+    context = {
+        "accreditation": accreditation,
+        "meeting": meeting,
+        "form": form,
+        "defaulted": current.defaulted,
+        "participant_type": validity.participant_type_code(accreditation),
+    }
+    return render(
+        request, "backoffice/venue_validity.html", context, status=400 if form.errors else 200
+    )
