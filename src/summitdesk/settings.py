@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "summitdesk.delegations",
     "summitdesk.credentials",
     "summitdesk.accreditation",
+    "summitdesk.onsite",
     "summitdesk.backoffice",
     "summitdesk.portal",
     "summitdesk.reports",

@@ -180,6 +180,9 @@ PROBES: dict[Permission, Probe] = {
     ),
     P.VISA_LETTERS_PRINT: get(lambda w: f"/accreditations/{w.accreditation.pk}/visa-letter.pdf"),
     P.CHECKIN_ADMIT: get(lambda w: f"/meetings/{w.code}/check-in/"),
+    P.PICKUP_MANAGE: get(lambda w: f"/meetings/{w.code}/pickup/slots/"),
+    P.PICKUP_HAND_OVER: get(lambda w: f"/meetings/{w.code}/pickup/"),
+    P.ONSITE_REGISTER: get(lambda w: f"/meetings/{w.code}/walk-ins/new/"),
     P.STATISTICS_READ: get(lambda w: f"/reports/meetings/{w.code}/"),
     P.STATISTICS_PUBLISH: post(
         lambda w: f"/reports/meetings/{w.code}/public-statistics/", allowed=302

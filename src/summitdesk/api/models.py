@@ -17,6 +17,7 @@ class ApiScope(models.TextChoices):
     ACCREDITATIONS_READ = "accreditations:read", _("Read accreditations")
     ACCREDITATIONS_WRITE = "accreditations:write", _("Change accreditations")
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
+    PICKUPS_READ = "pickups:read", _("Read badge pickup slots and bookings")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

@@ -15,6 +15,7 @@ from summitdesk.backoffice.views import (
     mailbox,
     mailings,
     meetings,
+    onsite,
     packs,
     replies,
     staff,
@@ -137,6 +138,28 @@ urlpatterns = [
     path("meetings/<slug:code>/check-in/", checkin.checkin_desk, name="checkin-desk"),
     path("meetings/<slug:code>/check-in/count.json", checkin.checkin_count, name="checkin-count"),
     path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),
+    path("meetings/<slug:code>/pickup/", onsite.pickup_queue, name="pickup-queue"),
+    path("meetings/<slug:code>/pickup/slots/", onsite.pickup_slots, name="pickup-slots"),
+    path(
+        "meetings/<slug:code>/pickup/<id:pk>/hand-over/",
+        onsite.pickup_hand_over,
+        name="pickup-hand-over",
+    ),
+    path("meetings/<slug:code>/walk-ins/new/", onsite.walk_in_new, name="walk-in-new"),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/photo/", onsite.walk_in_photo, name="walk-in-photo"
+    ),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/approve/",
+        onsite.walk_in_approve,
+        name="walk-in-approve",
+    ),
+    path("meetings/<slug:code>/walk-ins/<id:pk>/badge/", onsite.walk_in_done, name="walk-in-done"),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/badge.pdf",
+        onsite.walk_in_badge,
+        name="walk-in-badge",
+    ),
     path("accreditations/<id:pk>/photo/", checkin.photo_upload, name="photo-upload"),
     path("accreditations/<id:pk>/photo.jpg", checkin.photo_image, name="photo-image"),
     path("meetings/<slug:code>/pack/", packs.pack_manage, name="pack-manage"),

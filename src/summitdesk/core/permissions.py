@@ -49,6 +49,9 @@ class Permission(StrEnum):
     BADGE_TEMPLATES_MANAGE = "badge_templates.manage"
     VISA_LETTERS_PRINT = "visa_letters.print"
     CHECKIN_ADMIT = "checkin.admit"
+    PICKUP_MANAGE = "pickup.manage"
+    PICKUP_HAND_OVER = "pickup.hand_over"
+    ONSITE_REGISTER = "onsite.register"
     STATISTICS_READ = "statistics.read"
     STATISTICS_PUBLISH = "statistics.publish"
     PARTICIPANTS_READ = "participants.read"
@@ -106,6 +109,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.PHOTOS_READ,
         P.PHOTOS_CHANGE,
         P.VISA_LETTERS_PRINT,
+        P.PICKUP_MANAGE,
+        P.ONSITE_REGISTER,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -115,6 +120,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.PHOTOS_READ,
         P.BADGES_PRINT,
         P.VISA_LETTERS_PRINT,
+        P.PICKUP_HAND_OVER,
+        P.ONSITE_REGISTER,
     },
     # The check-in desk compares the person with the badge's photo; no document data.
     Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT},
@@ -151,6 +158,11 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.BADGE_TEMPLATES_MANAGE: _("replace or remove a meeting's badge design (Typst file)"),
     P.VISA_LETTERS_PRINT: _("print visa support letters"),
     P.CHECKIN_ADMIT: _("admit at the check-in desk"),
+    P.PICKUP_MANAGE: _("generate a meeting's badge pickup slots"),
+    P.PICKUP_HAND_OVER: _("see the pickup queue and hand a delegation's badges over"),
+    P.ONSITE_REGISTER: _(
+        "register a walk-in on the organisation's word: photo, approval, one badge"
+    ),
     P.STATISTICS_READ: _("read the participation dashboards"),
     P.STATISTICS_PUBLISH: _("publish or withdraw the public statistics"),
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),

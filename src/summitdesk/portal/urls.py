@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import views
+from summitdesk.portal import pickup_views, views
 
 app_name = "portal"
 
@@ -21,5 +21,6 @@ urlpatterns = [
         views.substitute,
         name="substitute",
     ),
+    path("<str:token>/badge-pickup/", pickup_views.badge_pickup, name="pickup"),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
 ]

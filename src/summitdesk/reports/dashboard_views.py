@@ -20,6 +20,7 @@ from summitdesk.lib.spreadsheets import neutralise
 from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
 from summitdesk.reports.dashboard_forms import DashboardFilterForm, PublicStatisticsForm
+from summitdesk.reports.figures import pickup_queue
 
 #: Requests a minute from one address to the public statistics pages, all together.
 PUBLIC_LIMIT = 60
@@ -54,6 +55,7 @@ def _page(request: HttpRequest, scope: Meeting | Process) -> HttpResponse:
         "form": form,
         "query": _without(request, "fresh"),
         "may_publish": may(request.user, Permission.STATISTICS_PUBLISH),
+        "pickup": pickup_queue(scope) if isinstance(scope, Meeting) else None,
     }
     return render(request, "reports/dashboard.html", context)
 

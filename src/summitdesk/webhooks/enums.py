@@ -10,6 +10,8 @@ class Event(models.TextChoices):
     ACCREDITATION_REJECTED = "accreditation.rejected", _("Accreditation rejected")
     ACCREDITATION_REVOKED = "accreditation.revoked", _("Accreditation revoked")
     ACCREDITATION_CHECKED_IN = "accreditation.checked_in", _("Delegate checked in")
+    PICKUP_BOOKED = "pickup.booked", _("Badge pickup booked")
+    PICKUP_COLLECTED = "pickup.collected", _("Delegation's badges collected")
 
 
 #: The audit action each event is made from.

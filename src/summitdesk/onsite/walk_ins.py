@@ -1,0 +1,151 @@
+"""The on-site registration desk: a walk-in registered against the organisation's reply,
+photographed with the desk's camera, approved, and given one badge at once.
+
+The walk-in joins the reply's delegation through the reply's own service
+(`delegations.services.save_reply`, channel back office: the reply is amended on the
+organisation's behalf and its focal point told), which gives the pending accreditation;
+the photo goes through `accreditation.photos` (the checks and crop of every upload) and
+the approval through `accreditation.services.transition` (limits, badge number).
+"""
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from summitdesk.accreditation import badge_templates, badges, photos
+from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.accreditation.models import Accreditation
+from summitdesk.accreditation.services import AccreditationError, transition
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
+from summitdesk.delegations import services as reply_services
+from summitdesk.delegations.data import DelegateData
+from summitdesk.delegations.enums import ATTENDING_STATES
+from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.lib.text import fold
+from summitdesk.onsite.enums import WalkInBasis
+from summitdesk.onsite.models import WalkIn
+
+
+class WalkInRefused(Exception):
+    """A walk-in step refused; the message says why, for the desk."""
+
+
+def open_for_walk_ins(reply: Reply) -> bool:
+    """A walk-in joins only a reply that is answered and attending."""
+    return reply.attending is True and reply.state in ATTENDING_STATES
+
+
+def register(
+    reply: Reply,
+    person: DelegateData,
+    *,
+    basis: str,
+    reference: str = "",
+    actor: Actor,
+) -> WalkIn:
+    """Add `person` to the reply's delegation on the organisation's word (`basis`), or
+    raise WalkInRefused: a reply not attending, a name already in the delegation, a
+    reply the service refuses (its message)."""
+    if basis not in WalkInBasis.values:
+        raise WalkInRefused(_("Say what the organisation's agreement rests on."))
+    if not person.family_name.strip():
+        raise WalkInRefused(_("Give the walk-in's family name."))
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().select_related("meeting").get(pk=reply.pk)
+        if not open_for_walk_ins(reply):
+            raise WalkInRefused(
+                _(
+                    "This organisation's reply is closed to walk-ins: it does not say the "
+                    "organisation attends."
+                )
+            )
+        existing = list(reply_services.active_delegates(reply))
+        key = (fold(person.family_name), fold(person.given_name))
+        if any((fold(d.family_name), fold(d.given_name)) == key for d in existing):
+            raise WalkInRefused(
+                _("%(name)s is already in the delegation: find them at the badge desk.")
+                % {"name": f"{person.given_name} {person.family_name}".strip()}
+            )
+        data = reply_services.reply_data(reply)
+        data = dataclasses.replace(data, delegates=[*data.delegates, person])
+        try:
+            reply_services.save_reply(reply, data, submit=True, actor=actor)
+        except reply_services.ReplyError as error:
+            raise WalkInRefused(str(error)) from None
+        delegate = (
+            Delegate.objects.filter(reply=reply)
+            .exclude(pk__in=[d.pk for d in existing])
+            .select_related("accreditation")
+            .order_by("-pk")
+            .first()
+        )
+        accreditation = getattr(delegate, "accreditation", None) if delegate else None
+        if accreditation is None:
+            raise WalkInRefused(_("The walk-in could not be added to the delegation."))
+        walk_in = WalkIn.objects.create(
+            meeting_id=reply.meeting_id,
+            reply=reply,
+            accreditation=accreditation,
+            basis=basis,
+            reference=reference.strip()[:200],
+            registered_by=actor.user,
+        )
+        audit.record(
+            accreditation,
+            "summitdesk.accreditation.walk_in_registered",
+            actor=actor,
+            changes={"walk_in": [None, str(WalkInBasis(basis).label)]},
+            organisation_id=reply.organisation_id,
+            note=walk_in.reference,
+        )
+    return walk_in
+
+
+def take_photo(walk_in: WalkIn, content: bytes, crop: photos.Crop | None, *, actor: Actor) -> None:
+    """The desk camera's picture, through the checks and crop of every upload (raises
+    photos.PhotoError saying why it is refused)."""
+    photos.save_photo(walk_in.accreditation, content, crop, actor=actor)
+
+
+def approve_and_print(
+    walk_in: WalkIn, *, actor: Actor, now: datetime.datetime | None = None
+) -> Accreditation:
+    """Approve the walk-in (the limits and rules of every approval) and record the badge
+    as printed at the desk; raises WalkInRefused without a photo or when the approval is
+    refused. Approving twice prints the same badge again."""
+    accreditation = Accreditation.objects.select_related(
+        "delegate__reply__organisation", "meeting"
+    ).get(pk=walk_in.accreditation_id)
+    if not accreditation.photo.name:
+        raise WalkInRefused(_("Take the walk-in's photo first: the badge prints it."))
+    with transaction.atomic():
+        if accreditation.status != AccreditationStatus.APPROVED:
+            try:
+                accreditation = transition(accreditation, AccreditationStatus.APPROVED, actor=actor)
+            except AccreditationError as error:
+                raise WalkInRefused(str(error)) from None
+        when = now or timezone.now()
+        Accreditation.objects.filter(
+            pk=accreditation.pk, badge_version=accreditation.badge_version
+        ).update(badge_printed_version=accreditation.badge_version, badge_printed_at=when)
+        WalkIn.objects.filter(pk=walk_in.pk).update(badge_printed_at=when)
+        walk_in.badge_printed_at = when
+    return accreditation
+
+
+def badge_pdf(walk_in: WalkIn) -> bytes:
+    """The walk-in's one badge, in the meeting's design (its own, or the built-in one)."""
+    accreditation = Accreditation.objects.select_related(
+        "delegate__reply__organisation", "meeting"
+    ).get(pk=walk_in.accreditation_id)
+    if not badges.printable(accreditation):
+        raise WalkInRefused(_("The walk-in is not approved yet: approve before printing."))
+    source = badge_templates.template_source(accreditation.meeting_id)
+    if source is None:
+        return badges.render_badges([accreditation])
+    data, files = badges.badge_documents([accreditation])
+    return badge_templates.render_with_template(source, badges.sheet_data(data), files)
