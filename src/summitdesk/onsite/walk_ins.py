@@ -71,7 +71,13 @@ def register(
                 % {"name": f"{person.given_name} {person.family_name}".strip()}
             )
         data = reply_services.reply_data(reply)
-        data = dataclasses.replace(data, delegates=[*data.delegates, person])
+        delegates = [*data.delegates, person]
+        data = dataclasses.replace(
+            data,
+            delegates=delegates,
+            # The estimate grows with the delegation the walk-in joins.
+            estimated_participants=max(data.estimated_participants or 0, len(delegates)),
+        )
         try:
             reply_services.save_reply(reply, data, submit=True, actor=actor)
         except reply_services.ReplyError as error:
