@@ -20,11 +20,18 @@
     .getUserMedia(constraints)
     .then(function (stream) {
       video.srcObject = stream;
+      var playing = video.play();
+      if (playing && playing.catch) {
+        playing.catch(function () {});
+      }
       panel.hidden = false;
-      shoot.addEventListener("click", function () {
+      shoot.addEventListener("click", function capture() {
         if (!video.videoWidth) {
+          // The first frame has not arrived yet: take it as soon as it does.
+          video.addEventListener("loadeddata", capture, { once: true });
           return;
         }
+        shoot.disabled = true;
         var canvas = document.createElement("canvas");
         canvas.width = video.videoWidth;
         canvas.height = video.videoHeight;
