@@ -97,7 +97,7 @@ def test_booking_a_full_slot_is_refused_and_changes_nothing() -> None:
     second = approved_delegation(meeting, name="Kenya", count=1)
     pickup.book(first.reply, slots[0], actor=FOCAL, now=before(slots[0]))
 
-    with pytest.raises(pickup.PickupError, match="This slot is full: choose another."):
+    with pytest.raises(pickup.PickupError, match="This slot is full: choose another"):
         pickup.book(second.reply, slots[0], actor=FOCAL, now=before(slots[0]))
 
     assert PickupBooking.objects.filter(reply=second.reply).count() == 0

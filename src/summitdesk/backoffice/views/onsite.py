@@ -10,7 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from summitdesk.accreditation import photos
 from summitdesk.backoffice.onsite_forms import HandOverForm, SlotsForm, WalkInForm
@@ -36,11 +39,50 @@ def _day(request: HttpRequest, meeting: Meeting) -> datetime.date:
     return today
 
 
-def _times(queue: queries.Queue, meeting: Meeting) -> list[tuple[str, queries.QueueSlot]]:
+def _queue_rows(queue: queries.Queue, meeting: Meeting) -> SafeString:
+    """The queue table's rows, put together here rather than by the template language: a
+    day of 2,000 slots renders in milliseconds instead of a second (bench/pickup_queue.py)."""
     zone = pickup.zone_of(meeting)
-    return [
-        (timezone.localtime(row.slot.starts_at, zone).strftime("%H:%M"), row) for row in queue.slots
-    ]
+    hand_over = reverse("backoffice:pickup-hand-over", kwargs={"code": meeting.code, "pk": 1})
+    link = hand_over.replace("/1/hand-over/", "/{}/hand-over/")
+    collected = escape(_("collected"))
+    counted: dict[int, str] = {}
+
+    def badges(count: int) -> str:
+        if count not in counted:
+            counted[count] = escape(
+                ngettext("%(count)d badge", "%(count)d badges", count) % {"count": count}
+            )
+        return counted[count]
+
+    rows = []
+    for row in queue.slots:
+        time = row.starts_at.astimezone(zone).strftime("%H:%M")
+        entries = "".join(
+            f'<div class="pickup-booking"><bdi>{escape(e.organisation)}</bdi> · {collected}'
+            f" · {badges(e.badges)}</div>"
+            if e.collected
+            else f'<div class="pickup-booking"><a href="{link.format(e.booking_id)}">'
+            f"<bdi>{escape(e.organisation)}</bdi></a> · {badges(e.badges)}</div>"
+            for e in row.bookings
+        )
+        booked = ' class="booked"' if row.bookings else ""
+        rows.append(
+            f'<tr{booked}><th scope="row">{time}</th>'
+            f"<td>{len(row.bookings)}/{row.capacity}</td><td>{entries}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 -- every value above is escaped
+
+
+def _slot_items(queue: queries.Queue, meeting: Meeting) -> SafeString:
+    zone = pickup.zone_of(meeting)
+    return mark_safe(  # noqa: S308 -- times and numbers only
+        "".join(
+            f"<li>{timezone.localtime(row.starts_at, zone):%H:%M} · "
+            f"{len(row.bookings)}/{row.capacity}</li>"
+            for row in queue.slots
+        )
+    )
 
 
 @staff_view(Permission.PICKUP_MANAGE)
@@ -74,7 +116,7 @@ def pickup_slots(request: HttpRequest, code: str) -> HttpResponse:
         "meeting": meeting,
         "form": form,
         "day": day,
-        "rows": _times(queue, meeting),
+        "items": _slot_items(queue, meeting),
         "queue": queue,
         "cutoff_minutes": int(pickup.cutoff().total_seconds() // 60),
     }
@@ -95,7 +137,7 @@ def pickup_queue(request: HttpRequest, code: str) -> HttpResponse:
         "day": day,
         "previous": day - datetime.timedelta(days=1),
         "next": day + datetime.timedelta(days=1),
-        "rows": _times(queue, meeting),
+        "rows": _queue_rows(queue, meeting),
         "queue": queue,
         "time_zone": meeting.time_zone or "UTC",
     }
