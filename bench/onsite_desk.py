@@ -18,8 +18,8 @@ Prints p50 and p95 of each step and of the four together, and the baseline's p50
 
 import argparse
 import io
-import re
 import os
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -142,7 +142,8 @@ def run(walk_ins: int, delegations: int) -> None:
     for step in (*STEPS, "all"):
         values = times[step]
         print(
-            f"  {step:<10} p50 {percentile(values, 0.5):7.1f} ms  p95 {percentile(values, 0.95):7.1f} ms"
+            f"  {step:<10} p50 {percentile(values, 0.5):7.1f} ms  "
+            f"p95 {percentile(values, 0.95):7.1f} ms"
         )
     total = percentile(times["all"], 0.95)
     print(f"  baseline (meeting page) p50 {percentile(baseline, 0.5):.1f} ms")
