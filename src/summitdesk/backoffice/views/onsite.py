@@ -28,7 +28,7 @@ from summitdesk.onsite.models import PickupBooking, WalkIn
 
 def _day(request: HttpRequest, meeting: Meeting) -> datetime.date:
     """The day asked for (?day=YYYY-MM-DD), else today where the meeting is, else its first
-    day when it has not started."""
+    day when it has not started or is over."""
     try:
         return datetime.date.fromisoformat(request.GET.get("day", "")[:10])
     except ValueError:
@@ -36,6 +36,8 @@ def _day(request: HttpRequest, meeting: Meeting) -> datetime.date:
     today = timezone.localtime(timezone.now(), pickup.zone_of(meeting)).date()
     if meeting.start_date and today < meeting.start_date:
         return meeting.start_date
+    if meeting.start_date and meeting.end_date and today > meeting.end_date:
+        return meeting.start_date  # a meeting over: its first day, as it went
     return today
 
 
