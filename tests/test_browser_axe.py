@@ -139,6 +139,8 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "duplicates": reverse("backoffice:duplicate-list"),
         "badges": reverse("backoffice:badge-print", args=[code]),
         "check-in desk": reverse("backoffice:checkin-desk", args=[code]),
+        "pickup queue": reverse("backoffice:pickup-queue", args=[code]),
+        "walk-in": reverse("backoffice:walk-in-new", args=[code]),
         "dashboard": reverse("dashboard:meeting", args=[code]),
         "participants preview": reverse("participants:preview", args=[code]),
         # Staff: details and forms
@@ -153,6 +155,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         # view of it, on a phone
         "portal": reverse("portal:reply", args=[reply_token]),
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
+        "portal pickup": reverse("portal:pickup", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -171,6 +174,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
 VISITOR_PAGES = {
     "portal",
     "portal delegation",
+    "portal pickup",
     "delegate",
     "delegate from reply",
     "link not valid",
@@ -190,6 +194,8 @@ PAGE_KINDS = [
     "duplicates",
     "badges",
     "check-in desk",
+    "pickup queue",
+    "walk-in",
     "dashboard",
     "participants preview",
     "organisation",
