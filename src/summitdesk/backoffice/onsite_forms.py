@@ -83,7 +83,7 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email"), required=False)
     basis = forms.ChoiceField(
         label=gettext_lazy("On the word of"),
-        choices=WalkInBasis.choices,
+        choices=[(value, label) for value, label in WalkInBasis.choices if value != "portal"],
         widget=forms.RadioSelect,
         initial=WalkInBasis.LETTER,
     )

@@ -147,6 +147,11 @@ urlpatterns = [
     ),
     path("meetings/<slug:code>/walk-ins/new/", onsite.walk_in_new, name="walk-in-new"),
     path(
+        "meetings/<slug:code>/walk-ins/requests/<id:pk>/",
+        onsite.walk_in_request,
+        name="walk-in-request",
+    ),
+    path(
         "meetings/<slug:code>/walk-ins/<id:pk>/photo/", onsite.walk_in_photo, name="walk-in-photo"
     ),
     path(

@@ -7,3 +7,4 @@ class WalkInBasis(models.TextChoices):
 
     LETTER = "letter", _("The focal point's letter")
     FOCAL_POINT = "focal_point", _("The focal point, in person or by telephone")
+    PORTAL = "portal", _("The focal point's confirmation through their link")

@@ -78,3 +78,31 @@ class WalkIn(models.Model):
 
     def __str__(self) -> str:
         return f"walk-in {self.accreditation_id}"
+
+
+class WalkInRequest(models.Model):
+    """A walk-in the desk asks the organisation's focal point to confirm through their
+    link (the portal's "Walk-ins to confirm"); once confirmed, the desk registers them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="walk_in_requests")
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    confirmed = models.BooleanField(null=True)
+    decided_by = models.CharField(max_length=300, blank=True)
+    walk_in = models.OneToOneField(
+        WalkIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"walk-in request {self.pk} ({self.given_name} {self.family_name})"

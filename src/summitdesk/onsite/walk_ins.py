@@ -27,7 +27,7 @@ from summitdesk.delegations.enums import ATTENDING_STATES
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.lib.text import fold
 from summitdesk.onsite.enums import WalkInBasis
-from summitdesk.onsite.models import WalkIn
+from summitdesk.onsite.models import WalkIn, WalkInRequest
 
 
 class WalkInRefused(Exception):
@@ -39,6 +39,83 @@ def open_for_walk_ins(reply: Reply) -> bool:
     return reply.attending is True and reply.state in ATTENDING_STATES
 
 
+def _check_joins(reply: Reply, person: DelegateData) -> list[Delegate]:
+    """The reply's delegation, once the walk-in may join it (else WalkInRefused)."""
+    if not person.family_name.strip():
+        raise WalkInRefused(_("Give the walk-in's family name."))
+    if not open_for_walk_ins(reply):
+        raise WalkInRefused(
+            _(
+                "This organisation's reply is closed to walk-ins: it does not say the "
+                "organisation attends."
+            )
+        )
+    existing = list(reply_services.active_delegates(reply))
+    key = (fold(person.family_name), fold(person.given_name))
+    if any((fold(d.family_name), fold(d.given_name)) == key for d in existing):
+        raise WalkInRefused(
+            _("%(name)s is already in the delegation: find them at the badge desk.")
+            % {"name": f"{person.given_name} {person.family_name}".strip()}
+        )
+    return existing
+
+
+def request_confirmation(reply: Reply, person: DelegateData, *, actor: Actor) -> WalkInRequest:
+    """Ask the reply's focal point to confirm a walk-in through their link (the portal's
+    "Walk-ins to confirm"), or raise WalkInRefused as `register` would."""
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        _check_joins(reply, person)
+        request = WalkInRequest.objects.create(
+            meeting_id=reply.meeting_id,
+            reply=reply,
+            given_name=person.given_name.strip()[:150],
+            family_name=person.family_name.strip()[:150],
+            function=person.function.strip()[:200],
+            email=person.email.strip(),
+            requested_by=actor.user,
+        )
+        audit.record(
+            request,
+            "summitdesk.walk_in.confirmation_requested",
+            actor=actor,
+            changes={"walk_in": [None, f"{request.given_name} {request.family_name}".strip()]},
+            organisation_id=reply.organisation_id,
+        )
+    return request
+
+
+def decide_request(request: WalkInRequest, *, confirm: bool, actor: Actor) -> WalkInRequest:
+    """The focal point confirms (or refuses) the walk-in; answered once."""
+    with transaction.atomic():
+        locked = (
+            WalkInRequest.objects.select_for_update().select_related("reply").get(pk=request.pk)
+        )
+        if locked.decided_at is not None:
+            raise WalkInRefused(_("This walk-in was already answered."))
+        locked.decided_at = timezone.now()
+        locked.confirmed = confirm
+        locked.decided_by = actor.name[:300]
+        locked.save(update_fields=["decided_at", "confirmed", "decided_by"])
+        audit.record(
+            locked,
+            "summitdesk.walk_in.confirmed" if confirm else "summitdesk.walk_in.refused",
+            actor=actor,
+            changes={"confirmed": [None, confirm]},
+            organisation_id=locked.reply.organisation_id,
+        )
+    return locked
+
+
+def person_of(request: WalkInRequest) -> DelegateData:
+    return DelegateData(
+        family_name=request.family_name,
+        given_name=request.given_name,
+        function=request.function,
+        email=request.email,
+    )
+
+
 def register(
     reply: Reply,
     person: DelegateData,
@@ -46,30 +123,26 @@ def register(
     basis: str,
     reference: str = "",
     actor: Actor,
+    request: WalkInRequest | None = None,
 ) -> WalkIn:
-    """Add `person` to the reply's delegation on the organisation's word (`basis`), or
+    """Add `person` to the reply's delegation on the organisation's word (`basis`; for
+    the focal point's confirmation through their link, the `request` they confirmed), or
     raise WalkInRefused: a reply not attending, a name already in the delegation, a
-    reply the service refuses (its message)."""
+    request not confirmed, a reply the service refuses (its message)."""
     if basis not in WalkInBasis.values:
         raise WalkInRefused(_("Say what the organisation's agreement rests on."))
-    if not person.family_name.strip():
-        raise WalkInRefused(_("Give the walk-in's family name."))
     with transaction.atomic():
         reply = Reply.objects.select_for_update().select_related("meeting").get(pk=reply.pk)
-        if not open_for_walk_ins(reply):
-            raise WalkInRefused(
-                _(
-                    "This organisation's reply is closed to walk-ins: it does not say the "
-                    "organisation attends."
-                )
+        if basis == WalkInBasis.PORTAL:
+            request = (
+                WalkInRequest.objects.select_for_update().filter(pk=request.pk, reply=reply).first()
+                if request is not None
+                else None
             )
-        existing = list(reply_services.active_delegates(reply))
-        key = (fold(person.family_name), fold(person.given_name))
-        if any((fold(d.family_name), fold(d.given_name)) == key for d in existing):
-            raise WalkInRefused(
-                _("%(name)s is already in the delegation: find them at the badge desk.")
-                % {"name": f"{person.given_name} {person.family_name}".strip()}
-            )
+            if request is None or request.confirmed is not True or request.walk_in_id:
+                raise WalkInRefused(_("The focal point has not confirmed this walk-in."))
+            reference = reference or f"confirmed by {request.decided_by}"
+        existing = _check_joins(reply, person)
         data = reply_services.reply_data(reply)
         delegates = [*data.delegates, person]
         data = dataclasses.replace(
@@ -100,6 +173,9 @@ def register(
             reference=reference.strip()[:200],
             registered_by=actor.user,
         )
+        if basis == WalkInBasis.PORTAL and request is not None:
+            request.walk_in = walk_in
+            request.save(update_fields=["walk_in"])
         audit.record(
             accreditation,
             "summitdesk.accreditation.walk_in_registered",

@@ -1,6 +1,7 @@
-"""The focal point's "Badge pickup" page: book a slot for the delegation's printed badges
-(on a phone), move or give it back, and see when they were collected. A slot id from the
-form is only ever looked for among the link's own meeting's slots."""
+"""The focal point's on-site pages: "Badge pickup" (book a slot for the delegation's
+printed badges, on a phone; move or give it back; see when they were collected) and
+"Walk-ins to confirm" (the registration desk's requests). Ids from a form are only ever
+looked for among the link's own meeting's slots and reply's requests."""
 
 import datetime
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summitdesk.lib.ids import parse_id
-from summitdesk.onsite import pickup, queries
-from summitdesk.onsite.models import PickupBooking, PickupSlot
+from summitdesk.onsite import pickup, queries, walk_ins
+from summitdesk.onsite.models import PickupBooking, PickupSlot, WalkInRequest
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.views import portal
 
@@ -110,3 +111,56 @@ def _post(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     else:
         messages.success(request, _("Your pickup slot is booked."))
     return redirect("portal:pickup", token=access.token)
+
+
+# Walk-ins the registration desk asks the focal point to confirm.
+
+
+def _requests(access: PortalAccess) -> list[WalkInRequest]:
+    return list(
+        WalkInRequest.objects.filter(reply=access.reply, meeting=access.meeting).order_by(
+            "-requested_at", "-pk"
+        )[:50]
+    )
+
+
+@portal
+def walk_ins_to_confirm(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The walk-ins the registration desk asked about: confirm that each belongs to the
+    delegation (the desk then registers them), or refuse. A request id is only ever looked
+    for among the link's own reply's requests."""
+    if request.method == "POST":
+        try:
+            asked_id = parse_id(request.POST.get("request", ""))
+        except ValueError:
+            asked_id = None
+        asked = (
+            WalkInRequest.objects.filter(pk=asked_id, reply=access.reply).first()
+            if asked_id
+            else None
+        )
+        if asked is None:
+            messages.error(request, _("There is no such walk-in."))
+        else:
+            confirm = request.POST.get("decision") == "confirm"
+            try:
+                walk_ins.decide_request(asked, confirm=confirm, actor=access.actor)
+            except walk_ins.WalkInRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _("Confirmed: the registration desk may register them.")
+                    if confirm
+                    else _("Refused: the registration desk will not register them."),
+                )
+        return redirect("portal:walk-ins", token=access.token)
+    context: dict[str, Any] = {
+        "access": access,
+        "meeting": access.meeting,
+        "organisation": access.organisation,
+        "token": access.token,
+        "requests": _requests(access),
+        "time_zone": access.meeting.time_zone or "UTC",
+    }
+    return render(request, "portal/walk_ins.html", context)

@@ -22,5 +22,6 @@ urlpatterns = [
         name="substitute",
     ),
     path("<str:token>/badge-pickup/", pickup_views.badge_pickup, name="pickup"),
+    path("<str:token>/walk-ins/", pickup_views.walk_ins_to_confirm, name="walk-ins"),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
 ]

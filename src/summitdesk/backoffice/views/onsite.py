@@ -23,7 +23,8 @@ from summitdesk.core.permissions import Permission
 from summitdesk.delegations.models import Reply
 from summitdesk.meetings.models import Meeting
 from summitdesk.onsite import pickup, queries, walk_ins
-from summitdesk.onsite.models import PickupBooking, WalkIn
+from summitdesk.onsite.enums import WalkInBasis
+from summitdesk.onsite.models import PickupBooking, WalkIn, WalkInRequest
 
 
 def _day(request: HttpRequest, meeting: Meeting) -> datetime.date:
@@ -212,6 +213,11 @@ def walk_in_new(request: HttpRequest, code: str) -> HttpResponse:
     form = WalkInForm(request.POST if request.method == "POST" else None, replies=replies)
     if request.method == "POST" and form.is_valid():
         try:
+            if "ask" in request.POST:
+                asked = walk_ins.request_confirmation(
+                    form.chosen_reply(), form.person(), actor=staff_actor(request)
+                )
+                return redirect("backoffice:walk-in-request", code=meeting.code, pk=asked.pk)
             walk_in = walk_ins.register(
                 form.chosen_reply(),
                 form.person(),
@@ -227,6 +233,36 @@ def walk_in_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "backoffice/walk_in_new.html", context, status=400 if form.errors else 200
     )
+
+
+@staff_view(Permission.ONSITE_REGISTER)
+def walk_in_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A walk-in waiting for the focal point's confirmation through their link; once
+    confirmed, the desk registers them and goes on to the photo."""
+    meeting = get_object_or_404(Meeting, code=code)
+    asked = get_object_or_404(
+        WalkInRequest.objects.select_related("reply__organisation", "walk_in"),
+        pk=pk,
+        meeting=meeting,
+    )
+    error = ""
+    if asked.walk_in is not None:
+        return redirect("backoffice:walk-in-photo", code=meeting.code, pk=asked.walk_in.pk)
+    if request.method == "POST":
+        try:
+            walk_in = walk_ins.register(
+                asked.reply,
+                walk_ins.person_of(asked),
+                basis=WalkInBasis.PORTAL,
+                actor=staff_actor(request),
+                request=asked,
+            )
+        except walk_ins.WalkInRefused as refused:
+            error = str(refused)
+        else:
+            return redirect("backoffice:walk-in-photo", code=meeting.code, pk=walk_in.pk)
+    context = {"meeting": meeting, "asked": asked, "error": error, "step": 1}
+    return render(request, "backoffice/walk_in_request.html", context, status=400 if error else 200)
 
 
 @staff_view(Permission.ONSITE_REGISTER)
