@@ -156,6 +156,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "portal": reverse("portal:reply", args=[reply_token]),
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
         "portal pickup": reverse("portal:pickup", args=[reply_token]),
+        "portal walk-ins": reverse("portal:walk-ins", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -175,6 +176,7 @@ VISITOR_PAGES = {
     "portal",
     "portal delegation",
     "portal pickup",
+    "portal walk-ins",
     "delegate",
     "delegate from reply",
     "link not valid",
