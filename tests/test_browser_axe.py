@@ -148,6 +148,8 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "duplicates": reverse("backoffice:duplicate-list"),
         "badges": reverse("backoffice:badge-print", args=[code]),
         "check-in desk": reverse("backoffice:checkin-desk", args=[code]),
+        "pickup queue": reverse("backoffice:pickup-queue", args=[code]),
+        "walk-in": reverse("backoffice:walk-in-new", args=[code]),
         "dashboard": reverse("dashboard:meeting", args=[code]),
         "participants preview": reverse("participants:preview", args=[code]),
         # Staff: details and forms
@@ -168,6 +170,8 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "portal delegation": reverse("portal:delegation", args=[reply_token]),
         "portal documents": reverse("portal:documents", args=[reply_token]),
         "portal join requests": reverse("portal:join-requests", args=[reply_token]),
+        "portal pickup": reverse("portal:pickup", args=[reply_token]),
+        "portal walk-ins": reverse("portal:walk-ins", args=[reply_token]),
         "delegate": reverse("delegate:page", args=[delegate_token]),
         "delegate from reply": reverse(
             "delegate:focal-point", args=[reply_token, accreditation.delegate_id]
@@ -191,6 +195,8 @@ VISITOR_PAGES = {
     "portal documents",
     "portal join requests",
     "join",
+    "portal pickup",
+    "portal walk-ins",
     "delegate",
     "delegate from reply",
     "link not valid",
@@ -212,6 +218,8 @@ PAGE_KINDS = [
     "duplicates",
     "badges",
     "check-in desk",
+    "pickup queue",
+    "walk-in",
     "dashboard",
     "participants preview",
     "organisation",

@@ -164,9 +164,17 @@ REACHED = {
         "backoffice:accreditation-detail",
         "backoffice:photo-upload",
         "backoffice:circular-preview-html",
+        "backoffice:pickup-slots",
+        "backoffice:walk-in-new",
         "portal:reply",
     },
-    "badges": {"backoffice:badge-meetings", "backoffice:badge-print", "backoffice:meeting-detail"},
+    "badges": {
+        "backoffice:badge-meetings",
+        "backoffice:badge-print",
+        "backoffice:meeting-detail",
+        "backoffice:pickup-queue",
+        "backoffice:pickup-hand-over",
+    },
     "doors": {
         "backoffice:check-in-choice",
         "backoffice:checkin-desk",

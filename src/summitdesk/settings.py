@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "summitdesk.credentials",
     "summitdesk.accreditation",
     "summitdesk.venue",
+    "summitdesk.onsite",
     "summitdesk.backoffice",
     "summitdesk.portal",
     "summitdesk.reports",

@@ -198,6 +198,9 @@ PROBES: dict[Permission, Probe] = {
     P.CHECKIN_ADMIT: get(lambda w: f"/meetings/{w.code}/check-in/"),
     P.VENUE_MANAGE: get(lambda w: f"/meetings/{w.code}/venue/"),
     P.OCCUPANCY_READ: get(lambda w: f"/meetings/{w.code}/venue/occupancy/"),
+    P.PICKUP_MANAGE: get(lambda w: f"/meetings/{w.code}/pickup/slots/"),
+    P.PICKUP_HAND_OVER: get(lambda w: f"/meetings/{w.code}/pickup/"),
+    P.ONSITE_REGISTER: get(lambda w: f"/meetings/{w.code}/walk-ins/new/"),
     P.STATISTICS_READ: get(lambda w: f"/reports/meetings/{w.code}/"),
     P.STATISTICS_PUBLISH: post(
         lambda w: f"/reports/meetings/{w.code}/public-statistics/", allowed=302

@@ -164,8 +164,41 @@ def badge_number_of(meeting: Meeting, typed: str) -> int | None:
 
 def needs_identity_document(accreditation: Accreditation) -> bool:
     """Whether the door must see an identity document: without a photo, nobody can
-    compare the face with the badge's holder."""
-    return not accreditation.photo.name
+    compare the face with the badge's holder; and a badge collected by someone else (a
+    delegation's pickup) until the holder's document was seen once at the door
+    (`record_identity_check`)."""
+    if not accreditation.photo.name:
+        return True
+    return accreditation.identity_check_due and accreditation.identity_checked_at is None
+
+
+def identity_check_reason(accreditation: Accreditation) -> str:
+    """Why the door checks an identity document ("" when it need not)."""
+    if not needs_identity_document(accreditation):
+        return ""
+    if not accreditation.photo.name:
+        return _("Check an identity document: there is no photo of this person.")
+    return _("Check an identity document: someone else collected this badge.")
+
+
+def record_identity_check(accreditation: Accreditation, *, actor: Actor) -> bool:
+    """The door saw the holder's identity document: it no longer asks for it (a badge
+    without a photo always asks). Returns False when it was already recorded."""
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        if locked.identity_checked_at is not None:
+            return False
+        locked.identity_checked_at = timezone.now()
+        locked.save(update_fields=["identity_checked_at", "updated_at"])
+        audit.record(
+            locked,
+            "summitdesk.accreditation.identity_checked",
+            actor=actor,
+            changes={"identity_checked": [None, locked.identity_checked_at.isoformat()]},
+            organisation_id=accreditation.delegate.reply.organisation_id,
+        )
+    accreditation.identity_checked_at = locked.identity_checked_at
+    return True
 
 
 def _refuse(

@@ -61,6 +61,10 @@ class Accreditation(models.Model):
     badge_number = models.CharField(max_length=20, blank=True)
     badge_printed_version = models.PositiveIntegerField(default=0)
     badge_printed_at = models.DateTimeField(null=True, blank=True)
+    # The badge went to someone else (the delegation's focal point at the pickup desk):
+    # the door checks the holder's identity document at first entry, and records it.
+    identity_check_due = models.BooleanField(default=False)
+    identity_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,7 @@ from summitdesk.api import (
     directory,
     join_requests,
     meetings,
+    pickups,
     replies,
     venue,
     webhooks,
@@ -121,4 +122,5 @@ api.add_router("/credentials", credentials.router)
 api.add_router("/check-ins", checkins.router)
 api.add_router("/join-requests", join_requests.router)
 api.add_router("/venue", venue.router)
+api.add_router("/pickups", pickups.router)
 api.add_router("/webhooks", webhooks.router)

@@ -22,6 +22,7 @@ class ApiScope(models.TextChoices):
     JOIN_REQUESTS_READ = "join_requests:read", _("Read requests to join delegations")
     VENUE_READ = "venue:read", _("Read zones, occupancy and secondary passes")
     VENUE_WRITE = "venue:write", _("Give and hand on secondary passes")
+    PICKUPS_READ = "pickups:read", _("Read badge pickup slots and bookings")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

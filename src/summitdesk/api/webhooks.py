@@ -116,9 +116,9 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
     """A new active subscription. The answer holds the signing `secret`, this once only.
 
     Events: reply.submitted, accreditation.approved, accreditation.rejected,
-    accreditation.revoked, accreditation.checked_in. The address must be http(s), and not
-    a loopback, private or link-local one (unless SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS lists
-    it): 422 on `target_url` otherwise."""
+    accreditation.revoked, accreditation.checked_in, pickup.booked, pickup.collected. The
+    address must be http(s), and not a loopback, private or link-local one (unless
+    SUMMITDESK_WEBHOOK_ALLOWED_NETWORKS lists it): 422 on `target_url` otherwise."""
     try:
         subscription = services.create_subscription(
             name=payload.name,

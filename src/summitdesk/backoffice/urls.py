@@ -18,6 +18,7 @@ from summitdesk.backoffice.views import (
     mailbox,
     mailings,
     meetings,
+    onsite,
     packs,
     replies,
     returning,
@@ -226,6 +227,33 @@ urlpatterns = [
         "accreditations/<id:pk>/validity/",
         venue.accreditation_validity,
         name="accreditation-validity",
+    ),
+    path("meetings/<slug:code>/pickup/", onsite.pickup_queue, name="pickup-queue"),
+    path("meetings/<slug:code>/pickup/slots/", onsite.pickup_slots, name="pickup-slots"),
+    path(
+        "meetings/<slug:code>/pickup/<id:pk>/hand-over/",
+        onsite.pickup_hand_over,
+        name="pickup-hand-over",
+    ),
+    path("meetings/<slug:code>/walk-ins/new/", onsite.walk_in_new, name="walk-in-new"),
+    path(
+        "meetings/<slug:code>/walk-ins/requests/<id:pk>/",
+        onsite.walk_in_request,
+        name="walk-in-request",
+    ),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/photo/", onsite.walk_in_photo, name="walk-in-photo"
+    ),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/approve/",
+        onsite.walk_in_approve,
+        name="walk-in-approve",
+    ),
+    path("meetings/<slug:code>/walk-ins/<id:pk>/badge/", onsite.walk_in_done, name="walk-in-done"),
+    path(
+        "meetings/<slug:code>/walk-ins/<id:pk>/badge.pdf",
+        onsite.walk_in_badge,
+        name="walk-in-badge",
     ),
     path("accreditations/<id:pk>/photo/", checkin.photo_upload, name="photo-upload"),
     path("accreditations/<id:pk>/photo.jpg", checkin.photo_image, name="photo-image"),

@@ -51,6 +51,9 @@ class Permission(StrEnum):
     CHECKIN_ADMIT = "checkin.admit"
     VENUE_MANAGE = "venue.manage"
     OCCUPANCY_READ = "occupancy.read"
+    PICKUP_MANAGE = "pickup.manage"
+    PICKUP_HAND_OVER = "pickup.hand_over"
+    ONSITE_REGISTER = "onsite.register"
     STATISTICS_READ = "statistics.read"
     STATISTICS_PUBLISH = "statistics.publish"
     PARTICIPANTS_READ = "participants.read"
@@ -117,6 +120,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.MANDATE_DOCUMENTS_CHANGE,
         P.VENUE_MANAGE,
         P.OCCUPANCY_READ,
+        P.PICKUP_MANAGE,
+        P.ONSITE_REGISTER,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -126,6 +131,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.PHOTOS_READ,
         P.BADGES_PRINT,
         P.VISA_LETTERS_PRINT,
+        P.PICKUP_HAND_OVER,
+        P.ONSITE_REGISTER,
     },
     # The check-in desk compares the person with the badge's photo; no document data.
     # The doors also see how many people are inside each zone.
@@ -177,6 +184,11 @@ DESCRIPTIONS: dict[Permission, Promise] = {
         "configure zones, gates, zone defaults, valid dates and zones, secondary pass pools"
     ),
     P.OCCUPANCY_READ: _("see how many people are inside each zone"),
+    P.PICKUP_MANAGE: _("generate a meeting's badge pickup slots"),
+    P.PICKUP_HAND_OVER: _("see the pickup queue and hand a delegation's badges over"),
+    P.ONSITE_REGISTER: _(
+        "register a walk-in on the organisation's word: photo, approval, one badge"
+    ),
     P.STATISTICS_READ: _("read the participation dashboards"),
     P.STATISTICS_PUBLISH: _("publish or withdraw the public statistics"),
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),

@@ -23,6 +23,7 @@ from summitdesk.demo.credentials import load_credentials
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
 from summitdesk.demo.join_requests import load_join_requests
+from summitdesk.demo.pickup import load_pickup
 from summitdesk.demo.returning import load_returning
 from summitdesk.demo.titles import MEETING_TITLES
 from summitdesk.demo.titles import PROCESS_NAME as PROCESS_NAMES
@@ -195,6 +196,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     load_admission_policy(process, actor=ACTOR, today=today)
     load_join_requests(actor=ACTOR)
     load_venue(actor=ACTOR)
+    load_pickup(actor=ACTOR)
     return summary
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.portal import join_views, passes, returning_views, views
+from summitdesk.portal import join_views, passes, pickup_views, returning_views, views
 
 app_name = "portal"
 
@@ -28,6 +28,8 @@ urlpatterns = [
         join_views.decide,
         name="join-request-decide",
     ),
+    path("<str:token>/badge-pickup/", pickup_views.badge_pickup, name="pickup"),
+    path("<str:token>/walk-ins/", pickup_views.walk_ins_to_confirm, name="walk-ins"),
     path("<str:token>/delegation/exception/", views.request_exception, name="request-exception"),
     path("<str:token>/documents/", views.documents, name="documents"),
     path("<str:token>/documents/<id:document_id>/", views.document, name="document"),

@@ -21,6 +21,7 @@ from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import dashboard, panels, public_statistics
 from summitdesk.reports import figures as reports_figures
 from summitdesk.reports.dashboard_forms import DashboardFilterForm, PublicStatisticsForm
+from summitdesk.reports.figures import pickup_queue
 
 #: Requests a minute from one address to the public statistics pages, all together.
 PUBLIC_LIMIT = 60
@@ -59,6 +60,7 @@ def _page(request: HttpRequest, scope: Meeting | Process) -> HttpResponse:
         "occupancy": reports_figures.zone_occupancy(scope)
         if isinstance(scope, Meeting) and may(request.user, Permission.OCCUPANCY_READ)
         else [],
+        "pickup": pickup_queue(scope) if isinstance(scope, Meeting) else None,
     }
     return render(request, "reports/dashboard.html", context)
 

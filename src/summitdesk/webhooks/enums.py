@@ -14,6 +14,8 @@ class Event(models.TextChoices):
     JOIN_REQUEST_ACCEPTED = "join_request.accepted", _("Request to join accepted")
     JOIN_REQUEST_DECLINED = "join_request.declined", _("Request to join declined")
     VENUE_ZONE_ENTERED = "venue.zone_entered", _("Entered a zone of the venue")
+    PICKUP_BOOKED = "pickup.booked", _("Badge pickup booked")
+    PICKUP_COLLECTED = "pickup.collected", _("Delegation's badges collected")
 
 
 #: The audit action each event is made from.

@@ -39,6 +39,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.changes import assign_sequences, latest_sequence
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import JoinRequest, Reply
+from summitdesk.onsite.models import PickupBooking
 from summitdesk.venue.models import Passage
 from summitdesk.webhooks import outbound, signals, tasks
 from summitdesk.webhooks.enums import EVENT_OF, TEST_EVENT, DeliveryStatus, Event
@@ -351,6 +352,9 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
     join_requests = JoinRequest.objects.select_related("meeting", "organisation").in_bulk(
         _ids(entries, "delegations.joinrequest")
     )
+    bookings = PickupBooking.objects.select_related(
+        "slot", "meeting", "reply__organisation"
+    ).in_bulk(_ids(entries, "onsite.pickupbooking"))
     found: dict[int, dict[str, Any]] = {}
     for entry in entries:
         object_id = int(entry.object_id) if entry.object_id.isdigit() else 0
@@ -361,6 +365,9 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
                 if join_request
                 else {"join_request": {"id": object_id}}
             )
+        if entry.object_type == "onsite.pickupbooking":
+            booking = bookings.get(object_id)
+            found[entry.pk] = _booking_data(booking) if booking else {"pickup": {"id": object_id}}
             continue
         if entry.object_type == "delegations.reply":
             reply = replies.get(object_id)
@@ -428,6 +435,23 @@ def _reply_data(reply: Reply, delegates: int) -> dict[str, Any]:
         },
         "meeting": {"id": reply.meeting_id, "code": reply.meeting.code},
         "organisation": {"id": reply.organisation_id, "name": reply.organisation.name},
+    }
+
+
+def _booking_data(booking: PickupBooking) -> dict[str, Any]:
+    return {
+        "pickup": {
+            "id": booking.pk,
+            "starts_at": booking.slot.starts_at.isoformat(),
+            "collected_at": booking.collected_at.isoformat() if booking.collected_at else None,
+            "badges": [int(pair[0]) for pair in booking.badges],
+        },
+        "reply": {"id": booking.reply_id},
+        "meeting": {"id": booking.meeting_id, "code": booking.meeting.code},
+        "organisation": {
+            "id": booking.reply.organisation_id,
+            "name": booking.reply.organisation.name,
+        },
     }
 
 

@@ -73,6 +73,8 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(_desk_url(meeting))
         if "undo" in request.POST:
             return _undo(request, meeting, desk)
+        if "identity_seen" in request.POST:
+            return _identity_seen(request, meeting, desk)
         scanned: str | int
         if "accreditation" in request.POST:
             try:
@@ -133,6 +135,9 @@ def checkin_desk(request: HttpRequest, code: str) -> HttpResponse:
         and last is not None
         and last.accreditation is not None
         and checkin.needs_identity_document(last.accreditation),
+        "identity_reason": checkin.identity_check_reason(last.accreditation)
+        if admitted and last is not None and last.accreditation is not None
+        else "",
         "can_undo": last is not None
         and last.result == CheckInResult.ENTERED
         and checkin.undo_refusal(last, desk=desk, actor=_desk_actor(request, desk)) is None,
@@ -165,6 +170,28 @@ def _passage(meeting: Meeting, last: CheckIn | None, passage_pk: str) -> Passage
 
 def _time(moment: datetime, meeting: Meeting) -> str:
     return dates.local(moment, meeting.time_zone or "UTC").strftime("%H:%M:%S")
+
+
+def _identity_seen(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
+    """The desk saw the identity document of the holder of a badge collected by someone
+    else: recorded once; the door stops asking for it."""
+    try:
+        pk = parse_id(request.POST["identity_seen"])
+    except ValueError:
+        raise Http404 from None
+    row = (
+        CheckIn.objects.select_related("accreditation__delegate__reply")
+        .filter(pk=pk, meeting=meeting, accreditation__isnull=False)
+        .first()
+    )
+    if row is None or row.accreditation is None:
+        raise Http404
+    checkin.record_identity_check(row.accreditation, actor=_desk_actor(request, desk))
+    messages.success(
+        request,
+        _("Identity document seen: recorded for %(name)s.") % {"name": row.accreditation.delegate},
+    )
+    return redirect(_desk_url(meeting, last=row.pk))
 
 
 def _undo(request: HttpRequest, meeting: Meeting, desk: str) -> HttpResponse:
