@@ -28,7 +28,7 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.delegations import services
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import PositionRole
@@ -91,9 +91,15 @@ def sample() -> Sample:
         ReplyData(
             attending=True,
             estimated_participants=9,
-            head_level=HeadLevel.CHIEF_EXECUTIVE,
             focal_point=PersonData(family_name="Sow", given_name="Aïda", email="sow@a.example"),
-            delegates=[DelegateData(family_name="Sow", given_name="Aïda", is_head=True)],
+            delegates=[
+                DelegateData(
+                    family_name="Sow",
+                    given_name="Aïda",
+                    is_head=True,
+                    protocol_level="chief_executive",
+                )
+            ],
         ),
         note="Two more colleagues will come.",
         actor=PORTAL,

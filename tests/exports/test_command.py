@@ -38,7 +38,7 @@ def test_export_approved_delegates_of_three_regions_to_excel(world: World, tmp_p
     assert printed == f"2 rows written to {target}\n"
     sheet: Any = openpyxl.load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert [(row[5], row[15], row[22]) for row in rows[1:]] == [
+    assert [(row[5], row[15], row[27]) for row in rows[1:]] == [
         ("Sonatel", "Diop", None),
         ("Swiss Federal Office of Communications", "Müller", "X1234567"),  # identity included
     ]

@@ -62,14 +62,18 @@ def test_delegates_export_names_and_accreditation(world: World) -> None:
 
     assert rows[0][8:] == [
         "Reply", "Head of delegation", "Title", "Given name", "Family name", "Function", "Email",
-        "Nationality", "May be published", "Accreditation", "Badge number",
+        "Nationality", "May be published", "Accreditation", "Badge number", "Participant type",
+        "Protocol level", "Affiliation", "Relationship", "Online only",
     ]  # fmt: skip
     assert [row[8:] for row in rows[1:]] == [
-        ["Amended", "yes", "", "Omar", "+Hassan", "", "", "", "", "Approved", "000003"],
-        ["Submitted", "yes", "", "Awa", "Diop", "", "", "", "", "Approved", "000002"],
+        ["Amended", "yes", "", "Omar", "+Hassan", "", "", "", "", "Approved", "000003",
+         "Delegate", "", "", "", ""],
+        ["Submitted", "yes", "", "Awa", "Diop", "", "", "", "", "Approved", "000002",
+         "Delegate", "", "", "", ""],
         ["Submitted", "yes", "Mr", "Bernard", "Müller", "Director", "bernard@example.ch", "CH",
-         "yes", "Approved", "000001"],
-        ["Submitted", "", "", "Anna", "Weber", "", "", "", "", "Pending", ""],
+         "yes", "Approved", "000001", "Delegate", "Chief executive", "", "", ""],
+        ["Submitted", "", "", "Anna", "Weber", "", "", "", "", "Pending", "", "Delegate", "", "",
+         "", ""],
     ]  # fmt: skip
 
 
@@ -84,15 +88,15 @@ def test_accreditations_export_with_identity_columns_when_allowed(world: World) 
         world.approved_head.pk, "Approved", "000001", "", world.swiss.pk,
         "Swiss Federal Office of Communications", "OFCOM", "Member State", "Governments", "CH",
         "Switzerland", "Europe", "yes", "Mr", "Bernard", "Müller", "Director",
-        "bernard@example.ch", "CH", "Bernard Louis", "MUELLER", datetime.date(1970, 5, 17),
-        "X1234567", datetime.date(2030, 1, 31),
+        "bernard@example.ch", "CH", "Delegate", "Chief executive", "", "", "", "Bernard Louis",
+        "MUELLER", datetime.date(1970, 5, 17), "X1234567", datetime.date(2030, 1, 31),
     ]  # fmt: skip
 
 
 def test_accreditations_export_without_identity_columns_otherwise(world: World) -> None:
     rows = table("accreditations", {"meeting": ["wsis-2026"]}, identity=False)
 
-    assert len(rows[0]) == 19
+    assert len(rows[0]) == 24
     assert "Identity document number" not in rows[0]
     assert all("X1234567" not in row for row in rows)
 
@@ -201,7 +205,7 @@ def test_unknown_kind_is_refused() -> None:
 
     assert str(raised.value) == (
         "Unknown kind of export people; "
-        "choose from organisations, replies, delegates, accreditations."
+        "choose from organisations, replies, delegates, accreditations, protocol."
     )
 
 

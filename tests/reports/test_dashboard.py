@@ -121,10 +121,13 @@ def test_head_levels_and_genders(known: Known) -> None:
     result = dashboard.meeting_dashboard(known.geneva)
 
     assert [(h.key, h.count) for h in result.head_levels] == [
+        ("head_of_state", 0),
+        ("vice_president", 0),
+        ("minister", 0),
+        ("vice_minister", 0),
+        ("ambassador", 1),
         ("chief_executive", 3),
-        ("board", 1),
-        ("senior_executive", 1),
-        ("other", 0),
+        ("other", 1),
         ("not_given", 0),
     ]
     assert [(g.key, g.count) for g in result.genders] == [
@@ -307,7 +310,7 @@ def test_csv_of_the_timeline_and_of_genders(known: Known, viewer_client: Client)
         ["Not given", "4", ""],
         ["Total", "30", ""],
     ]
-    assert get("head-levels")[1] == ["Chief executive", "3", "60.0%"]
+    assert ["Chief executive", "3", "60.0%"] in get("head-levels")
 
 
 def svg_texts(content: bytes) -> list[str]:

@@ -33,6 +33,13 @@ class DelegateData:
     # (delegations.enums.Relationship; empty: not said).
     affiliation: str = ""
     relationship: str = ""
+    # delegations.enums.ProtocolLevel (empty: not said); the head's is the delegation's.
+    protocol_level: str = ""
+    # Takes part online only: no badge, no entry.
+    online: bool = False
+    # The code of one of the meeting's participant types; "" the default of the
+    # organisation's category; None: unchanged (the portal, which does not set it).
+    participant_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,6 @@ class ReplyData:
     attending: bool | None = None
     decline_reason: str = ""
     estimated_participants: int | None = None
-    head_level: str = ""
     focal_point: PersonData | None = None
     backup_focal_point: PersonData | None = None
     delegates: list[DelegateData] = field(default_factory=list)

@@ -24,6 +24,8 @@ MEETING_FIELDS = (
     "status",
     "approval_requires_identity",
     "printing_requires_identity",
+    "photo_exempt_levels",
+    "online_access",
 )
 
 

@@ -60,7 +60,7 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular
-from summitdesk.delegations.enums import Gender, HeadLevel
+from summitdesk.delegations.enums import Gender, ProtocolLevel
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ANSWERED_STATES, Scope, Tracker, tracker
 from summitdesk.directory.enums import Category, StakeholderGroup
@@ -82,7 +82,7 @@ REGION_CHOICES: list[tuple[str, StrOrPromise]] = [
     (UNKNOWN_REGION, _("Unknown region")),
 ]
 HEAD_LEVEL_CHOICES: list[tuple[str, StrOrPromise]] = [
-    *HeadLevel.choices,
+    *ProtocolLevel.choices,
     (NOT_GIVEN, _("Not given")),
 ]
 GENDER_CHOICES: list[tuple[str, StrOrPromise]] = [

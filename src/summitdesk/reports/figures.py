@@ -53,8 +53,8 @@ from django.db.models.functions import Coalesce
 from summitdesk.accreditation.enums import DETACHED, AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import ATTENDING_STATES, HeadLevel, ReplyState
-from summitdesk.delegations.models import Delegate, Reply, in_delegation
+from summitdesk.delegations.enums import ATTENDING_STATES, ProtocolLevel, ReplyState
+from summitdesk.delegations.models import Delegate, Reply, head_level, in_delegation
 from summitdesk.meetings.models import Meeting
 
 #: A condition on the organisation reached through a prefix ("", "reply__", ...): the
@@ -146,7 +146,7 @@ class Answers:
 
     @property
     def chief_executive_heads(self) -> int:
-        return self.heads[HeadLevel.CHIEF_EXECUTIVE]
+        return self.heads[ProtocolLevel.CHIEF_EXECUTIVE]
 
     def __add__(self, other: "Answers") -> "Answers":
         return Answers(
@@ -186,7 +186,8 @@ def answers(
     replies = (
         invited_replies(meetings, circular=circular, organisations=organisations)
         .exclude(state=ReplyState.NOT_OPENED)
-        .values("state", "head_level", *fields)
+        .annotate(head_protocol_level=head_level())
+        .values("state", "head_protocol_level", *fields)
         .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
     )
     found: dict[tuple[str, ...], Answers] = {}
@@ -202,7 +203,7 @@ def answers(
         group.by_state[ReplyState.NOT_OPENED] -= row["n"]
         if row["state"] in ATTENDING_STATES:
             group.estimated += row["estimated"]
-            group.heads[row["head_level"] or ""] += row["n"]
+            group.heads[row["head_protocol_level"] or ""] += row["n"]
     return found
 
 
