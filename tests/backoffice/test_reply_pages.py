@@ -545,7 +545,6 @@ def entry(*, version: str = "", button: str = "submit", **overrides: str) -> dic
         "attending": "yes",
         "decline_reason": "",
         "estimated_participants": "4",
-        "head_level": "chief_executive",
         "focal_point-title": "Ms",
         "focal_point-given_name": "Wanjiru",
         "focal_point-family_name": "Kamau",
@@ -565,6 +564,7 @@ def entry(*, version: str = "", button: str = "submit", **overrides: str) -> dic
         "members-0-gender": "male",
         "members-0-consent_to_publish": "on",
         "members-0-is_head": "on",
+        "members-0-protocol_level": "chief_executive",
         "members-1-given_name": "Wanjiru",
         "members-1-family_name": "Kamau",
         "members-1-nationality": "KE",
@@ -702,7 +702,7 @@ def test_reply_page_lists_only_the_delegates_still_in_the_delegation(
 def test_staff_entry_can_save_a_draft(secretary_client: Client, sample: Sample) -> None:
     response = secretary_client.post(
         edit_url(sample.h, sample.meeting),
-        entry(button="draft", **{"focal_point-email": "", "head_level": ""}),
+        entry(button="draft", **{"focal_point-email": "", "members-0-protocol_level": ""}),
     )
 
     saved = Reply.objects.get(organisation=sample.h, meeting=sample.meeting)

@@ -282,8 +282,8 @@ class StaffReplyForm:
                 self.answer.add_error(key, message)
             elif key == "focal_point":
                 self.focal_point.add_error(None, message)
-            else:
-                self.members_problem = message
+            else:  # the first problem of the delegation ("delegates", then "head_level")
+                self.members_problem = self.members_problem or message
 
     def add_error(self, message: str) -> None:
         self.answer.add_error(None, message)

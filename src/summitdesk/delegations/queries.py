@@ -501,6 +501,15 @@ class Participation:
     def named(self) -> int:
         return int(getattr(self.reply, "named", 0))
 
+    @property
+    def head_level(self) -> str:
+        """The delegation's level: its head's protocol level."""
+        return self.head.protocol_level if self.head else ""
+
+    @property
+    def head_level_label(self) -> str:
+        return level_label(self.head_level)
+
 
 def participation(organisation: Organisation) -> list[tuple[Process, list[Participation]]]:
     """Every meeting of every process, in calendar order, with the organisation's reply
