@@ -131,6 +131,14 @@ def check_in(
     if accreditation.status != AccreditationStatus.APPROVED:
         reason = _refusal_reasons().get(accreditation.status, _("Refused: not accredited."))
         return _refuse(meeting, desk, operator, accreditation, reason)
+    if accreditation.delegate.online:
+        return _refuse(
+            meeting,
+            desk,
+            operator,
+            accreditation,
+            _("Refused: registered to take part online only."),
+        )
     return _admit(meeting, desk, operator, accreditation, actor)
 
 
@@ -355,7 +363,8 @@ def search(meeting: Meeting, query: str, *, limit: int = SEARCH_LIMIT) -> list[A
     words = search_words(query)[:5]
     if not words and not query.strip():
         return []
-    found = _accreditations().filter(meeting=meeting)
+    # Online participants have no door: the desk does not list them.
+    found = _accreditations().filter(meeting=meeting, delegate__online=False)
     for word in words or [query.strip()]:
         pattern = folded_pattern(word)
         found = found.filter(

@@ -127,6 +127,12 @@ urlpatterns = [
     path("processes/<slug:code>/edit/", meetings.process_edit, name="process-edit"),
     path("meetings/<slug:code>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:code>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<slug:code>/protocol/", meetings.protocol_list, name="protocol-list"),
+    path(
+        "meetings/<slug:code>/participant-types/<slug:type_code>/",
+        meetings.participant_type_edit,
+        name="participant-type-edit",
+    ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(
         "meetings/<slug:code>/replies.csv",

@@ -40,7 +40,7 @@ from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries as reply_queries
 from summitdesk.delegations.enums import ProtocolLevel, Relationship, ReplyState
 from summitdesk.delegations.models import Delegate
-from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence, type_name
+from summitdesk.delegations.participant_types import type_name
 from summitdesk.directory.enums import Category, Language, OrganisationStatus, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.queries import SECTOR_FIELDS
@@ -467,12 +467,10 @@ def _protocol_rows(f: Filters) -> QuerySet[Any, Row]:
     """The high-level participants registered for the meeting (an attending reply, still
     in the delegation), in the order of precedence."""
     assert f.meeting is not None
-    found = (
-        figures.registered_delegates([f.meeting])
-        .filter(HIGH_LEVEL)
-        .filter(_organisation_q("reply__organisation__", f))
+    found = figures.high_level_participants(f.meeting).filter(
+        _organisation_q("reply__organisation__", f)
     )
-    rows: QuerySet[Any, Row] = by_precedence(found).values(
+    rows: QuerySet[Any, Row] = found.values(
         *_organisation_fields("reply__organisation__"),
         *PERSON_FIELDS,
         participant_type_name=type_name(),

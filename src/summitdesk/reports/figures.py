@@ -55,6 +55,7 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations.enums import ATTENDING_STATES, ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply, head_level, in_delegation
+from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence
 from summitdesk.meetings.models import Meeting
 
 #: A condition on the organisation reached through a prefix ("", "reply__", ...): the
@@ -262,6 +263,12 @@ def registered(
         n=Count("pk") - Subquery(detached, output_field=IntegerField())
     )
     return int(counted["n"] or 0)
+
+
+def high_level_participants(meeting: Meeting) -> QuerySet[Delegate]:
+    """The registered delegates of a protocol level above "other", in the order of
+    precedence: the protocol list (its page and its export)."""
+    return by_precedence(registered_delegates([meeting]).filter(HIGH_LEVEL))
 
 
 def _not_detached() -> QuerySet[Delegate]:

@@ -140,7 +140,7 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("backoffice:accreditation-list", code=meeting.code)
     chosen = request.POST.getlist("ids")
     selected = Accreditation.objects.filter(meeting=meeting, pk__in=chosen).select_related(
-        "delegate__reply__organisation"
+        "delegate__reply__organisation", "meeting"
     )
     context = {
         "meeting": meeting,
