@@ -52,6 +52,7 @@ from summitdesk.directory.models import Organisation
 from summitdesk.directory.validators import (
     COUNTRY_CODE_PATTERN,
     MAX_LENGTH,
+    Affiliation,
     FamilyName,
     Function,
     GivenName,
@@ -181,9 +182,7 @@ class ReplyDelegateIn(_PersonIn):
     gender: Gender = Field(Gender.UNSAID, description="Only for anonymous statistics.")
     consent_to_publish: bool = False
     is_head: bool = False
-    affiliation: str = Field(
-        "", max_length=200, description="The employer, if not the organisation."
-    )
+    affiliation: Affiliation = Field("", description="The employer, if not the organisation.")
     relationship: Relationship | Literal[""] = ""
     protocol_level: ProtocolLevel | Literal[""] = Field(
         "", description="The head's level is the delegation's (`head_level`)."
@@ -195,11 +194,6 @@ class ReplyDelegateIn(_PersonIn):
         description="The code of one of the meeting's participant types; empty: the "
         "default of the organisation's category; left out: unchanged.",
     )
-
-    @field_validator("affiliation")
-    @classmethod
-    def _affiliation(cls, value: str) -> str:
-        return text(value)
 
     @field_validator("nationality")
     @classmethod

@@ -234,6 +234,8 @@ class Dashboard:
     timeline: Timeline
     head_levels: list[Figure]
     genders: list[Figure]
+    #: Registered delegates by participant type, online only apart.
+    participant_types: list[figures.TypeCount] = field(default_factory=list)
     counted_at: datetime.datetime = field(default_factory=timezone.now)
 
     def breakdown(self, key: str) -> DashboardBreakdown:
@@ -423,6 +425,7 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
             for key, label in HEAD_LEVEL_CHOICES
         ],
         genders=[Figure(key, label, genders[key]) for key, label in GENDER_CHOICES],
+        participant_types=figures.registered_by_type(meetings, organisations=filters.organisations),
     )
 
 

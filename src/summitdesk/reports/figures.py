@@ -32,7 +32,7 @@ it or list it) and, where a page needs it fast, its count:
   publication, and those who did not (`approved_delegates`, `CONSENTED`, `listed`).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,8 +55,9 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations.enums import ATTENDING_STATES, ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply, head_level, in_delegation
-from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence
-from summitdesk.meetings.models import Meeting
+from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence, type_code
+from summitdesk.lib.localized import localized
+from summitdesk.meetings.models import Meeting, ParticipantType
 
 #: A condition on the organisation reached through a prefix ("", "reply__", ...): the
 #: dashboard's filters; every organisation by default.
@@ -263,6 +264,48 @@ def registered(
         n=Count("pk") - Subquery(detached, output_field=IntegerField())
     )
     return int(counted["n"] or 0)
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    """The registered delegates of one participant type, those in person and those
+    online only apart (`type` None: a code the meeting no longer has)."""
+
+    code: str
+    type: ParticipantType | None
+    in_person: int
+    online: int
+
+    @property
+    def total(self) -> int:
+        return self.in_person + self.online
+
+    @property
+    def name(self) -> str:
+        return localized(self.type, "name") if self.type is not None else self.code
+
+
+def registered_by_type(
+    meetings: Sequence[Meeting], *, organisations: OrganisationFilter = every_organisation
+) -> list[TypeCount]:
+    """`registered_delegates` by participant type (the type set, else the default of the
+    organisation's category: `participant_types.type_code`), online only apart; every type
+    of the meetings in their order, those counting nobody too. Two queries."""
+    rows = (
+        registered_delegates(meetings, organisations=organisations)
+        .annotate(type_code=type_code())
+        .order_by()
+        .values("type_code", "online")
+        .annotate(n=Count("pk"))
+    )
+    counted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        counted[str(row["type_code"])][1 if row["online"] else 0] += row["n"]
+    types: dict[str, ParticipantType] = {}
+    for found in ParticipantType.objects.filter(meeting__in=meetings).order_by("position", "pk"):
+        types.setdefault(found.code, found)
+    codes = [*types, *(code for code in counted if code not in types)]
+    return [TypeCount(code, types.get(code), counted[code][0], counted[code][1]) for code in codes]
 
 
 def high_level_participants(meeting: Meeting) -> QuerySet[Delegate]:
