@@ -250,15 +250,37 @@ def test_list_groups_sections_and_delegations_in_order_with_accents_folded(
     assert (current.shown, current.not_shown) == (15, 2)
 
 
+#: A delegate in person, whose note is empty (their type goes without saying).
+PLAIN = {"note": "", "online": False}
+
+
 def test_list_puts_the_head_first_with_function_and_mark(summit: Meeting) -> None:
     data = listing.build_list(summit).page_data(1)
     ericsson = data["groups"][1]["sections"][0]["delegations"][1]
 
     ids = dict(Delegate.objects.values_list("family_name", "pk"))
     assert ericsson["people"] == [
-        {"name": "Dr Sara Lindqvist", "function": "CEO", "head": True, "id": ids["Lindqvist"]},
-        {"name": "Lars Svensson", "function": "Director", "head": False, "id": ids["Svensson"]},
-        {"name": "Karin Berg", "function": "Vice President", "head": False, "id": ids["Berg"]},
+        {
+            "name": "Dr Sara Lindqvist",
+            "function": "CEO",
+            "head": True,
+            "id": ids["Lindqvist"],
+            **PLAIN,
+        },
+        {
+            "name": "Lars Svensson",
+            "function": "Director",
+            "head": False,
+            "id": ids["Svensson"],
+            **PLAIN,
+        },
+        {
+            "name": "Karin Berg",
+            "function": "Vice President",
+            "head": False,
+            "id": ids["Berg"],
+            **PLAIN,
+        },
     ]
 
 
@@ -314,7 +336,8 @@ def test_list_takes_two_queries_whatever_its_size(meeting: Meeting) -> None:
         listing.build_list(meeting)
         listing.build_list(meeting, page=1)
 
-    assert len(large) == len(small) == 2 + 3
+    # Each also reads the meeting's participant types (the notes beside the names).
+    assert len(large) == len(small) == 2 + 3 + 2
 
 
 def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting) -> None:
@@ -327,7 +350,8 @@ def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting)
     accreditation_services.transition(newcomer, Status.APPROVED, actor=STAFF)
     current = listing.build_list(meeting, page=1)
 
-    assert len(reused) == 2  # the newest audit entry, then the people of the page
+    # The newest audit entry, the participant types, then the people of the page.
+    assert len(reused) == 3
     assert names(current.page_data(1)) == [
         ("Private sector", "Sector Member", "Orange", ["Martin", "Newcomer"])
     ]

@@ -131,6 +131,7 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
             "printing_requires_identity",
             "photo_exempt_levels",
             "online_access",
+            "list_shows_affiliation",
         ]
         # Browsers only fill date and datetime-local inputs from ISO values, whatever the
         # language of the page: without these formats, editing a meeting would erase its dates.

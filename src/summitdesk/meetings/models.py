@@ -122,6 +122,11 @@ class Meeting(models.Model):
     photo_exempt_levels = models.JSONField(
         _("protocol levels exempt from the photo"), default=list, blank=True
     )
+    list_shows_affiliation = models.BooleanField(
+        _("List of Participants shows affiliations"),
+        default=False,
+        help_text=_("Print each person's affiliation (employer) and relationship beside them."),
+    )
     online_access = models.TextField(
         _("online access details"),
         blank=True,

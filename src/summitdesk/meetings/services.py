@@ -26,6 +26,7 @@ MEETING_FIELDS = (
     "printing_requires_identity",
     "photo_exempt_levels",
     "online_access",
+    "list_shows_affiliation",
 )
 
 

@@ -69,5 +69,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('meeting', 'code'), name='one_participant_type_per_code')],
             },
         ),
+        migrations.AddField(
+            model_name='meeting',
+            name='list_shows_affiliation',
+            field=models.BooleanField(default=False, help_text="Print each person's affiliation (employer) and relationship beside them.", verbose_name='List of Participants shows affiliations'),
+        ),
         migrations.RunPython(seed_existing_meetings, migrations.RunPython.noop),
     ]
