@@ -20,6 +20,7 @@ from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
+from summitdesk.demo.participants import load_participants
 from summitdesk.demo.titles import MEETING_TITLES
 from summitdesk.demo.titles import PROCESS_NAME as PROCESS_NAMES
 from summitdesk.directory.enums import PositionRole
@@ -184,6 +185,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     summary.circular_created = load_circular(process, actor=ACTOR)
     summary.circular_status = Circular.objects.get(reference=CIRCULAR_REFERENCE).status
     summary.history = load_history(process, actor=ACTOR)
+    load_participants(actor=ACTOR)
     return summary
 
 
