@@ -6,8 +6,8 @@ import pytest
 
 from summitdesk.delegations.models import Delegate
 from summitdesk.meetings.models import Meeting
-from tests.accreditation.builders import members, submitted_reply
 from tests.accreditation.builders import meeting as make_meeting
+from tests.accreditation.builders import members, submitted_reply
 from tests.api.conftest import ApiClient
 from tests.delegations.conftest import invite, make_circular
 from tests.factories import OrganisationFactory

@@ -8,8 +8,8 @@ from django.urls import reverse
 from summitdesk.core.models import AuditEntry
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.meetings.models import Meeting, ParticipantType
-from tests.accreditation.builders import members, submitted_reply
 from tests.accreditation.builders import meeting as make_meeting
+from tests.accreditation.builders import members, submitted_reply
 from tests.backoffice.test_reply_pages import entry
 from tests.delegations.conftest import invite, make_circular
 from tests.factories import OrganisationFactory
