@@ -50,7 +50,7 @@ def test_a_new_meeting_has_the_ten_default_types_in_order(summit: Meeting) -> No
     assert seed(summit) == []  # seeding again adds nothing
     press = summit.participant_types.get(code="press")
     assert not press.counts_against_limit
-    assert press.name_translations["fr"] == "Presse"
+    assert press.name == "Press"
 
 
 def test_type_follows_the_category_unless_staff_set_one(summit: Meeting) -> None:

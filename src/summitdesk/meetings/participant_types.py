@@ -11,17 +11,20 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
+from summitdesk.lib.localized import TRANSLATED_LANGUAGES
 from summitdesk.meetings.models import Meeting, ParticipantType
 
 
 @dataclass(frozen=True)
 class Default:
     code: str
+    #: A msgid: the other languages come from the catalogues (`names_in_other_languages`).
     name: str
-    translations: dict[str, str]
     list_section: int
     counts_against_limit: bool
     badge_colour: str
@@ -36,8 +39,7 @@ PRESS = "press"
 DEFAULTS = (
     Default(
         DELEGATE,
-        "Delegate",
-        {"fr": "Délégué", "es": "Delegado", "ar": "مندوب", "ru": "Делегат", "zh": "代表"},
+        gettext_noop("Delegate"),
         1,
         True,
         "#1f4e79",
@@ -45,14 +47,7 @@ DEFAULTS = (
     ),
     Default(
         "overflow",
-        "Overflow",
-        {
-            "fr": "Salle annexe",
-            "es": "Sala adicional",
-            "ar": "القاعة الإضافية",
-            "ru": "Дополнительный зал",
-            "zh": "分会场",
-        },
+        gettext_noop("Overflow"),
         2,
         True,
         "#5b7fa6",
@@ -60,14 +55,7 @@ DEFAULTS = (
     ),
     Default(
         OBSERVER,
-        "Observer",
-        {
-            "fr": "Observateur",
-            "es": "Observador",
-            "ar": "مراقب",
-            "ru": "Наблюдатель",
-            "zh": "观察员",
-        },
+        gettext_noop("Observer"),
         3,
         True,
         "#2e7d32",
@@ -75,8 +63,7 @@ DEFAULTS = (
     ),
     Default(
         PRESS,
-        "Press",
-        {"fr": "Presse", "es": "Prensa", "ar": "الصحافة", "ru": "Пресса", "zh": "新闻界"},
+        gettext_noop("Press"),
         4,
         False,
         "#c62828",
@@ -84,14 +71,7 @@ DEFAULTS = (
     ),
     Default(
         "technical-staff",
-        "Technical staff",
-        {
-            "fr": "Personnel technique",
-            "es": "Personal técnico",
-            "ar": "الموظفون التقنيون",
-            "ru": "Технический персонал",
-            "zh": "技术人员",
-        },
+        gettext_noop("Technical staff"),
         5,
         False,
         "#6d4c41",
@@ -99,14 +79,7 @@ DEFAULTS = (
     ),
     Default(
         "host-country",
-        "Host country",
-        {
-            "fr": "Pays hôte",
-            "es": "País anfitrión",
-            "ar": "البلد المضيف",
-            "ru": "Принимающая страна",
-            "zh": "东道国",
-        },
+        gettext_noop("Host country"),
         6,
         False,
         "#00838f",
@@ -114,8 +87,7 @@ DEFAULTS = (
     ),
     Default(
         "security",
-        "Security",
-        {"fr": "Sécurité", "es": "Seguridad", "ar": "الأمن", "ru": "Охрана", "zh": "安保"},
+        gettext_noop("Security"),
         7,
         False,
         "#37474f",
@@ -123,14 +95,7 @@ DEFAULTS = (
     ),
     Default(
         "secretariat",
-        "Secretariat",
-        {
-            "fr": "Secrétariat",
-            "es": "Secretaría",
-            "ar": "الأمانة",
-            "ru": "Секретариат",
-            "zh": "秘书处",
-        },
+        gettext_noop("Secretariat"),
         8,
         False,
         "#4527a0",
@@ -138,14 +103,7 @@ DEFAULTS = (
     ),
     Default(
         "temporary-pass",
-        "Temporary pass",
-        {
-            "fr": "Laissez-passer temporaire",
-            "es": "Pase temporal",
-            "ar": "تصريح مؤقت",
-            "ru": "Временный пропуск",
-            "zh": "临时通行证",
-        },
+        gettext_noop("Temporary pass"),
         9,
         False,
         "#9e9e9e",
@@ -153,8 +111,7 @@ DEFAULTS = (
     ),
     Default(
         "vip",
-        "VIP",
-        {"fr": "VIP", "es": "VIP", "ar": "كبار الشخصيات", "ru": "VIP", "zh": "贵宾"},
+        gettext_noop("VIP"),
         0,
         True,
         "#b8860b",
@@ -174,6 +131,18 @@ TYPE_FIELDS = (
 )
 
 
+def names_in_other_languages(name: str) -> dict[str, str]:
+    """A default type's name in the five other languages, as the catalogues have it (a
+    language without a translation shows the English name: nothing is stored for it)."""
+    found = {}
+    for language in TRANSLATED_LANGUAGES:
+        with translation.override("zh-hans" if language == "zh" else language):
+            text = translation.gettext(name)
+        if text != name:
+            found[language] = text
+    return found
+
+
 def seed(meeting: Meeting) -> list[ParticipantType]:
     """Give `meeting` the default types it lacks (by code); returns those created."""
     have = set(meeting.participant_types.values_list("code", flat=True))
@@ -182,7 +151,7 @@ def seed(meeting: Meeting) -> list[ParticipantType]:
             meeting=meeting,
             code=default.code,
             name=default.name,
-            name_translations=dict(default.translations),
+            name_translations=names_in_other_languages(default.name),
             position=position,
             list_section=default.list_section,
             counts_against_limit=default.counts_against_limit,

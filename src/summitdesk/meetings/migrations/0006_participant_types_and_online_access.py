@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def seed_existing_meetings(apps, schema_editor):
     """Every meeting made before participant types gets the ten defaults."""
-    from summitdesk.meetings.participant_types import DEFAULTS
+    from summitdesk.meetings.participant_types import DEFAULTS, names_in_other_languages
 
     Meeting = apps.get_model("meetings", "Meeting")
     ParticipantType = apps.get_model("meetings", "ParticipantType")
@@ -20,7 +20,7 @@ def seed_existing_meetings(apps, schema_editor):
                     meeting_id=meeting_id,
                     code=default.code,
                     name=default.name,
-                    name_translations=dict(default.translations),
+                    name_translations=names_in_other_languages(default.name),
                     position=position,
                     list_section=default.list_section,
                     counts_against_limit=default.counts_against_limit,
