@@ -219,3 +219,21 @@ def test_filters_as_data_round_trip(world: World) -> None:
         "meeting": ["wsis-2026"], "region": ["europe", "africa"], "status": ["approved"],
     }  # fmt: skip
     assert parse_filters(kind, parsed.as_data()) == parsed
+
+
+def test_protocol_list_export_names_the_high_level_participants(world: World) -> None:
+    rows = table("protocol", {"meeting": ["wsis-2026"]})
+
+    assert rows[0] == [
+        "Protocol level", "Head of delegation", "Title", "Given name", "Family name",
+        "Function", "Organisation", "Country", "Participant type", "Online only",
+    ]  # fmt: skip
+    assert rows[1:] == [
+        ["Chief executive", "yes", "Mr", "Bernard", "Müller", "Director",
+         "Swiss Federal Office of Communications", "Switzerland", "Delegate", ""],
+    ]  # fmt: skip
+
+
+def test_protocol_list_export_needs_a_meeting(world: World) -> None:
+    with pytest.raises(ExportError, match="An export of protocol needs a meeting."):
+        parse_filters(KINDS["protocol"], {})
