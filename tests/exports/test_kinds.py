@@ -235,5 +235,5 @@ def test_protocol_list_export_names_the_high_level_participants(world: World) ->
 
 
 def test_protocol_list_export_needs_a_meeting(world: World) -> None:
-    with pytest.raises(ExportError, match="An export of protocol needs a meeting."):
+    with pytest.raises(ExportError, match="An export of protocol needs a meeting"):
         parse_filters(KINDS["protocol"], {})
