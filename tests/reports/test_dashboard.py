@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry
+from summitdesk.delegations.models import Delegate
 from summitdesk.lib import spreadsheets
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import dashboard, dashboard_urls, panels
@@ -638,3 +639,21 @@ def test_dashboard_index_without_any_process_says_where_to_start(viewer_client: 
 
     assert "No process yet: reports appear once a meeting exists" in content
     assert 'href="/meetings/">Meetings</a>' in content
+
+
+def test_participants_by_type_add_up_to_the_registered(known: Known, viewer_client: Client) -> None:
+    Delegate.objects.filter(reply=known.replies["gov-ch"], is_head=False).filter(position=1).update(
+        online=True
+    )
+    cache.clear()
+    result = dashboard.meeting_dashboard(known.geneva)
+
+    counts = {c.code: (c.in_person, c.online) for c in result.participant_types}
+    assert sum(c.total for c in result.participant_types) == result.totals.registered
+    assert counts["observer"] == (6, 0)  # the civil society delegation
+    assert counts["delegate"][1] == 1
+    url = reverse("dashboard:meeting-chart-csv", args=[known.geneva.code, "participant-types"])
+    rows = csv_of(viewer_client.get(url))
+    assert rows[0] == ["Participant type", "In person", "Online", "Total"]
+    assert ["Observer", "6", "0", "6"] in rows
+    assert rows[-1][0] == "Total" and rows[-1][3] == str(result.totals.registered)
