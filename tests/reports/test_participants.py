@@ -1084,3 +1084,27 @@ def test_editions_page_without_editions_says_where_to_start(
     assert "Nothing is published yet. Start with the preview" in content
     assert 'href="/meetings/geneva-2003/list-of-participants/">Open the preview</a>' in content
     assert "Refresh" not in page
+
+
+def test_list_notes_type_online_and_affiliation_and_counts_online_apart(meeting: Meeting) -> None:
+    reply = delegation(
+        meeting, "Orange", [person("Martin", head=True), person("Presse"), person("Remote")]
+    )
+    press = meeting.participant_types.get(code="press")
+    Delegate.objects.filter(reply=reply, family_name="Presse").update(
+        participant_type=press, affiliation="Le Temps", relationship="invited_guest"
+    )
+    Delegate.objects.filter(reply=reply, family_name="Remote").update(online=True)
+
+    plain = listing.build_list(meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(list_shows_affiliation=True)
+    meeting.refresh_from_db()
+    with_affiliation = listing.build_list(meeting)
+
+    notes = {p.name: p.note for d in plain.pages[1] for p in d.people}
+    assert notes == {"Martin": "", "Presse": "Press", "Remote": "online only"}
+    assert plain.online == 1 and plain.shown == 3
+    notes = {p.name: p.note for d in with_affiliation.pages[1] for p in d.people}
+    assert notes["Presse"] == "Press · Le Temps · Invited guest"
+    # In person first by their type's section, those online only last.
+    assert [p.name for p in with_affiliation.pages[1][0].people] == ["Martin", "Presse", "Remote"]

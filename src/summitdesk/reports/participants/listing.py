@@ -254,13 +254,13 @@ def _load_people(meeting: Meeting, delegations: list[Delegation], *, every: bool
             by_reply.setdefault(row[0], []).append(row)
     for delegation in delegations:
         found = [row for pk in delegation.reply_ids for row in by_reply.get(pk, [])]
-        # The head first; then by the section of their type, those online only last, and
-        # in the order of their reply.
+        # The head first; then those in person by the section of their type, those online
+        # only last; each in the order of their reply.
         found.sort(
             key=lambda row: (
                 not row[1],
-                sections.get(row[12], 0),
                 row[9],
+                sections.get(row[12], 0),
                 delegation.reply_ids.index(row[0]),
                 row[2],
                 row[3],
