@@ -288,7 +288,7 @@ def reply_form(page: str, number: int) -> list[tuple[str, str]]:
         (f"backup-{name}", "")
         for name in ("title", "given_name", "family_name", "function", "email", "phone")
     ]
-    form += [("estimated_participants", str(MEMBERS)), ("head_level", "chief_executive")]
+    form += [("estimated_participants", str(MEMBERS))]
     form += [("head", "0")]
     for index in range(MEMBERS):
         prefix = f"members-{index}-"
@@ -300,6 +300,9 @@ def reply_form(page: str, number: int) -> list[tuple[str, str]]:
             (prefix + "email", f"delegate-{number}-{index}@bench.example.org"),
             (prefix + "nationality", nationalities[index % len(nationalities)]),
             (prefix + "gender", genders[index % len(genders)]),
+            (prefix + "protocol_level", "chief_executive" if index == 0 else ""),
+            (prefix + "affiliation", ""),
+            (prefix + "relationship", ""),
         ]
         if index % 4 != 3:
             form.append((prefix + "consent_to_publish", "on"))

@@ -128,7 +128,6 @@ class Loader:
                     state=rng.choice(["submitted", "amended"]),
                     attending=True,
                     estimated_participants=per_organisation + rng.randint(0, 5),
-                    head_level=rng.choice(["chief_executive", "board", "senior_executive", ""]),
                     submitted_at=dispatched + datetime.timedelta(hours=rng.randint(1, 90 * 24)),
                 )
                 for o in attending
@@ -155,6 +154,9 @@ class Loader:
                     reply=reply,
                     position=p,
                     is_head=p == 0,
+                    protocol_level=rng.choice(["chief_executive", "minister", "other", ""])
+                    if p == 0
+                    else "",
                     given_name=f"Given{reply.pk}",
                     family_name=f"Family{p}",
                     gender=genders[rng.randrange(10) % 4] if p % 7 else "",

@@ -22,7 +22,6 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
 from tests.conftest import PHONE, Sink, WatchedBrowser, in_thread, smtp_server
@@ -62,7 +61,6 @@ def delegate_link(db: None, settings: Settings, files: Path) -> Iterator[str]:
     data = ReplyData(
         attending=True,
         estimated_participants=1,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=PersonData(family_name="Doe", given_name="Jane", email="jane@acme.example.org"),
         delegates=[
             DelegateData(
@@ -70,6 +68,7 @@ def delegate_link(db: None, settings: Settings, files: Path) -> Iterator[str]:
                 family_name="Diallo",
                 email="amina@acme.example.org",
                 is_head=True,
+                protocol_level="chief_executive",
             )
         ],
     )

@@ -126,8 +126,24 @@ def test_attending_replies_name_a_focal_point_and_a_delegation_of_one_to_eight(
         assert 1 <= len(delegates) <= 9  # eight named, one more added by an amendment
         assert reply.estimated_participants >= len(delegates) - 2  # two withdrew
         assert sum(delegate.is_head for delegate in delegates) <= 1
-    levels = Counter(attending.values_list("head_level", flat=True))
+    levels = Counter(
+        Delegate.objects.filter(reply__in=attending, is_head=True).values_list(
+            "protocol_level", flat=True
+        )
+    )
     assert levels["chief_executive"] >= 10
+    assert levels["minister"] + levels["ambassador"] + levels["vice_president"] >= 3
+
+
+def test_demo_shows_types_levels_affiliation_and_online(meeting: Meeting) -> None:
+    delegates = Delegate.objects.filter(reply__meeting=meeting)
+
+    assert meeting.online_access and meeting.list_shows_affiliation
+    assert delegates.filter(protocol_level="vice_president").count() == 1
+    assert delegates.filter(relationship="consultant", affiliation="Analysys Mason").exists()
+    assert delegates.filter(online=True).exists()
+    assert delegates.filter(participant_type__code="vip").exists()
+    assert delegates.filter(participant_type__code="technical-staff").exists()
 
 
 def test_delegates_have_names_in_several_scripts_and_mostly_consent(meeting: Meeting) -> None:

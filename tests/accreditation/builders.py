@@ -15,7 +15,6 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category
@@ -78,6 +77,7 @@ def members(count: int, *, prefix: str = "Member") -> list[DelegateData]:
             given_name="Ann",
             email=f"{prefix.lower()}{index}@example.org",
             is_head=index == 0,
+            protocol_level="chief_executive" if index == 0 else "",
         )
         for index in range(count)
     ]
@@ -91,7 +91,6 @@ def submitted_reply(
     data = ReplyData(
         attending=True,
         estimated_participants=max(len(delegates), 1),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=PersonData(family_name="Focal", given_name="Fay", email="focal@example.org"),
         delegates=delegates,
     )

@@ -217,3 +217,21 @@ def test_markup_in_names_is_printed_as_text(meeting: Meeting) -> None:
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert '#panic("x")' in text
     assert "#set page(width: 1cm)" in text
+
+
+def test_badge_carries_the_participant_types_mark(meeting: Meeting) -> None:
+    [accreditation] = make_accreditations(meeting, [("Amina", "Haddad")])
+    press = meeting.participant_types.get(code="press")
+    accreditation.delegate.participant_type = press
+    accreditation.delegate.save(update_fields=["participant_type"])
+
+    data = badges.badge_data(loaded(accreditation))
+    pdf = badges.render_badges([loaded(accreditation)])
+
+    assert (data["type_label"], data["type_colour"], data["type_ink"]) == (
+        "PRESS",
+        "#c62828",
+        "#ffffff",
+    )
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "PRESS" in text and "MEMBER STATE" in text

@@ -23,7 +23,6 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.enums import MessageState
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Delegate
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, Language
@@ -97,7 +96,6 @@ def test_submitting_a_reply_sends_each_delegate_with_an_address_their_own_link(
         ReplyData(
             attending=True,
             estimated_participants=3,
-            head_level=HeadLevel.CHIEF_EXECUTIVE,
             focal_point=PersonData(family_name="Focal", email="focal@example.org"),
             delegates=named,
         ),

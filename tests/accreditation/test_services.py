@@ -128,7 +128,7 @@ def test_removed_head_kept_for_accreditation_lets_another_head(
 ) -> None:
     reply = submitted_reply(organisation, meeting(), members(2))
     data = data_of(reply)
-    newcomer = replace(data.delegates[1], is_head=True)
+    newcomer = replace(data.delegates[1], is_head=True, protocol_level="minister")
 
     delegation_services.save_reply(
         reply, replace(data, delegates=[newcomer]), submit=True, actor=STAFF

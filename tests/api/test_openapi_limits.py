@@ -70,7 +70,17 @@ def test_webhook_subscription_body_states_the_service_rules(schemas: dict[str, A
 PERSON_BODIES = ("PersonIn", "PersonPatch", "FocalPointIn", "ReplyDelegateIn")
 ORGANISATION_BODIES = ("OrganisationIn", "OrganisationPatch")
 #: Fields that hold no text of a person: a number, a choice, a flag.
-NOT_TEXT = {"organisation", "role", "gender", "consent_to_publish", "is_head"}
+NOT_TEXT = {
+    "organisation",
+    "role",
+    "gender",
+    "consent_to_publish",
+    "is_head",
+    "relationship",
+    "protocol_level",
+    "online",
+    "participant_type",
+}
 RULE_PATTERNS = {validate_name: NAME_PATTERN, validate_line: LINE_PATTERN}
 
 
@@ -109,7 +119,7 @@ def test_every_person_field_states_the_shared_length_and_rule(schemas: dict[str,
 
 def test_shared_person_limits_are_the_columns_that_store_them() -> None:
     for name, limit in MAX_LENGTH.items():
-        model = Position if name == "function" else Person
+        model = {"function": Position, "affiliation": Delegate}.get(name, Person)
         assert _column_length(model, name) == limit, name
     for name in ("title", "given_name", "family_name", "function", "email", "nationality"):
         assert _column_length(Delegate, name) == MAX_LENGTH[name], name

@@ -64,7 +64,6 @@ def attending(members_named: list[dict[str, Any]], **changes: Any) -> dict[str, 
         "submit": True,
         "attending": True,
         "estimated_participants": max(len(members_named), 1),
-        "head_level": "chief_executive",
         "focal_point": {
             "family_name": "Focal",
             "given_name": "Fay",
@@ -78,8 +77,12 @@ def attending(members_named: list[dict[str, Any]], **changes: Any) -> dict[str, 
 
 
 def member(family: str, **changes: Any) -> dict[str, Any]:
-    return {"family_name": family, "given_name": "Ann", "email": f"{family.lower()}@x.example"} | (
-        changes
+    """A member as the API takes it; a head of delegation has a protocol level."""
+    level = {"protocol_level": "chief_executive"} if changes.get("is_head") else {}
+    return (
+        {"family_name": family, "given_name": "Ann", "email": f"{family.lower()}@x.example"}
+        | level
+        | changes
     )
 
 
@@ -313,7 +316,7 @@ def test_put_refuses_what_the_services_refuse_field_by_field(
 
     assert response.status_code == 422
     fields = error_fields(response)
-    assert set(fields) == {"focal_point", "estimated_participants", "delegates", "head_level"}
+    assert set(fields) == {"focal_point", "estimated_participants", "delegates"}
     assert fields["delegates"] == ["Mark the head of delegation among the people named."]
     assert Reply.objects.get(pk=reply.pk).state == ReplyState.NOT_OPENED
     assert not Delegate.objects.filter(reply=reply).exists()

@@ -24,11 +24,13 @@ Kwargs = Callable[[Meeting], dict[str, Any]]
 READ_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:meeting-list", lambda m: {}),
     ("backoffice:meeting-detail", lambda m: {"code": m.code}),
+    ("backoffice:protocol-list", lambda m: {"code": m.code}),
 ]
 WRITE_PAGES: list[tuple[str, Kwargs]] = [
     ("backoffice:meeting-create", lambda m: {}),
     ("backoffice:meeting-edit", lambda m: {"code": m.code}),
     ("backoffice:process-edit", lambda m: {"code": m.process.code}),
+    ("backoffice:participant-type-edit", lambda m: {"code": m.code, "type_code": "press"}),
 ]
 
 

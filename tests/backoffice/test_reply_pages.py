@@ -28,7 +28,7 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Invitation, ReplyLink
 from summitdesk.delegations import services
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.enums import ChangeRequestStatus, ReplyState
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import PositionRole
@@ -91,9 +91,15 @@ def sample() -> Sample:
         ReplyData(
             attending=True,
             estimated_participants=9,
-            head_level=HeadLevel.CHIEF_EXECUTIVE,
             focal_point=PersonData(family_name="Sow", given_name="Aïda", email="sow@a.example"),
-            delegates=[DelegateData(family_name="Sow", given_name="Aïda", is_head=True)],
+            delegates=[
+                DelegateData(
+                    family_name="Sow",
+                    given_name="Aïda",
+                    is_head=True,
+                    protocol_level="chief_executive",
+                )
+            ],
         ),
         note="Two more colleagues will come.",
         actor=PORTAL,
@@ -540,7 +546,6 @@ def entry(*, version: str = "", button: str = "submit", **overrides: str) -> dic
         "attending": "yes",
         "decline_reason": "",
         "estimated_participants": "4",
-        "head_level": "chief_executive",
         "focal_point-title": "Ms",
         "focal_point-given_name": "Wanjiru",
         "focal_point-family_name": "Kamau",
@@ -560,6 +565,7 @@ def entry(*, version: str = "", button: str = "submit", **overrides: str) -> dic
         "members-0-gender": "male",
         "members-0-consent_to_publish": "on",
         "members-0-is_head": "on",
+        "members-0-protocol_level": "chief_executive",
         "members-1-given_name": "Wanjiru",
         "members-1-family_name": "Kamau",
         "members-1-nationality": "KE",
@@ -697,7 +703,7 @@ def test_reply_page_lists_only_the_delegates_still_in_the_delegation(
 def test_staff_entry_can_save_a_draft(secretary_client: Client, sample: Sample) -> None:
     response = secretary_client.post(
         edit_url(sample.h, sample.meeting),
-        entry(button="draft", **{"focal_point-email": "", "head_level": ""}),
+        entry(button="draft", **{"focal_point-email": "", "members-0-protocol_level": ""}),
     )
 
     saved = Reply.objects.get(organisation=sample.h, meeting=sample.meeting)

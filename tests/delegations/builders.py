@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from summitdesk.correspondence.models import Circular, CircularText, Invitation
-from summitdesk.delegations.enums import HeadLevel
+from summitdesk.delegations.enums import ProtocolLevel
 from summitdesk.delegations.services import (
     DelegateData,
     PersonData,
@@ -74,7 +74,13 @@ def member(given: str, family: str, **changes: Any) -> DelegateData:
 
 def delegation(names: list[tuple[str, str]], *, head: int | None = 0) -> list[DelegateData]:
     return [
-        member(given, family, function=f"Function {index + 1}", is_head=index == head)
+        member(
+            given,
+            family,
+            function=f"Function {index + 1}",
+            is_head=index == head,
+            protocol_level=ProtocolLevel.CHIEF_EXECUTIVE if index == head else "",
+        )
         for index, (given, family) in enumerate(names)
     ]
 
@@ -86,7 +92,6 @@ def attending(
     data = ReplyData(
         attending=True,
         estimated_participants=estimate if estimate is not None else len(names),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=person("Jane", "Doe", function="Head of external relations"),
         delegates=delegation(names),
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
-from summitdesk.delegations.enums import HeadLevel, ReplyState
+from summitdesk.delegations.enums import ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
@@ -30,7 +30,7 @@ PRIVATE = StakeholderGroup.PRIVATE_SECTOR
 CIVIL_GROUP = StakeholderGroup.CIVIL_SOCIETY
 
 
-CEO = HeadLevel.CHIEF_EXECUTIVE
+CEO = ProtocolLevel.CHIEF_EXECUTIVE
 
 
 def make_circular(meeting: Meeting, reference: str) -> Circular:
@@ -66,12 +66,16 @@ def reply(
         state=state,
         attending=True if answered else (False if state == ReplyState.DECLINED else None),
         estimated_participants=estimate,
-        head_level=level,
         entered_on_behalf=on_behalf,
     )
     for position in range(delegates):
+        # The level is the head's (without a delegate, nobody's).
         Delegate.objects.create(
-            reply=made, position=position, is_head=position == 0, family_name=f"D{position}"
+            reply=made,
+            position=position,
+            is_head=position == 0,
+            family_name=f"D{position}",
+            protocol_level=level if position == 0 else "",
         )
     return made
 
@@ -136,7 +140,9 @@ def build_tracked() -> Tracked:
         invite(circular, organisation)
     o = by_name
     reply(o["A"], meeting, ReplyState.SUBMITTED, estimate=5, level=CEO, delegates=2)
-    reply(o["B"], meeting, ReplyState.AMENDED, estimate=3, level=HeadLevel.BOARD, delegates=1)
+    reply(
+        o["B"], meeting, ReplyState.AMENDED, estimate=3, level=ProtocolLevel.AMBASSADOR, delegates=1
+    )
     reply(o["C"], meeting, ReplyState.DECLINED)
     reply(o["D"], meeting, ReplyState.DRAFT, estimate=4, level=CEO, delegates=1)
     reply(
@@ -145,7 +151,7 @@ def build_tracked() -> Tracked:
     reply(o["F"], meeting, ReplyState.OPENED)
     link_used(o["G"], meeting)
     reply(o["I"], meeting, ReplyState.NOT_OPENED)
-    reply(o["J"], meeting, ReplyState.SUBMITTED, estimate=2, level=HeadLevel.SENIOR_EXECUTIVE)
+    reply(o["J"], meeting, ReplyState.SUBMITTED, estimate=2, level=ProtocolLevel.OTHER)
     # Outside DM-1048: L (invited by DM-1050 only), K (never invited, yet a reply), and
     # A's reply about another meeting.
     o["L"] = OrganisationFactory(name="L", category=SECTOR, stakeholder_group=PRIVATE)

@@ -15,7 +15,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.correspondence import reply_links
 from summitdesk.delegations import services
-from summitdesk.delegations.enums import HeadLevel
+from summitdesk.delegations.enums import ProtocolLevel
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
@@ -75,7 +75,6 @@ def attended(
     data = ReplyData(
         attending=True,
         estimated_participants=len(people),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=PersonData(family_name="Focal", given_name="Fay", email="fay@example.org"),
         delegates=[
             DelegateData(
@@ -89,6 +88,7 @@ def attended(
                 affiliation="Ministry of Posts" if index == 1 else "",
                 relationship="staff" if index == 1 else "",
                 is_head=index == 0,
+                protocol_level=ProtocolLevel.CHIEF_EXECUTIVE if index == 0 else "",
             )
             for index, (given, family, function, country) in enumerate(people)
         ],

@@ -47,7 +47,7 @@ def save(reply: Reply, *delegates: DelegateData) -> Reply:
     """Save a draft naming `delegates` (the first one heads it unless one is marked head)."""
     people = list(delegates)
     if people and not any(d.is_head for d in people):
-        people[0] = replace(people[0], is_head=True)
+        people[0] = replace(people[0], is_head=True, protocol_level="minister")
     data = attending([], estimate=len(people) or 1, delegates=people)
     return services.save_reply(reply, data, submit=False, actor=PORTAL)
 
@@ -94,7 +94,7 @@ def test_save_reply_reordering_keeps_every_delegates_row(reply: Reply) -> None:
     save(reply, ADA, BORIS, CHEN)
     before = ids(reply)
 
-    save(reply, CHEN, replace(ADA, is_head=True), BORIS)
+    save(reply, CHEN, replace(ADA, is_head=True, protocol_level="minister"), BORIS)
 
     assert rows(reply) == [
         (before["Dr Ada Lovelace"], "Dr Ada Lovelace", "ada@example.org", "Minister", True, 1),
@@ -176,7 +176,11 @@ def test_save_reply_namesakes_with_different_emails_stay_distinct(reply: Reply) 
     save(reply, elder, younger)
     elder_id, younger_id = (d.pk for d in Delegate.objects.filter(reply=reply))
 
-    save(reply, replace(younger, function="Chief adviser"), replace(elder, is_head=True))
+    save(
+        reply,
+        replace(younger, function="Chief adviser"),
+        replace(elder, is_head=True, protocol_level="minister"),
+    )
 
     assert rows(reply) == [
         (elder_id, "Kwame Mensah", "kwame.senior@example.org", "Minister", True, 1),
@@ -227,7 +231,7 @@ def test_save_reply_moves_the_head_from_one_member_to_another(reply: Reply) -> N
     save(reply, ADA, BORIS, CHEN)
     before = ids(reply)
 
-    save(reply, ADA, replace(BORIS, is_head=True), CHEN)
+    save(reply, ADA, replace(BORIS, is_head=True, protocol_level="minister"), CHEN)
 
     assert rows(reply) == [
         (before["Boris Ivanov"], "Boris Ivanov", "boris@example.org", "Adviser", True, 1),
@@ -240,7 +244,7 @@ def test_save_reply_moves_the_head_to_a_new_member(reply: Reply) -> None:
     save(reply, ADA, BORIS)
     before = ids(reply)
 
-    save(reply, ADA, BORIS, replace(CHEN, is_head=True))
+    save(reply, ADA, BORIS, replace(CHEN, is_head=True, protocol_level="minister"))
 
     after = ids(reply)
     assert rows(reply) == [
@@ -333,7 +337,11 @@ def test_save_reply_records_the_head_moving_member_by_member(reply: Reply) -> No
     save(reply, ADA, BORIS)
     before = ids(reply)
 
-    save(reply, ADA, replace(BORIS, is_head=True))
+    save(
+        reply,
+        replace(ADA, protocol_level="minister"),
+        replace(BORIS, is_head=True, protocol_level="minister"),
+    )
 
     assert last_changes(reply) == {
         "delegates": [
@@ -345,6 +353,10 @@ def test_save_reply_records_the_head_moving_member_by_member(reply: Reply) -> No
             False,
         ],
         f"delegate changed: Boris Ivanov (#{before['Boris Ivanov']}): is_head": [False, True],
+        f"delegate changed: Boris Ivanov (#{before['Boris Ivanov']}): protocol_level": [
+            "",
+            "minister",
+        ],
     }
 
 

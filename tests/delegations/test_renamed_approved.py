@@ -39,7 +39,7 @@ def meeting(db: None) -> Meeting:
 
 
 def submit(reply: Reply, *delegates: DelegateData, actor: Actor = PORTAL) -> Reply:
-    people = [replace(delegates[0], is_head=True), *delegates[1:]]
+    people = [replace(delegates[0], is_head=True, protocol_level="minister"), *delegates[1:]]
     data = attending([], estimate=len(people), delegates=people)
     return services.save_reply(reply, data, submit=True, actor=actor)
 
@@ -124,7 +124,10 @@ def test_renaming_a_pending_delegate_changes_nothing_else(meeting: Meeting) -> N
 
 
 def test_accepted_change_request_renaming_returns_it_to_pending(approved: Reply) -> None:
-    people = [replace(ADA, is_head=True), replace(BORIS, family_name="Schmidt")]
+    people = [
+        replace(ADA, is_head=True, protocol_level="minister"),
+        replace(BORIS, family_name="Schmidt"),
+    ]
     data = attending([], estimate=2, delegates=people)
     request = services.request_change(approved, data, note="New adviser", actor=PORTAL)
 
@@ -135,7 +138,10 @@ def test_accepted_change_request_renaming_returns_it_to_pending(approved: Reply)
 
 
 def test_identity_changes_names_what_saving_would_return_to_pending(approved: Reply) -> None:
-    people = [replace(ADA, is_head=True, function="Prime minister"), replace(BORIS, title="Mr")]
+    people = [
+        replace(ADA, is_head=True, protocol_level="minister", function="Prime minister"),
+        replace(BORIS, title="Mr"),
+    ]
     data = attending([], estimate=2, delegates=people)
 
     found = services.identity_changes(approved, data)

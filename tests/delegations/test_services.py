@@ -215,7 +215,7 @@ def test_save_reply_refuses_an_estimate_below_the_names_given(reply: Reply) -> N
 
 def test_save_reply_refuses_two_heads(reply: Reply) -> None:
     delegates = delegation(SIX[:3])
-    delegates[2] = replace(delegates[2], is_head=True)
+    delegates[2] = replace(delegates[2], is_head=True, protocol_level="minister")
 
     with pytest.raises(ReplyError) as refused:
         services.save_reply(
@@ -258,7 +258,10 @@ def test_problems_of_a_submission_naming_people_ask_for_the_head_and_their_level
 
     assert services.problems(data, submitting=True) == {
         "delegates": "Mark the head of delegation among the people named.",
-        "head_level": "Choose the level of the head of delegation.",
+    }
+    headed = replace(data, delegates=[DelegateData(family_name="Diallo", is_head=True)])
+    assert services.problems(headed, submitting=True) == {
+        "head_level": "Give the protocol level of the head of delegation.",
     }
 
 

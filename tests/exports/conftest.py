@@ -13,7 +13,7 @@ from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import HeadLevel, JoinRequestStatus, ReplyState
+from summitdesk.delegations.enums import JoinRequestStatus, ReplyState
 from summitdesk.delegations.models import Delegate, JoinRequest, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
@@ -119,7 +119,6 @@ def world(db: None) -> World:
         meeting,
         ReplyState.SUBMITTED,
         estimated_participants=3,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
     )
     senegal_reply = make_reply(senegal, meeting, ReplyState.SUBMITTED, estimated_participants=1)
     egypt_reply = make_reply(egypt, meeting, ReplyState.AMENDED, entered_on_behalf=True)
@@ -128,6 +127,7 @@ def world(db: None) -> World:
         swiss_reply,
         "Müller",
         head=True,
+        protocol_level="chief_executive",
         title="Mr",
         given_name="Bernard",
         function="Director",

@@ -63,14 +63,18 @@ def test_delegates_export_names_and_accreditation(world: World) -> None:
     assert rows[0][8:] == [
         "Reply", "Head of delegation", "Title", "Given name", "Family name", "Function", "Email",
         "Nationality", "Returning from", "Confirmed coming", "May be published", "Accreditation",
-        "Badge number",
+        "Badge number", "Participant type", "Protocol level", "Affiliation", "Relationship",
+        "Online only",
     ]  # fmt: skip
     assert [row[8:] for row in rows[1:]] == [
-        ["Amended", "yes", "", "Omar", "+Hassan", "", "", "", "", "", "", "Approved", "000003"],
-        ["Submitted", "yes", "", "Awa", "Diop", "", "", "", "", "", "", "Approved", "000002"],
+        ["Amended", "yes", "", "Omar", "+Hassan", "", "", "", "", "", "", "Approved", "000003",
+         "Delegate", "", "", "", ""],
+        ["Submitted", "yes", "", "Awa", "Diop", "", "", "", "", "", "", "Approved", "000002",
+         "Delegate", "", "", "", ""],
         ["Submitted", "yes", "Mr", "Bernard", "Müller", "Director", "bernard@example.ch", "CH",
-         "", "", "yes", "Approved", "000001"],
-        ["Submitted", "", "", "Anna", "Weber", "", "", "", "", "", "", "Pending", ""],
+         "", "", "yes", "Approved", "000001", "Delegate", "Chief executive", "", "", ""],
+        ["Submitted", "", "", "Anna", "Weber", "", "", "", "", "", "", "Pending", "", "Delegate",
+         "", "", "", ""],
     ]  # fmt: skip
 
 
@@ -85,15 +89,16 @@ def test_accreditations_export_with_identity_columns_when_allowed(world: World) 
         world.approved_head.pk, "Approved", "000001", "", world.swiss.pk,
         "Swiss Federal Office of Communications", "OFCOM", "Member State", "Governments", "CH",
         "Switzerland", "Europe", "yes", "Mr", "Bernard", "Müller", "Director",
-        "bernard@example.ch", "CH", "", "", "Bernard Louis", "MUELLER", datetime.date(1970, 5, 17),
-        "X1234567", datetime.date(2030, 1, 31),
+        "bernard@example.ch", "CH", "", "", "Delegate", "Chief executive", "", "", "",
+        "Bernard Louis", "MUELLER", datetime.date(1970, 5, 17), "X1234567",
+        datetime.date(2030, 1, 31),
     ]  # fmt: skip
 
 
 def test_accreditations_export_without_identity_columns_otherwise(world: World) -> None:
     rows = table("accreditations", {"meeting": ["wsis-2026"]}, identity=False)
 
-    assert len(rows[0]) == 21
+    assert len(rows[0]) == 26
     assert "Identity document number" not in rows[0]
     assert all("X1234567" not in row for row in rows)
 
@@ -202,7 +207,7 @@ def test_unknown_kind_is_refused() -> None:
 
     assert str(raised.value) == (
         "Unknown kind of export people; "
-        "choose from organisations, replies, delegates, accreditations, join_requests."
+        "choose from organisations, replies, delegates, accreditations, join_requests, protocol."
     )
 
 
@@ -216,3 +221,21 @@ def test_filters_as_data_round_trip(world: World) -> None:
         "meeting": ["wsis-2026"], "region": ["europe", "africa"], "status": ["approved"],
     }  # fmt: skip
     assert parse_filters(kind, parsed.as_data()) == parsed
+
+
+def test_protocol_list_export_names_the_high_level_participants(world: World) -> None:
+    rows = table("protocol", {"meeting": ["wsis-2026"]})
+
+    assert rows[0] == [
+        "Protocol level", "Head of delegation", "Title", "Given name", "Family name",
+        "Function", "Organisation", "Country", "Participant type", "Online only",
+    ]  # fmt: skip
+    assert rows[1:] == [
+        ["Chief executive", "yes", "Mr", "Bernard", "Müller", "Director",
+         "Swiss Federal Office of Communications", "Switzerland", "Delegate", ""],
+    ]  # fmt: skip
+
+
+def test_protocol_list_export_needs_a_meeting(world: World) -> None:
+    with pytest.raises(ExportError, match="An export of protocol needs a meeting"):
+        parse_filters(KINDS["protocol"], {})

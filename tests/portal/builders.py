@@ -11,7 +11,6 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.delegations import services as delegation_services
-from summitdesk.delegations.enums import HeadLevel
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.meetings.models import Meeting
@@ -39,7 +38,6 @@ def submit(invited: Invited, names: list[tuple[str, str]] = NAMES) -> Reply:
     data = ReplyData(
         attending=True,
         estimated_participants=len(names),
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=PersonData(family_name="Focal", given_name="Fay", email="fay@example.org"),
         delegates=[
             DelegateData(
@@ -47,6 +45,7 @@ def submit(invited: Invited, names: list[tuple[str, str]] = NAMES) -> Reply:
                 given_name=given,
                 email=f"{given.lower()}@example.org",
                 is_head=index == 0,
+                protocol_level="chief_executive" if index == 0 else "",
             )
             for index, (given, family) in enumerate(names)
         ],
@@ -81,10 +80,15 @@ def name_delegate(invited: Invited, family_name: str, email: str) -> Named:
     data = ReplyData(
         attending=True,
         estimated_participants=1,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         focal_point=PersonData(family_name="Focal", given_name="Fay", email="fay@example.org"),
         delegates=[
-            DelegateData(family_name=family_name, given_name="Amina", email=email, is_head=True)
+            DelegateData(
+                family_name=family_name,
+                given_name="Amina",
+                email=email,
+                is_head=True,
+                protocol_level="chief_executive",
+            )
         ],
     )
     delegation_services.save_reply(reply, data, submit=True, actor=STAFF)

@@ -144,7 +144,6 @@ def posted(
         "attending": attending,
         "decline_reason": decline_reason,
         "estimated_participants": "" if estimate is None else str(estimate),
-        "head_level": head_level,
         "note": note,
         "members-TOTAL_FORMS": str(len(members) + (rows or 0)),
         "members-INITIAL_FORMS": "0",
@@ -163,6 +162,8 @@ def posted(
             data[f"members-{index}-consent_to_publish"] = "on"
     if head is not None:
         data["head"] = str(head)
+        if head < len(members):  # the delegation's level is its head's protocol level
+            data[f"members-{head}-protocol_level"] = head_level
     return data
 
 

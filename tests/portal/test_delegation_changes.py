@@ -189,7 +189,14 @@ def test_withdrawing_the_head_lets_the_reply_name_another(accredited: Invited) -
     Client().post(f"{delegation_url(accredited)}{head.delegate_id}/withdraw/")
     data = delegation_services.reply_data(accredited.reply)
     delegates = [
-        DelegateData(**{**d.__dict__, "is_head": d.family_name == "Senior"}) for d in data.delegates
+        DelegateData(
+            **{
+                **d.__dict__,
+                "is_head": d.family_name == "Senior",
+                "protocol_level": "minister" if d.family_name == "Senior" else "",
+            }
+        )
+        for d in data.delegates
     ]
 
     delegation_services.save_reply(

@@ -90,7 +90,6 @@ def test_french_reply_page_has_french_headings_and_labels(acme: Invited) -> None
         "Membres de la délégation",
         "Nom de famille",
         "Nombre estimé de participants",
-        "Rang du chef de délégation",
         "Chef de l'exécutif",
         "Je préfère ne pas répondre",
         "Soumettre la réponse",

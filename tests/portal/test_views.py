@@ -181,7 +181,7 @@ def test_reply_post_submit_records_the_reply_and_queues_the_emails(acme: Invited
     reply = Reply.objects.select_related("focal_point").get(pk=acme.reply.pk)
     assert reply.state == ReplyState.SUBMITTED
     assert reply.estimated_participants == 6
-    assert reply.head_level == "chief_executive"
+    assert reply.head_level == "chief_executive"  # the head's protocol level
     assert reply.focal_point is not None
     assert (str(reply.focal_point), reply.focal_point.phone) == ("Ms Jane Doe", "+41 22 730 51 11")
     assert [
@@ -223,6 +223,9 @@ def big_delegation(count: int) -> dict[str, str]:
             f"members-{index}-nationality": "CH",
             f"members-{index}-gender": "",
             f"members-{index}-consent_to_publish": "on",
+            f"members-{index}-protocol_level": "minister" if index == 0 else "",
+            f"members-{index}-affiliation": "",
+            f"members-{index}-relationship": "",
         }
     return data
 

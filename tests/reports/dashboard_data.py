@@ -23,7 +23,7 @@ from summitdesk.accreditation.enums import AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
-from summitdesk.delegations.enums import HeadLevel, ReplyState
+from summitdesk.delegations.enums import ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation
@@ -47,18 +47,18 @@ def day(month: int, day: int) -> datetime.date:
     return datetime.date(2003, month, day)
 
 
-CEO = HeadLevel.CHIEF_EXECUTIVE
+CEO = ProtocolLevel.CHIEF_EXECUTIVE
 # key: (group, country, state, estimate, head level, submitted on)
 ORGANISATIONS: dict[str, tuple[str, str, str, int | None, str, datetime.date | None]] = {
     "gov-ch": ("gov", "CH", ReplyState.SUBMITTED, 5, CEO, day(7, 15)),
-    "gov-ke": ("gov", "KE", ReplyState.SUBMITTED, 3, HeadLevel.BOARD, day(7, 15)),
+    "gov-ke": ("gov", "KE", ReplyState.SUBMITTED, 3, ProtocolLevel.AMBASSADOR, day(7, 15)),
     "gov-br": ("gov", "BR", ReplyState.DECLINED, None, "", day(7, 20)),
     "gov-eg": ("gov", "EG", "", None, "", None),
     "priv-fr": ("priv", "FR", ReplyState.AMENDED, 4, CEO, day(8, 1)),
     "priv-jp": ("priv", "JP", ReplyState.SUBMITTED, 2, CEO, day(8, 1)),
     "priv-us": ("priv", "US", ReplyState.DECLINED, None, "", day(8, 2)),
     "priv-ru": ("priv", "RU", ReplyState.DRAFT, 9, CEO, None),
-    "cs-sn": ("cs", "SN", ReplyState.SUBMITTED, 6, HeadLevel.SENIOR_EXECUTIVE, day(9, 30)),
+    "cs-sn": ("cs", "SN", ReplyState.SUBMITTED, 6, ProtocolLevel.OTHER, day(9, 30)),
     "cs-in": ("cs", "IN", ReplyState.OPENED, None, "", None),
     "io-ch": ("io", "CH", "", None, "", None),
     "io-zz": ("io", "ZZ", "", None, "", None),
@@ -122,6 +122,7 @@ def delegation(
     meeting: Meeting,
     *,
     head: bool = True,
+    level: str = "",
 ) -> list[Accreditation]:
     """Delegates with these genders and accreditations; `entered` of the approved checked in."""
     gender_list = ["female"] * genders[0] + ["male"] * genders[1] + ["other"] * genders[2]
@@ -131,6 +132,7 @@ def delegation(
             reply=reply,
             position=n,
             is_head=head and n == 0,
+            protocol_level=level if head and n == 0 else "",
             given_name=f"Given{reply.pk}x{n}",
             family_name=f"{SURNAME}{reply.pk}x{n}",
             gender=gender,
@@ -171,7 +173,7 @@ def build() -> Known:
     other = MeetingFactory(code="tunis-2005", title="WSIS Tunis phase")
     known = Known(process, geneva, prepcom, other)
 
-    for key, (group, country, state, estimate, head, submitted) in ORGANISATIONS.items():
+    for key, (group, country, state, estimate, _head, submitted) in ORGANISATIONS.items():
         category, stakeholder_group = GROUPS[group]
         organisation = OrganisationFactory(
             name=f"Organisation {key}",
@@ -187,7 +189,6 @@ def build() -> Known:
                 state=state,
                 attending=state != ReplyState.DECLINED,
                 estimated_participants=estimate,
-                head_level=head,
                 submitted_at=at_noon(submitted) if submitted else None,
             )
 
@@ -201,7 +202,10 @@ def build() -> Known:
     circular(geneva, "DM-DRAFT", status=CircularStatus.DRAFT)
 
     for key, (genders, statuses, entered) in DELEGATIONS.items():
-        accreditations = delegation(known.replies[key], genders, statuses, entered, geneva)
+        level = ORGANISATIONS[key][4]
+        accreditations = delegation(
+            known.replies[key], genders, statuses, entered, geneva, level=level
+        )
         if key == "gov-ch":
             # Scanned again (a re-entry) and a refusal at the door: still 2 checked in.
             first = accreditations[0]
@@ -221,7 +225,7 @@ def build() -> Known:
         status=AccreditationStatus.WITHDRAWN
     )
     # A draft names people too: not registered.
-    delegation(known.replies["priv-ru"], (1, 1, 0, 0), (0, 0, 0), 0, geneva)
+    delegation(known.replies["priv-ru"], (1, 1, 0, 0), (0, 0, 0), 0, geneva, level=CEO)
 
     # The PrepCom: Switzerland invited without answering; Germany (new) attends.
     germany = OrganisationFactory(
@@ -239,10 +243,9 @@ def build() -> Known:
         state=ReplyState.SUBMITTED,
         attending=True,
         estimated_participants=2,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         submitted_at=at_noon(day(7, 20)),
     )
-    delegation(german_reply, (1, 0, 0, 0), (1, 0, 0), 1, prepcom)
+    delegation(german_reply, (1, 0, 0, 0), (1, 0, 0), 1, prepcom, level=CEO)
 
     # Another process's meeting: never counted here.
     tunis_circular = circular(other, "DM-2005")
@@ -253,10 +256,9 @@ def build() -> Known:
         state=ReplyState.SUBMITTED,
         attending=True,
         estimated_participants=40,
-        head_level=HeadLevel.CHIEF_EXECUTIVE,
         submitted_at=at_noon(day(7, 16)),
     )
-    delegation(tunis_reply, (0, 2, 0, 0), (2, 0, 0), 2, other)
+    delegation(tunis_reply, (0, 2, 0, 0), (2, 0, 0), 2, other, level=CEO)
     return known
 
 
@@ -282,10 +284,9 @@ def grow(known: Known, organisations: int) -> None:
             state=ReplyState.SUBMITTED,
             attending=True,
             estimated_participants=2,
-            head_level=HeadLevel.OTHER,
             submitted_at=DISPATCHED + datetime.timedelta(days=n % 40),
         )
         for n, o in enumerate(made)
     )
     for reply in replies:
-        delegation(reply, (1, 1, 0, 0), (1, 1, 0), 1, known.geneva)
+        delegation(reply, (1, 1, 0, 0), (1, 1, 0), 1, known.geneva, level=ProtocolLevel.OTHER)

@@ -250,15 +250,37 @@ def test_list_groups_sections_and_delegations_in_order_with_accents_folded(
     assert (current.shown, current.not_shown) == (15, 2)
 
 
+#: A delegate in person, whose note is empty (their type goes without saying).
+PLAIN = {"note": "", "online": False}
+
+
 def test_list_puts_the_head_first_with_function_and_mark(summit: Meeting) -> None:
     data = listing.build_list(summit).page_data(1)
     ericsson = data["groups"][1]["sections"][0]["delegations"][1]
 
     ids = dict(Delegate.objects.values_list("family_name", "pk"))
     assert ericsson["people"] == [
-        {"name": "Dr Sara Lindqvist", "function": "CEO", "head": True, "id": ids["Lindqvist"]},
-        {"name": "Lars Svensson", "function": "Director", "head": False, "id": ids["Svensson"]},
-        {"name": "Karin Berg", "function": "Vice President", "head": False, "id": ids["Berg"]},
+        {
+            "name": "Dr Sara Lindqvist",
+            "function": "CEO",
+            "head": True,
+            "id": ids["Lindqvist"],
+            **PLAIN,
+        },
+        {
+            "name": "Lars Svensson",
+            "function": "Director",
+            "head": False,
+            "id": ids["Svensson"],
+            **PLAIN,
+        },
+        {
+            "name": "Karin Berg",
+            "function": "Vice President",
+            "head": False,
+            "id": ids["Berg"],
+            **PLAIN,
+        },
     ]
 
 
@@ -314,7 +336,8 @@ def test_list_takes_two_queries_whatever_its_size(meeting: Meeting) -> None:
         listing.build_list(meeting)
         listing.build_list(meeting, page=1)
 
-    assert len(large) == len(small) == 2 + 3
+    # Each also reads the meeting's participant types (the notes beside the names).
+    assert len(large) == len(small) == 2 + 3 + 2
 
 
 def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting) -> None:
@@ -327,7 +350,8 @@ def test_one_page_reuses_the_order_until_the_audit_trail_moves(meeting: Meeting)
     accreditation_services.transition(newcomer, Status.APPROVED, actor=STAFF)
     current = listing.build_list(meeting, page=1)
 
-    assert len(reused) == 2  # the newest audit entry, then the people of the page
+    # The newest audit entry, the participant types, then the people of the page.
+    assert len(reused) == 3
     assert names(current.page_data(1)) == [
         ("Private sector", "Sector Member", "Orange", ["Martin", "Newcomer"])
     ]
@@ -1060,3 +1084,27 @@ def test_editions_page_without_editions_says_where_to_start(
     assert "Nothing is published yet. Start with the preview" in content
     assert 'href="/meetings/geneva-2003/list-of-participants/">Open the preview</a>' in content
     assert "Refresh" not in page
+
+
+def test_list_notes_type_online_and_affiliation_and_counts_online_apart(meeting: Meeting) -> None:
+    reply = delegation(
+        meeting, "Orange", [person("Martin", head=True), person("Presse"), person("Remote")]
+    )
+    press = meeting.participant_types.get(code="press")
+    Delegate.objects.filter(reply=reply, family_name="Presse").update(
+        participant_type=press, affiliation="Le Temps", relationship="invited_guest"
+    )
+    Delegate.objects.filter(reply=reply, family_name="Remote").update(online=True)
+
+    plain = listing.build_list(meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(list_shows_affiliation=True)
+    meeting.refresh_from_db()
+    with_affiliation = listing.build_list(meeting)
+
+    notes = {p.name: p.note for d in plain.pages[1] for p in d.people}
+    assert notes == {"Martin": "", "Presse": "Press", "Remote": "online only"}
+    assert plain.online == 1 and plain.shown == 3
+    notes = {p.name: p.note for d in with_affiliation.pages[1] for p in d.people}
+    assert notes["Presse"] == "Press · Le Temps · Invited guest"
+    # In person first by their type's section, those online only last.
+    assert [p.name for p in with_affiliation.pages[1][0].people] == ["Martin", "Presse", "Remote"]

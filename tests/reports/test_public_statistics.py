@@ -141,3 +141,10 @@ def test_unpublished_pages_count_against_the_limit_too(known: Known, client: Cli
         client.get(url(known))
 
     assert client.get(url(known)).status_code == 429
+
+
+def test_published_page_counts_participants_by_type(published: Known, client: Client) -> None:
+    page = client.get(url(published)).content.decode()
+
+    assert "Registered participants by type" in page
+    assert "Observer" in page and "In person" in page

@@ -10,6 +10,7 @@ The code is made from the accreditation as approved, not at printing: the same
 accreditation and version always give the same code (signing is deterministic).
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from summitdesk.accreditation.layouts import layout_data
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
+from summitdesk.delegations.participant_types import type_of, types_of
 from summitdesk.directory.enums import Category
 from summitdesk.lib import dates, qr
 from summitdesk.lib.countries import country_name
 from summitdesk.lib.documents import render_pdf, render_png
+from summitdesk.meetings.models import ParticipantType
 
 SALT = "summitdesk.badge"
 #: The main file: places badges on pages as the layout says, each drawn by DESIGN.
@@ -137,11 +140,36 @@ def _dates(accreditation: Accreditation) -> str:
     return ""
 
 
-def badge_data(accreditation: Accreditation, *, photo: str = "") -> dict[str, Any]:
+def _ink(colour: str) -> str:
+    """Black or white text, whichever reads better on `colour` (#rrggbb)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+
+
+def type_mark(participant_type: ParticipantType | None) -> dict[str, str]:
+    """What a badge shows of the participant type: its label on its colour."""
+    if participant_type is None:
+        return {"participant_type": "", "type_label": "", "type_colour": "", "type_ink": ""}
+    colour = participant_type.badge_colour
+    return {
+        "participant_type": str(participant_type),
+        "type_label": participant_type.badge_label or str(participant_type).upper(),
+        "type_colour": colour,
+        "type_ink": _ink(colour),
+    }
+
+
+def badge_data(
+    accreditation: Accreditation,
+    *,
+    photo: str = "",
+    types: Mapping[str, ParticipantType] | None = None,
+) -> dict[str, Any]:
     """The JSON one badge template reads. `photo` is the name under which the photo is
     passed in `files` ("" for the placeholder box).
 
-    Queries: none when delegate__reply__organisation and meeting are selected with it.
+    Queries: none when delegate__reply__organisation and meeting are selected with it and
+    `types` (the meeting's participant types) is given.
     """
     delegate = accreditation.delegate
     organisation = delegate.reply.organisation
@@ -163,6 +191,7 @@ def badge_data(accreditation: Accreditation, *, photo: str = "") -> dict[str, An
         "meeting_place": meeting.city,
         "qr_svg": qr_svg(badge_code(accreditation)),
         "photo": photo,
+        **type_mark(type_of(delegate, types)),
     }
 
 
@@ -172,11 +201,20 @@ def badge_documents(
     """The data and files for printing `accreditations` as one document."""
     data = []
     files: dict[str, bytes] = {}
+    types: dict[int, dict[str, ParticipantType]] = {}
     for accreditation in accreditations:
         photo = read_photo(accreditation)
         if photo is not None:
             files[photo[0]] = photo[1]
-        data.append(badge_data(accreditation, photo=photo[0] if photo else ""))
+        if accreditation.meeting_id not in types:
+            types[accreditation.meeting_id] = types_of(accreditation.meeting_id)
+        data.append(
+            badge_data(
+                accreditation,
+                photo=photo[0] if photo else "",
+                types=types[accreditation.meeting_id],
+            )
+        )
     return data, files
 
 
@@ -224,6 +262,7 @@ def printable(accreditation: Accreditation) -> bool:
         accreditation.status == AccreditationStatus.APPROVED
         and accreditation.badge_version > 0
         and bool(accreditation.badge_number)
+        and not accreditation.delegate.online
     )
 
 

@@ -137,6 +137,14 @@ def check_in(
     if accreditation.status != AccreditationStatus.APPROVED:
         reason = _refusal_reasons().get(accreditation.status, _("Refused: not accredited."))
         return _refuse(meeting, desk, operator, accreditation, reason)
+    if accreditation.delegate.online:
+        return _refuse(
+            meeting,
+            desk,
+            operator,
+            accreditation,
+            _("Refused: registered to take part online only."),
+        )
     refusal = rule(accreditation) if rule is not None else None
     if refusal is not None:
         return _refuse(meeting, desk, operator, accreditation, refusal)
@@ -406,7 +414,8 @@ def search(meeting: Meeting, query: str, *, limit: int = SEARCH_LIMIT) -> list[A
     words = search_words(query)[:5]
     if not words and not query.strip():
         return []
-    found = _accreditations().filter(meeting=meeting)
+    # Online participants have no door: the desk does not list them.
+    found = _accreditations().filter(meeting=meeting, delegate__online=False)
     for word in words or [query.strip()]:
         pattern = folded_pattern(word)
         found = found.filter(

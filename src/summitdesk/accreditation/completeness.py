@@ -8,10 +8,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.delegations.enums import ProtocolLevel
 
-#: Each thing a badge needs: its label, and the Q true when it is given.
+#: The delegates whose protocol level the meeting exempts from the photo (the meeting's
+#: `photo_exempt_levels`, a JSON list of levels, matched with their quotes).
+PHOTO_EXEMPT = Q(pk__in=[])
+for _level in ProtocolLevel.values:
+    PHOTO_EXEMPT |= Q(
+        delegate__protocol_level=_level, meeting__photo_exempt_levels__icontains=f'"{_level}"'
+    )
+
+#: Each thing a badge needs: its label, and the Q true when it is given (or not needed).
 NEEDED: tuple[tuple[str, Promise, Q], ...] = (
-    ("photo", _("photo"), ~Q(photo="")),
+    ("photo", _("photo"), ~Q(photo="") | PHOTO_EXEMPT),
     ("passport_given_name", _("given name(s) as in the passport"), ~Q(passport_given_name="")),
     ("passport_family_name", _("family name as in the passport"), ~Q(passport_family_name="")),
     ("nationality", _("nationality"), ~Q(delegate__nationality="")),
@@ -32,11 +41,19 @@ for _name, _label, _given in NEEDED:
     READY &= _given
 
 
+def photo_exempt(accreditation: Accreditation) -> bool:
+    """Whether the meeting exempts the delegate's protocol level from the photo."""
+    level = accreditation.delegate.protocol_level
+    return bool(level) and level in (accreditation.meeting.photo_exempt_levels or [])
+
+
 def _value(accreditation: Accreditation, name: str) -> object:
     if name == "nationality":
         return accreditation.delegate.nationality
     if name == "confirmed":
         return not accreditation.delegate.awaits_confirmation
+    if name == "photo" and photo_exempt(accreditation):
+        return True
     return getattr(accreditation, name)
 
 

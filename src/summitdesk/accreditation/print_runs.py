@@ -73,10 +73,14 @@ Progress = Callable[[int, int], None]
 
 
 def printable_accreditations(meeting: Meeting) -> models.QuerySet[Accreditation]:
-    """The accreditations of `meeting` that have a badge to print (approved, numbered)."""
+    """The accreditations of `meeting` that have a badge to print (approved, numbered, not
+    online only: an online participant has no badge)."""
     return (
         Accreditation.objects.filter(
-            meeting=meeting, status=AccreditationStatus.APPROVED, badge_version__gt=0
+            meeting=meeting,
+            status=AccreditationStatus.APPROVED,
+            badge_version__gt=0,
+            delegate__online=False,
         )
         .exclude(badge_number="")
         .order_by("delegate__family_name", "delegate__given_name", "id")

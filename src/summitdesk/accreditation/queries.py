@@ -25,7 +25,7 @@ class ListFilter:
 def accreditation_list(meeting: Meeting, given: ListFilter) -> QuerySet[Accreditation]:
     """The accreditations of `meeting` matching `given`, by organisation then name."""
     found = Accreditation.objects.filter(meeting=meeting).select_related(
-        "delegate__reply__organisation"
+        "delegate__reply__organisation", "meeting"
     )
     if given.status:
         found = found.filter(status=given.status)

@@ -42,6 +42,7 @@ from summitdesk.credentials.services import approval_refusal
 from summitdesk.delegations.data import DelegateData
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.participant_types import counts_against_limit
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
@@ -264,6 +265,7 @@ def transition(
         waiting = approval_refusal(accreditation.delegate.reply)
         if waiting:
             raise AccreditationError(waiting)
+    if to == Status.APPROVED and _counts_against_limit(accreditation, organisation):
         limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)
         if limit.allowed is not None and limit.approved >= limit.allowed:
             raise AccreditationError(
@@ -344,6 +346,12 @@ class LimitCheck:
         return self.allowed is not None and self.approved + self.pending > self.allowed
 
 
+def _counts_against_limit(accreditation: Accreditation, organisation: Organisation) -> bool:
+    """Whether the delegate's participant type counts against the organisation's limit."""
+    counted = counts_against_limit(accreditation.meeting, organisation.category)
+    return Accreditation.objects.filter(counted, pk=accreditation.pk).exists()
+
+
 def check_limit(
     organisation: Organisation, meeting: Meeting, *, exclude: int | None = None
 ) -> LimitCheck:
@@ -365,7 +373,7 @@ def check_limit(
     )
     counted = Accreditation.objects.filter(
         meeting=meeting, delegate__reply__organisation=organisation, status__in=COUNTED
-    )
+    ).filter(counts_against_limit(meeting, organisation.category))
     if exclude is not None:
         counted = counted.exclude(pk=exclude)
     approved = counted.filter(status=Status.APPROVED).count()
@@ -654,6 +662,17 @@ def purge_identity_data(*, now: datetime.datetime | None = None, actor: Actor) -
 
 
 @transaction.atomic
+def online_access(accreditation: Accreditation, *, by_focal_point: bool = False) -> str:
+    """The meeting's online access details as the delegate's own page shows them: only to
+    an online participant whose accreditation is approved, on their own link (never to
+    the focal point looking at the page, nor to anyone else); "" otherwise."""
+    if by_focal_point or not accreditation.delegate.online:
+        return ""
+    if accreditation.status != Status.APPROVED:
+        return ""
+    return accreditation.meeting.online_access.strip()
+
+
 def remind_missing_data(meeting: Meeting, *, actor: Actor) -> int:
     """Enqueue a reminder for every pending or approved accreditation of `meeting` that
     misses data; returns how many."""

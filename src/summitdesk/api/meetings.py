@@ -21,6 +21,7 @@ from summitdesk.api.common import (
 from summitdesk.core.models import AuditEntry
 from summitdesk.lib.localized import cleaned
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
 
 meetings = Router(tags=["meetings"])
 
@@ -44,6 +45,8 @@ class MeetingOut(Schema):
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     status: str
+    online_access_given: bool
+    photo_exempt_levels: list[str]
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
@@ -62,6 +65,10 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         registration_opens_at=meeting.registration_opens_at,
         registration_closes_at=meeting.registration_closes_at,
         status=meeting.status,
+        # Whether online access details are set: the details themselves go only to each
+        # online participant, on their own page.
+        online_access_given=bool(meeting.online_access.strip()),
+        photo_exempt_levels=list(meeting.photo_exempt_levels or []),
     ).model_dump(mode="json")
 
 
@@ -90,6 +97,51 @@ def list_meetings(
 def meeting_changes(entry: AuditEntry) -> dict[str, Any]:
     """Every change to meetings after `since`, in commit order."""
     return feed_record(entry, "meetings")
+
+
+class ParticipantTypeOut(Schema):
+    code: str
+    name: str
+    #: The name in the other five languages, where given.
+    name_translations: dict[str, str]
+    position: int
+    list_section: int
+    counts_against_limit: bool
+    badge_colour: str
+    badge_label: str
+    registered_in_person: int
+    registered_online: int
+
+
+class ParticipantTypesOut(Schema):
+    items: list[ParticipantTypeOut]
+
+
+@meetings.get(
+    "/{int:meeting_id}/participant-types",
+    response={200: ParticipantTypesOut, **ERRORS},
+)
+@scope(READ)
+def participant_types(request: HttpRequest, meeting_id: Id) -> HttpResponse:
+    """The meeting's participant types in their order, each with its registered
+    participants in person and online only (as the dashboard counts them)."""
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    data = [
+        ParticipantTypeOut(
+            code=counted.code,
+            name=counted.type.name if counted.type else counted.code,
+            name_translations=cleaned(counted.type.name_translations or {}) if counted.type else {},
+            position=counted.type.position if counted.type else 0,
+            list_section=counted.type.list_section if counted.type else 0,
+            counts_against_limit=counted.type.counts_against_limit if counted.type else True,
+            badge_colour=counted.type.badge_colour if counted.type else "",
+            badge_label=counted.type.badge_label if counted.type else "",
+            registered_in_person=counted.in_person,
+            registered_online=counted.online,
+        ).model_dump(mode="json")
+        for counted in figures.registered_by_type([meeting])
+    ]
+    return with_etag(request, {"items": data})
 
 
 @meetings.get("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})

@@ -46,13 +46,15 @@ from summitdesk.correspondence.models import Invitation
 from summitdesk.credentials import queries as credentials_queries
 from summitdesk.credentials.enums import CredentialsState
 from summitdesk.delegations import returning, services
-from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
-from summitdesk.delegations.models import Reply
+from summitdesk.delegations.enums import Gender, ProtocolLevel, Relationship, ReplyState
+from summitdesk.delegations.models import Reply, head_level
+from summitdesk.delegations.participant_types import type_of, types_of
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.validators import (
     COUNTRY_CODE_PATTERN,
     MAX_LENGTH,
+    Affiliation,
     FamilyName,
     Function,
     GivenName,
@@ -182,6 +184,18 @@ class ReplyDelegateIn(_PersonIn):
     gender: Gender = Field(Gender.UNSAID, description="Only for anonymous statistics.")
     consent_to_publish: bool = False
     is_head: bool = False
+    affiliation: Affiliation = Field("", description="The employer, if not the organisation.")
+    relationship: Relationship | Literal[""] = ""
+    protocol_level: ProtocolLevel | Literal[""] = Field(
+        "", description="The head's level is the delegation's (`head_level`)."
+    )
+    online: bool = Field(False, description="Takes part online only: no badge, no entry.")
+    participant_type: str | None = Field(
+        None,
+        max_length=40,
+        description="The code of one of the meeting's participant types; empty: the "
+        "default of the organisation's category; left out: unchanged.",
+    )
 
     @field_validator("nationality")
     @classmethod
@@ -202,6 +216,13 @@ class ReplyDelegateOut(Schema):
     nationality: str
     consent_to_publish: bool
     is_head: bool
+    affiliation: str
+    relationship: str
+    protocol_level: str
+    online: bool
+    participant_type: str = Field(
+        description="The participant type's code (the default when none set)."
+    )
     accreditation: int | None = Field(description="The delegate's accreditation id, if any.")
     returning_from: str | None = Field(
         description="A returning delegate: the code of the earlier meeting they were copied from."
@@ -210,6 +231,11 @@ class ReplyDelegateOut(Schema):
         description="Whether a returning delegate confirmed through their own link (null when "
         "not returning)."
     )
+
+
+def _read_only_head_level(value: object) -> None:
+    if value is not None:
+        raise ValueError(_("Read only: give the protocol_level of the head of delegation instead."))
 
 
 class ReplyIn(Schema):
@@ -223,17 +249,24 @@ class ReplyIn(Schema):
     attending: bool | None = None
     decline_reason: str = Field("", max_length=2000)
     estimated_participants: int | None = Field(None, ge=1, le=MAX_ESTIMATE)
-    head_level: HeadLevel | Literal[""] = ""
     focal_point: FocalPointIn | None = None
     backup_focal_point: FocalPointIn | None = None
     delegates: list[ReplyDelegateIn] = Field(
         default_factory=list, max_length=services.MAX_DELEGATES
+    )
+    head_level: None = Field(
+        None, description="Read only: the head of delegation's `protocol_level` says it."
     )
 
     @field_validator("decline_reason")
     @classmethod
     def _plain(cls, value: str) -> str:
         return text(value)
+
+    @field_validator("head_level", mode="before")
+    @classmethod
+    def _head_level(cls, value: object) -> None:
+        _read_only_head_level(value)
 
 
 class ReplyPatch(Schema):
@@ -244,15 +277,22 @@ class ReplyPatch(Schema):
     attending: bool | None = None
     decline_reason: str | None = Field(None, max_length=2000)
     estimated_participants: int | None = Field(None, ge=1, le=MAX_ESTIMATE)
-    head_level: HeadLevel | Literal[""] | None = None
     focal_point: FocalPointIn | None = None
     backup_focal_point: FocalPointIn | None = None
     delegates: list[ReplyDelegateIn] | None = Field(None, max_length=services.MAX_DELEGATES)
+    head_level: None = Field(
+        None, description="Read only: the head of delegation's `protocol_level` says it."
+    )
 
     @field_validator("decline_reason")
     @classmethod
     def _plain(cls, value: str | None) -> str | None:
         return None if value is None else text(value)
+
+    @field_validator("head_level", mode="before")
+    @classmethod
+    def _head_level(cls, value: object) -> None:
+        _read_only_head_level(value)
 
 
 class NewReply(ReplyIn):
@@ -272,7 +312,7 @@ class ReplySummary(Schema):
     state: ReplyState
     attending: bool | None
     estimated_participants: int | None
-    head_level: str
+    head_level: str = Field(description="The head of delegation's protocol level (read only).")
     entered_on_behalf: bool
     submitted_at: datetime | None
     updated_at: datetime
@@ -356,7 +396,7 @@ def summarise(reply: Reply) -> dict[str, Any]:
         "state": reply.state,
         "attending": reply.attending,
         "estimated_participants": reply.estimated_participants,
-        "head_level": reply.head_level,
+        "head_level": _head_level(reply),
         "entered_on_behalf": reply.entered_on_behalf,
         "submitted_at": _when(reply.submitted_at),
         "updated_at": _when(reply.updated_at),
@@ -372,6 +412,12 @@ def _credentials(reply: Reply) -> str:
     return credentials_queries.credentials_state(reply).value
 
 
+def _head_level(reply: Reply) -> str:
+    """Annotated on a list (`head_protocol_level`), else read for the one reply."""
+    level = getattr(reply, "head_protocol_level", None)
+    return str(level or "") if hasattr(reply, "head_protocol_level") else reply.head_level
+
+
 def _registered(reply: Reply) -> int:
     """Annotated on a list (`registered`), else counted for the one reply."""
     counted = getattr(reply, "registered", None)
@@ -384,8 +430,9 @@ def represent(reply: Reply) -> dict[str, Any]:
     """The reply as the API shows it (and as its ETag is computed)."""
     data = services.reply_data(reply)
     delegates = services.active_delegates(reply).select_related(
-        "accreditation", "returning_from__reply__meeting"
+        "accreditation", "participant_type", "reply__organisation", "returning_from__reply__meeting"
     )
+    types = types_of(reply.meeting_id)
     deadline = services.deadline(reply)
     return summarise(reply) | {
         "decline_reason": reply.decline_reason,
@@ -402,6 +449,11 @@ def represent(reply: Reply) -> dict[str, Any]:
                 "nationality": delegate.nationality,
                 "consent_to_publish": delegate.consent_to_publish,
                 "is_head": delegate.is_head,
+                "affiliation": delegate.affiliation,
+                "relationship": delegate.relationship,
+                "protocol_level": delegate.protocol_level,
+                "online": delegate.online,
+                "participant_type": getattr(type_of(delegate, types), "code", ""),
                 "accreditation": getattr(getattr(delegate, "accreditation", None), "pk", None),
                 **returning.summary(delegate),
             }
@@ -467,7 +519,7 @@ def list_replies(
     """Replies in id order, page by page; the delegation is given by `GET /replies/{id}`."""
     found = credentials_queries.with_credentials_state(
         Reply.objects.select_related("organisation", "meeting").annotate(
-            registered=figures.registered_of_reply("pk")
+            registered=figures.registered_of_reply("pk"), head_protocol_level=head_level()
         )
     )
     if filters.meeting:
@@ -496,7 +548,7 @@ def _reply_data(given: ReplyIn | ReplyPatch, current: ReplyData) -> ReplyData:
     """The reply to save: for a PUT, the reply given; for a PATCH, `current` with the
     fields given (a delegation left out, or null, stays as it is)."""
     values = given.model_dump(
-        mode="json", exclude_unset=True, exclude={"submit", "organisation", "meeting"}
+        mode="json", exclude_unset=True, exclude={"submit", "organisation", "meeting", "head_level"}
     )
     changes: dict[str, Any] = {}
     for name, value in values.items():
@@ -505,7 +557,7 @@ def _reply_data(given: ReplyIn | ReplyPatch, current: ReplyData) -> ReplyData:
         elif name == "delegates":
             if value is not None:
                 changes[name] = [DelegateData(**member) for member in value]
-        elif name in ("decline_reason", "head_level"):
+        elif name == "decline_reason":
             changes[name] = value or ""
         else:
             changes[name] = value

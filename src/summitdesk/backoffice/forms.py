@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from summitdesk.core.models import User
+from summitdesk.delegations.enums import ProtocolLevel
 from summitdesk.directory.enums import (
     Language,
 )
@@ -15,7 +16,7 @@ from summitdesk.directory.forms import with_blank
 from summitdesk.directory.models import Organisation
 from summitdesk.lib.countries import country_choices
 from summitdesk.lib.localized import TRANSLATED_LANGUAGES, cleaned, translations_field
-from summitdesk.meetings.models import Meeting, Process
+from summitdesk.meetings.models import Meeting, ParticipantType, Process
 
 DATE_INPUT = "%Y-%m-%d"
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -99,6 +100,13 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=with_blank(country_choices(), "—")
     )
+    photo_exempt_levels = forms.MultipleChoiceField(
+        label=_("Protocol levels exempt from the photo"),
+        required=False,
+        choices=ProtocolLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their badges need no photo, whatever the settings above."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,6 +138,9 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
             "approval_requires_identity",
             "printing_requires_identity",
             "photo_max_age_months",
+            "photo_exempt_levels",
+            "online_access",
+            "list_shows_affiliation",
         ]
         # Browsers only fill date and datetime-local inputs from ISO values, whatever the
         # language of the page: without these formats, editing a meeting would erase its dates.
@@ -143,6 +154,26 @@ class MeetingForm(NameTranslationsMixin, forms.ModelForm[Meeting]):
                 attrs={"type": "datetime-local"}, format=DATETIME_INPUT
             ),
         }
+
+
+class ParticipantTypeForm(NameTranslationsMixin, forms.ModelForm[ParticipantType]):
+    translated = "name"
+
+    class Meta:
+        model = ParticipantType
+        fields = [
+            "name",
+            "position",
+            "list_section",
+            "counts_against_limit",
+            "badge_colour",
+            "badge_label",
+        ]
+        widgets = {"badge_colour": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_translation_fields(_("Name"), 100)
 
 
 class SecondFactorForm(forms.Form):

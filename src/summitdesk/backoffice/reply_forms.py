@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from summitdesk.delegations import queries
-from summitdesk.delegations.enums import Gender, HeadLevel
+from summitdesk.delegations.enums import Gender, ProtocolLevel, Relationship
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
@@ -94,12 +94,6 @@ class AnswerForm(forms.Form):
         min_value=1,
         max_value=MAX_ESTIMATE,
     )
-    head_level = forms.ChoiceField(
-        label=gettext_lazy("Level of the head of delegation"),
-        required=False,
-        choices=_any("—", HeadLevel.choices),
-        help_text=gettext_lazy("The letter asks for the highest level: the chief executive."),
-    )
 
 
 @person_rules
@@ -164,6 +158,34 @@ class StaffReplyMemberForm(forms.Form):
         label=gettext_lazy("May appear on the published List of Participants"), required=False
     )
     is_head = forms.BooleanField(label=gettext_lazy("Head of delegation"), required=False)
+    protocol_level = forms.ChoiceField(
+        label=gettext_lazy("Protocol level"),
+        required=False,
+        choices=_any("—", ProtocolLevel.choices),
+        help_text=gettext_lazy("The head's level is the delegation's."),
+    )
+    participant_type = forms.ChoiceField(
+        label=gettext_lazy("Participant type"),
+        required=False,
+        choices=[("", gettext_lazy("Default of the category"))],
+    )
+    affiliation = forms.CharField(
+        label=gettext_lazy("Affiliation (employer)"), required=False, max_length=200
+    )
+    relationship = forms.ChoiceField(
+        label=gettext_lazy("Relationship to the organisation"),
+        required=False,
+        choices=_any("—", Relationship.choices),
+    )
+    online = forms.BooleanField(label=gettext_lazy("Takes part online only"), required=False)
+
+    def __init__(
+        self, *args: Any, types: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["participant_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Default of the category")), *(types or [])]
 
     # What DelegateData takes (the formset adds "DELETE").
     DATA_FIELDS = (
@@ -176,6 +198,11 @@ class StaffReplyMemberForm(forms.Form):
         "gender",
         "consent_to_publish",
         "is_head",
+        "protocol_level",
+        "participant_type",
+        "affiliation",
+        "relationship",
+        "online",
     )
 
     def delegate_data(self) -> DelegateData:
@@ -194,7 +221,15 @@ MemberFormSet = forms.formset_factory(
 class StaffReplyForm:
     """The whole reply: an answer, two focal points and the members, bound together."""
 
-    def __init__(self, data: QueryDict | None, *, initial: ReplyData, version: str) -> None:
+    def __init__(
+        self,
+        data: QueryDict | None,
+        *,
+        initial: ReplyData,
+        version: str,
+        types: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """`types`: the meeting's participant types, (code, name)."""
         # The reply's version now; a form posted from an older one is stale.
         self.version = version
         self.stale = data is not None and data.get("version", "") != version
@@ -215,6 +250,7 @@ class StaffReplyForm:
             data,
             prefix="members",
             initial=[asdict(delegate) for delegate in initial.delegates],
+            form_kwargs={"types": types or []},
         )
         # Problems of the delegation as a whole (services.problems "delegates").
         self.members_problem = ""
@@ -230,7 +266,6 @@ class StaffReplyForm:
             attending=attending,
             decline_reason=answer["decline_reason"].strip(),
             estimated_participants=answer["estimated_participants"],
-            head_level=answer["head_level"],
             focal_point=self.focal_point.person_data(),
             backup_focal_point=self.backup.person_data(),
             delegates=[
@@ -247,8 +282,8 @@ class StaffReplyForm:
                 self.answer.add_error(key, message)
             elif key == "focal_point":
                 self.focal_point.add_error(None, message)
-            else:
-                self.members_problem = message
+            else:  # the first problem of the delegation ("delegates", then "head_level")
+                self.members_problem = self.members_problem or message
 
     def add_error(self, message: str) -> None:
         self.answer.add_error(None, message)
@@ -286,7 +321,6 @@ def _answer_initial(data: ReplyData) -> dict[str, Any]:
         "attending": "" if data.attending is None else ("yes" if data.attending else "no"),
         "decline_reason": data.decline_reason,
         "estimated_participants": data.estimated_participants,
-        "head_level": data.head_level,
     }
 
 

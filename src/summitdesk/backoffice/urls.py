@@ -201,6 +201,12 @@ urlpatterns = [
         credentials.mandate_document_remove,
         name="mandate-document-remove",
     ),
+    path("meetings/<slug:code>/protocol/", meetings.protocol_list, name="protocol-list"),
+    path(
+        "meetings/<slug:code>/participant-types/<slug:type_code>/",
+        meetings.participant_type_edit,
+        name="participant-type-edit",
+    ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(
         "meetings/<slug:code>/join-requests/",

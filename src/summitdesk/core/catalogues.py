@@ -51,7 +51,8 @@ OUTSIDE_ENUMS: dict[str, tuple[str, ...]] = {
     "portal": (
         "summitdesk.accreditation.enums.AccreditationStatus",
         "summitdesk.delegations.enums.Gender",
-        "summitdesk.delegations.enums.HeadLevel",
+        "summitdesk.delegations.enums.ProtocolLevel",
+        "summitdesk.delegations.enums.Relationship",
         "summitdesk.delegations.enums.ReplyState",
         "summitdesk.directory.enums.Category",
         "summitdesk.directory.enums.Language",

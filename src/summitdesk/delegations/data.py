@@ -37,6 +37,13 @@ class DelegateData:
     # earlier meeting of the process (delegations.returning). None keeps what a member
     # already had: forms need not carry it.
     returning_from_id: int | None = None
+    # delegations.enums.ProtocolLevel (empty: not said); the head's is the delegation's.
+    protocol_level: str = ""
+    # Takes part online only: no badge, no entry.
+    online: bool = False
+    # The code of one of the meeting's participant types; "" the default of the
+    # organisation's category; None: unchanged (the portal, which does not set it).
+    participant_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,6 @@ class ReplyData:
     attending: bool | None = None
     decline_reason: str = ""
     estimated_participants: int | None = None
-    head_level: str = ""
     focal_point: PersonData | None = None
     backup_focal_point: PersonData | None = None
     delegates: list[DelegateData] = field(default_factory=list)

@@ -15,13 +15,21 @@ class ReplyState(models.TextChoices):
 ATTENDING_STATES = (ReplyState.SUBMITTED, ReplyState.AMENDED)
 
 
-class HeadLevel(models.TextChoices):
-    """The rank of the head of delegation: the letter asks for the highest level."""
+class ProtocolLevel(models.TextChoices):
+    """A person's protocol level, in the order of precedence (highest first). The head of
+    delegation's level is the level of the reply: the letter asks for the highest."""
 
+    HEAD_OF_STATE = "head_of_state", _("Head of State or Government")
+    VICE_PRESIDENT = "vice_president", _("Vice-President")
+    MINISTER = "minister", _("Minister")
+    VICE_MINISTER = "vice_minister", _("Vice-Minister")
+    AMBASSADOR = "ambassador", _("Ambassador")
     CHIEF_EXECUTIVE = "chief_executive", _("Chief executive")
-    BOARD = "board", _("Board member")
-    SENIOR_EXECUTIVE = "senior_executive", _("Senior executive")
     OTHER = "other", _("Other")
+
+
+#: The levels a protocol list names: every level above "other".
+HIGH_LEVELS = tuple(level for level in ProtocolLevel if level != ProtocolLevel.OTHER)
 
 
 class Gender(models.TextChoices):

@@ -1,18 +1,18 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from summitdesk.accreditation.enums import DETACHED
 from summitdesk.delegations.enums import (
     ChangeRequestStatus,
     Gender,
-    HeadLevel,
     JoinRequestStatus,
+    ProtocolLevel,
     Relationship,
     ReplyState,
 )
 from summitdesk.directory.models import Organisation
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, ParticipantType
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):
@@ -35,12 +35,6 @@ class Reply(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     estimated_participants = models.PositiveSmallIntegerField(
         _("estimated number of participants"), null=True, blank=True
-    )
-    head_level = models.CharField(
-        _("level of the head of delegation"),
-        max_length=32,
-        choices=HeadLevel.choices,
-        blank=True,
     )
     # The designated focal point and a backup for this meeting (people of the directory).
     focal_point = models.ForeignKey(
@@ -89,6 +83,17 @@ class Reply(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} / {self.meeting}"
 
+    @property
+    def head_level(self) -> str:
+        """The protocol level of the head of delegation ("" when no head or no level)."""
+        level = self.delegates.filter(is_head=True).values_list("protocol_level", flat=True)
+        return next(iter(level), "")
+
+    @property
+    def head_level_label(self) -> str:
+        level = self.head_level
+        return str(ProtocolLevel(level).label) if level in ProtocolLevel.values else ""
+
 
 class Delegate(models.Model):
     """A member of a delegation as named in the reply. Seats may be held before the names
@@ -136,6 +141,24 @@ class Delegate(models.Model):
         verbose_name=_("returning from"),
     )
     confirmed_at = models.DateTimeField(_("confirmed coming"), null=True, blank=True)
+    # Empty: the default of the organisation's category (participant_types.type_of).
+    participant_type = models.ForeignKey(
+        ParticipantType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("participant type"),
+    )
+    # The head's level is the delegation's (`head_level`): the letter asks for the highest.
+    protocol_level = models.CharField(
+        _("protocol level"), max_length=20, choices=ProtocolLevel.choices, blank=True
+    )
+    online = models.BooleanField(
+        _("takes part online only"),
+        default=False,
+        help_text=_("No badge and no entry: a link to the online access details instead."),
+    )
 
     class Meta:
         ordering = ["reply", "-is_head", "position", "id"]
@@ -267,3 +290,13 @@ def in_delegation(prefix: str = "") -> Q:
     return Q(**{f"{prefix}accreditation__isnull": True}) | ~Q(
         **{f"{prefix}accreditation__status__in": DETACHED}
     )
+
+
+def head_level(reply: str = "pk") -> Subquery:
+    """The protocol level of the head of the reply whose id is the outer query's column
+    `reply` ("" or None when nobody heads it): the level of the delegation, which the
+    tracker, the exports and the figures read."""
+    heads = Delegate.objects.filter(reply=OuterRef(reply), is_head=True).values("protocol_level")[
+        :1
+    ]
+    return Subquery(heads, output_field=models.CharField())

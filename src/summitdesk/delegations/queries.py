@@ -46,9 +46,11 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
 from summitdesk.delegations.data import ReplyData
 from summitdesk.delegations.enums import ATTENDING_STATES as ATTENDING_STATES
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
-from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
+from summitdesk.delegations.enums import ChangeRequestStatus, ProtocolLevel, ReplyState
+from summitdesk.delegations.models import ChangeRequest, Delegate, Reply, head_level
 from summitdesk.delegations.models import in_delegation as in_delegation
+from summitdesk.delegations.participant_types import head_level as head_level_of
+from summitdesk.delegations.participant_types import level_label, type_of, types_of
 from summitdesk.delegations.services import proposed_data
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
@@ -295,7 +297,7 @@ def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
     return organisations.annotate(
         reply_id=F("reply__id"),
         estimate=F("reply__estimated_participants"),
-        head_level=F("reply__head_level"),
+        head_level=head_level("reply__id"),
         on_behalf=F("reply__entered_on_behalf"),
         submitted_at=F("reply__submitted_at"),
     ).order_by("name_key", "pk")
@@ -313,7 +315,7 @@ class ListRow:
     @property
     def head_level_label(self) -> StrOrPromise:
         level = self.organisation.head_level  # type: ignore[attr-defined]
-        return HeadLevel(level).label if level in HeadLevel.values else ""
+        return ProtocolLevel(level).label if level in ProtocolLevel.values else ""
 
     @property
     def entered_by(self) -> str:
@@ -326,7 +328,9 @@ class ListRow:
 
     @property
     def chief_executive(self) -> bool:
-        return bool(self.organisation.head_level == HeadLevel.CHIEF_EXECUTIVE)  # type: ignore[attr-defined]
+        """Whether the head is of high level (above "other"): the tracker shows it bold."""
+        level = self.organisation.head_level  # type: ignore[attr-defined]
+        return bool(level) and level != ProtocolLevel.OTHER
 
 
 def list_rows(organisations: Iterable[Organisation]) -> list[ListRow]:
@@ -379,6 +383,19 @@ def csv_rows(scope: Scope, f: ListFilter) -> Iterator[list[Any]]:
 # One reply, as staff see it
 
 
+def _with_types(reply: Reply) -> list[Delegate]:
+    """The delegation, each delegate with `type_name`: their participant type's name."""
+    delegates = list(
+        reply.delegates.filter(in_delegation()).select_related(
+            "participant_type", "reply__organisation", "returning_from__reply__meeting"
+        )
+    )
+    types = types_of(reply.meeting_id)
+    for delegate in delegates:
+        setattr(delegate, "type_name", str(type_of(delegate, types) or ""))  # noqa: B010
+    return delegates
+
+
 @dataclass(frozen=True)
 class PendingChange:
     """A change a focal point asked for after the deadline, as the reply it would give."""
@@ -388,8 +405,7 @@ class PendingChange:
 
     @property
     def head_level_label(self) -> StrOrPromise:
-        level = self.proposed.head_level
-        return HeadLevel(level).label if level in HeadLevel.values else level
+        return level_label(head_level_of(self.proposed))
 
 
 @dataclass(frozen=True)
@@ -434,11 +450,7 @@ def reply_overview(organisation: Organisation, meeting: Meeting) -> ReplyOvervie
         organisation=organisation,
         meeting=meeting,
         reply=reply,
-        delegates=list(
-            reply.delegates.filter(in_delegation()).select_related("returning_from__reply__meeting")
-        )
-        if reply
-        else [],
+        delegates=_with_types(reply) if reply else [],
         pending_changes=[
             PendingChange(request, proposed_data(request))
             for request in ChangeRequest.objects.filter(
@@ -491,6 +503,15 @@ class Participation:
     @property
     def named(self) -> int:
         return int(getattr(self.reply, "named", 0))
+
+    @property
+    def head_level(self) -> str:
+        """The delegation's level: its head's protocol level."""
+        return self.head.protocol_level if self.head else ""
+
+    @property
+    def head_level_label(self) -> str:
+        return level_label(self.head_level)
 
 
 def participation(organisation: Organisation) -> list[tuple[Process, list[Participation]]]:

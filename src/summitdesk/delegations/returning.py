@@ -86,6 +86,7 @@ def _returning(member: Delegate) -> DelegateData:
         nationality=member.nationality,
         affiliation=member.affiliation,
         relationship=member.relationship,
+        protocol_level=member.protocol_level,
         returning_from_id=member.pk,
     )
 
@@ -94,8 +95,9 @@ def copy_plan(reply: Reply, earlier: EarlierDelegation, picked: Iterable[int]) -
     """The reply with the picked members of `earlier` added after those already named.
 
     A picked member already named (same email, or same name) is marked as returning rather
-    than added twice. The earlier head heads again when the delegation has no head yet (with
-    the earlier head's level when none is given). The estimate rises to the names given.
+    than added twice. The earlier head heads again when the delegation has no head yet (the
+    level of a delegation is its head's protocol level, copied with the person). The
+    estimate rises to the names given.
     Raises ReplyError when nobody is picked, a pick is no member of `earlier`, or the reply
     declines the meeting.
     """
@@ -110,7 +112,6 @@ def copy_plan(reply: Reply, earlier: EarlierDelegation, picked: Iterable[int]) -
         raise ReplyError(_("The reply declines the meeting: say it attends before naming people."))
     delegates = list(current.delegates)
     has_head = any(d.is_head for d in delegates)
-    head_level = current.head_level
     for member in chosen:
         copied = _returning(member)
         same = next((i for i, d in enumerate(delegates) if _same_person(d, copied)), None)
@@ -121,14 +122,12 @@ def copy_plan(reply: Reply, earlier: EarlierDelegation, picked: Iterable[int]) -
         if member.is_head and not has_head:
             copied = replace(copied, is_head=True)
             has_head = True
-            head_level = head_level or earlier.reply.head_level
         delegates.append(copied)
     estimate = max(current.estimated_participants or 0, len(delegates))
     return replace(
         current,
         attending=True,
         estimated_participants=estimate,
-        head_level=head_level,
         delegates=delegates,
     )
 

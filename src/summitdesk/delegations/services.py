@@ -29,20 +29,24 @@ from summitdesk.delegations.data import DelegateData as DelegateData
 from summitdesk.delegations.data import PersonData as PersonData
 from summitdesk.delegations.data import ReplyData as ReplyData
 from summitdesk.delegations.deadlines import deadline as deadline
-from summitdesk.delegations.enums import ChangeRequestStatus, HeadLevel, ReplyState
+from summitdesk.delegations.enums import (
+    ChangeRequestStatus,
+    ProtocolLevel,
+    Relationship,
+    ReplyState,
+)
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
 from summitdesk.directory import services as directory_services
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Person, Position
 from summitdesk.lib.text import fold
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, ParticipantType
 
 REPLY_FIELDS = (
     "state",
     "attending",
     "decline_reason",
     "estimated_participants",
-    "head_level",
     "focal_point",
     "backup_focal_point",
     "entered_on_behalf",
@@ -102,7 +106,6 @@ def reply_data(reply: Reply) -> ReplyData:
         attending=reply.attending,
         decline_reason=reply.decline_reason,
         estimated_participants=reply.estimated_participants,
-        head_level=reply.head_level,
         focal_point=person(reply.focal_point, PositionRole.FOCAL_POINT),
         backup_focal_point=person(reply.backup_focal_point, PositionRole.BACKUP_FOCAL_POINT),
         delegates=[
@@ -119,8 +122,11 @@ def reply_data(reply: Reply) -> ReplyData:
                 affiliation=d.affiliation,
                 relationship=d.relationship,
                 returning_from_id=d.returning_from_id,
+                protocol_level=d.protocol_level,
+                online=d.online,
+                participant_type=d.participant_type.code if d.participant_type else "",
             )
-            for d in active_delegates(reply)
+            for d in active_delegates(reply).select_related("participant_type")
         ],
     )
 
@@ -159,8 +165,10 @@ def problems(data: ReplyData, *, submitting: bool) -> dict[str, str]:
     heads = [d for d in data.delegates if d.is_head]
     if len(heads) > 1:
         found["delegates"] = _("Only one person can head the delegation.")
-    if data.head_level and data.head_level not in HeadLevel.values:
-        found["head_level"] = _("Choose the level of the head of delegation.")
+    if any(d.protocol_level not in ("", *ProtocolLevel.values) for d in data.delegates):
+        found["delegates"] = _("Choose each person's protocol level from the list.")
+    if any(d.relationship not in ("", *Relationship.values) for d in data.delegates):
+        found["delegates"] = _("Choose each person's relationship from the list.")
     if not submitting:
         return found
     if data.attending is None:
@@ -176,8 +184,8 @@ def problems(data: ReplyData, *, submitting: bool) -> dict[str, str]:
         # delegation and their level are asked for once people are named.
         if named and not heads:
             found["delegates"] = _("Mark the head of delegation among the people named.")
-        if named and not data.head_level:
-            found["head_level"] = _("Choose the level of the head of delegation.")
+        if heads and not heads[0].protocol_level:
+            found["head_level"] = _("Give the protocol level of the head of delegation.")
     return found
 
 
@@ -232,7 +240,9 @@ def _delegates_summary(delegates: list[Delegate]) -> list[str]:
 
 # What identifies a member, and what an edit may change about them (position is the order
 # of the list: shown by the "delegates" summary, not member by member).
-DELEGATE_FIELDS = tuple(f.name for f in fields(DelegateData))
+DELEGATE_DATA_FIELDS = tuple(f.name for f in fields(DelegateData))
+#: Those stored as they are (the participant type is a code, stored as its row).
+DELEGATE_FIELDS = tuple(name for name in DELEGATE_DATA_FIELDS if name != "participant_type")
 
 
 #: What a badge and the List of Participants show of a person: a change to any of them on
@@ -314,6 +324,28 @@ def _match_delegates(
     return matched
 
 
+def _type_ids(meeting: Meeting, incoming: list[DelegateData]) -> dict[str, int]:
+    """The meeting's participant types by code; raises ReplyError for a code it lacks."""
+    types = dict(ParticipantType.objects.filter(meeting=meeting).values_list("code", "pk"))
+    for data in incoming:
+        if data.participant_type and data.participant_type not in types:
+            raise ReplyError(
+                _("%(code)s is not a participant type of this meeting.")
+                % {"code": data.participant_type}
+            )
+    return types
+
+
+def _stored(data: DelegateData, delegate: Delegate | None, types: dict[str, int]) -> dict[str, Any]:
+    """The delegate's columns as `data` gives them; the type unchanged when not said."""
+    values = {name: getattr(data, name) for name in DELEGATE_FIELDS}
+    if data.participant_type is None:
+        values["participant_type_id"] = delegate.participant_type_id if delegate else None
+    else:
+        values["participant_type_id"] = types.get(data.participant_type)
+    return values
+
+
 def _save_delegates(
     reply: Reply, existing: list[Delegate], incoming: list[DelegateData]
 ) -> tuple[list[Delegate], dict[str, list[Any]], set[int]]:
@@ -325,6 +357,9 @@ def _save_delegates(
     and "delegate changed: <name> (#id): <field>" ([old, new], position aside); and the
     delegates kept whose identity (IDENTITY_FIELDS) changed.
     """
+    types = _type_ids(reply.meeting, incoming)
+    codes = {pk: code for code, pk in types.items()}
+    compared = (*DELEGATE_FIELDS, "participant_type_id")
     matches = _match_delegates(existing, incoming)
     kept = {delegate.pk for delegate in matches if delegate is not None}
     removed = [delegate for delegate in existing if delegate.pk not in kept]
@@ -336,7 +371,7 @@ def _save_delegates(
         gone.filter(accreditation__isnull=True).delete()
         gone.update(is_head=False)
     before = {
-        delegate.pk: {name: getattr(delegate, name) for name in DELEGATE_FIELDS}
+        delegate.pk: {name: getattr(delegate, name) for name in compared}
         for delegate in matches
         if delegate is not None
     }
@@ -363,7 +398,7 @@ def _save_delegates(
     created: list[Delegate] = []
     current: list[Delegate] = []
     for position, (delegate, data) in enumerate(zip(matches, incoming, strict=True)):
-        values = asdict(data)
+        values = _stored(data, delegate, types)
         if delegate is not None and values["returning_from_id"] is None:
             # Where a member came from stays: forms and the API need not carry it.
             values["returning_from_id"] = before[delegate.pk]["returning_from_id"]
@@ -377,7 +412,7 @@ def _save_delegates(
             updated.append(delegate)
         current.append(delegate)
     if updated:
-        Delegate.objects.bulk_update(updated, [*DELEGATE_FIELDS, "position"])
+        Delegate.objects.bulk_update(updated, [*DELEGATE_FIELDS, "participant_type", "position"])
     if created:
         Delegate.objects.bulk_create(created)
 
@@ -388,9 +423,11 @@ def _save_delegates(
         if delegate.pk not in before:
             changes[f"delegate added: {label}"] = [None, _delegate_line(delegate)]
             continue
-        for name in DELEGATE_FIELDS:
+        for name in compared:
             old, new = before[delegate.pk][name], getattr(delegate, name)
             if old != new:
+                if name == "participant_type_id":
+                    name, old, new = "participant_type", codes.get(old), codes.get(new)
                 changes[f"delegate changed: {label}: {name}"] = [old, new]
                 if name in IDENTITY_FIELDS:
                     renamed.add(delegate.pk)
@@ -440,7 +477,6 @@ def save_reply(
     reply.attending = data.attending
     reply.decline_reason = data.decline_reason if data.attending is False else ""
     reply.estimated_participants = data.estimated_participants
-    reply.head_level = data.head_level
     reply.focal_point = _save_person(reply.focal_point, data.focal_point, reply=reply, actor=actor)
     reply.backup_focal_point = _save_person(
         reply.backup_focal_point, data.backup_focal_point, reply=reply, actor=actor
@@ -646,6 +682,16 @@ def _to_json(data: ReplyData) -> dict[str, Any]:
     return asdict(data)
 
 
+def _delegate_from_json(item: dict[str, Any], reply: dict[str, Any]) -> DelegateData:
+    """A member as a change request stored it; a request made before protocol levels
+    gave the reply's `head_level` (its old values mapped as migration 0007 maps them)."""
+    known = {name: item[name] for name in DELEGATE_DATA_FIELDS if name in item}
+    if item.get("is_head") and not known.get("protocol_level") and reply.get("head_level"):
+        old = reply["head_level"]
+        known["protocol_level"] = old if old in ProtocolLevel.values else ProtocolLevel.OTHER
+    return DelegateData(**known)
+
+
 def _from_json(value: dict[str, Any]) -> ReplyData:
     def person(item: dict[str, Any] | None) -> PersonData | None:
         return PersonData(**item) if item else None
@@ -654,10 +700,9 @@ def _from_json(value: dict[str, Any]) -> ReplyData:
         attending=value.get("attending"),
         decline_reason=value.get("decline_reason", ""),
         estimated_participants=value.get("estimated_participants"),
-        head_level=value.get("head_level", ""),
         focal_point=person(value.get("focal_point")),
         backup_focal_point=person(value.get("backup_focal_point")),
-        delegates=[DelegateData(**item) for item in value.get("delegates", [])],
+        delegates=[_delegate_from_json(item, value) for item in value.get("delegates", [])],
     )
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from summitdesk.correspondence.compose import format_deadline
 from summitdesk.correspondence.letters import RTL_LANGUAGES
 from summitdesk.delegations import services
-from summitdesk.delegations.enums import HeadLevel, ReplyState
+from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
+from summitdesk.delegations.participant_types import head_level, level_label
 from summitdesk.delegations.services import PersonData
 from summitdesk.lib.countries import COUNTRIES, country_name
 from summitdesk.lib.documents import render_pdf
@@ -158,7 +159,7 @@ def summary_for(reply: Reply, *, now: datetime) -> ReplySummary:
         backup_focal_point=_person(data.backup_focal_point),
         estimate=estimate,
         head=head.name if head else "",
-        head_level=str(HeadLevel(data.head_level).label) if data.head_level else "",
+        head_level=level_label(head_level(data)),
         members=members if reply.attending is not False else [],
         submitted_at=_when(reply.submitted_at, time_zone, language),
         produced_at=_when(now, time_zone, language),

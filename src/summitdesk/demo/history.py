@@ -26,7 +26,7 @@ import io
 import random
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from django.db import models
@@ -52,7 +52,7 @@ from summitdesk.correspondence.models import Circular, Invitation, Mailing, Outb
 from summitdesk.correspondence.services import TextData
 from summitdesk.delegations import services as reply_services
 from summitdesk.delegations import tasks as delegations_tasks
-from summitdesk.delegations.enums import Gender, HeadLevel, ReplyState
+from summitdesk.delegations.enums import Gender, ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.services import DelegateData, PersonData, ReplyData
 from summitdesk.demo import names
@@ -105,10 +105,10 @@ REENTERED = 0.06  # of those checked in: scanned again on a later day
 PHOTOS = 24
 
 HEAD_LEVELS = [
-    (HeadLevel.CHIEF_EXECUTIVE, 25),
-    (HeadLevel.BOARD, 10),
-    (HeadLevel.SENIOR_EXECUTIVE, 45),
-    (HeadLevel.OTHER, 20),
+    (ProtocolLevel.CHIEF_EXECUTIVE, 25),
+    (ProtocolLevel.AMBASSADOR, 10),
+    (ProtocolLevel.OTHER, 58),
+    (ProtocolLevel.MINISTER, 7),
 ]
 DELEGATION_SIZES = [(1, 16), (2, 24), (3, 20), (4, 14), (5, 10), (6, 7), (7, 5), (8, 4)]
 DECLINE_REASONS = [
@@ -310,16 +310,17 @@ class _History:
         delegates = []
         for index in range(size):
             head = index == 0
-            if head and level == HeadLevel.CHIEF_EXECUTIVE and chief is not None:
+            if head and level == ProtocolLevel.CHIEF_EXECUTIVE and chief is not None:
                 delegates.append(self.chief_as_delegate(organisation, chief))
             else:
                 delegates.append(self.delegate(organisation, culture, domain, head=head))
+            if head:  # the head's level is the delegation's
+                delegates[-1] = replace(delegates[-1], protocol_level=level)
         answer.members = [_Member(data, index) for index, data in enumerate(delegates)]
         extra = rng.randint(0, 2)
         answer.data = ReplyData(
             attending=True,
             estimated_participants=size + extra,
-            head_level=level,
             focal_point=self.focal_point(organisation, culture),
             delegates=delegates,
         )
@@ -541,7 +542,6 @@ class _History:
         data = ReplyData(
             attending=True,
             estimated_participants=estimate,
-            head_level=data.head_level,
             focal_point=data.focal_point,
             backup_focal_point=data.backup_focal_point,
             delegates=[*data.delegates, answer.added.data],

@@ -23,6 +23,7 @@ from summitdesk.demo.credentials import load_credentials
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
 from summitdesk.demo.history import HistorySummary, load_history
 from summitdesk.demo.join_requests import load_join_requests
+from summitdesk.demo.participants import load_participants
 from summitdesk.demo.pickup import load_pickup
 from summitdesk.demo.returning import load_returning
 from summitdesk.demo.titles import MEETING_TITLES
@@ -197,6 +198,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     load_join_requests(actor=ACTOR)
     load_venue(actor=ACTOR)
     load_pickup(actor=ACTOR)
+    load_participants(actor=ACTOR)
     return summary
 
 

@@ -44,6 +44,8 @@ MAX_LENGTH = {
     "phone": _length(Person, "phone"),
     "fax": _length(Person, "fax"),
     "nationality": _length(Person, "nationality"),
+    # A nominee's employer (delegations.Delegate.affiliation: the same length as a function).
+    "affiliation": _length(Position, "function"),
 }
 
 #: Longest value of each organisation field that has a length, as the model stores it.
@@ -116,6 +118,7 @@ VALIDATORS = {
     "function": validate_name,
     "phone": validate_line,
     "fax": validate_line,
+    "affiliation": validate_line,
     "passport_given_name": validate_name,
     "passport_family_name": validate_name,
 }
@@ -188,3 +191,4 @@ FamilyName = name_type("family_name")
 Function = name_type("function")
 Phone = line_type("phone")
 Fax = line_type("fax")
+Affiliation = line_type("affiliation")

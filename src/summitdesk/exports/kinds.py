@@ -39,8 +39,9 @@ from summitdesk.accreditation.models import Accreditation
 from summitdesk.accreditation.services import IDENTITY_FIELDS
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries as reply_queries
-from summitdesk.delegations.enums import HeadLevel, JoinRequestStatus, Relationship, ReplyState
+from summitdesk.delegations.enums import JoinRequestStatus, ProtocolLevel, Relationship, ReplyState
 from summitdesk.delegations.models import Delegate, JoinRequest
+from summitdesk.delegations.participant_types import type_name
 from summitdesk.directory.enums import Category, Language, OrganisationStatus, StakeholderGroup
 from summitdesk.directory.models import Organisation
 from summitdesk.directory.queries import SECTOR_FIELDS
@@ -323,7 +324,8 @@ def _reply_columns(identity: bool) -> list[Column]:
         Column(gettext_lazy("Reply"), _label("reply_state", states)),
         Column(gettext_lazy("Estimated participants"), _get("estimate")),
         Column(
-            gettext_lazy("Level of the head of delegation"), _label("head_level", HeadLevel.choices)
+            gettext_lazy("Level of the head of delegation"),
+            _label("head_level", ProtocolLevel.choices),
         ),
         Column(gettext_lazy("Delegates named"), _get("named")),
         Column(gettext_lazy("Entered by the secretariat"), _yes("on_behalf")),
@@ -354,6 +356,7 @@ def _delegate_rows(f: Filters) -> QuerySet[Any, Row]:
         "consent_to_publish",
         "accreditation__status",
         "accreditation__badge_number",
+        participant_type_name=type_name(),
     )
     return rows
 
@@ -369,6 +372,7 @@ def _delegate_columns(identity: bool) -> list[Column]:
             _label("accreditation__status", AccreditationStatus.choices),
         ),
         Column(gettext_lazy("Badge number"), _get("accreditation__badge_number")),
+        *_profile_columns(""),
     ]
 
 
@@ -405,6 +409,20 @@ def _confirmed(prefix: str) -> Callable[[Row], str]:
     return confirmed
 
 
+def _profile_columns(prefix: str) -> list[Column]:
+    """Who the person is at the meeting: type, level, affiliation, online (last columns)."""
+    return [
+        Column(gettext_lazy("Participant type"), _get("participant_type_name")),
+        Column(
+            gettext_lazy("Protocol level"),
+            _label(f"{prefix}protocol_level", ProtocolLevel.choices),
+        ),
+        Column(gettext_lazy("Affiliation"), _get(f"{prefix}affiliation")),
+        Column(gettext_lazy("Relationship"), _label(f"{prefix}relationship", Relationship.choices)),
+        Column(gettext_lazy("Online only"), _yes(f"{prefix}online")),
+    ]
+
+
 PERSON_FIELDS = (
     "is_head",
     "title",
@@ -415,6 +433,10 @@ PERSON_FIELDS = (
     "nationality",
     "returning_from__reply__meeting__code",
     "confirmed_at",
+    "protocol_level",
+    "affiliation",
+    "relationship",
+    "online",
 )
 
 
@@ -444,6 +466,7 @@ def _accreditation_rows(f: Filters) -> QuerySet[Any, Row]:
         *_organisation_fields(prefix),
         *(f"delegate__{name}" for name in PERSON_FIELDS),
         *IDENTITY_FIELDS,
+        participant_type_name=type_name("delegate__"),
     )
     return rows
 
@@ -456,6 +479,7 @@ def _accreditation_columns(identity: bool) -> list[Column]:
         Column(gettext_lazy("Badge printed"), _when("badge_printed_at")),
         *_organisation_columns("delegate__reply__organisation__"),
         *_person_columns("delegate__"),
+        *_profile_columns("delegate__"),
     ]
     if identity:
         columns += [
@@ -500,6 +524,24 @@ def _join_request_rows(f: Filters) -> QuerySet[Any, Row]:
     return rows
 
 
+# The protocol list
+
+
+def _protocol_rows(f: Filters) -> QuerySet[Any, Row]:
+    """The high-level participants registered for the meeting (an attending reply, still
+    in the delegation), in the order of precedence."""
+    assert f.meeting is not None
+    found = figures.high_level_participants(f.meeting).filter(
+        _organisation_q("reply__organisation__", f)
+    )
+    rows: QuerySet[Any, Row] = found.values(
+        *_organisation_fields("reply__organisation__"),
+        *PERSON_FIELDS,
+        participant_type_name=type_name(),
+    )
+    return rows
+
+
 def _join_request_columns(identity: bool) -> list[Column]:
     return [
         Column(gettext_lazy("Request ID"), _get("id")),
@@ -517,6 +559,21 @@ def _join_request_columns(identity: bool) -> list[Column]:
         Column(gettext_lazy("Decided"), _when("decided_at")),
         Column(gettext_lazy("Decided by"), _get("decided_by")),
         Column(gettext_lazy("Reason for declining"), _get("decline_reason")),
+    ]
+
+
+def _protocol_columns(identity: bool) -> list[Column]:
+    return [
+        Column(gettext_lazy("Protocol level"), _label("protocol_level", ProtocolLevel.choices)),
+        Column(gettext_lazy("Head of delegation"), _yes("is_head")),
+        Column(gettext_lazy("Title"), _get("title")),
+        Column(gettext_lazy("Given name"), _get("given_name")),
+        Column(gettext_lazy("Family name"), _get("family_name")),
+        Column(gettext_lazy("Function"), _get("function")),
+        Column(gettext_lazy("Organisation"), _get("reply__organisation__name")),
+        Column(gettext_lazy("Country"), _country_name("reply__organisation__country")),
+        Column(gettext_lazy("Participant type"), _get("participant_type_name")),
+        Column(gettext_lazy("Online only"), _yes("online")),
     ]
 
 
@@ -567,6 +624,14 @@ KINDS: dict[str, Kind] = {
             filter_names=("meeting", "circular", *ORGANISATION_FILTERS),
             rows=_join_request_rows,
             columns=_join_request_columns,
+        ),
+        Kind(
+            name="protocol",
+            title=gettext_lazy("Protocol list (high-level participants)"),
+            needs_meeting=True,
+            filter_names=("meeting", *ORGANISATION_FILTERS),
+            rows=_protocol_rows,
+            columns=_protocol_columns,
         ),
     ]
 }

@@ -6,3 +6,7 @@ class MeetingsConfig(AppConfig):
     name = "summitdesk.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        # Connects the seeding of a new meeting's participant types.
+        from summitdesk.meetings import participant_types  # noqa: F401

@@ -127,6 +127,24 @@ class Meeting(models.Model):
             "younger than this on the meeting's first day (0: never)."
         ),
     )
+    # Protocol levels (delegations.enums.ProtocolLevel) whose holders need no photo: the
+    # "requires photo" settings above do not apply to them for the photo.
+    photo_exempt_levels = models.JSONField(
+        _("protocol levels exempt from the photo"), default=list, blank=True
+    )
+    list_shows_affiliation = models.BooleanField(
+        _("List of Participants shows affiliations"),
+        default=False,
+        help_text=_("Print each person's affiliation (employer) and relationship beside them."),
+    )
+    online_access = models.TextField(
+        _("online access details"),
+        blank=True,
+        help_text=_(
+            "How to join online (a link, a meeting number): shown only to each online "
+            "participant on their own page."
+        ),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -187,3 +205,55 @@ class PackItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ParticipantType(models.Model):
+    """A kind of participant of one meeting (delegate, press, security...): it decides the
+    badge design, the section of the List of Participants and whether the person counts
+    against their organisation's limit. Each meeting gets the defaults when it is created
+    (meetings.participant_types.seed); a delegate without a type has the default of their
+    organisation's category (delegations.participant_types.type_of)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participant_types")
+    code = models.CharField(_("code"), max_length=40, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    name_translations = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[TranslationsValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    list_section = models.PositiveSmallIntegerField(
+        _("section of the List of Participants"),
+        default=0,
+        help_text=_("Sections are listed in this order; types with the same number share one."),
+    )
+    counts_against_limit = models.BooleanField(
+        _("counts against the organisation's limit"), default=True
+    )
+    badge_colour = models.CharField(
+        _("badge colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f4e79."))],
+    )
+    badge_label = models.CharField(
+        _("badge label"),
+        max_length=30,
+        blank=True,
+        help_text=_("The word printed on the badge's band, e.g. PRESS."),
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        verbose_name = _("participant type")
+        verbose_name_plural = _("participant types")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "code"], name="one_participant_type_per_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return localized(self, "name")

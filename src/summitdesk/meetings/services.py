@@ -25,6 +25,9 @@ MEETING_FIELDS = (
     "approval_requires_identity",
     "printing_requires_identity",
     "photo_max_age_months",
+    "photo_exempt_levels",
+    "online_access",
+    "list_shows_affiliation",
 )
 
 

@@ -115,6 +115,9 @@ def _render(
         "organisation": access.delegate.reply.organisation,
         "status": AccreditationStatus(accreditation.status),
         "missing": services.missing_data(accreditation),
+        "online_access": services.online_access(
+            accreditation, by_focal_point=access.reply_access is not None
+        ),
         "form": form,
         "errors": form.error_summary() if form.is_bound else [],
         "urls": _urls(access),

@@ -17,7 +17,7 @@ from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from summitdesk.delegations.enums import Gender, HeadLevel
+from summitdesk.delegations.enums import Gender, ProtocolLevel, Relationship
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES
@@ -165,12 +165,33 @@ class PortalMemberForm(PortalForm):
         choices=GENDER_CHOICES,
         widget=SmallSelect(attrs={"aria-describedby": "gender-help"}),
     )
+    # The head's level is the delegation's: needed for the head once people are named.
+    protocol_level = forms.ChoiceField(
+        label=_("Protocol level"),
+        required=False,
+        choices=[("", "—"), *ProtocolLevel.choices],
+        widget=SmallSelect(attrs={"aria-describedby": "level-help"}),
+    )
+    affiliation = optional_text(_("Affiliation (employer)"), 200)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to your organisation"),
+        required=False,
+        choices=[("", "—"), *Relationship.choices],
+        widget=SmallSelect(),
+    )
     consent_to_publish = forms.BooleanField(
         label=_("May appear on the published List of Participants"),
         required=False,
         widget=CheckboxInput(attrs={"aria-describedby": "consent-help"}),
     )
+    online = forms.BooleanField(
+        label=_("Takes part online only (no badge)"),
+        required=False,
+        widget=CheckboxInput(),
+    )
 
+    #: Ticked boxes: shown below the row's fields.
+    CHECKBOXES = ("consent_to_publish", "online")
     TEXT_FIELDS = ("title", "given_name", "family_name", "function", "email", "nationality")
 
     def clean_nationality(self) -> str:
@@ -210,6 +231,10 @@ class PortalMemberForm(PortalForm):
             gender=data["gender"],
             consent_to_publish=data["consent_to_publish"],
             is_head=is_head,
+            affiliation=data["affiliation"],
+            relationship=data["relationship"],
+            protocol_level=data["protocol_level"],
+            online=data["online"],
         )
 
     @staticmethod
@@ -223,6 +248,10 @@ class PortalMemberForm(PortalForm):
             "nationality": member.nationality,
             "gender": member.gender,
             "consent_to_publish": member.consent_to_publish,
+            "protocol_level": member.protocol_level,
+            "affiliation": member.affiliation,
+            "relationship": member.relationship,
+            "online": member.online,
         }
 
 
@@ -289,16 +318,6 @@ class ReplyForm(PortalForm):
             ),
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
-    )
-    head_level = forms.ChoiceField(
-        label=_("Level of the head of delegation"),
-        help_text=_(
-            "The letter asks for your organisation to be represented at the highest level. "
-            "Needed once you name members of the delegation."
-        ),
-        choices=HeadLevel.choices,
-        required=False,
-        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Note to the secretariat (optional)"),

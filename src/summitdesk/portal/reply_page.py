@@ -47,7 +47,6 @@ def reply_data(
         attending=attending,
         decline_reason=form.cleaned_data.get("decline_reason") or "",
         estimated_participants=form.cleaned_data.get("estimated_participants"),
-        head_level=form.cleaned_data.get("head_level") or "",
         focal_point=focal_point.person_data(),
         backup_focal_point=backup.person_data(),
         delegates=delegates,
@@ -96,7 +95,6 @@ class ReplyPage:
                     "attending": attending,
                     "decline_reason": current.decline_reason,
                     "estimated_participants": current.estimated_participants,
-                    "head_level": current.head_level,
                 }
             ),
             focal_point=PortalPersonForm(
@@ -135,7 +133,8 @@ class ReplyPage:
             row: dict[str, Any] = {
                 name: raw(f"members-{index}-{name}") for name in PortalMemberForm.base_fields
             }
-            row["consent_to_publish"] = bool(data.get(f"members-{index}-consent_to_publish"))
+            for box in PortalMemberForm.CHECKBOXES:
+                row[box] = bool(data.get(f"members-{index}-{box}"))
             rows.append(row)
         estimate = _whole_number(data.get("estimated_participants"))
         wanted = min(max(total + ADD_ROWS, estimate), MAX_DELEGATES)
@@ -199,11 +198,11 @@ class ReplyPage:
     def add_problems(self, found: Mapping[str, str]) -> None:
         """Place the services' findings (delegations.services.problems) by their fields."""
         for key, message in found.items():
-            if key in ("attending", "decline_reason", "estimated_participants", "head_level"):
+            if key in ("attending", "decline_reason", "estimated_participants"):
                 self.form.add_error(key, message)
             elif key == "focal_point":
                 self.focal_point.add_error(None, message)
-            elif key == "delegates":
+            elif key in ("delegates", "head_level"):
                 self.delegation_errors.append(message)
             else:
                 self.page_errors.append(message)

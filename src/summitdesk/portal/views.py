@@ -30,13 +30,9 @@ from summitdesk.correspondence.enums import MailingKind
 from summitdesk.correspondence.letters import Letter, render_letter
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.delegations import join_requests, returning, services, summary
-from summitdesk.delegations.enums import (
-    ChangeRequestStatus,
-    HeadLevel,
-    JoinRequestStatus,
-    ReplyState,
-)
+from summitdesk.delegations.enums import ChangeRequestStatus, JoinRequestStatus, ReplyState
 from summitdesk.delegations.models import Delegate, Reply
+from summitdesk.delegations.participant_types import head_level, level_label
 from summitdesk.delegations.services import ReplyClosed, ReplyError
 from summitdesk.directory.enums import Category, PositionRole
 from summitdesk.directory.models import Position
@@ -272,7 +268,7 @@ def submitted(request: HttpRequest, access: PortalAccess) -> HttpResponse:
     context = {
         **_status_context(access),
         "current": current,
-        "head_level": HeadLevel(current.head_level).label if current.head_level else "",
+        "head_level": level_label(head_level(current)),
     }
     return render(request, "portal/submitted.html", context)
 

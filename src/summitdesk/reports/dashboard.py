@@ -60,7 +60,7 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular
-from summitdesk.delegations.enums import Gender, HeadLevel
+from summitdesk.delegations.enums import Gender, ProtocolLevel
 from summitdesk.delegations.models import Reply
 from summitdesk.delegations.queries import ANSWERED_STATES, Scope, Tracker, tracker
 from summitdesk.directory.enums import Category, StakeholderGroup
@@ -82,7 +82,7 @@ REGION_CHOICES: list[tuple[str, StrOrPromise]] = [
     (UNKNOWN_REGION, _("Unknown region")),
 ]
 HEAD_LEVEL_CHOICES: list[tuple[str, StrOrPromise]] = [
-    *HeadLevel.choices,
+    *ProtocolLevel.choices,
     (NOT_GIVEN, _("Not given")),
 ]
 GENDER_CHOICES: list[tuple[str, StrOrPromise]] = [
@@ -234,6 +234,8 @@ class Dashboard:
     timeline: Timeline
     head_levels: list[Figure]
     genders: list[Figure]
+    #: Registered delegates by participant type, online only apart.
+    participant_types: list[figures.TypeCount] = field(default_factory=list)
     counted_at: datetime.datetime = field(default_factory=timezone.now)
 
     def breakdown(self, key: str) -> DashboardBreakdown:
@@ -423,6 +425,7 @@ def _dashboard(title: str, meetings: list[Meeting], filters: Filters) -> Dashboa
             for key, label in HEAD_LEVEL_CHOICES
         ],
         genders=[Figure(key, label, genders[key]) for key, label in GENDER_CHOICES],
+        participant_types=figures.registered_by_type(meetings, organisations=filters.organisations),
     )
 
 

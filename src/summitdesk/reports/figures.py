@@ -35,7 +35,7 @@ it or list it) and, where a page needs it fast, its count:
   (`document_missing_replies`, `documents_missing`; the tracker, the reminders' recipients).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,9 +57,11 @@ from summitdesk.accreditation.enums import DETACHED, AccreditationStatus, CheckI
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.credentials.queries import lacking_documents
-from summitdesk.delegations.enums import ATTENDING_STATES, HeadLevel, ReplyState
-from summitdesk.delegations.models import Delegate, Reply, in_delegation
-from summitdesk.meetings.models import Meeting
+from summitdesk.delegations.enums import ATTENDING_STATES, ProtocolLevel, ReplyState
+from summitdesk.delegations.models import Delegate, Reply, head_level, in_delegation
+from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence, type_code
+from summitdesk.lib.localized import localized
+from summitdesk.meetings.models import Meeting, ParticipantType
 from summitdesk.onsite.models import PickupBooking, PickupSlot
 from summitdesk.venue.models import Zone
 
@@ -152,7 +154,7 @@ class Answers:
 
     @property
     def chief_executive_heads(self) -> int:
-        return self.heads[HeadLevel.CHIEF_EXECUTIVE]
+        return self.heads[ProtocolLevel.CHIEF_EXECUTIVE]
 
     def __add__(self, other: "Answers") -> "Answers":
         return Answers(
@@ -192,7 +194,8 @@ def answers(
     replies = (
         invited_replies(meetings, circular=circular, organisations=organisations)
         .exclude(state=ReplyState.NOT_OPENED)
-        .values("state", "head_level", *fields)
+        .annotate(head_protocol_level=head_level())
+        .values("state", "head_protocol_level", *fields)
         .annotate(n=Count("pk"), estimated=Sum("estimated_participants", default=0))
     )
     found: dict[tuple[str, ...], Answers] = {}
@@ -208,7 +211,7 @@ def answers(
         group.by_state[ReplyState.NOT_OPENED] -= row["n"]
         if row["state"] in ATTENDING_STATES:
             group.estimated += row["estimated"]
-            group.heads[row["head_level"] or ""] += row["n"]
+            group.heads[row["head_protocol_level"] or ""] += row["n"]
     return found
 
 
@@ -279,6 +282,54 @@ def registered(
         n=Count("pk") - Subquery(detached, output_field=IntegerField())
     )
     return int(counted["n"] or 0)
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    """The registered delegates of one participant type, those in person and those
+    online only apart (`type` None: a code the meeting no longer has)."""
+
+    code: str
+    type: ParticipantType | None
+    in_person: int
+    online: int
+
+    @property
+    def total(self) -> int:
+        return self.in_person + self.online
+
+    @property
+    def name(self) -> str:
+        return localized(self.type, "name") if self.type is not None else self.code
+
+
+def registered_by_type(
+    meetings: Sequence[Meeting], *, organisations: OrganisationFilter = every_organisation
+) -> list[TypeCount]:
+    """`registered_delegates` by participant type (the type set, else the default of the
+    organisation's category: `participant_types.type_code`), online only apart; every type
+    of the meetings in their order, those counting nobody too. Two queries."""
+    rows = (
+        registered_delegates(meetings, organisations=organisations)
+        .annotate(type_code=type_code())
+        .order_by()
+        .values("type_code", "online")
+        .annotate(n=Count("pk"))
+    )
+    counted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        counted[str(row["type_code"])][1 if row["online"] else 0] += row["n"]
+    types: dict[str, ParticipantType] = {}
+    for found in ParticipantType.objects.filter(meeting__in=meetings).order_by("position", "pk"):
+        types.setdefault(found.code, found)
+    codes = [*types, *(code for code in counted if code not in types)]
+    return [TypeCount(code, types.get(code), counted[code][0], counted[code][1]) for code in codes]
+
+
+def high_level_participants(meeting: Meeting) -> QuerySet[Delegate]:
+    """The registered delegates of a protocol level above "other", in the order of
+    precedence: the protocol list (its page and its export)."""
+    return by_precedence(registered_delegates([meeting]).filter(HIGH_LEVEL))
 
 
 def _not_detached() -> QuerySet[Delegate]:

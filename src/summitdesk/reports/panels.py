@@ -177,6 +177,32 @@ def _head_levels(dashboard: Dashboard) -> Panel:
     )
 
 
+def _participant_types(dashboard: Dashboard) -> Panel:
+    name = "participant-types"
+    title = _("Registered participants by type")
+    counting = _(
+        "Registered delegates by participant type (the type the secretariat set, else the "
+        "default of the organisation's category); those taking part online only are "
+        "counted apart."
+    )
+    counts = dashboard.participant_types
+    bars = [charts.Bar(c.name, c.total, str(c.total)) for c in counts]
+    rows: list[list[Cell]] = [[c.name, c.in_person, c.online, c.total] for c in counts]
+    footer: list[Cell] = [
+        _("Total"),
+        sum(c.in_person for c in counts),
+        sum(c.online for c in counts),
+        sum(c.total for c in counts),
+    ]
+    return Panel(
+        name,
+        title,
+        counting,
+        charts.horizontal_bars(name, title, counting, bars, colour=charts.PALETTE[2]),
+        Table([_("Participant type"), _("In person"), _("Online"), _("Total")], rows, footer),
+    )
+
+
 def _genders(dashboard: Dashboard) -> Panel:
     name = "gender"
     title = _("Gender balance of the registered delegates")
@@ -251,6 +277,7 @@ def panels(dashboard: Dashboard) -> list[Panel]:
             for key in ("stakeholder_group", "region", "category")
         ),
         _head_levels(dashboard),
+        _participant_types(dashboard),
         _genders(dashboard),
     ]
 
@@ -269,5 +296,6 @@ NAMES: Sequence[str] = (
     "participants-by-region",
     "participants-by-category",
     "head-levels",
+    "participant-types",
     "gender",
 )

@@ -33,6 +33,7 @@ from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission, may
+from summitdesk.delegations.participant_types import type_of
 from summitdesk.delegations.services import DelegateData
 from summitdesk.meetings.models import Meeting
 
@@ -140,7 +141,7 @@ def accreditation_bulk(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("backoffice:accreditation-list", code=meeting.code)
     chosen = request.POST.getlist("ids")
     selected = Accreditation.objects.filter(meeting=meeting, pk__in=chosen).select_related(
-        "delegate__reply__organisation"
+        "delegate__reply__organisation", "meeting"
     )
     context = {
         "meeting": meeting,
@@ -243,6 +244,7 @@ def accreditation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "delegate": accreditation.delegate,
         "organisation": accreditation.delegate.reply.organisation,
         "meeting": accreditation.meeting,
+        "participant_type": type_of(accreditation.delegate),
         "may_see_identity": may_see_identity,
         "identity_form": IdentityForm(instance=accreditation) if may_see_identity else None,
         "may_decide": may(request.user, Permission.ACCREDITATIONS_DECIDE),

@@ -27,6 +27,7 @@ from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.correspondence.services import CircularError
 from summitdesk.delegations import duplicates, queries, returning, services
 from summitdesk.delegations.models import ChangeRequest, Delegate, Reply
+from summitdesk.delegations.participant_types import types_of
 from summitdesk.delegations.services import ReplyData
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import dates
@@ -182,7 +183,8 @@ def reply_edit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     reply = Reply.objects.filter(organisation=organisation, meeting=meeting).first()
     initial = services.reply_data(reply) if reply else ReplyData()
     posted = request.POST if request.method == "POST" else None
-    form = StaffReplyForm(posted, initial=initial, version=queries.version(reply))
+    types = [(t.code, str(t)) for t in types_of(meeting).values()]
+    form = StaffReplyForm(posted, initial=initial, version=queries.version(reply), types=types)
     if form.stale:
         form.add_error(_("The reply changed while you were editing it: check it, then save."))
     elif request.method == "POST" and not form.adding_rows and form.is_valid():

@@ -120,7 +120,7 @@ def publish_edition(meeting: Meeting, *, kind: str, actor: Actor) -> Edition:
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         _fail_stalled(meeting, actor=actor)
         check_kind(meeting, kind)
-        listed, _hidden = _delegations(meeting)
+        listed, _hidden, _online = _delegations(meeting)
         if not listed:
             raise PublishError(
                 _("Nobody can be listed yet: no approved participant agreed to publication.")

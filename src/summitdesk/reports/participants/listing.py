@@ -25,18 +25,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.core.models import AuditEntry
+from summitdesk.delegations.enums import Relationship
 from summitdesk.delegations.models import Delegate
+from summitdesk.delegations.participant_types import type_code, types_of
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.lib.countries import country_name
+from summitdesk.lib.localized import localized
 from summitdesk.lib.text import fold
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, ParticipantType
+from summitdesk.meetings.participant_types import DELEGATE
 from summitdesk.reports import figures
 
 #: About this many people on one HTML page of the list (a delegation is never cut).
@@ -56,6 +60,10 @@ class Participant:
     # The delegate, so that the public page can drop, at once, who may no longer be
     # listed (never shown: only the name, function and head mark are printed).
     id: int
+    #: What is said beside the name: the participant type (unless a delegate), "online
+    #: only", and the affiliation where the meeting prints them (`person_note`).
+    note: str = ""
+    online: bool = False
 
 
 @dataclass
@@ -91,6 +99,8 @@ class ParticipantList:
     not_shown: int
     contents: list[PageSummary]
     pages: dict[int, list[Delegation]]
+    #: Of those shown, how many take part online only (counted apart).
+    online: int = 0
 
     @property
     def not_shown_line(self) -> str:
@@ -116,8 +126,9 @@ def _delegation_name(group: str, category: str, country: str, organisation: str)
     return organisation
 
 
-def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
-    """Every delegation with someone listed, in order, and the count of those not shown.
+def _delegations(meeting: Meeting) -> tuple[list[Delegation], int, int]:
+    """Every delegation with someone listed, in order, the count of those not shown and
+    of those shown who take part online only.
 
     One query: the approved delegates of the meeting counted by reply and consent.
     """
@@ -130,12 +141,18 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
             "reply__organisation__category",
             "reply__organisation__stakeholder_group",
         )
-        .annotate(shown=Count("id", filter=figures.CONSENTED), listed=Count("id"))
+        .annotate(
+            shown=Count("id", filter=figures.CONSENTED),
+            listed=Count("id"),
+            online=Count("id", filter=figures.CONSENTED & Q(online=True)),
+        )
         .order_by()
     )
     by_key: dict[tuple[str, str, str], Delegation] = {}
     not_shown = 0
+    online = 0
     for row in rows:
+        online += row["online"]
         not_shown += row["listed"] - row["shown"]
         if not row["shown"]:
             continue
@@ -166,7 +183,7 @@ def _delegations(meeting: Meeting) -> tuple[list[Delegation], int]:
     )
     for delegation in ordered:
         delegation.reply_ids.sort()
-    return ordered, not_shown
+    return ordered, not_shown, online
 
 
 def _paginate(delegations: list[Delegation]) -> list[list[Delegation]]:
@@ -221,17 +238,34 @@ def _load_people(meeting: Meeting, delegations: list[Delegation], *, every: bool
             "family_name",
             "function",
             "accreditation__status",
+            "online",
+            "affiliation",
+            "relationship",
         )
+        .annotate(type_code=type_code())
         .order_by()
     )
+    types = types_of(meeting)
+    sections = {code: t.list_section for code, t in types.items()}
+    affiliations = meeting.list_shows_affiliation
     by_reply: dict[int, list[tuple[Any, ...]]] = {}
     for row in rows:
         if row[8] == AccreditationStatus.APPROVED:
             by_reply.setdefault(row[0], []).append(row)
     for delegation in delegations:
         found = [row for pk in delegation.reply_ids for row in by_reply.get(pk, [])]
-        # The head first; then the members in the order of their reply.
-        found.sort(key=lambda row: (not row[1], delegation.reply_ids.index(row[0]), row[2], row[3]))
+        # The head first; then those in person by the section of their type, those online
+        # only last; each in the order of their reply.
+        found.sort(
+            key=lambda row: (
+                not row[1],
+                row[9],
+                sections.get(row[12], 0),
+                delegation.reply_ids.index(row[0]),
+                row[2],
+                row[3],
+            )
+        )
         delegation.person_ids = [row[3] for row in found]
         delegation.people = [
             Participant(
@@ -239,9 +273,37 @@ def _load_people(meeting: Meeting, delegations: list[Delegation], *, every: bool
                 function=row[7],
                 head=row[1],
                 id=row[3],
+                note=person_note(
+                    types.get(row[12]),
+                    online=row[9],
+                    affiliation=row[10] if affiliations else "",
+                    relationship=row[11] if affiliations else "",
+                ),
+                online=row[9],
             )
             for row in found
         ]
+
+
+def person_note(
+    participant_type: ParticipantType | None,
+    *,
+    online: bool,
+    affiliation: str = "",
+    relationship: str = "",
+) -> str:
+    """What the List says beside a name: the type (a delegate's goes without saying),
+    "online only", and the affiliation and relationship when the meeting prints them."""
+    parts = []
+    if participant_type is not None and participant_type.code != DELEGATE:
+        parts.append(localized(participant_type, "name"))
+    if online:
+        parts.append(_("online only"))
+    if affiliation:
+        parts.append(affiliation)
+    if relationship in Relationship.values:
+        parts.append(str(Relationship(relationship).label))
+    return " · ".join(parts)
 
 
 @dataclass
@@ -252,10 +314,11 @@ class _Plan:
     not_shown: int
     contents: list[PageSummary]
     pages: list[list[Delegation]]
+    online: int = 0
 
 
 def _plan(meeting: Meeting) -> _Plan:
-    delegations, not_shown = _delegations(meeting)
+    delegations, not_shown, online = _delegations(meeting)
     pages = _paginate(delegations)
     contents = [
         PageSummary(
@@ -267,7 +330,7 @@ def _plan(meeting: Meeting) -> _Plan:
         )
         for number, chunk in enumerate(pages, start=1)
     ]
-    return _Plan(sum(d.shown for d in delegations), not_shown, contents, pages)
+    return _Plan(sum(d.shown for d in delegations), not_shown, contents, pages, online)
 
 
 def _page_plan(meeting: Meeting, page: int) -> tuple[_Plan, list[Delegation]]:
@@ -283,13 +346,14 @@ def _page_plan(meeting: Meeting, page: int) -> tuple[_Plan, list[Delegation]]:
     full collection every other request (`bench/list_of_participants.py` times the pages).
     """
     latest = AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0
-    key = f"participants-plan:{meeting.pk}:{latest}:{translation.get_language()}"
-    found: tuple[int, int, str, list[str]] | None = cache.get(key)
+    key = f"participants-plan-2:{meeting.pk}:{latest}:{translation.get_language()}"
+    found: tuple[int, int, int, str, list[str]] | None = cache.get(key)
     if found is None:
         plan = _plan(meeting)
         found = (
             plan.shown,
             plan.not_shown,
+            plan.online,
             json.dumps([dataclasses.asdict(summary) for summary in plan.contents]),
             [
                 json.dumps([(d.group, d.category, d.name, d.reply_ids, d.shown) for d in chunk])
@@ -297,7 +361,7 @@ def _page_plan(meeting: Meeting, page: int) -> tuple[_Plan, list[Delegation]]:
             ],
         )
         cache.set(key, found, timeout=INDEX_SECONDS)
-    shown, not_shown, contents, pages = found
+    shown, not_shown, online, contents, pages = found
     chunk = [
         Delegation(group, category, name, ("", ""), reply_ids, delegation_shown)
         for group, category, name, reply_ids, delegation_shown in (
@@ -309,6 +373,7 @@ def _page_plan(meeting: Meeting, page: int) -> tuple[_Plan, list[Delegation]]:
         not_shown,
         [PageSummary(**summary) for summary in json.loads(contents)],
         [],
+        online,
     )
     return plan, chunk
 
@@ -335,6 +400,7 @@ def build_list(meeting: Meeting, *, page: int | None = None) -> ParticipantList:
         not_shown=plan.not_shown,
         contents=plan.contents,
         pages=loaded,
+        online=plan.online,
     )
 
 
