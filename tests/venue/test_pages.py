@@ -136,14 +136,14 @@ def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_languag
 
 #: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
 #: checks that every back-office page is in some module's URL_NAMES).
-URL_NAMES = {"venue", "venue-occupancy", "accreditation-validity"}
+URL_NAMES = {"venue", "venue-occupancy", "venue-validity"}
 
 
 def test_url_names_are_this_modules_pages() -> None:
     assert {
         pattern.name
         for pattern in backoffice_urls.urlpatterns
-        if str(pattern.name).startswith(("venue", "accreditation-validity"))
+        if str(pattern.name).startswith("venue")
     } == URL_NAMES
 
 

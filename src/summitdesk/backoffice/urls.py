@@ -232,7 +232,7 @@ urlpatterns = [
     path(
         "accreditations/<id:pk>/validity/",
         venue.accreditation_validity,
-        name="accreditation-validity",
+        name="venue-validity",
     ),
     path("meetings/<slug:code>/pickup/", onsite.pickup_queue, name="pickup-queue"),
     path("meetings/<slug:code>/pickup/slots/", onsite.pickup_slots, name="pickup-slots"),

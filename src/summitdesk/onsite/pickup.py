@@ -113,8 +113,8 @@ def generate_slots(
                 "summitdesk.pickup.slots_generated",
                 actor=actor,
                 changes={"pickup_slots": [None, len(new)]},
-                note=f"{day.isoformat()} {start:%H:%M}-{end:%H:%M} every {every} min, "
-                f"capacity {capacity}",
+                note=f"{day.isoformat()} from {start:%H:%M} ({meeting.time_zone}) "
+                f"to {end:%H:%M} ({meeting.time_zone}), every {every} min, capacity {capacity}",
             )
     return len(new)
 

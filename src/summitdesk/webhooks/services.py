@@ -333,8 +333,8 @@ def _ids(entries: list[AuditEntry], object_type: str) -> set[int]:
 
 def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
     """What a receiver learns of each entry, by entry id: ids and fields that are not
-    sensitive (never identity data). The objects are read in three queries, however many
-    entries (a bulk approval)."""
+    sensitive (never identity data). The objects are read in one query per kind, however
+    many entries (a bulk approval)."""
     check_ins = CheckIn.objects.in_bulk(_ids(entries, "accreditation.checkin"))
     passages = Passage.objects.select_related("zone").in_bulk(_ids(entries, "venue.passage"))
     replies = (
@@ -365,6 +365,7 @@ def events_data(entries: list[AuditEntry]) -> dict[int, dict[str, Any]]:
                 if join_request
                 else {"join_request": {"id": object_id}}
             )
+            continue
         if entry.object_type == "onsite.pickupbooking":
             booking = bookings.get(object_id)
             found[entry.pk] = _booking_data(booking) if booking else {"pickup": {"id": object_id}}

@@ -147,7 +147,7 @@ def accreditation_validity(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Valid dates and zones saved."))
-            return redirect("backoffice:accreditation-validity", pk=accreditation.pk)
+            return redirect("backoffice:venue-validity", pk=accreditation.pk)
     context = {
         "accreditation": accreditation,
         "meeting": meeting,
