@@ -69,6 +69,8 @@ def test_reply_shows_and_takes_the_nominee_fields(
         "protocol_level": "chief_executive",
         "online": False,
         "participant_type": "delegate",
+        "returning_from": None,
+        "confirmed": None,
     }
     patched = reader.patch(
         f"/replies/{reply.pk}",
