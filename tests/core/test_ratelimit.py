@@ -12,7 +12,6 @@ from urllib.parse import quote
 import pytest
 from django.db import connections
 from django.test import override_settings
-from django.utils import timezone
 
 import summitdesk
 from summitdesk.core import ratelimit
