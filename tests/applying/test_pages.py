@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from summitdesk.admission import applicant_links, applying
 from summitdesk.admission.enums import ApplicationStatus
@@ -207,13 +208,26 @@ def test_lost_link_answers_the_same_for_any_address() -> None:
 
 @pytest.fixture
 def held() -> tuple[Application, str]:
-    made = application(policy())
+    """An application in English: its pages speak the applicant's language (see
+    test_the_pages_speak_the_applicants_language for French)."""
+    made = application(policy(), language="en")
     _link, token = applicant_links.issue(made, actor=applying.SYSTEM)
     return made, token
 
 
 def page_of(token: str) -> str:
     return f"/application/{token}/"
+
+
+def test_the_pages_speak_the_applicants_language() -> None:
+    made = application(policy(), language="fr")
+    _link, token = applicant_links.issue(made, actor=applying.SYSTEM)
+
+    page = Client().get(page_of(token)).content.decode()
+
+    assert '<html lang="fr"' in page
+    with translation.override("fr"):
+        assert gettext("Confirm my email address") in page
 
 
 def test_the_link_opens_the_application_and_confirms_only_on_the_button(
