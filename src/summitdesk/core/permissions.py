@@ -53,6 +53,9 @@ class Permission(StrEnum):
     STATISTICS_PUBLISH = "statistics.publish"
     PARTICIPANTS_READ = "participants.read"
     PARTICIPANTS_PUBLISH = "participants.publish"
+    APPLICATIONS_READ = "applications.read"
+    APPLICATIONS_REVIEW = "applications.review"
+    APPLICATION_DOCUMENTS_READ = "application_documents.read"
     EXPORTS_CREATE = "exports.create"
     STAFF_MANAGE = "staff.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
@@ -106,6 +109,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.PHOTOS_READ,
         P.PHOTOS_CHANGE,
         P.VISA_LETTERS_PRINT,
+        P.APPLICATIONS_READ,
+        P.APPLICATIONS_REVIEW,
+        P.APPLICATION_DOCUMENTS_READ,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -119,7 +125,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     # The check-in desk compares the person with the badge's photo; no document data.
     Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT},
     Role.COMMUNICATIONS: _READ | {P.STATISTICS_PUBLISH, P.PARTICIPANTS_PUBLISH},
-    Role.VIEWER: _READ,
+    # A viewer follows the admissions too, without the applicants' documents.
+    Role.VIEWER: _READ | {P.APPLICATIONS_READ},
 }
 
 #: What each permission means, for docs/security.md and the staff page.
@@ -155,6 +162,11 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.STATISTICS_PUBLISH: _("publish or withdraw the public statistics"),
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),
     P.PARTICIPANTS_PUBLISH: _("publish an edition of the List of Participants"),
+    P.APPLICATIONS_READ: _("read applications for admission and admitted organisations"),
+    P.APPLICATIONS_REVIEW: _(
+        "review applications, record meetings' decisions, suspend and withdraw admissions"
+    ),
+    P.APPLICATION_DOCUMENTS_READ: _("download the documents applicants sent"),
     P.EXPORTS_CREATE: _("export the lists one may read (identity columns as allowed)"),
     P.STAFF_MANAGE: _("create staff accounts, change roles, reset second factors"),
     P.API_TOKENS_MANAGE: _("create and revoke API tokens"),

@@ -1,0 +1,23 @@
+"""Admission's background jobs: periodic review reminders and the retention purge."""
+
+import datetime
+
+from django_tasks import task
+
+from summitdesk.admission import review
+from summitdesk.core.audit import Actor
+from summitdesk.core.periodic import periodic
+
+
+@periodic("admission-review-reminders", every=datetime.timedelta(days=1))
+@task()
+def remind_reviews() -> int:
+    """Remind the admissions whose periodic review date has passed."""
+    return review.remind_reviews(actor=Actor.system("admission review"))
+
+
+@periodic("purge-applications", every=datetime.timedelta(days=1))
+@task()
+def purge_applications() -> int:
+    """Delete applications not admitted once the identity data's retention has passed."""
+    return review.purge_applications(actor=Actor.system("application purge"))
