@@ -66,6 +66,6 @@ def document(application: Application, *, state: str = DocumentState.ACCEPTED) -
         size=len(PDF),
         state=state,
     )
-    stored.file.save(f"documents/test-{next(_numbers)}.pdf", ContentFile(PDF), save=False)
+    stored.file.save(f"test-{next(_numbers)}.pdf", ContentFile(PDF), save=False)
     stored.save()
     return stored

@@ -30,6 +30,7 @@ from summitdesk.correspondence.models import Invitation, MailboxMessage
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.builders import STAFF, accreditations, members, submitted_reply
+from tests.admission.builders import application, document
 from tests.delegations.builders import summit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import Invited, invited, written_letter
@@ -123,7 +124,10 @@ class Probe:
         url = self.url(world)
         if self.method == "post":
             return client.post(url, self.data)  # type: ignore[return-value]
-        return client.get(url)  # type: ignore[return-value]
+        response = client.get(url)
+        if response.streaming:  # a download: read to the end, which closes its file
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        return response  # type: ignore[return-value]
 
     def outcome(self, response: HttpResponse) -> str:
         """'allowed', 'refused', or what else came back (a failure either way)."""
@@ -136,6 +140,13 @@ class Probe:
         if response.status_code == 403:
             return "refused"
         return f"status {response.status_code}"
+
+
+def application_document(world: World) -> str:
+    """An applicant's document (made on first use), to download."""
+    applied = application(world.meeting.process)
+    stored = document(applied)
+    return f"/admission/applications/{applied.pk}/documents/{stored.pk}/"
 
 
 def get(url: Callable[[World], str], **kwargs: Any) -> Probe:
@@ -186,6 +197,9 @@ PROBES: dict[Permission, Probe] = {
     ),
     P.PARTICIPANTS_READ: get(lambda w: f"/meetings/{w.code}/list-of-participants/"),
     P.PARTICIPANTS_PUBLISH: get(lambda w: f"/meetings/{w.code}/list-of-participants/publish/"),
+    P.APPLICATIONS_READ: get(lambda w: "/admission/"),
+    P.APPLICATIONS_REVIEW: get(lambda w: f"/admission/{w.meeting.process.code}/decide/"),
+    P.APPLICATION_DOCUMENTS_READ: get(application_document),
     P.EXPORTS_CREATE: post(lambda w: "/exports/organisations/", {"format": "csv"}),
     P.STAFF_MANAGE: get(lambda w: "/staff/"),
     P.API_TOKENS_MANAGE: get(lambda w: "/api-tokens/"),
