@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.public import views
+from summitdesk.public import admission_lists, views
 from summitdesk.reports import dashboard_views
 
 app_name = "public"
@@ -24,5 +24,15 @@ urlpatterns = [
         "meetings/<slug:code>/information-pack.zip",
         views.information_pack_zip,
         name="information-pack-zip",
+    ),
+    path(
+        "processes/<slug:code>/<slug:kind>/",
+        admission_lists.decision_list,
+        name="admission-list",
+    ),
+    path(
+        "processes/<slug:code>/<slug:kind>.pdf",
+        admission_lists.decision_list_pdf,
+        name="admission-list-pdf",
     ),
 ]
