@@ -15,6 +15,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from summitdesk.api import (
     accreditations,
+    applications,
     checkins,
     circulars,
     directory,
@@ -116,3 +117,5 @@ api.add_router("/replies", replies.replies)
 api.add_router("/accreditations", accreditations.router)
 api.add_router("/check-ins", checkins.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/applications", applications.applications)
+api.add_router("/admissions", applications.admissions)

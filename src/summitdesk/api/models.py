@@ -17,6 +17,8 @@ class ApiScope(models.TextChoices):
     ACCREDITATIONS_READ = "accreditations:read", _("Read accreditations")
     ACCREDITATIONS_WRITE = "accreditations:write", _("Change accreditations")
     CHECKINS_WRITE = "checkins:write", _("Record check-ins")
+    APPLICATIONS_READ = "applications:read", _("Read applications for admission and admissions")
+    APPLICATIONS_WRITE = "applications:write", _("Record meetings' decisions on applications")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 
