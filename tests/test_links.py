@@ -156,17 +156,28 @@ REACHED = {
         "backoffice:accreditation-detail",
         "backoffice:circular-preview-html",
         "portal:reply",  # the reply link of the circular's preview
+        "backoffice:application-detail",
+        "backoffice:admitted-list",
     },
     "officer": {
         "backoffice:accreditation-detail",
         "backoffice:photo-upload",
         "backoffice:circular-preview-html",
         "portal:reply",
+        "backoffice:application-detail",
+        "backoffice:application-document",
+        "backoffice:admitted-list",
     },
     "badges": {"backoffice:badge-meetings", "backoffice:badge-print", "backoffice:meeting-detail"},
     "doors": {"backoffice:check-in-choice", "backoffice:checkin-desk", "backoffice:meeting-detail"},
     "comms": {"dashboard:index", "dashboard:meeting", "participants:editions"},
-    "viewer": {"backoffice:home", "backoffice:accreditation-detail", "backoffice:reply-detail"},
+    "viewer": {
+        "backoffice:home",
+        "backoffice:accreditation-detail",
+        "backoffice:reply-detail",
+        "backoffice:application-detail",
+        "backoffice:admitted-list",
+    },
 }
 
 
