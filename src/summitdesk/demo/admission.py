@@ -1,7 +1,9 @@
 """The demo's applications for admission to the WSIS: a handful in every state of the
-review, and PrepCom-2's decision already taken (three organisations admitted, in the
-directory with their applicant as focal point; one not admitted; one admitted then
-suspended). Played through the review services; a second run adds nothing."""
+review, and PrepCom-2's decision already taken (three organisations admitted, with their
+applicant as focal point; one not admitted; one admitted then suspended). The admitted
+ones were already in the directory (civil society entries): staff chose that entry as the
+same body, so admission completed it rather than making a second one. Played through the
+review services; a second run adds nothing."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from summitdesk.admission.enums import ApplicationStatus
 from summitdesk.admission.models import AdmissionPolicy, Application, ApplicationDocument
 from summitdesk.core.audit import Actor
 from summitdesk.core.documents import DocumentState
+from summitdesk.directory.enums import Category
+from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting, Process
 
 S = ApplicationStatus
@@ -76,8 +80,14 @@ def load_admission(process: Process, *, actor: Actor) -> int:
         return 0
     existing = set(Application.objects.filter(process=process).values_list("reference", flat=True))
     made = [applicant for applicant in APPLICANTS if applicant.reference not in existing]
+    entries = iter(
+        Organisation.objects.current()
+        .filter(category=Category.CIVIL_SOCIETY, applications__isnull=True)
+        .order_by("external_id", "pk")[:10]
+    )
     for applicant in made:
-        _apply(process, applicant, actor=actor)
+        entry = next(entries, None) if applicant.ends in (S.ADMITTED, "suspended") else None
+        _apply(process, applicant, entry=entry, actor=actor)
     admit = [a.reference for a in made if a.ends in (S.ADMITTED, "suspended")]
     not_admit = [a for a in made if a.ends == S.NOT_ADMITTED]
     if admit or not_admit:
@@ -97,19 +107,22 @@ def load_admission(process: Process, *, actor: Actor) -> int:
     return len(made)
 
 
-def _apply(process: Process, applicant: Applicant, *, actor: Actor) -> None:
+def _apply(
+    process: Process, applicant: Applicant, *, entry: Organisation | None, actor: Actor
+) -> None:
     confirmed = applicant.ends != S.UNCONFIRMED
     application = Application.objects.create(
         process=process,
         reference=applicant.reference,
         status=S.RECEIVED if confirmed else S.UNCONFIRMED,
-        name=applicant.name,
-        acronym=applicant.acronym,
+        name=entry.name if entry else applicant.name,
+        acronym=entry.acronym if entry else applicant.acronym,
         category="civil_society",
         stakeholder_group="civil_society",
-        country=applicant.country,
+        country=entry.country if entry else applicant.country,
         language="en",
         purpose="Brings the benefits of the information society to the communities it serves.",
+        contact_title="Ms" if applicant.given_name[-1] in "aeiu" else "Mr",
         contact_given_name=applicant.given_name,
         contact_family_name=applicant.family_name,
         contact_function="Executive director",
@@ -127,6 +140,8 @@ def _apply(process: Process, applicant: Applicant, *, actor: Actor) -> None:
         )
         document.file.save(f"{applicant.reference.lower()}-statutes.pdf", ContentFile(PDF), save=False)
         document.save()
+    if entry is not None:
+        review.choose_entry(application, entry, actor=actor)
     for step in STEPS.get(applicant.ends, []):
         review.review(
             application,
