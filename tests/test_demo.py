@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from summitdesk.admission.models import Admission
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular
-from summitdesk.admission.models import Admission
 from summitdesk.demo.load import load_demo
 from summitdesk.directory.enums import Category, PositionRole, StakeholderGroup
 from summitdesk.directory.models import Organisation, Person, Position

@@ -58,7 +58,9 @@ def application(
     return Application.objects.create(**fields)
 
 
-def document(application: Application, *, state: str = DocumentState.ACCEPTED) -> ApplicationDocument:
+def document(
+    application: Application, *, state: str = DocumentState.ACCEPTED
+) -> ApplicationDocument:
     stored = ApplicationDocument(
         application=application,
         original_name="statutes.pdf",

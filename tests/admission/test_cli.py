@@ -30,15 +30,29 @@ def test_decide_from_the_line_and_a_file_then_list(tmp_path: Path) -> None:
     listed.write_text(f"# PrepCom-3 decision\n{second.reference}\n")
 
     printed = run(
-        "decide", "--meeting", meeting.code, "--admit", first.reference,
-        "--admit-file", str(listed), "--not-admit", third.reference, "--reasons", "Out of scope",
+        "decide",
+        "--meeting",
+        meeting.code,
+        "--admit",
+        first.reference,
+        "--admit-file",
+        str(listed),
+        "--not-admit",
+        third.reference,
+        "--reasons",
+        "Out of scope",
     )
 
     assert "2 admitted, 1 not admitted" in printed
     assert Admission.objects.count() == 2
-    assert AuditEntry.objects.filter(action="summitdesk.application.decided", channel="cli").count() == 3
+    assert (
+        AuditEntry.objects.filter(action="summitdesk.application.decided", channel="cli").count()
+        == 3
+    )
     lines = run("list", "--process", meeting.process.code, "--status", "admitted").splitlines()
-    assert sorted(line.split("\t")[0] for line in lines) == sorted([first.reference, second.reference])
+    assert sorted(line.split("\t")[0] for line in lines) == sorted(
+        [first.reference, second.reference]
+    )
 
 
 def test_a_refused_decision_records_nothing_and_exits_1() -> None:
@@ -47,7 +61,15 @@ def test_a_refused_decision_records_nothing_and_exits_1() -> None:
     third = application(meeting.process, status=S.RECOMMENDED)
 
     with pytest.raises(CommandError, match="reasons") as error:
-        run("decide", "--meeting", meeting.code, "--admit", first.reference, "--not-admit", third.reference)
+        run(
+            "decide",
+            "--meeting",
+            meeting.code,
+            "--admit",
+            first.reference,
+            "--not-admit",
+            third.reference,
+        )
 
     assert error.value.returncode == 1
     assert not Application.objects.filter(status=S.ADMITTED).exists()

@@ -60,7 +60,11 @@ def test_incomplete_says_what_is_missing_and_the_applicant_is_told(
         review.review(applied, to=S.INCOMPLETE, missing="Statutes signed", actor=STAFF)
 
     applied.refresh_from_db()
-    assert (applied.status, applied.missing, told) == (S.INCOMPLETE, "Statutes signed", [S.INCOMPLETE])
+    assert (applied.status, applied.missing, told) == (
+        S.INCOMPLETE,
+        "Statutes signed",
+        [S.INCOMPLETE],
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,7 +136,10 @@ def test_admitting_a_duplicate_chosen_by_staff_completes_that_entry() -> None:
     meeting = prepcom()
     existing = OrganisationFactory(name="Applicant Association Kenya", country="KE")
     applied = application(
-        meeting.process, status=S.RECOMMENDED, name="Applicant Association Kenya", website="https://x.example.org"
+        meeting.process,
+        status=S.RECOMMENDED,
+        name="Applicant Association Kenya",
+        website="https://x.example.org",
     )
     found = review.duplicate_candidates(applied)
     assert [organisation for organisation, _reason in found] == [existing]

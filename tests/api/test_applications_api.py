@@ -46,9 +46,13 @@ def test_a_decision_over_the_api_is_all_or_none(api_for: ApiFor) -> None:
     unknown = api.post("/applications/decisions", {"meeting": "nope", "admit": [first.reference]})
     assert unknown.status_code == 422
 
-    done = api.post("/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]})
+    done = api.post(
+        "/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]}
+    )
     assert done.status_code == 200 and done.json()["admitted"] == [first.reference]
-    again = api.post("/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]})
+    again = api.post(
+        "/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]}
+    )
     assert again.status_code == 422 and "already been decided" in again.json()["detail"]
 
     admitted = api.walk(f"/admissions?process={meeting.process.code}")
@@ -56,6 +60,9 @@ def test_a_decision_over_the_api_is_all_or_none(api_for: ApiFor) -> None:
     assert Admission.objects.count() == 1
     feed = api.get("/admissions/changes").json()["items"]
     assert [record["audit_action"] for record in feed] == ["summitdesk.admission.created"]
-    assert api_for("applications:read").post(
-        "/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]}
-    ).status_code == 403
+    assert (
+        api_for("applications:read")
+        .post("/applications/decisions", {"meeting": meeting.code, "admit": [first.reference]})
+        .status_code
+        == 403
+    )

@@ -67,7 +67,9 @@ def test_the_queue_counts_filters_and_hides_unconfirmed(officer: Client, meeting
     assert "Beta Foundation" in recommended and "Alpha Network" not in recommended
 
 
-def test_an_unconfirmed_or_unknown_application_is_not_found(officer: Client, meeting: Meeting) -> None:
+def test_an_unconfirmed_or_unknown_application_is_not_found(
+    officer: Client, meeting: Meeting
+) -> None:
     hidden = application(meeting.process, status=S.UNCONFIRMED)
 
     assert officer.get(f"/admission/applications/{hidden.pk}/").status_code == 404
@@ -87,7 +89,9 @@ def test_the_officer_asks_for_a_missing_document(officer: Client, meeting: Meeti
     assert (applied.status, applied.missing) == (S.INCOMPLETE, "Signed statutes")
 
 
-def test_the_decision_form_admits_and_a_second_is_refused(officer: Client, meeting: Meeting) -> None:
+def test_the_decision_form_admits_and_a_second_is_refused(
+    officer: Client, meeting: Meeting
+) -> None:
     applied = application(meeting.process, status=S.RECOMMENDED)
     url = f"/admission/applications/{applied.pk}/decide/"
 
@@ -122,14 +126,21 @@ def test_the_bulk_decision_page_names_every_problem(officer: Client, meeting: Me
     url = f"/admission/{meeting.process.code}/decide/"
 
     refused = officer.post(
-        url, {"meeting": meeting.pk, "admit": f"{first.reference} NOPE-1", "not_admit": second.reference}
+        url,
+        {
+            "meeting": meeting.pk,
+            "admit": f"{first.reference} NOPE-1",
+            "not_admit": second.reference,
+        },
     )
     assert refused.status_code == 400
     text = refused.content.decode()
     assert "NOPE-1" in text and "reasons" in text
     assert not Admission.objects.exists()
 
-    done = officer.post(url, {"meeting": meeting.pk, "admit": f"{first.reference}, {second.reference}"})
+    done = officer.post(
+        url, {"meeting": meeting.pk, "admit": f"{first.reference}, {second.reference}"}
+    )
     assert done.status_code == 302
     assert Admission.objects.count() == 2
 
@@ -163,10 +174,17 @@ def test_a_viewer_reads_but_cannot_act_or_download(meeting: Meeting) -> None:
     assert detail.status_code == 200
     assert "Record the decision" not in detail.content.decode()
     assert f"/documents/{stored.pk}/" not in detail.content.decode()
-    assert viewer.post(
-        f"/admission/applications/{applied.pk}/decide/", {"meeting": meeting.pk, "decision": "admit"}
-    ).status_code == 403
-    assert viewer.get(f"/admission/applications/{applied.pk}/documents/{stored.pk}/").status_code == 403
+    assert (
+        viewer.post(
+            f"/admission/applications/{applied.pk}/decide/",
+            {"meeting": meeting.pk, "decision": "admit"},
+        ).status_code
+        == 403
+    )
+    assert (
+        viewer.get(f"/admission/applications/{applied.pk}/documents/{stored.pk}/").status_code
+        == 403
+    )
     applied.refresh_from_db()
     assert applied.status == S.RECOMMENDED
 

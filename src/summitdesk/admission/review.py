@@ -197,7 +197,9 @@ def choose_entry(
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def _next_review(application: Application, day: datetime.date) -> datetime.date | None:
@@ -545,6 +547,10 @@ def _remind_nobody(admission: Admission) -> None:
 remind_focal_point: Callable[[Admission], None] = _remind_nobody
 
 
+def _reminder(admission: Admission) -> Callable[[], None]:
+    return lambda: remind_focal_point(admission)
+
+
 @transaction.atomic
 def remind_reviews(*, today: datetime.date | None = None, actor: Actor) -> int:
     """Once per admission and review date: an audit entry (staff see the admission as due
@@ -568,13 +574,15 @@ def remind_reviews(*, today: datetime.date | None = None, actor: Actor) -> int:
             organisation_id=admission.organisation_id,
             note=note,
         )
-        transaction.on_commit(lambda admission=admission: remind_focal_point(admission))
+        transaction.on_commit(_reminder(admission))
         reminded += 1
     return reminded
 
 
 @transaction.atomic
-def mark_reviewed(admission: Admission, *, actor: Actor, today: datetime.date | None = None) -> Admission:
+def mark_reviewed(
+    admission: Admission, *, actor: Actor, today: datetime.date | None = None
+) -> Admission:
     """Staff reviewed the admission: the next review is set by the process's policy."""
     admission = Admission.objects.select_for_update().select_related("process").get(pk=admission.pk)
     policy = getattr(admission.process, "admission_policy", None)
@@ -638,7 +646,7 @@ def purge_applications(*, now: datetime.datetime | None = None, actor: Actor) ->
     AuditEntry.objects.bulk_create(entries)
     files = [document.file.name for document in documents if document.file.name]
     Application.objects.filter(pk__in=[a.pk for a in due]).delete()
-    storage = ApplicationDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = ApplicationDocument._meta.get_field("file").storage
     transaction.on_commit(lambda: _delete_files(storage, files))
     return len(due)
 

@@ -71,7 +71,9 @@ def application_data(application: Application) -> dict[str, Any]:
         website=application.website,
         missing=application.missing,
         reasons=application.reasons,
-        decision_meeting=application.decision_meeting.code if application.decision_meeting else None,
+        decision_meeting=application.decision_meeting.code
+        if application.decision_meeting
+        else None,
         decided_on=application.decided_on,
         organisation=application.organisation_id,
         submitted_at=application.submitted_at,

@@ -76,12 +76,16 @@ def refuse_if_not_admitted(reply: Reply) -> None:
         return
     if closed.status == AdmissionStatus.SUSPENDED:
         raise AdmissionClosed(
-            _("Your organisation's admission is suspended: replies are closed. "
-              "Contact the secretariat.")
+            _(
+                "Your organisation's admission is suspended: replies are closed. "
+                "Contact the secretariat."
+            )
         )
     raise AdmissionClosed(
-        _("Your organisation's admission was withdrawn: replies are closed. "
-          "Contact the secretariat.")
+        _(
+            "Your organisation's admission was withdrawn: replies are closed. "
+            "Contact the secretariat."
+        )
     )
 
 

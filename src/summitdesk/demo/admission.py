@@ -21,7 +21,10 @@ from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting, Process
 
 S = ApplicationStatus
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @dataclass(frozen=True)
@@ -38,24 +41,92 @@ class Applicant:
 
 
 APPLICANTS = [
-    Applicant("WSIS-A-001", "Rural Connectivity Alliance", "RCA", "KE", "Wanjiru", "Kamau", S.ADMITTED),
-    Applicant("WSIS-A-002", "Red de Telecentros de América Latina", "RTAL", "PE", "Lucía", "Quispe", S.ADMITTED),
+    Applicant(
+        "WSIS-A-001", "Rural Connectivity Alliance", "RCA", "KE", "Wanjiru", "Kamau", S.ADMITTED
+    ),
+    Applicant(
+        "WSIS-A-002",
+        "Red de Telecentros de América Latina",
+        "RTAL",
+        "PE",
+        "Lucía",
+        "Quispe",
+        S.ADMITTED,
+    ),
     Applicant("WSIS-A-003", "جمعية المعرفة الرقمية", "JMR", "JO", "Rania", "Haddad", S.ADMITTED),
-    Applicant("WSIS-A-004", "Open Spectrum Foundation", "OSF", "DE", "Jonas", "Weber", "suspended",
-              "The secretariat learned that the foundation is a front for a vendor."),
-    Applicant("WSIS-A-005", "Global Gadget Promoters", "GGP", "US", "Kyle", "Barnes", S.NOT_ADMITTED,
-              "A commercial reseller: outside the civil society criteria."),
-    Applicant("WSIS-A-006", "Association des Bibliothèques Numériques", "ABN", "SN", "Awa", "Diop", S.RECEIVED),
-    Applicant("WSIS-A-007", "Pacific Women in ICT", "PWICT", "FJ", "Mere", "Tuilagi", S.INCOMPLETE,
-              "The signed statutes and the list of the board's members."),
+    Applicant(
+        "WSIS-A-004",
+        "Open Spectrum Foundation",
+        "OSF",
+        "DE",
+        "Jonas",
+        "Weber",
+        "suspended",
+        "The secretariat learned that the foundation is a front for a vendor.",
+    ),
+    Applicant(
+        "WSIS-A-005",
+        "Global Gadget Promoters",
+        "GGP",
+        "US",
+        "Kyle",
+        "Barnes",
+        S.NOT_ADMITTED,
+        "A commercial reseller: outside the civil society criteria.",
+    ),
+    Applicant(
+        "WSIS-A-006",
+        "Association des Bibliothèques Numériques",
+        "ABN",
+        "SN",
+        "Awa",
+        "Diop",
+        S.RECEIVED,
+    ),
+    Applicant(
+        "WSIS-A-007",
+        "Pacific Women in ICT",
+        "PWICT",
+        "FJ",
+        "Mere",
+        "Tuilagi",
+        S.INCOMPLETE,
+        "The signed statutes and the list of the board's members.",
+    ),
     Applicant("WSIS-A-008", "Цифровое будущее", "ЦБ", "RU", "Olga", "Ivanova", S.UNDER_REVIEW),
     Applicant("WSIS-A-009", "数字包容网络", "DIN", "CN", "Li", "Wei", S.RECOMMENDED),
-    Applicant("WSIS-A-010", "Community Radio Network of South Asia", "CRNSA", "NP", "Sita", "Gurung", S.RECOMMENDED),
-    Applicant("WSIS-A-011", "Crypto Freedom League", "CFL", "MT", "Mark", "Borg", S.NOT_RECOMMENDED,
-              "Its activities do not concern the information society's development goals."),
-    Applicant("WSIS-A-012", "Youth Coders Collective", "YCC", "GH", "Kofi", "Mensah", S.DEFERRED,
-              "Registered three months ago: reconsidered once its first annual report is out."),
-    Applicant("WSIS-A-013", "Mesh Networks Without Borders", "MNWB", "BR", "Ana", "Souza", S.UNCONFIRMED),
+    Applicant(
+        "WSIS-A-010",
+        "Community Radio Network of South Asia",
+        "CRNSA",
+        "NP",
+        "Sita",
+        "Gurung",
+        S.RECOMMENDED,
+    ),
+    Applicant(
+        "WSIS-A-011",
+        "Crypto Freedom League",
+        "CFL",
+        "MT",
+        "Mark",
+        "Borg",
+        S.NOT_RECOMMENDED,
+        "Its activities do not concern the information society's development goals.",
+    ),
+    Applicant(
+        "WSIS-A-012",
+        "Youth Coders Collective",
+        "YCC",
+        "GH",
+        "Kofi",
+        "Mensah",
+        S.DEFERRED,
+        "Registered three months ago: reconsidered once its first annual report is out.",
+    ),
+    Applicant(
+        "WSIS-A-013", "Mesh Networks Without Borders", "MNWB", "BR", "Ana", "Souza", S.UNCONFIRMED
+    ),
 ]
 
 #: The review steps that lead to each status.
@@ -138,7 +209,9 @@ def _apply(
             pages=0,
             state=DocumentState.ACCEPTED,
         )
-        document.file.save(f"{applicant.reference.lower()}-statutes.pdf", ContentFile(PDF), save=False)
+        document.file.save(
+            f"{applicant.reference.lower()}-statutes.pdf", ContentFile(PDF), save=False
+        )
         document.save()
     if entry is not None:
         review.choose_entry(application, entry, actor=actor)

@@ -440,9 +440,9 @@ def _accreditation_columns(identity: bool) -> list[Column]:
 
 def _recommended_rows(f: Filters) -> QuerySet[Any, Row]:
     assert f.process is not None
-    return decision_lists.recommended_applications(f.process).values(
-        "reference", "name", "acronym", "category", "country"
-    )
+    fields = ("reference", "name", "acronym", "category", "country")
+    rows: QuerySet[Any, Row] = decision_lists.recommended_applications(f.process).values(*fields)
+    return rows
 
 
 def _recommended_columns(identity: bool) -> list[Column]:
@@ -458,9 +458,10 @@ def _recommended_columns(identity: bool) -> list[Column]:
 
 def _admitted_rows(f: Filters) -> QuerySet[Any, Row]:
     assert f.process is not None
-    return decision_lists.admitted(f.process).values(
+    rows: QuerySet[Any, Row] = decision_lists.admitted(f.process).values(
         *_organisation_fields("organisation__"), "admitted_on", "meeting__code"
     )
+    return rows
 
 
 def _admitted_columns(identity: bool) -> list[Column]:

@@ -422,7 +422,9 @@ def approved_accreditations_of_admitted(admissions: Iterable[Admission]) -> dict
         Accreditation.objects.filter(
             status=AccreditationStatus.APPROVED,
             meeting__process_id__in={admission.process_id for admission in wanted},
-            delegate__reply__organisation_id__in={admission.organisation_id for admission in wanted},
+            delegate__reply__organisation_id__in={
+                admission.organisation_id for admission in wanted
+            },
         )
         .order_by()
         .values_list("meeting__process_id", "delegate__reply__organisation_id")

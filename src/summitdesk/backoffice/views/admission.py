@@ -5,7 +5,7 @@ documents for the decision."""
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,8 +206,8 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:application-detail", pk=application.pk)
 
 
-@staff_view(P.APPLICATIONS_READ, P.APPLICATION_DOCUMENTS_READ)
-def application_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+@staff_view(P.APPLICATIONS_READ, P.APPLICATION_DOCUMENTS_READ)  # type: ignore[arg-type]  # streams
+def application_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """A document the applicant sent, as a download; only once inspected and accepted."""
     application = _application(pk)
     document = get_object_or_404(
@@ -279,7 +279,9 @@ def admitted_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @staff_view(P.APPLICATIONS_REVIEW)
 def admission_standing(request: HttpRequest, pk: int) -> HttpResponse:
-    admission = get_object_or_404(Admission.objects.select_related("organisation", "process"), pk=pk)
+    admission = get_object_or_404(
+        Admission.objects.select_related("organisation", "process"), pk=pk
+    )
     back = redirect("backoffice:admitted-list", code=admission.process.code)
     form = StandingForm(request.POST)
     if not form.is_valid():
@@ -291,9 +293,7 @@ def admission_standing(request: HttpRequest, pk: int) -> HttpResponse:
         approved = figures.approved_accreditations_of_admitted([admission])[admission.pk]
         confirmation = unless_confirmed(
             request,
-            question=(
-                _("Suspend %(name)s?") if action == "suspend" else _("Withdraw %(name)s?")
-            )
+            question=(_("Suspend %(name)s?") if action == "suspend" else _("Withdraw %(name)s?"))
             % {"name": admission.organisation.name},
             consequence=_(
                 "It leaves the circulars' audiences of the admitted and may not reply. "
@@ -338,4 +338,3 @@ def decision_list_pdf(request: HttpRequest, code: str, kind: str) -> HttpRespons
         f'attachment; filename="{decision_lists.file_name(process, chosen)}"'
     )
     return response
-

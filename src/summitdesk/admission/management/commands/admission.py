@@ -66,7 +66,9 @@ class Command(BaseCommand):
             self._decide(options)
 
     def _list(self, options: dict[str, Any]) -> None:
-        rows = review.staff_applications().select_related("process").order_by("process", "reference")
+        rows = (
+            review.staff_applications().select_related("process").order_by("process", "reference")
+        )
         if options.get("process"):
             process = Process.objects.filter(code=options["process"]).first()
             if process is None:
@@ -91,7 +93,12 @@ class Command(BaseCommand):
                 )
             else:
                 line = "\t".join(
-                    [application.reference, application.status, application.country, application.name]
+                    [
+                        application.reference,
+                        application.status,
+                        application.country,
+                        application.name,
+                    ]
                 )
             self.stdout.write(line)
 
