@@ -16,7 +16,6 @@ both sizes, and each page's p95 against the directory list's.
 """
 
 import argparse
-import datetime
 import random
 from collections.abc import Callable
 
