@@ -76,3 +76,23 @@ def test_a_refused_decision_records_nothing_and_exits_1() -> None:
     with pytest.raises(CommandError, match="No meeting") as usage:
         run("decide", "--meeting", "nowhere", "--admit", first.reference)
     assert usage.value.returncode == 2
+
+
+def test_the_admitted_export_from_the_command_line(tmp_path: Path) -> None:
+    meeting = prepcom()
+    first = application(meeting.process, status=S.RECOMMENDED, name="Exported Alliance")
+    run("decide", "--meeting", meeting.code, "--admit", first.reference)
+    out = tmp_path / "admitted.csv"
+
+    call_command(
+        "export",
+        "admission-admitted",
+        "--process",
+        meeting.process.code,
+        "--out",
+        str(out),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+
+    assert "Exported Alliance" in out.read_text(encoding="utf-8-sig")

@@ -201,7 +201,8 @@ def test_unknown_kind_is_refused() -> None:
 
     assert str(raised.value) == (
         "Unknown kind of export people; "
-        "choose from organisations, replies, delegates, accreditations."
+        "choose from organisations, replies, delegates, accreditations, "
+        "admission-recommended, admission-admitted."
     )
 
 
