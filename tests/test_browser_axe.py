@@ -157,7 +157,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
             args=[Application.objects.filter(status="recommended").order_by("pk")[0].pk],
         ),
         "admitted organisations": reverse("backoffice:admitted-list", args=[meeting.process.code]),
-        "admitted list": reverse("public:admission-list", args=[meeting.process.code, "admitted"]),
+        "admitted list": reverse("public:admission-admitted", args=[meeting.process.code]),
         # The reply portal (a focal point), a delegate's own page and the focal point's
         # view of it, on a phone
         "portal": reverse("portal:reply", args=[reply_token]),
@@ -171,6 +171,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "statistics": reverse("public:statistics", args=[code]),
         "participants": reverse("participants:public", args=[code]),
         "information pack": reverse("public:information-pack", args=[code]),
+        "apply for admission": reverse("apply:apply", args=[meeting.process.code]),
     }
     # The meeting as the Arabic page names it (its title in Arabic, from the demo).
     names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
@@ -187,6 +188,7 @@ VISITOR_PAGES = {
     "participants",
     "information pack",
     "admitted list",
+    "apply for admission",
 }
 PAGE_KINDS = [
     "overview",

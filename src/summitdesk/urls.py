@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("summitdesk.backoffice.urls")),
     path("", include("summitdesk.public.urls")),
+    path("", include("summitdesk.public.applying_urls")),
     path("reply/", include("summitdesk.portal.urls")),
     path("accreditation/", include("summitdesk.portal.delegate_urls")),
     path("reports/", include("summitdesk.reports.dashboard_urls")),

@@ -49,7 +49,7 @@ def test_the_public_pages_show_names_countries_and_categories_only() -> None:
     assert "Open Spectrum Alliance" in listed and "Rural Schools Network" not in listed
     for page in (recommended, listed):
         assert "wanjiru" not in page.lower() and "Applicant" not in page and "APP-" not in page
-    assert stranger.get(f"/processes/{meeting.process.code}/secret/").status_code == 404
+    assert stranger.get(f"/processes/{meeting.process.code}/secret.pdf").status_code == 404
     assert stranger.get("/processes/nowhere/admitted/").status_code == 404
     pdf = stranger.get(f"/processes/{meeting.process.code}/admitted.pdf")
     assert "Open Spectrum Alliance" in text(pdf.content)

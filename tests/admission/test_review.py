@@ -11,6 +11,8 @@ from summitdesk.admission import review
 from summitdesk.admission.enums import AdmissionStatus, ApplicationStatus
 from summitdesk.admission.models import Admission, AdmissionPolicy, Application
 from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.enums import MessageKind
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from tests.admission.builders import STAFF, application, document, prepcom
@@ -279,3 +281,18 @@ def test_applications_not_admitted_are_purged_with_their_files_after_retention(
     assert not path.exists()
     entry = AuditEntry.objects.get(action="summitdesk.application.purged")
     assert (entry.object_repr, entry.changes) == (old.reference, {"documents": [1, 0]})
+
+
+def test_the_applicant_is_emailed_the_review_outcome_and_the_decision() -> None:
+    meeting = prepcom()
+    applied = application(meeting.process, status=S.UNDER_REVIEW)
+
+    review.review(applied, to=S.INCOMPLETE, missing="Statutes", actor=STAFF)
+    review.review(applied, to=S.UNDER_REVIEW, actor=STAFF)  # not told
+    review.review(applied, to=S.RECOMMENDED, actor=STAFF)
+    review.decide(applied, meeting=meeting, admit=True, actor=STAFF)
+
+    queued = OutboundMessage.objects.filter(
+        kind=MessageKind.APPLICATION_STATUS, about_id=applied.pk
+    )
+    assert queued.count() == 3

@@ -22,10 +22,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from summitdesk.admission import emails
 from summitdesk.admission.enums import DECIDED, AdmissionStatus, ApplicationStatus
 from summitdesk.admission.models import Admission, Application, ApplicationDocument
 from summitdesk.core import audit
@@ -49,8 +50,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 #: What a meeting may decide on: the applications the secretariat has reviewed.
 DECIDABLE = (S.RECOMMENDED, S.NOT_RECOMMENDED, S.DEFERRED)
-#: Statuses the applicant is told of (with their link).
-TOLD = (S.INCOMPLETE, S.DEFERRED, S.ADMITTED, S.NOT_ADMITTED)
+#: Statuses the applicant is told of (with their link), as admission.emails tells them.
+TOLD = emails.TOLD
 #: Statuses staff see: every application whose email address is confirmed.
 STAFF_STATUSES = tuple(status for status in S if status != S.UNCONFIRMED)
 
@@ -62,13 +63,10 @@ class ReviewError(Exception):
     """A review step or decision refused, with a message for the person who asked."""
 
 
-# The applicant is told through the applicant's side (admission.emails, built alongside);
-# until it is wired in, the seam does nothing. Tests may replace it.
-def _tell_nobody(application: Application) -> None:
-    return None
-
-
-tell_applicant: Callable[[Application], None] = _tell_nobody
+def tell_applicant(application: Application) -> None:
+    """The applicant's email about the new status (admission.emails decides which statuses
+    are told), queued in the transaction that changed it."""
+    emails.queue_status_email(application)
 
 
 def retention_days() -> int:
@@ -84,7 +82,7 @@ def staff_applications() -> "QuerySet[Application]":
 
 def _told(application: Application) -> None:
     if application.status in TOLD:
-        transaction.on_commit(lambda: tell_applicant(application))
+        tell_applicant(application)
 
 
 def _locked(application: Application) -> Application:
@@ -607,13 +605,10 @@ def mark_reviewed(
 
 def purgeable(now: datetime.datetime | None = None) -> "QuerySet[Application]":
     """Applications past retention: not admitted, decided more than the retention period
-    ago; and never confirmed, submitted that long ago."""
+    ago. (Those never confirmed go sooner: admission.applying.purge_unconfirmed.)"""
     now = now or timezone.now()
     days = datetime.timedelta(days=retention_days())
-    return Application.objects.filter(
-        Q(status=S.NOT_ADMITTED, decided_on__lt=now.date() - days)
-        | Q(status=S.UNCONFIRMED, submitted_at__lt=now - days)
-    )
+    return Application.objects.filter(status=S.NOT_ADMITTED, decided_on__lt=now.date() - days)
 
 
 @transaction.atomic

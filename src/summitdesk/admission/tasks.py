@@ -1,12 +1,20 @@
-"""Admission's background jobs: periodic review reminders and the retention purge."""
+"""Admission's background jobs: the deletion of applications whose email address was
+never confirmed (admission.applying.purge_unconfirmed), periodic review reminders, and
+the retention purge of applications not admitted (admission.review)."""
 
 import datetime
 
 from django_tasks import task
 
-from summitdesk.admission import review
+from summitdesk.admission import applying, review
 from summitdesk.core.audit import Actor
 from summitdesk.core.periodic import periodic
+
+
+@periodic("purge-unconfirmed-applications", every=datetime.timedelta(hours=6))
+@task()
+def purge_unconfirmed_applications() -> dict[str, int]:
+    return {"deleted": applying.purge_unconfirmed()}
 
 
 @periodic("admission-review-reminders", every=datetime.timedelta(days=1))

@@ -15,7 +15,8 @@ class MailingKind(models.TextChoices):
 
 class MessageKind(models.TextChoices):
     """What an outbox row carries: a circular's letter or reminder (rows of a mailing), or
-    one of the emails the other apps compose (delegations.emails, accreditation.emails)."""
+    one of the emails the other apps compose (delegations.emails, accreditation.emails,
+    admission.emails)."""
 
     LETTER = "letter", _("Letter")
     REMINDER = "reminder", _("Reminder")
@@ -26,6 +27,10 @@ class MessageKind(models.TextChoices):
     ACCREDITATION_REJECTED = "accreditation_rejected", _("Accreditation not approved")
     ACCREDITATION_REVOKED = "accreditation_revoked", _("Accreditation withdrawn")
     MISSING_DATA = "missing_data", _("Accreditation details missing")
+    APPLICATION_CONFIRMATION = "application_confirmation", _("Application: address to confirm")
+    APPLICANT_LINK = "applicant_link", _("Applicant's link")
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    APPLICATION_STATUS = "application_status", _("Application: news of its review")
 
 
 class MessageState(models.TextChoices):

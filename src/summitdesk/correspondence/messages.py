@@ -97,7 +97,7 @@ def kind_of(row: OutboundMessage) -> Kind:
 def draft(
     kind: MessageKind,
     *,
-    organisation_id: int,
+    organisation_id: int | None,
     about: models.Model,
     person: Person | None = None,
     params: dict[str, object] | None = None,

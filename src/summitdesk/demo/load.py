@@ -17,6 +17,7 @@ from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
 from summitdesk.correspondence.models import Circular
 from summitdesk.demo.admission import load_admission
+from summitdesk.demo.admission_policy import load_admission_policy
 from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
 from summitdesk.demo.generate import OrganisationSpec, generate_directory
@@ -185,6 +186,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     summary.circular_created = load_circular(process, actor=ACTOR)
     summary.circular_status = Circular.objects.get(reference=CIRCULAR_REFERENCE).status
     summary.history = load_history(process, actor=ACTOR)
+    load_admission_policy(process, actor=ACTOR, today=today)
     load_admission(process, actor=ACTOR)
     return summary
 

@@ -25,14 +25,23 @@ urlpatterns = [
         views.information_pack_zip,
         name="information-pack-zip",
     ),
-    path(
-        "processes/<slug:code>/<slug:kind>/",
-        admission_lists.decision_list,
-        name="admission-list",
-    ),
-    path(
-        "processes/<slug:code>/<slug:kind>.pdf",
-        admission_lists.decision_list_pdf,
-        name="admission-list-pdf",
+    # Admission's lists for a decision (the application form is apply:apply, beside them).
+    *(
+        route
+        for kind in ("recommended", "admitted")
+        for route in (
+            path(
+                f"processes/<slug:code>/{kind}/",
+                admission_lists.decision_list,
+                {"kind": kind},
+                name=f"admission-{kind}",
+            ),
+            path(
+                f"processes/<slug:code>/{kind}.pdf",
+                admission_lists.decision_list_pdf,
+                {"kind": kind},
+                name=f"admission-{kind}-pdf",
+            ),
+        )
     ),
 ]
