@@ -263,7 +263,7 @@ OPEN = {
     "favicon",
     "api-docs",  # the API's public reference page
 }
-OUTSIDE = ("public:", "portal:", "delegate:", "api:", "participants:public")
+OUTSIDE = ("public:", "apply:", "portal:", "delegate:", "api:", "participants:public")
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, Callable[..., Any]]]:
