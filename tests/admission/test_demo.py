@@ -8,6 +8,7 @@ from pytest_django import Settings
 from summitdesk.admission.enums import AdmissionStatus, ApplicationStatus
 from summitdesk.admission.models import Admission, Application
 from summitdesk.correspondence.audience import Audience
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.demo.admission import load_admission
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Position
@@ -39,3 +40,4 @@ def test_the_demo_has_every_state_and_a_decision_taken(settings: Settings, tmp_p
             organisation=admission.organisation, role=PositionRole.FOCAL_POINT
         ).exists()
     assert Audience(admitted_to=[meeting.process.code]).organisations().count() == 3
+    assert not OutboundMessage.objects.exists()  # the applicants' emails: never sent

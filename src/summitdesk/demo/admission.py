@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from summitdesk.admission import review
 from summitdesk.admission.enums import ApplicationStatus
 from summitdesk.admission.models import AdmissionPolicy, Application, ApplicationDocument
 from summitdesk.core.audit import Actor
 from summitdesk.core.documents import DocumentState
+from summitdesk.correspondence.models import OutboundMessage
+from summitdesk.demo.history import EMAIL_TASKS
 from summitdesk.directory.enums import Category
 from summitdesk.directory.models import Organisation
 from summitdesk.meetings.models import Meeting, Process
@@ -149,6 +152,7 @@ def load_admission(process: Process, *, actor: Actor) -> int:
     decider = Meeting.objects.filter(process=process, code="prepcom-2").first()
     if decider is None:
         return 0
+    started = timezone.now()
     existing = set(Application.objects.filter(process=process).values_list("reference", flat=True))
     made = [applicant for applicant in APPLICANTS if applicant.reference not in existing]
     entries = iter(
@@ -175,6 +179,9 @@ def load_admission(process: Process, *, actor: Actor) -> int:
         if applicant.ends == "suspended":
             application = Application.objects.get(reference=applicant.reference)
             review.suspend(application.admission, reason=applicant.note, actor=actor)
+    # The applicants' emails about this past were never written nor sent.
+    DBTaskResult.objects.filter(task_path__in=EMAIL_TASKS, enqueued_at__gte=started).delete()
+    OutboundMessage.objects.filter(mailing__isnull=True, created_at__gte=started).delete()
     return len(made)
 
 
