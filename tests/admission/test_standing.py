@@ -2,19 +2,24 @@
 replies refused while an admission is suspended or withdrawn."""
 
 import pytest
+from django.test import Client
 
+from summitdesk.accreditation import services as accreditation_services
+from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.admission import review
 from summitdesk.admission.enums import ApplicationStatus
 from summitdesk.admission.models import Admission
 from summitdesk.core.audit import Actor
-from summitdesk.core.enums import Channel
+from summitdesk.core.enums import Channel, Role
 from summitdesk.correspondence.audience import Audience
 from summitdesk.delegations import services
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.meetings.models import Meeting
+from summitdesk.reports import figures
+from tests.accreditation.builders import accreditations, members, submitted_reply
 from tests.admission.builders import STAFF, application, prepcom
 from tests.delegations.builders import attending
-from tests.factories import MeetingFactory, OrganisationFactory
+from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PORTAL = Actor.system("focal point", Channel.PORTAL)
@@ -69,3 +74,24 @@ def test_an_organisation_without_admission_replies_as_before() -> None:
     saved = services.save_reply(reply, attending([("Ann", "Member")]), submit=True, actor=PORTAL)
 
     assert saved.state == ReplyState.SUBMITTED
+
+
+def test_approved_accreditations_stay_when_suspended_and_the_page_counts_them() -> None:
+    meeting = prepcom()
+    later = MeetingFactory(process=meeting.process, code="prepcom-4")
+    admission = admitted(meeting)
+    [accreditation] = accreditations(submitted_reply(admission.organisation, later, members(1)))
+    accreditation_services.transition(accreditation, AccreditationStatus.APPROVED, actor=STAFF)
+    officer = Client()
+    officer.force_login(UserFactory(role=Role.REGISTRATION_OFFICER))
+    url = f"/admission/admitted/{admission.pk}/standing/"
+
+    asked = officer.post(url, {"action": "suspend", "reason": "Misrepresentation"})
+    assert "Its 1 approved accreditations stay" in asked.content.decode()
+    officer.post(url, {"action": "suspend", "reason": "Misrepresentation", "confirmed": "yes"})
+
+    accreditation.refresh_from_db()
+    assert accreditation.status == AccreditationStatus.APPROVED
+    assert figures.approved_accreditations_of_admitted([admission]) == {admission.pk: 1}
+    listed = officer.get(f"/admission/{meeting.process.code}/admitted/").content.decode()
+    assert "<td>1</td>" in listed
