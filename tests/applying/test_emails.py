@@ -12,6 +12,7 @@ from summitdesk.admission.enums import ApplicationStatus
 from summitdesk.admission.models import Application
 from summitdesk.correspondence.enums import MessageState
 from summitdesk.correspondence.models import OutboundMessage
+from summitdesk.correspondence.withholding import WITHHELD, withhold_links
 from tests.applying.builders import application, policy
 from tests.conftest import Received, Sink
 from tests.tasks import drop_queued_emails, run_queued_tasks
@@ -137,3 +138,28 @@ def test_statuses_the_applicant_is_not_told_queue_nothing() -> None:
     emails.queue_status_email(made)
 
     assert not OutboundMessage.objects.exists()
+
+
+def test_staff_read_an_applicants_email_in_the_mail_log(smtp: Sink, admin_client: Client) -> None:
+    application(policy(), language="en")
+    run_queued_tasks()
+    row = OutboundMessage.objects.get()
+
+    listing = admin_client.get("/mail-log/")
+    message = admin_client.get(f"/mail-log/{row.pk}/")
+
+    assert listing.status_code == message.status_code == 200
+    assert "awa@riscn.example.org" in listing.content.decode()
+    assert "Confirm your application" in message.content.decode()
+
+
+def test_roles_reading_mail_without_links_see_the_applicants_link_withheld(smtp: Sink) -> None:
+    application(policy(), language="en")
+    run_queued_tasks()
+    row = OutboundMessage.objects.get()
+
+    withheld = withhold_links(row.body)
+
+    assert applicant_links.token_in(row.body) is not None
+    assert applicant_links.token_in(withheld) is None
+    assert WITHHELD in withheld

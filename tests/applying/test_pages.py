@@ -2,22 +2,24 @@
 bad files, the limits per address and per email, the "lost your link?" form that answers
 the same for every address, and the applicant's pages through their link."""
 
+import re
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from summitdesk.admission import applicant_links, applying
 from summitdesk.admission.enums import ApplicationStatus
-from summitdesk.admission.models import Application, ApplicationDocument
+from summitdesk.admission.models import AdmissionPolicy, Application, ApplicationDocument
 from summitdesk.correspondence.enums import MessageKind
 from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import Category
 from summitdesk.public import applying_views
 from tests.applying.builders import application, drained, form_data, pdf_bytes, png_bytes, policy
-from tests.factories import OrganisationFactory
+from tests.factories import MeetingFactory, OrganisationFactory
 from tests.tasks import drop_queued_emails
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +315,46 @@ def test_the_applicant_never_learns_of_directory_matches(held: tuple[Application
 
 def test_reverse_names_exist() -> None:
     assert reverse("apply:apply", args=["wsis"]) == APPLY
+
+
+def test_the_meetings_information_pack_leads_to_the_application_page_while_open() -> None:
+    made = policy()
+    meeting = MeetingFactory(process=made.process, code="prepcom-1")
+
+    page = Client().get(f"/meetings/{meeting.code}/information-pack/").content.decode()
+    assert 'href="/processes/wsis/apply/"' in page
+
+    AdmissionPolicy.objects.filter(pk=made.pk).update(closes_at=timezone.now())
+    page = Client().get(f"/meetings/{meeting.code}/information-pack/").content.decode()
+    assert "/processes/wsis/apply/" not in page
+
+
+def test_the_form_refuses_a_post_without_its_csrf_token_and_records_nothing() -> None:
+    made = policy()
+    strict = Client(enforce_csrf_checks=True)
+
+    refused = strict.post(APPLY, {**posted(), **files(made)})
+
+    assert refused.status_code == 403
+    assert not Application.objects.exists()
+    page = strict.get(APPLY)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    accepted = strict.post(
+        APPLY, {**posted(), **files(made), "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert accepted.status_code == 302
+    assert Application.objects.count() == 1
+
+
+def test_an_upload_through_the_link_needs_its_csrf_token(held: tuple[Application, str]) -> None:
+    _made, token = held
+    strict = Client(enforce_csrf_checks=True)
+
+    refused = strict.post(
+        page_of(token) + "documents/",
+        {"requirement": "", "file": SimpleUploadedFile("a.png", png_bytes(), "image/png")},
+    )
+
+    assert refused.status_code == 403
+    assert not ApplicationDocument.objects.exists()

@@ -251,7 +251,8 @@ def test_a_superuser_is_an_administrator_and_an_inactive_user_nobody() -> None:
 # Every staff address reads the table
 
 #: Addresses open without a permission: signing in and out, one's own second factor,
-#: and the pages for the public, the portal, delegates and the API (their own doors).
+#: and the pages for the public, the portal, delegates, applicants and the API (their own
+#: doors).
 OPEN = {
     "backoffice:login",
     "backoffice:logout",
@@ -263,7 +264,7 @@ OPEN = {
     "favicon",
     "api-docs",  # the API's public reference page
 }
-OUTSIDE = ("public:", "apply:", "portal:", "delegate:", "api:", "participants:public")
+OUTSIDE = ("public:", "portal:", "delegate:", "api:", "participants:public", "apply:")
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, Callable[..., Any]]]:

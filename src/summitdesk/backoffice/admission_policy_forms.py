@@ -52,17 +52,25 @@ class PolicyForm(forms.ModelForm[AdmissionPolicy]):
         return {field: self.cleaned_data[field] for field in POLICY_FIELDS}
 
 
+#: A checklist line's own fields (the formset adds its policy to the form's Meta list).
+LINE_FIELDS = ("title", "description", "required", "position")
+
+
 class RequiredDocumentForm(NameTranslationsMixin, forms.ModelForm[RequiredDocument]):
     translated = "title"
 
     class Meta:
         model = RequiredDocument
-        fields = ["title", "description", "required", "position"]
+        fields = list(LINE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_translation_fields(_("Title"), 200)
+
+    def line_fields(self) -> list[forms.BoundField]:
+        """The line's own visible fields (not its translations, nor Delete)."""
+        return [self[name] for name in LINE_FIELDS]
 
 
 ChecklistFormSet: type[
@@ -82,7 +90,7 @@ def checklist_lines(formset: Any) -> list[ChecklistLine]:
     for form in formset.forms:
         if not form.has_changed() and form.instance.pk is None:
             continue
-        data = {field: form.cleaned_data.get(field) for field in RequiredDocumentForm.Meta.fields}
+        data = {field: form.cleaned_data.get(field) for field in LINE_FIELDS}
         data["title_translations"] = form.translations()
         lines.append(
             ChecklistLine(

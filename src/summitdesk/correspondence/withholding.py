@@ -8,9 +8,9 @@ here, each link replaced by WITHHELD, so no role reaches through a link what its
 refused directly.
 
 `withhold_links` recognises this installation's personal links by their paths (the
-portal's, the delegate pages' and the focal point's delegate pages'), under any host, so
-that mail written under an earlier base URL is covered too. Any stored mail view can call
-it on any text.
+portal's, the delegate pages', the focal point's delegate pages' and the applicants'),
+under any host, so that mail written under an earlier base URL is covered too. Any stored
+mail view can call it on any text.
 """
 
 import dataclasses
@@ -50,6 +50,8 @@ def _path_alternatives() -> str:
         reverse("portal:reply", kwargs={"token": token}),
         reverse("delegate:page", kwargs={"token": token}),
         reverse("delegate:focal-point", kwargs={"token": token, "delegate_id": 1}),
+        # An applicant's link opens their application and its documents.
+        reverse("apply:application", kwargs={"token": token}),
     ]
     prefixes = sorted({path.partition(token)[0] for path in paths}, key=len, reverse=True)
     return "|".join(re.escape(prefix) for prefix in prefixes)

@@ -23,11 +23,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from summitdesk.admission import applicant_links, applying
@@ -95,6 +97,19 @@ def _posted_too_often(request: HttpRequest, form_name: str, email: str | None = 
     )
 
 
+def _csrf_refusal(request: HttpRequest) -> HttpResponseBase | None:
+    """The CSRF check the middleware would have made, made by a view that takes documents
+    once it has checked the body's announced size (the middleware reads the whole body to
+    find the token: a stranger's gigabyte would be spooled to disk first). None: passed."""
+    check = CsrfViewMiddleware(lambda _request: HttpResponse())
+    return check.process_view(request, _csrf_checked, (), {})
+
+
+def _csrf_checked(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    """The view the CSRF check is made for (it must not be marked exempt)."""
+    return HttpResponse()
+
+
 def _body_too_large(request: HttpRequest, limit: int) -> bool:
     """Whether the request announces more than `limit` bytes of documents and the form
     (checked before Django reads the upload, so that a huge body is never spooled)."""
@@ -134,8 +149,9 @@ def _apply_page(
     return render(request, "public/apply.html", context, status=status)
 
 
+@csrf_exempt  # checked by the view, after the body's size (_csrf_refusal)
 @public_pages.rate_limited("apply", limit=PAGE_LIMIT, window=PAGE_WINDOW)
-def apply(request: HttpRequest, code: str) -> HttpResponse:
+def apply(request: HttpRequest, code: str) -> HttpResponseBase:
     """The application form of the process `code`, while its window is open."""
     process, policy = _policy(code)
     state = applying.window(policy)
@@ -151,6 +167,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             None, _("Documents may take 50 MB in all; remove one or send smaller copies.")
         )
         return _apply_page(request, process, policy, form, status=400)
+    refused = _csrf_refusal(request)
+    if refused is not None:
+        return refused
     form = ApplicationForm(request.POST, request.FILES, policy=policy)
     if not form.is_valid():
         return _apply_page(request, process, policy, form, status=400)
@@ -375,15 +394,19 @@ def edit(request: HttpRequest, access: ApplicantAccess) -> HttpResponse:
     return render(request, "public/application_edit.html", context, status=status)
 
 
+@csrf_exempt  # checked by the view, after the body's size (_csrf_refusal)
 @require_POST
 @by_applicant_link
-def upload(request: HttpRequest, access: ApplicantAccess) -> HttpResponse:
+def upload(request: HttpRequest, access: ApplicantAccess) -> HttpResponseBase:
     application = access.application
     if _body_too_large(request, uploads.MAX_DOCUMENT_BYTES):
         form = DocumentForm(data={}, application=application)
         form.is_valid()
         form.add_error("file", _("The file is larger than 10 MB; send a smaller copy."))
         return _page(request, access, form, status=400)
+    refused = _csrf_refusal(request)
+    if refused is not None:
+        return refused
     form = DocumentForm(request.POST, request.FILES, application=application)
     if form.is_valid():
         sent_file = form.upload()

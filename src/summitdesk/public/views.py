@@ -6,8 +6,10 @@ import mimetypes
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from summitdesk.admission import applying
 from summitdesk.directory.enums import Language
 from summitdesk.lib import public_pages
 from summitdesk.meetings import packs
@@ -48,10 +50,17 @@ rate_limited = public_pages.rate_limited(
 def information_pack(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _meeting(code)
     items = _items(meeting)
+    policy = applying.policy_for(meeting.process)
     context = {
         "meeting": meeting,
         "groups": by_language(items),
         "has_documents": any(item.document for item in items),
+        # Organisations without a status find where to apply for admission.
+        "apply_url": (
+            reverse("apply:apply", args=[meeting.process.code])
+            if policy is not None and applying.window(policy) == applying.Window.OPEN
+            else ""
+        ),
     }
     return render(request, "public/information_pack.html", context)
 
