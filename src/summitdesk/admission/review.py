@@ -176,14 +176,14 @@ def choose_entry(
     _refuse_unreviewable(application)
     if organisation is not None and organisation.status == OrganisationStatus.MERGED:
         raise ReviewError(_("That directory entry was merged into another: choose that one."))
-    before = {"organisation": audit._plain(application.organisation)}
+    before = audit.snapshot(application, ("organisation",))
     application.organisation = organisation
     application.save(update_fields=["organisation", "updated_at"])
     audit.record(
         application,
         "summitdesk.application.entry_chosen",
         actor=actor,
-        changes=audit.diff(before, {"organisation": audit._plain(organisation)}),
+        changes=audit.diff(before, audit.snapshot(application, ("organisation",))),
         organisation_id=organisation.pk if organisation else None,
     )
     return application
