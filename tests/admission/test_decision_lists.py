@@ -77,3 +77,14 @@ def test_the_pdf_prints_every_script(language: str, name: str, font: str) -> Non
         assert any(found.startswith(font) for found in fonts(pdf))
     if language != "ar":  # Arabic's extracted text is unreliable; its font is checked
         assert name in text(pdf)
+
+
+def test_the_public_lists_are_rate_limited_per_address() -> None:
+    meeting = prepcom()
+    stranger = Client()
+    url = f"/processes/{meeting.process.code}/admitted/"
+
+    answers = [stranger.get(url, REMOTE_ADDR="203.0.113.9").status_code for _ in range(61)]
+
+    assert answers[:60] == [200] * 60 and answers[60] == 429
+    assert stranger.get(url, REMOTE_ADDR="203.0.113.10").status_code == 200

@@ -265,3 +265,16 @@ def test_the_queue_keeps_its_query_count_with_many_applications(
         response = officer.get(f"/admission/{meeting.process.code}/applications/?page=3")
 
     assert response.status_code == 200
+
+
+def test_the_admission_overview_counts_each_process(meeting: Meeting) -> None:
+    application(meeting.process, status=S.RECOMMENDED)
+    application(meeting.process, status=S.RECOMMENDED)
+    application(meeting.process, status=S.UNCONFIRMED)
+
+    page = signed_in(Role.VIEWER).get("/admission/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<td>2</td>" in text and "Record a decision" not in text
+    assert signed_in(Role.BADGE_DESK).get("/admission/").status_code == 403
