@@ -278,3 +278,20 @@ def test_the_admission_overview_counts_each_process(meeting: Meeting) -> None:
     text = page.content.decode()
     assert "<td>2</td>" in text and "Record a decision" not in text
     assert signed_in(Role.BADGE_DESK).get("/admission/").status_code == 403
+
+
+def test_the_recommended_list_names_the_meeting_that_decides(
+    officer: Client, meeting: Meeting
+) -> None:
+    application(meeting.process, status=S.RECOMMENDED, name="Listed Network")
+    page = officer.get(f"/admission/{meeting.process.code}/decide/").content.decode()
+    url = f"/admission/{meeting.process.code}/recommended.pdf?meeting={meeting.code}"
+    assert url in page
+
+    pdf = officer.get(url)
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "For the decision of" in text and meeting.title in text and "Listed Network" in text
+    forged = officer.get(f"/admission/{meeting.process.code}/recommended.pdf?meeting=<x>")
+    assert (
+        "For the decision of" not in PdfReader(io.BytesIO(forged.content)).pages[0].extract_text()
+    )

@@ -19,7 +19,7 @@ from summitdesk.lib.countries import country_name
 from summitdesk.lib.dates import format_date
 from summitdesk.lib.documents import render_pdf
 from summitdesk.lib.localized import localized
-from summitdesk.meetings.models import Process
+from summitdesk.meetings.models import Meeting, Process
 
 TEMPLATE = Path(__file__).resolve().parent / "templates_typst" / "decision_list.typ"
 RTL = ("ar", "he", "fa", "ur")
@@ -89,13 +89,30 @@ def title(process: Process, kind: ListKind) -> str:
     return _("Organisations admitted: %(process)s") % {"process": name}
 
 
+def deciding_meeting(process: Process, code: object) -> Meeting | None:
+    """The meeting of `process` named by `code` (a query's value), else None."""
+    text = str(code or "").strip()[:50]
+    return Meeting.objects.filter(process=process, code=text).first() if text else None
+
+
+def subtitle(meeting: Meeting | None) -> str:
+    if meeting is None:
+        return ""
+    return _("For the decision of %(meeting)s") % {"meeting": localized(meeting, "title")}
+
+
 def document_data(
-    process: Process, kind: ListKind, *, now: datetime.datetime | None = None
+    process: Process,
+    kind: ListKind,
+    *,
+    meeting: Meeting | None = None,
+    now: datetime.datetime | None = None,
 ) -> dict[str, Any]:
     language = translation.get_language() or "en"
     listed = rows(process, kind)
     return {
         "title": title(process, kind),
+        "subtitle": subtitle(meeting) if kind == "recommended" else "",
         "language": language.split("-")[0],
         "direction": "rtl" if language.split("-")[0] in RTL else "ltr",
         "produced_on": format_date(timezone.localdate(now) if now else timezone.localdate()),
@@ -115,9 +132,9 @@ def document_data(
     }
 
 
-def render(process: Process, kind: ListKind) -> bytes:
-    """The list as a PDF."""
-    return render_pdf(TEMPLATE, document_data(process, kind))
+def render(process: Process, kind: ListKind, *, meeting: Meeting | None = None) -> bytes:
+    """The list as a PDF (the recommended one naming the meeting that decides, if given)."""
+    return render_pdf(TEMPLATE, document_data(process, kind, meeting=meeting))
 
 
 def file_name(process: Process, kind: ListKind) -> str:

@@ -36,7 +36,14 @@ def decision_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def decision_list_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     process = get_object_or_404(Process, code=code)
     chosen = _kind(kind)
-    response = HttpResponse(decision_lists.render(process, chosen), content_type="application/pdf")
+    response = HttpResponse(
+        decision_lists.render(
+            process,
+            chosen,
+            meeting=decision_lists.deciding_meeting(process, request.GET.get("meeting")),
+        ),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = (
         f'inline; filename="{decision_lists.file_name(process, chosen)}"'
     )

@@ -30,7 +30,7 @@ from summitdesk.core.models import AuditEntry
 from summitdesk.core.permissions import Permission, may
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import uploads
-from summitdesk.meetings.models import Process
+from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import figures
 
 P = Permission
@@ -245,6 +245,7 @@ def decide_many(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "process": process,
         "form": form,
+        "meetings": Meeting.objects.filter(process=process).in_calendar_order(),
         "recommended": decision_lists.recommended_applications(process).only(
             "reference", "name", "country"
         )[:500],
@@ -333,7 +334,14 @@ def _list_kind(kind: str) -> decision_lists.ListKind:
 def decision_list_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     process = _process(code)
     chosen = _list_kind(kind)
-    response = HttpResponse(decision_lists.render(process, chosen), content_type="application/pdf")
+    response = HttpResponse(
+        decision_lists.render(
+            process,
+            chosen,
+            meeting=decision_lists.deciding_meeting(process, request.GET.get("meeting")),
+        ),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="{decision_lists.file_name(process, chosen)}"'
     )
