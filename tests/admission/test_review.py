@@ -16,7 +16,9 @@ from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.directory.enums import PositionRole
 from summitdesk.directory.models import Organisation, Position
 from tests.admission.builders import STAFF, application, document, prepcom
+from tests.conftest import Sink
 from tests.factories import MeetingFactory, OrganisationFactory, ProcessFactory
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
@@ -296,3 +298,21 @@ def test_the_applicant_is_emailed_the_review_outcome_and_the_decision() -> None:
         kind=MessageKind.APPLICATION_STATUS, about_id=applied.pk
     )
     assert queued.count() == 3
+
+
+def test_a_review_due_emails_the_focal_point_once(smtp: Sink) -> None:
+    admission = admitted_organisation()
+    Admission.objects.filter(pk=admission.pk).update(next_review_on=datetime.date(2026, 1, 1))
+    drop_queued_emails()
+
+    assert review.remind_reviews(today=datetime.date(2026, 1, 2), actor=STAFF) == 1
+    run_queued_tasks()
+    assert review.remind_reviews(today=datetime.date(2026, 1, 3), actor=STAFF) == 0
+    run_queued_tasks()
+
+    [received] = smtp.received
+    application = Application.objects.get()
+    assert received.rcpt_tos == [application.contact_email]
+    assert "Review of your organisation's admission" in str(received.message["Subject"])
+    body = received.message.get_body(preferencelist=("plain",))
+    assert body is not None and "review is due" in body.get_content()

@@ -16,7 +16,7 @@ Every function is atomic and writes one audit entry per change.
 
 import calendar
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from summitdesk.admission import emails
+from summitdesk.admission import emails, review_emails
 from summitdesk.admission.enums import DECIDED, AdmissionStatus, ApplicationStatus
 from summitdesk.admission.models import Admission, Application, ApplicationDocument
 from summitdesk.core import audit
@@ -536,23 +536,11 @@ def due_for_review(today: datetime.date) -> "QuerySet[Admission]":
     )
 
 
-def _remind_nobody(admission: Admission) -> None:
-    return None
-
-
-#: How the applicant (the focal point) is reminded of a review: wired to the applicant
-#: emails when they exist; staff see the admissions due on the admitted organisations page.
-remind_focal_point: Callable[[Admission], None] = _remind_nobody
-
-
-def _reminder(admission: Admission) -> Callable[[], None]:
-    return lambda: remind_focal_point(admission)
-
-
 @transaction.atomic
 def remind_reviews(*, today: datetime.date | None = None, actor: Actor) -> int:
     """Once per admission and review date: an audit entry (staff see the admission as due
-    on their page) and a reminder to its focal point. Returns how many were reminded."""
+    on their page) and an email to its focal points (admission.review_emails). Returns how
+    many were reminded."""
     today = today or timezone.localdate()
     reminded = 0
     for admission in due_for_review(today).select_related("organisation", "process"):
@@ -572,7 +560,7 @@ def remind_reviews(*, today: datetime.date | None = None, actor: Actor) -> int:
             organisation_id=admission.organisation_id,
             note=note,
         )
-        transaction.on_commit(_reminder(admission))
+        review_emails.queue_review_due(admission)
         reminded += 1
     return reminded
 

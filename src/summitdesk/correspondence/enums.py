@@ -31,6 +31,7 @@ class MessageKind(models.TextChoices):
     APPLICANT_LINK = "applicant_link", _("Applicant's link")
     APPLICATION_RECEIVED = "application_received", _("Application received")
     APPLICATION_STATUS = "application_status", _("Application: news of its review")
+    ADMISSION_REVIEW_DUE = "admission_review_due", _("Admission: periodic review due")
 
 
 class MessageState(models.TextChoices):
