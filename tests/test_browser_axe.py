@@ -25,6 +25,7 @@ from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
 from summitdesk.accreditation.models import Accreditation, DelegateLink
+from summitdesk.admission.models import Application
 from summitdesk.core.models import User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Circular
@@ -164,6 +165,14 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "credentials": reverse(
             "backoffice:credentials-detail", args=[code, _with_credentials(meeting).pk]
         ),
+        # Admission: the review queue, an application, the admitted, the public list
+        "applications": reverse("backoffice:application-list", args=[meeting.process.code]),
+        "application": reverse(
+            "backoffice:application-detail",
+            args=[Application.objects.filter(status="recommended").order_by("pk")[0].pk],
+        ),
+        "admitted organisations": reverse("backoffice:admitted-list", args=[meeting.process.code]),
+        "admitted list": reverse("public:admission-admitted", args=[meeting.process.code]),
         # The reply portal (a focal point), a delegate's own page and the focal point's
         # view of it, on a phone
         "portal": reverse("portal:reply", args=[reply_token]),
@@ -203,6 +212,7 @@ VISITOR_PAGES = {
     "statistics",
     "participants",
     "information pack",
+    "admitted list",
     "apply for admission",
 }
 PAGE_KINDS = [
@@ -231,6 +241,9 @@ PAGE_KINDS = [
     "accreditation",
     "credentials register",
     "credentials",
+    "applications",
+    "application",
+    "admitted organisations",
     *sorted(VISITOR_PAGES),
 ]
 #: What `make test` checks; `make axe` checks every kind.

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from summitdesk.admission.models import Admission
 from summitdesk.core.enums import Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.enums import CircularStatus
@@ -247,6 +248,7 @@ def test_load_demo_twice_adds_nothing(demo: Demo) -> None:
 def test_load_demo_is_the_same_every_time(db: None, _without_history: None) -> None:
     load_demo(today=TODAY)
     first = list(Organisation.objects.order_by("external_id").values_list("external_id", "name"))
+    Admission.objects.all().delete()  # they protect the organisations admitted
     Organisation.objects.all().delete()
 
     load_demo(today=TODAY)

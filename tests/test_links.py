@@ -159,6 +159,8 @@ REACHED = {
         "backoffice:circular-preview-html",
         "backoffice:join-request-list",
         "portal:reply",  # the reply link of the circular's preview
+        "backoffice:application-detail",
+        "backoffice:admitted-list",
     },
     "officer": {
         "backoffice:accreditation-detail",
@@ -167,6 +169,9 @@ REACHED = {
         "backoffice:pickup-slots",
         "backoffice:walk-in-new",
         "portal:reply",
+        "backoffice:application-detail",
+        "backoffice:application-document",
+        "backoffice:admitted-list",
     },
     "badges": {
         "backoffice:badge-meetings",
@@ -182,7 +187,13 @@ REACHED = {
         "backoffice:venue-occupancy",
     },
     "comms": {"dashboard:index", "dashboard:meeting", "participants:editions"},
-    "viewer": {"backoffice:home", "backoffice:accreditation-detail", "backoffice:reply-detail"},
+    "viewer": {
+        "backoffice:home",
+        "backoffice:accreditation-detail",
+        "backoffice:reply-detail",
+        "backoffice:application-detail",
+        "backoffice:admitted-list",
+    },
     "credentials": {
         "backoffice:credentials-index",
         "backoffice:credentials-register",

@@ -36,6 +36,9 @@ SUMMARIES = {
     ),
     "create-api-token": gettext_lazy("Create an API token with chosen scopes (printed once)."),
     "revoke-api-token": gettext_lazy("Revoke an API token by name or prefix."),
+    "admission": gettext_lazy(
+        "List applications for admission; record a meeting's decision on them."
+    ),
     "load-demo": gettext_lazy("Load the WSIS demo data and staff accounts."),
     "translations": gettext_lazy("What the translation catalogues leave in English."),
     "serve": gettext_lazy("Serve the web application with gunicorn."),

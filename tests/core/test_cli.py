@@ -19,6 +19,7 @@ COMMANDS = [
     "export",
     "create-api-token",
     "revoke-api-token",
+    "admission",
     "load-demo",
     "translations",
     "serve",

@@ -32,6 +32,7 @@ from summitdesk.credentials.models import MandateDocument
 from summitdesk.directory.enums import Category
 from summitdesk.meetings.models import Meeting
 from tests.accreditation.builders import STAFF, accreditations, members, submitted_reply
+from tests.admission.builders import application, document
 from tests.delegations.builders import summit
 from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.conftest import Invited, invited, written_letter
@@ -154,6 +155,13 @@ class Probe:
         return f"status {response.status_code}"
 
 
+def application_document(world: World) -> str:
+    """An applicant's document (made on first use), to download."""
+    applied = application(world.meeting.process)
+    stored = document(applied)
+    return f"/admission/applications/{applied.pk}/documents/{stored.pk}/"
+
+
 def get(url: Callable[[World], str], **kwargs: Any) -> Probe:
     return Probe("get", url, **kwargs)
 
@@ -207,6 +215,9 @@ PROBES: dict[Permission, Probe] = {
     ),
     P.PARTICIPANTS_READ: get(lambda w: f"/meetings/{w.code}/list-of-participants/"),
     P.PARTICIPANTS_PUBLISH: get(lambda w: f"/meetings/{w.code}/list-of-participants/publish/"),
+    P.APPLICATIONS_READ: get(lambda w: "/admission/"),
+    P.APPLICATIONS_REVIEW: get(lambda w: f"/admission/{w.meeting.process.code}/decide/"),
+    P.APPLICATION_DOCUMENTS_READ: get(application_document),
     P.EXPORTS_CREATE: post(lambda w: "/exports/organisations/", {"format": "csv"}),
     P.CREDENTIALS_READ: get(lambda w: f"/meetings/{w.code}/credentials/"),
     P.CREDENTIALS_EXAMINE: get(

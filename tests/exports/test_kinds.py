@@ -207,7 +207,8 @@ def test_unknown_kind_is_refused() -> None:
 
     assert str(raised.value) == (
         "Unknown kind of export people; "
-        "choose from organisations, replies, delegates, accreditations, join_requests, protocol."
+        "choose from organisations, replies, delegates, accreditations, join_requests, "
+        "protocol, admission-recommended, admission-admitted."
     )
 
 

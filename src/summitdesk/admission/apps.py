@@ -10,4 +10,4 @@ class AdmissionConfig(AppConfig):
     def ready(self) -> None:
         # `emails` registers the kinds of email this app composes with the outbox (imported
         # here, once the app registry is ready: it imports models).
-        from summitdesk.admission import emails  # noqa: F401
+        from summitdesk.admission import emails, review_emails  # noqa: F401

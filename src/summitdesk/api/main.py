@@ -15,6 +15,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from summitdesk.api import (
     accreditations,
+    applications,
     checkins,
     circulars,
     credentials,
@@ -124,3 +125,5 @@ api.add_router("/join-requests", join_requests.router)
 api.add_router("/venue", venue.router)
 api.add_router("/pickups", pickups.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/applications", applications.applications)
+api.add_router("/admissions", applications.admissions)

@@ -23,6 +23,8 @@ class ApiScope(models.TextChoices):
     VENUE_READ = "venue:read", _("Read zones, occupancy and secondary passes")
     VENUE_WRITE = "venue:write", _("Give and hand on secondary passes")
     PICKUPS_READ = "pickups:read", _("Read badge pickup slots and bookings")
+    APPLICATIONS_READ = "applications:read", _("Read applications for admission and admissions")
+    APPLICATIONS_WRITE = "applications:write", _("Record meetings' decisions on applications")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

@@ -22,7 +22,7 @@ from summitdesk.directory.models import Organisation
 from summitdesk.lib import dates
 from summitdesk.lib.countries import REGIONS, country_choices
 from summitdesk.lib.localized import localized
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, Process
 
 DATE_INPUT = "%Y-%m-%d"
 TIME_INPUT = "%H:%M"
@@ -441,6 +441,15 @@ class AudienceForm(forms.Form):
             "Organisations whose reply to any of the meetings chosen said they would attend."
         ),
     )
+    admitted_to = forms.MultipleChoiceField(
+        label=gettext_lazy("Admitted to a process"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=gettext_lazy(
+            "Organisations admitted to any of the processes chosen, neither suspended nor "
+            "withdrawn, as they stand when the circular is dispatched."
+        ),
+    )
     include = OrganisationNumbersField(
         label=gettext_lazy("Also include"),
         required=False,
@@ -469,6 +478,12 @@ class AudienceForm(forms.Form):
         participated.choices = [
             (meeting.code, f"{localized(meeting, 'title')} ({meeting.code})")
             for meeting in Meeting.objects.in_calendar_order()
+        ]
+        admitted = self.fields["admitted_to"]
+        assert isinstance(admitted, forms.MultipleChoiceField)
+        admitted.choices = [
+            (process.code, f"{localized(process, 'name')} ({process.code})")
+            for process in Process.objects.order_by("code")
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -595,6 +610,7 @@ AUDIENCE_LABELS: dict[str, tuple[StrOrPromise, dict[str, StrOrPromise]]] = {
     "languages": (gettext_lazy("Preferred languages"), dict(Language.choices)),
     "countries": (gettext_lazy("Countries"), dict(country_choices())),
     "participated_in": (gettext_lazy("Attended an earlier meeting"), {}),
+    "admitted_to": (gettext_lazy("Admitted to a process"), {}),
 }
 
 

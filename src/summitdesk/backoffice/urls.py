@@ -3,6 +3,7 @@ from django.urls import path
 from summitdesk.backoffice.views import (
     account,
     accreditations,
+    admission,
     admission_policies,
     api_tokens,
     badges,
@@ -40,6 +41,47 @@ urlpatterns = [
         "account/second-factor/recovery-codes/",
         account.new_recovery_codes,
         name="new-recovery-codes",
+    ),
+    path("admission/", admission.admission_index, name="admission-index"),
+    path(
+        "admission/<slug:code>/applications/", admission.application_list, name="application-list"
+    ),
+    path("admission/<slug:code>/decide/", admission.decide_many, name="admission-decide"),
+    path("admission/<slug:code>/admitted/", admission.admitted_list, name="admitted-list"),
+    path(
+        "admission/<slug:code>/<slug:kind>.pdf",
+        admission.decision_list_pdf,
+        name="admission-decision-list",
+    ),
+    path(
+        "admission/applications/<id:pk>/",
+        admission.application_detail,
+        name="application-detail",
+    ),
+    path(
+        "admission/applications/<id:pk>/review/",
+        admission.application_review,
+        name="application-review",
+    ),
+    path(
+        "admission/applications/<id:pk>/entry/",
+        admission.application_entry,
+        name="application-entry",
+    ),
+    path(
+        "admission/applications/<id:pk>/decide/",
+        admission.application_decide,
+        name="application-decide",
+    ),
+    path(
+        "admission/applications/<id:pk>/documents/<id:document_pk>/",
+        admission.application_document,
+        name="application-document",
+    ),
+    path(
+        "admission/admitted/<id:pk>/standing/",
+        admission.admission_standing,
+        name="admission-standing",
     ),
     path("organisations/", directory.organisation_list, name="organisation-list"),
     path("organisations/new/", directory.organisation_create, name="organisation-create"),

@@ -58,6 +58,9 @@ class Permission(StrEnum):
     STATISTICS_PUBLISH = "statistics.publish"
     PARTICIPANTS_READ = "participants.read"
     PARTICIPANTS_PUBLISH = "participants.publish"
+    APPLICATIONS_READ = "applications.read"
+    APPLICATIONS_REVIEW = "applications.review"
+    APPLICATION_DOCUMENTS_READ = "application_documents.read"
     EXPORTS_CREATE = "exports.create"
     CREDENTIALS_READ = "credentials.read"
     CREDENTIALS_EXAMINE = "credentials.examine"
@@ -122,6 +125,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         P.OCCUPANCY_READ,
         P.PICKUP_MANAGE,
         P.ONSITE_REGISTER,
+        P.APPLICATIONS_READ,
+        P.APPLICATIONS_REVIEW,
+        P.APPLICATION_DOCUMENTS_READ,
     },
     # The badge desk hands a badge over against the identity document.
     Role.BADGE_DESK: _READ
@@ -138,7 +144,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     # The doors also see how many people are inside each zone.
     Role.CHECKIN_DESK: _READ | {P.PHOTOS_READ, P.CHECKIN_ADMIT, P.OCCUPANCY_READ},
     Role.COMMUNICATIONS: _READ | {P.STATISTICS_PUBLISH, P.PARTICIPANTS_PUBLISH},
-    Role.VIEWER: _READ,
+    # A viewer follows the admissions too, without the applicants' documents.
+    Role.VIEWER: _READ | {P.APPLICATIONS_READ},
     # The credentials officer serves the Credentials Committee and nothing else: the
     # register, its examination and the mandate documents; not the common reading.
     Role.CREDENTIALS_OFFICER: frozenset(
@@ -193,6 +200,11 @@ DESCRIPTIONS: dict[Permission, Promise] = {
     P.STATISTICS_PUBLISH: _("publish or withdraw the public statistics"),
     P.PARTICIPANTS_READ: _("read the List of Participants' preview and editions"),
     P.PARTICIPANTS_PUBLISH: _("publish an edition of the List of Participants"),
+    P.APPLICATIONS_READ: _("read applications for admission and admitted organisations"),
+    P.APPLICATIONS_REVIEW: _(
+        "review applications, record meetings' decisions, suspend and withdraw admissions"
+    ),
+    P.APPLICATION_DOCUMENTS_READ: _("download the documents applicants sent"),
     P.EXPORTS_CREATE: _("export the lists one may read (identity columns as allowed)"),
     P.CREDENTIALS_READ: _("read the credentials register and the committee's report"),
     P.CREDENTIALS_EXAMINE: _("record and examine delegations' credentials"),

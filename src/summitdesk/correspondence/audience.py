@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from summitdesk.admission.enums import AdmissionStatus
+from summitdesk.admission.models import Admission
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.models import Organisation, OrganisationQuerySet
@@ -29,6 +31,9 @@ class Audience:
     # about it said they would come and was sent (submitted or amended). Being invited
     # is not enough. (The name is kept: saved circulars use it.)
     participated_in: list[str] = field(default_factory=list)
+    # Codes of processes: organisations admitted to any of them and not suspended or
+    # withdrawn (read when the circular is dispatched, so it reaches those admitted since).
+    admitted_to: list[str] = field(default_factory=list)
     include: list[int] = field(default_factory=list)
     exclude: list[int] = field(default_factory=list)
 
@@ -78,6 +83,12 @@ class Audience:
                 attending=True,
             )
             matched &= Q(pk__in=attended.values("organisation"))
+            filtered = True
+        if self.admitted_to:
+            admitted = Admission.objects.filter(
+                process__code__in=self.admitted_to, status=AdmissionStatus.ADMITTED
+            )
+            matched &= Q(pk__in=admitted.values("organisation"))
             filtered = True
         selection = matched if filtered else Q(pk__in=[])
         if self.include:

@@ -43,6 +43,7 @@ class MessageKind(models.TextChoices):
     JOIN_REQUEST_CONFIRMATION = "join_confirmation", _("Request to join: email confirmation")
     JOIN_REQUEST_DIGEST = "join_digest", _("Requests to join: focal point's digest")
     JOIN_REQUEST_DECISION = "join_decision", _("Request to join: decision")
+    ADMISSION_REVIEW_DUE = "admission_review_due", _("Admission: periodic review due")
 
 
 class MessageState(models.TextChoices):

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summitdesk.accreditation.enums import DETACHED, AccreditationStatus
+from summitdesk.admission.enums import AdmissionStatus
+from summitdesk.admission.review import standing_closed
 from summitdesk.core import audit, versions
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
@@ -63,6 +65,32 @@ class ReplyError(Exception):
 
 class ReplyClosed(ReplyError):
     """The deadline has passed: changes from the portal become a request to the secretariat."""
+
+
+class AdmissionClosed(ReplyError):
+    """The organisation's admission to the meeting's process is suspended or withdrawn:
+    it may not reply until staff reinstate it."""
+
+
+def refuse_if_not_admitted(reply: Reply) -> None:
+    """Raise AdmissionClosed when the reply's organisation is suspended or withdrawn from
+    the meeting's process."""
+    closed = standing_closed(reply.organisation_id, reply.meeting.process_id)
+    if closed is None:
+        return
+    if closed.status == AdmissionStatus.SUSPENDED:
+        raise AdmissionClosed(
+            _(
+                "Your organisation's admission is suspended: replies are closed. "
+                "Contact the secretariat."
+            )
+        )
+    raise AdmissionClosed(
+        _(
+            "Your organisation's admission was withdrawn: replies are closed. "
+            "Contact the secretariat."
+        )
+    )
 
 
 def reply_for(organisation: Organisation, meeting: Meeting) -> Reply:
@@ -462,6 +490,7 @@ def save_reply(
     """
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     versions.check(reply, expected_version)
+    refuse_if_not_admitted(reply)
     # A staff member in the portal ("open as this organisation") acts on its behalf too.
     on_behalf = actor.channel in (Channel.BACKOFFICE, Channel.API) or actor.user is not None
     if actor.channel == Channel.PORTAL and not accepts_changes(reply):
@@ -664,6 +693,7 @@ def open_as_organisation(organisation: Organisation, meeting: Meeting, *, actor:
 @transaction.atomic
 def request_change(reply: Reply, data: ReplyData, *, note: str, actor: Actor) -> ChangeRequest:
     """After the deadline: the portal's changes wait for the secretariat's decision."""
+    refuse_if_not_admitted(reply)
     found = problems(data, submitting=True)
     if found:
         raise ReplyError(" ".join(found.values()))

@@ -16,6 +16,7 @@ from summitdesk.core.enums import Channel, Role
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.core.services import save_staff
 from summitdesk.correspondence.models import Circular
+from summitdesk.demo.admission import load_admission
 from summitdesk.demo.admission_policy import load_admission_policy
 from summitdesk.demo.circular import REFERENCE as CIRCULAR_REFERENCE
 from summitdesk.demo.circular import load_circular
@@ -199,6 +200,7 @@ def load_demo(*, today: datetime.date) -> DemoSummary:
     load_venue(actor=ACTOR)
     load_pickup(actor=ACTOR)
     load_participants(actor=ACTOR)
+    load_admission(process, actor=ACTOR)
     return summary
 
 

@@ -37,6 +37,7 @@ from django_stubs_ext import StrOrPromise
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.accreditation.services import IDENTITY_FIELDS
+from summitdesk.admission import decision_lists
 from summitdesk.correspondence.models import Circular
 from summitdesk.delegations import queries as reply_queries
 from summitdesk.delegations.enums import JoinRequestStatus, ProtocolLevel, Relationship, ReplyState
@@ -54,7 +55,7 @@ from summitdesk.lib.countries import (
     lookup_country,
 )
 from summitdesk.lib.text import fold, search_words
-from summitdesk.meetings.models import Meeting
+from summitdesk.meetings.models import Meeting, Process
 from summitdesk.reports import figures
 
 #: Rows fetched from the database at a time.
@@ -77,6 +78,7 @@ class Filters:
 
     meeting: Meeting | None = None
     circular: Circular | None = None
+    process: Process | None = None  # admission lists
     q: str = ""
     organisation: str = ""  # accreditations: an organisation's id, or part of its name
     category: tuple[str, ...] = ()
@@ -95,7 +97,7 @@ class Filters:
         data: dict[str, list[str]] = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, Meeting):
+            if isinstance(value, Meeting | Process):
                 data[item.name] = [value.code]
             elif isinstance(value, Circular):
                 data[item.name] = [str(value.pk)]
@@ -577,6 +579,40 @@ def _protocol_columns(identity: bool) -> list[Column]:
     ]
 
 
+def _recommended_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.process is not None
+    fields = ("reference", "name", "acronym", "category", "country")
+    rows: QuerySet[Any, Row] = decision_lists.recommended_applications(f.process).values(*fields)
+    return rows
+
+
+def _recommended_columns(identity: bool) -> list[Column]:
+    return [
+        Column(gettext_lazy("Reference"), _get("reference")),
+        Column(gettext_lazy("Organisation"), _get("name")),
+        Column(gettext_lazy("Acronym"), _get("acronym")),
+        Column(gettext_lazy("Category"), _label("category", Category.choices)),
+        Column(gettext_lazy("Country code"), _get("country")),
+        Column(gettext_lazy("Country"), _country_name("country")),
+    ]
+
+
+def _admitted_rows(f: Filters) -> QuerySet[Any, Row]:
+    assert f.process is not None
+    rows: QuerySet[Any, Row] = decision_lists.admitted(f.process).values(
+        *_organisation_fields("organisation__"), "admitted_on", "meeting__code"
+    )
+    return rows
+
+
+def _admitted_columns(identity: bool) -> list[Column]:
+    return [
+        *_organisation_columns("organisation__"),
+        Column(gettext_lazy("Admitted on"), _when("admitted_on")),
+        Column(gettext_lazy("Decided by"), _get("meeting__code")),
+    ]
+
+
 ORGANISATION_FILTERS = ("category", "stakeholder_group", "region", "country")
 
 KINDS: dict[str, Kind] = {
@@ -632,6 +668,22 @@ KINDS: dict[str, Kind] = {
             filter_names=("meeting", *ORGANISATION_FILTERS),
             rows=_protocol_rows,
             columns=_protocol_columns,
+        ),
+        Kind(
+            name="admission-recommended",
+            title=gettext_lazy("Applications recommended for admission"),
+            needs_meeting=False,
+            filter_names=("process",),
+            rows=_recommended_rows,
+            columns=_recommended_columns,
+        ),
+        Kind(
+            name="admission-admitted",
+            title=gettext_lazy("Organisations admitted"),
+            needs_meeting=False,
+            filter_names=("process",),
+            rows=_admitted_rows,
+            columns=_admitted_columns,
         ),
     ]
 }
@@ -709,6 +761,15 @@ def parse_filters(
     if kind.needs_meeting and meeting is None:
         raise ExportError(_("An export of %(kind)s needs a meeting.") % {"kind": kind.name})
     values["meeting"] = meeting
+    if "process" in kind.filter_names:
+        process_code = " ".join(_values(data, "process"))
+        process = Process.objects.filter(code=process_code).first() if process_code else None
+        if process is None:
+            raise ExportError(
+                _("An export of %(kind)s needs a process: no process has the code %(code)s.")
+                % {"kind": kind.name, "code": process_code[:40]}
+            )
+        values["process"] = process
     circular = " ".join(_values(data, "circular")) if "circular" in kind.filter_names else ""
     if circular:
         if meeting is None:

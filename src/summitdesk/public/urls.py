@@ -3,7 +3,7 @@
 from django.urls import path
 
 from summitdesk.lib import ids  # noqa: F401 -- registers the <id:...> converter
-from summitdesk.public import join_views, views
+from summitdesk.public import admission_lists, join_views, views
 from summitdesk.reports import dashboard_views
 
 app_name = "public"
@@ -26,5 +26,24 @@ urlpatterns = [
         "meetings/<slug:code>/information-pack.zip",
         views.information_pack_zip,
         name="information-pack-zip",
+    ),
+    # Admission's lists for a decision (the application form is apply:apply, beside them).
+    *(
+        route
+        for kind in ("recommended", "admitted")
+        for route in (
+            path(
+                f"processes/<slug:code>/{kind}/",
+                admission_lists.decision_list,
+                {"kind": kind},
+                name=f"admission-{kind}",
+            ),
+            path(
+                f"processes/<slug:code>/{kind}.pdf",
+                admission_lists.decision_list_pdf,
+                {"kind": kind},
+                name=f"admission-{kind}-pdf",
+            ),
+        )
     ),
 ]

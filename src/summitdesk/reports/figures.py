@@ -28,6 +28,10 @@ it or list it) and, where a page needs it fast, its count:
   (`approved_accreditations`);
 - checked in: accreditations with an `entered` check-in, at most one each, whatever their
   status since (`entered_check_ins`);
+- applications by status: a process's applications staff see (email confirmed), per
+  status (`applications_by_status`); admitted organisations per standing
+  (`admissions_by_status`); an admitted organisation's approved accreditations to the
+  process's meetings (`approved_accreditations_of_admitted`);
 - shown / not shown on the List of Participants: approved delegates who consented to
   publication, and those who did not (`approved_delegates`, `CONSENTED`, `listed`);
 - document missing: attending replies of invited organisations lacking a mandate document
@@ -55,13 +59,15 @@ from django.db.models.functions import Coalesce
 
 from summitdesk.accreditation.enums import DETACHED, AccreditationStatus, CheckInResult
 from summitdesk.accreditation.models import Accreditation, CheckIn
+from summitdesk.admission.enums import ApplicationStatus
+from summitdesk.admission.models import Admission, Application
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.credentials.queries import lacking_documents
 from summitdesk.delegations.enums import ATTENDING_STATES, ProtocolLevel, ReplyState
 from summitdesk.delegations.models import Delegate, Reply, head_level, in_delegation
 from summitdesk.delegations.participant_types import HIGH_LEVEL, by_precedence, type_code
 from summitdesk.lib.localized import localized
-from summitdesk.meetings.models import Meeting, ParticipantType
+from summitdesk.meetings.models import Meeting, ParticipantType, Process
 from summitdesk.onsite.models import PickupBooking, PickupSlot
 from summitdesk.venue.models import Zone
 
@@ -498,3 +504,58 @@ def count_by(rows: QuerySet[Any], fields: Sequence[str]) -> Counter[tuple[Any, .
     """The rows of a figure counted by `fields` (one grouped query)."""
     grouped = rows.order_by().values_list(*fields).annotate(n=Count("pk"))
     return Counter({tuple(row[:-1]): row[-1] for row in grouped})
+
+
+# Admission
+
+
+def applications_by_status(process: Process) -> dict[str, int]:
+    """How many of `process`'s applications staff see are in each status (every status
+    named, zeros included), in one grouped query."""
+    counts = dict(
+        Application.objects.filter(process=process)
+        .exclude(status=ApplicationStatus.UNCONFIRMED)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        status: counts.get(status, 0)
+        for status in ApplicationStatus.values
+        if status != ApplicationStatus.UNCONFIRMED
+    }
+
+
+def admissions_by_status(process: Process) -> dict[str, int]:
+    counts = dict(
+        Admission.objects.filter(process=process)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return counts
+
+
+def approved_accreditations_of_admitted(admissions: Iterable[Admission]) -> dict[int, int]:
+    """Per admission id: the organisation's accreditations approved now to the meetings of
+    the admission's process (they stay when it is suspended or withdrawn)."""
+    wanted = list(admissions)
+    rows = (
+        Accreditation.objects.filter(
+            status=AccreditationStatus.APPROVED,
+            meeting__process_id__in={admission.process_id for admission in wanted},
+            delegate__reply__organisation_id__in={
+                admission.organisation_id for admission in wanted
+            },
+        )
+        .order_by()
+        .values_list("meeting__process_id", "delegate__reply__organisation_id")
+        .annotate(n=Count("id"))
+    )
+    counted = {(process, organisation): n for process, organisation, n in rows}
+    return {
+        admission.pk: counted.get((admission.process_id, admission.organisation_id), 0)
+        for admission in wanted
+    }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from summitdesk.core import permissions
 from summitdesk.core.history import HistoryLine, describe_all
 from summitdesk.core.models import AuditEntry
-from summitdesk.lib import dates, locales
+from summitdesk.lib import countries, dates, locales
 from summitdesk.lib import localized as names
 from summitdesk.lib.forms import required_marker as forms_marker
 
@@ -154,6 +154,12 @@ def bdi(value: object) -> SafeString:
     empty element)."""
     text = "" if value is None else str(value)
     return format_html("<bdi>{}</bdi>", text) if text else mark_safe("")
+
+
+@register.filter
+def country(code: object) -> str:
+    """`{{ application.country|country }}`: the country's name in the active language."""
+    return countries.country_name(str(code or ""))
 
 
 @register.filter

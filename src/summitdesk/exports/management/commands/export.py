@@ -31,6 +31,7 @@ FILTER_OPTIONS = {
     "search": "q",
     "organisation": "organisation",
     "withdrawn": "withdrawn",
+    "process": "process",
 }
 
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
             help=_("accreditations: pending, approved…; replies and delegates: the reply's state"),
         )
         parser.add_argument("--circular", help=_("replies of one circular (its reference)"))
+        parser.add_argument(
+            "--process", help=_("admission-recommended and admission-admitted: the process's code")
+        )
         parser.add_argument("--category", help=_("organisation category"), action="append")
         parser.add_argument(
             "--stakeholder-group", help=_("organisation stakeholder group"), action="append"
