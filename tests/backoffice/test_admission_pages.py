@@ -13,10 +13,14 @@ from pytest_django import Settings
 from summitdesk.admission import review
 from summitdesk.admission.enums import AdmissionStatus, ApplicationStatus
 from summitdesk.admission.models import Admission, Application
+from summitdesk.backoffice import urls as backoffice_urls
 from summitdesk.core.documents import DocumentState
 from summitdesk.core.enums import Role
+from summitdesk.core.permissions import GRANTS
+from summitdesk.core.permissions import Permission as P
 from summitdesk.meetings.models import Meeting
 from tests.admission.builders import PDF, STAFF, application, document, prepcom
+from tests.applying.builders import drained
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +299,71 @@ def test_the_recommended_list_names_the_meeting_that_decides(
     assert (
         "For the decision of" not in PdfReader(io.BytesIO(forged.content)).pages[0].extract_text()
     )
+
+
+#: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
+#: checks that every back-office page is in some module's URL_NAMES).
+URL_NAMES = {
+    "admission-index",
+    "application-list",
+    "admission-decide",
+    "admitted-list",
+    "admission-decision-list",
+    "application-detail",
+    "application-review",
+    "application-entry",
+    "application-decide",
+    "application-document",
+    "admission-standing",
+}
+
+
+def test_url_names_are_this_modules_pages() -> None:
+    assert {
+        pattern.name
+        for pattern in backoffice_urls.urlpatterns
+        if str(pattern.name).startswith(("admission-", "admitted-", "application-"))
+        and not str(pattern.name).startswith("admission-policy")
+    } == URL_NAMES
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_the_admission_pages_as_the_permission_table_says(
+    role: Role, meeting: Meeting
+) -> None:
+    applied = application(meeting.process, status=S.RECOMMENDED)
+    stored = document(applied)
+    admitted = application(meeting.process, status=S.RECOMMENDED)
+    review.decide(admitted, meeting=meeting, admit=True, actor=STAFF)
+    standing = Admission.objects.get()
+    code, detail = meeting.process.code, f"/admission/applications/{applied.pk}"
+    pages = {
+        "/admission/": {P.APPLICATIONS_READ},
+        f"/admission/{code}/applications/": {P.APPLICATIONS_READ},
+        f"/admission/{code}/decide/": {P.APPLICATIONS_REVIEW},
+        f"/admission/{code}/admitted/": {P.APPLICATIONS_READ},
+        f"/admission/{code}/admitted.pdf": {P.APPLICATIONS_READ},
+        f"{detail}/": {P.APPLICATIONS_READ},
+        f"{detail}/review/": {P.APPLICATIONS_REVIEW},
+        f"{detail}/entry/": {P.APPLICATIONS_REVIEW},
+        f"{detail}/decide/": {P.APPLICATIONS_REVIEW},
+        f"{detail}/documents/{stored.pk}/": {P.APPLICATIONS_READ, P.APPLICATION_DOCUMENTS_READ},
+        f"/admission/admitted/{standing.pk}/standing/": {P.APPLICATIONS_REVIEW},
+    }
+    actions = {
+        f"{detail}/review/",
+        f"{detail}/entry/",
+        f"{detail}/decide/",
+        f"/admission/admitted/{standing.pk}/standing/",
+    }
+    client = signed_in(role)
+    for url, needed in pages.items():
+        # An action is asked with an empty form: refused, or answered with what is missing.
+        response = client.post(url, {}) if url in actions else client.get(url)
+        status = response.status_code
+        if getattr(response, "streaming", False):
+            drained(response)  # a download's file is closed
+        if needed <= GRANTS[role]:
+            assert status in (200, 302, 400), (url, role, status)
+        else:
+            assert status == 403, (url, role, status)

@@ -11,6 +11,8 @@ from pytest_django import Settings
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.admission.enums import ApplicationStatus
+from summitdesk.admission.models import Admission, Application
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, Invitation
 from summitdesk.delegations.enums import JoinRequestStatus, ReplyState
@@ -167,6 +169,22 @@ def world(db: None) -> World:
         email="kenji.sato@example.jp",
         status=JoinRequestStatus.PENDING,
         email_confirmed_at=datetime.datetime(2026, 1, 20, 9, 0, tzinfo=datetime.UTC),
+    )
+    # The process's admission: an application recommended, an organisation admitted.
+    Application.objects.create(
+        process=meeting.process,
+        reference="APP-0001",
+        status=ApplicationStatus.RECOMMENDED,
+        name="Réseau numérique",
+        category=Category.CIVIL_SOCIETY,
+        stakeholder_group=StakeholderGroup.CIVIL_SOCIETY,
+        country="CI",
+        purpose="Digital inclusion.",
+        contact_family_name="Kouassi",
+        contact_email="awa@example.org",
+    )
+    Admission.objects.create(
+        process=meeting.process, organisation=japan, admitted_on=datetime.date(2026, 1, 15)
     )
     return World(meeting, circular, swiss, senegal, egypt, brazil, japan, approved_head)
 
