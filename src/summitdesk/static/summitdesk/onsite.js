@@ -27,8 +27,10 @@
       panel.hidden = false;
       shoot.addEventListener("click", function capture() {
         if (!video.videoWidth) {
-          // The first frame has not arrived yet: take it as soon as it does.
-          video.addEventListener("loadeddata", capture, { once: true });
+          // The first frame has not arrived yet: look again shortly (an event may have
+          // been missed, and a paused video is started by this click).
+          video.play().catch(function () {});
+          window.setTimeout(capture, 100);
           return;
         }
         shoot.disabled = true;
