@@ -19,7 +19,7 @@ from tests.accreditation.builders import STAFF, accreditations, members, submitt
 from tests.conftest import CHROMIUM_ARGS, PHONE, WatchedBrowser, in_thread
 from tests.delegations.builders import summit
 from tests.factories import PASSWORD, UserFactory
-from tests.onsite.builders import first_day_slots
+from tests.onsite.builders import camera_jpeg, first_day_slots
 from tests.portal.conftest import Invited, invited
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,8 +49,17 @@ def nigeria(meeting: Meeting) -> Invited:
 
 
 @pytest.fixture
-def chromium_args() -> list[str]:
-    return [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+def chromium_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The desk camera: Chromium's fake device playing frames of a camera picture from a
+    file (its built-in pattern may give no frame on a busy machine)."""
+    camera = tmp_path_factory.mktemp("camera") / "desk.mjpeg"
+    camera.write_bytes(camera_jpeg(640, 480) * 10)
+    return [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+    ]
 
 
 def test_focal_point_books_a_pickup_slot_on_a_phone(
@@ -94,7 +103,9 @@ def test_walk_in_gets_a_badge_with_the_desk_camera(
     page.get_by_label("Family name").fill("Eze")
     page.get_by_label("The focal point's letter").check()
     page.get_by_role("button", name="Register and take the photo").click()
-    # 2. The desk camera.
+    # 2. The desk camera, once its picture shows.
+    expect(page.get_by_role("heading", name="Photo of Chidi Eze")).to_be_visible()
+    page.wait_for_function("() => document.getElementById('walk-in-video').videoWidth > 0")
     page.get_by_role("button", name="Take the photo").click()
     # 3. Approve and print (the photo is checked and cropped first: slower on a busy machine).
     expect(page.get_by_role("heading", name="Approve Chidi Eze")).to_be_visible(timeout=20_000)
