@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 #: Largest document accepted, and the most one application may hold in all.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
+#: Room for the form fields and multipart framing around the files of an upload.
+FORM_OVERHEAD = 64 * 1024
 #: What the inspecting child may spend: seconds of CPU, bytes of memory, wall seconds.
 CPU_SECONDS = 5
 MEMORY_BYTES = 1 << 30
@@ -68,6 +70,17 @@ def media_type(head: bytes) -> str:
 
 def extension(media: str) -> str:
     return next(ext for kind, ext in KINDS.values() if kind == media)
+
+
+def body_too_large(request: HttpRequest, limit: int, *, overhead: int = FORM_OVERHEAD) -> bool:
+    """Whether the request announces more than `limit` bytes of files and their form, or
+    no sensible length (checked before Django reads the upload, so that a huge body is
+    never spooled to disk)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length < 0 or length > limit + overhead
 
 
 def check_upload(file: IO[bytes], *, size: int, already: int = 0) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from summitdesk.accreditation import photos, returning, services
 from summitdesk.accreditation.enums import AccreditationStatus
+from summitdesk.lib import uploads
 from summitdesk.portal import access as portal_access
 from summitdesk.portal import delegate_access
 from summitdesk.portal.delegate_access import DelegateAccess
@@ -28,9 +29,6 @@ from summitdesk.portal.delegate_forms import DelegateForm
 from summitdesk.portal.views import not_valid, too_many, visitor_language
 
 DelegateView = Callable[[HttpRequest, DelegateAccess], HttpResponse]
-
-#: Room for the form fields and multipart framing around an uploaded photo.
-FORM_OVERHEAD = 64 * 1024
 
 
 def _respond(
@@ -130,21 +128,11 @@ def _render(
     return render(request, "portal/delegate.html", context, status=status)
 
 
-def _body_too_large(request: HttpRequest) -> bool:
-    """Whether the request announces more than a photo and its form (checked before Django
-    reads the upload, so that a huge body is never spooled to disk)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > photos.MAX_UPLOAD_BYTES + FORM_OVERHEAD
-
-
 def _page(request: HttpRequest, access: DelegateAccess) -> HttpResponse:
     accreditation = access.accreditation
     if request.method != "POST":
         return _render(request, access, DelegateForm(accreditation=accreditation))
-    if _body_too_large(request):
+    if uploads.body_too_large(request, photos.MAX_UPLOAD_BYTES):
         form = DelegateForm(accreditation=accreditation, data={})
         form.is_valid()
         form.add_error(

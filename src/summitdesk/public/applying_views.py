@@ -110,16 +110,6 @@ def _csrf_checked(request: HttpRequest) -> HttpResponse:  # pragma: no cover - n
     return HttpResponse()
 
 
-def _body_too_large(request: HttpRequest, limit: int) -> bool:
-    """Whether the request announces more than `limit` bytes of documents and the form
-    (checked before Django reads the upload, so that a huge body is never spooled)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > limit + FORM_OVERHEAD
-
-
 # Applying
 
 
@@ -160,7 +150,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponseBase:
         return render(request, "public/apply_closed.html", context)
     if request.method != "POST":
         return _apply_page(request, process, policy, ApplicationForm(policy=policy))
-    if _body_too_large(request, uploads.MAX_TOTAL_BYTES):
+    if uploads.body_too_large(request, uploads.MAX_TOTAL_BYTES, overhead=FORM_OVERHEAD):
         form = ApplicationForm(data={}, policy=policy)
         form.is_valid()
         form.add_error(
@@ -399,7 +389,7 @@ def edit(request: HttpRequest, access: ApplicantAccess) -> HttpResponse:
 @by_applicant_link
 def upload(request: HttpRequest, access: ApplicantAccess) -> HttpResponseBase:
     application = access.application
-    if _body_too_large(request, uploads.MAX_DOCUMENT_BYTES):
+    if uploads.body_too_large(request, uploads.MAX_DOCUMENT_BYTES, overhead=FORM_OVERHEAD):
         form = DocumentForm(data={}, application=application)
         form.is_valid()
         form.add_error("file", _("The file is larger than 10 MB; send a smaller copy."))

@@ -20,7 +20,7 @@ from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.audit import Actor
 from summitdesk.core.permissions import Permission
-from summitdesk.lib import dates
+from summitdesk.lib import dates, uploads
 from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
@@ -29,18 +29,6 @@ from summitdesk.venue.models import Passage
 
 DESK_SESSION_KEY = "summitdesk_checkin_desk"
 MAX_CODE_LENGTH = 500
-#: Room for the form fields and multipart framing around an uploaded file.
-FORM_OVERHEAD = 64 * 1024
-
-
-def _body_too_large(request: HttpRequest, limit: int) -> bool:
-    """Whether the request announces more than `limit` bytes (checked before Django
-    reads the upload, so that a huge body is never spooled to disk)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > limit + FORM_OVERHEAD
 
 
 def _desk_actor(request: HttpRequest, desk: str) -> Actor:
@@ -229,7 +217,7 @@ def checkin_count(request: HttpRequest, code: str) -> JsonResponse:
 def checkin_decode(request: HttpRequest, code: str) -> JsonResponse:
     """A camera frame (field `frame`, JPEG or PNG) in; the QR code's text, if any, out."""
     get_object_or_404(Meeting, code=code)
-    if _body_too_large(request, decode.MAX_FRAME_BYTES):
+    if uploads.body_too_large(request, decode.MAX_FRAME_BYTES):
         return JsonResponse({"error": _("The frame is too large.")}, status=413)
     frame = request.FILES.get("frame")
     if frame is None:
@@ -261,7 +249,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     too_large = _("The photo is too large: at most %(size)d MB are accepted.") % {
         "size": photos.MAX_UPLOAD_BYTES // (1024 * 1024)
     }
-    if request.method == "POST" and _body_too_large(request, photos.MAX_UPLOAD_BYTES):
+    if request.method == "POST" and uploads.body_too_large(request, photos.MAX_UPLOAD_BYTES):
         error = too_large
     elif request.method == "POST":
         upload = request.FILES.get("photo")

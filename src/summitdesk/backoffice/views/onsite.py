@@ -17,10 +17,10 @@ from django.utils.translation import ngettext
 
 from summitdesk.accreditation import photos
 from summitdesk.backoffice.onsite_forms import HandOverForm, SlotsForm, WalkInForm
-from summitdesk.backoffice.views.checkin import FORM_OVERHEAD
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
 from summitdesk.delegations.models import Reply
+from summitdesk.lib import uploads
 from summitdesk.meetings.models import Meeting
 from summitdesk.onsite import pickup, queries, walk_ins
 from summitdesk.onsite.enums import WalkInBasis
@@ -272,9 +272,8 @@ def walk_in_photo(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     walk_in = _walk_in(meeting, pk)
     error = ""
     if request.method == "POST":
-        length = request.META.get("CONTENT_LENGTH") or "0"
         upload = None
-        if not length.isdigit() or int(length) > photos.MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        if uploads.body_too_large(request, photos.MAX_UPLOAD_BYTES):
             error = _("The photo is too large: at most %(size)d MB are accepted.") % {
                 "size": photos.MAX_UPLOAD_BYTES // (1024 * 1024)
             }
