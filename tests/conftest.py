@@ -299,7 +299,12 @@ def demo_loader(
 
 
 @pytest.fixture
-def _demo_loaded(demo_loader: DemoLoader) -> Demo:
+def _demo_loaded(demo_loader: DemoLoader, request: pytest.FixtureRequest) -> Demo:
+    # Under `--dist loadgroup`, pytest-xdist names each test of a group after it; a pytest
+    # it cannot do that with scatters the demo's tests over every worker, each loading the
+    # demo again and again (pyproject.toml pins a pytest it works with).
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@demo"), "pytest-xdist did not group this test"
     return demo_loader.load()
 
 
@@ -515,6 +520,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist looks for the xdist_group marks added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test is unit, integration or browser (`make test-fast` runs the unit ones).
     The tests reading the demo run one after the other on one xdist worker, so that it is

@@ -23,6 +23,9 @@ from tests.conftest import Demo
 PAGES_PER_ROLE = 400
 PAGES_PER_KIND = 1
 BROKEN = {403, 404, 500}
+#: Query fields that change how a list is shown, not what it holds: a list filtered and
+#: sorted is of the filtered list's kind (each list's own sort links are a kind of their own).
+MODIFIERS = {"sort", "fresh"}
 
 
 SUBMITS = {"submit", "image"}
@@ -82,8 +85,10 @@ class Crawl:
             name = resolve(parts.path).view_name
         except Resolver404:
             name = parts.path
-        fields = sorted({field for field, _value in parse_qsl(parts.query)} - {"page"})
-        return f"{name}?{'&'.join(fields)}" if fields else name
+        fields = {field for field, _value in parse_qsl(parts.query)} - {"page"}
+        if fields - MODIFIERS:  # a filtered list, sorted or counted afresh: the filter's kind
+            fields -= MODIFIERS
+        return f"{name}?{'&'.join(sorted(fields))}" if fields else name
 
     def check_post(self, page: str, action: str) -> None:
         """A POST form shown leads to a view the role may use (checked, not submitted)."""
