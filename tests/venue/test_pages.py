@@ -103,18 +103,22 @@ def test_validity_page_sets_dates_and_zones(secretary_client: Client) -> None:
     url = f"/accreditations/{press.pk}/validity/"
     page = secretary_client.get(url).content.decode()
     assert "participant type “press”" in page
-    bad = secretary_client.post(url, {"valid_from": "2030-01-02", "valid_until": "2030-01-01"})
+    first, last = venue.meeting.start_date, venue.meeting.end_date
+    assert first is not None and last is not None
+    bad = secretary_client.post(url, {"valid_from": last.isoformat(), "valid_until": first})
     assert bad.status_code == 400
     assert "comes after" in bad.content.decode()
+    outside = secretary_client.post(
+        url, {"valid_from": first - datetime.timedelta(days=1), "valid_until": last}
+    )
+    assert outside.status_code == 400
+    assert "within the meeting&#x27;s dates" in outside.content.decode()
     ok = secretary_client.post(
-        url, {"valid_from": "2030-01-01", "valid_until": "2030-01-03", "zones": [venue.plenary.pk]}
+        url, {"valid_from": first, "valid_until": last, "zones": [venue.plenary.pk]}
     )
     assert ok.status_code == 302
     found = validity.validity_of(press)
-    assert (found.valid_from, found.zone_ids) == (
-        datetime.date(2030, 1, 1),
-        frozenset({venue.plenary.pk}),
-    )
+    assert (found.valid_from, found.zone_ids) == (first, frozenset({venue.plenary.pk}))
 
 
 def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_language() -> None:
