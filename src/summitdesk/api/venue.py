@@ -21,8 +21,8 @@ from summitdesk.api.common import (
     with_etag,
 )
 from summitdesk.core.versions import version_of
-from summitdesk.lib.locales import join_list
 from summitdesk.delegations.models import Reply
+from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 from summitdesk.venue import passes, validity
