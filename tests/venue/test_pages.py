@@ -12,12 +12,12 @@ from summitdesk.core.enums import Role
 from summitdesk.core.permissions import GRANTS, Permission
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
-from summitdesk.venue import validity
+from summitdesk.venue import passes, validity
 from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
 from tests.accreditation.builders import code_of, make_accreditation
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
-from tests.venue.builders import make_venue, press_accreditation
+from tests.venue.builders import STAFF, make_venue, press_accreditation
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_languag
 
 #: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
 #: checks that every back-office page is in some module's URL_NAMES).
-URL_NAMES = {"venue", "venue-occupancy", "venue-validity"}
+URL_NAMES = {"venue", "venue-occupancy", "venue-validity", "venue-pass-cards"}
 
 
 def test_url_names_are_this_modules_pages() -> None:
@@ -155,11 +155,14 @@ def test_url_names_are_this_modules_pages() -> None:
 def test_each_role_reaches_the_venue_pages_as_the_permission_table_says(role: Role) -> None:
     venue = make_venue()
     press = press_accreditation(venue.meeting)
+    reply = press.delegate.reply
+    passes.create_pool(reply, venue.media, size=1, actor=STAFF)
     client = signed_in(UserFactory(username=f"user-{role}", role=role))
     pages = {
         "/meetings/prepcom-3/venue/": Permission.VENUE_MANAGE,
         "/meetings/prepcom-3/venue/occupancy/": Permission.OCCUPANCY_READ,
         f"/accreditations/{press.pk}/validity/": Permission.VENUE_MANAGE,
+        f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf": Permission.VENUE_MANAGE,
     }
     for url, permission in pages.items():
         expected = 200 if permission in GRANTS[role] else 403

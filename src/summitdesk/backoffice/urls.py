@@ -272,6 +272,11 @@ urlpatterns = [
     path("meetings/<slug:code>/venue/", venue.venue, name="venue"),
     path("meetings/<slug:code>/venue/occupancy/", venue.occupancy, name="venue-occupancy"),
     path(
+        "meetings/<slug:code>/venue/passes/<id:reply_id>/cards.pdf",
+        venue.pass_cards,
+        name="venue-pass-cards",
+    ),
+    path(
         "accreditations/<id:pk>/validity/",
         venue.accreditation_validity,
         name="venue-validity",

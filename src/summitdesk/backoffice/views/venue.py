@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,9 +20,11 @@ from summitdesk.backoffice.venue_forms import (
 )
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
+from summitdesk.delegations.models import Reply
+from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
-from summitdesk.venue import passes, validity, zones
+from summitdesk.venue import cards, passes, validity, zones
 from summitdesk.venue.models import Gate, SecondaryPassPool, ZoneDefault
 
 #: Which form a POST is for: the name of its submit button.
@@ -158,3 +160,28 @@ def accreditation_validity(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "backoffice/venue_validity.html", context, status=400 if form.errors else 200
     )
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def pass_cards(request: HttpRequest, code: str, reply_id: int) -> HttpResponse:
+    """The pass cards of one delegation of the meeting as a PDF to print (?pool=<id>: one
+    of its pools)."""
+    meeting = get_object_or_404(Meeting, code=code)
+    reply = get_object_or_404(
+        Reply.objects.select_related("organisation", "meeting"), pk=reply_id, meeting=meeting
+    )
+    pool = None
+    if request.GET.get("pool"):
+        try:
+            pool_id = parse_id(request.GET["pool"])
+        except ValueError:
+            raise Http404 from None
+        pool = get_object_or_404(SecondaryPassPool, pk=pool_id, reply=reply)
+    try:
+        pdf = cards.print_cards(reply, pool=pool, actor=staff_actor(request))
+    except cards.NoCards:
+        raise Http404 from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pass-cards-{meeting.code}-{reply.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

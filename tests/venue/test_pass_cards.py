@@ -1,0 +1,128 @@
+"""Secondary pass cards: staff print a delegation's cards (or one pool's) as a PDF; the
+focal point downloads their own delegation's from the portal, never another's; names
+with Typst or HTML markup characters print as they are written."""
+
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence import reply_links
+from summitdesk.delegations.models import Reply
+from summitdesk.venue import passes, zones
+from summitdesk.venue.models import SecondaryPassPool
+from tests.accreditation.builders import make_accreditation
+from tests.venue.builders import STAFF, Venue, make_venue
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '*Bold* _x_ #panic("no") $1+1$ <b>&amp; [a](b) \\ @ref // c'
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def pools_of(venue: Venue, organisation: str) -> tuple[Reply, SecondaryPassPool, SecondaryPassPool]:
+    reply = make_accreditation(venue.meeting, organisation=organisation).delegate.reply
+    hls = passes.create_pool(reply, venue.high_level, size=2, session="Opening", actor=STAFF)
+    plenary = passes.create_pool(reply, venue.plenary, size=1, actor=STAFF)
+    return reply, hls, plenary
+
+
+def codes(*pools: SecondaryPassPool) -> list[str]:
+    return [passes.pass_code(one) for pool in pools for one in pool.passes.order_by("number")]
+
+
+def test_staff_print_a_delegations_cards_with_codes_and_names(secretary_client: Client) -> None:
+    venue = make_venue()
+    reply, hls, plenary = pools_of(venue, "Ruritania")
+    url = f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf"
+
+    response = secretary_client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 3
+    for code in codes(hls, plenary):
+        assert code in text
+    for name in ("PrepCom-3", "High-level segment", "Opening", "Plenary", "Ruritania"):
+        assert name in text
+    assert "Pass 2 of 2" in text
+    entry = AuditEntry.objects.get(action="summitdesk.venue.pass_cards_printed")
+    assert entry.changes == {"cards": [None, 3], "pool": [None, None]}
+
+    one_pool = pdf_text(secretary_client.get(f"{url}?pool={plenary.pk}").content)
+    assert codes(plenary)[0] in one_pool and codes(hls)[0] not in one_pool
+    assert "cards.pdf" in secretary_client.get("/meetings/prepcom-3/venue/").content.decode()
+
+
+def test_cards_speak_the_delegations_language() -> None:
+    venue = make_venue()
+    reply, _hls, plenary = pools_of(venue, "Ruritanie")
+    organisation = reply.organisation
+    organisation.language = "fr"
+    organisation.save(update_fields=["language"])
+    _link, token = reply_links.issue(organisation, venue.meeting)
+    text = pdf_text(Client().get(f"/reply/{token}/passes/cards.pdf?pool={plenary.pk}").content)
+    assert "Plénière" in text
+
+
+def test_staff_cards_of_another_meeting_or_pool_are_not_found(secretary_client: Client) -> None:
+    venue = make_venue()
+    other = make_venue(code="prepcom-4")
+    reply, _hls, _plenary = pools_of(venue, "Ruritania")
+    _theirs, their_pool, _ = pools_of(other, "Borduria")
+    url = f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf"
+    assert (
+        secretary_client.get(f"/meetings/prepcom-4/venue/passes/{reply.pk}/cards.pdf").status_code
+        == 404
+    )
+    assert secretary_client.get(f"{url}?pool={their_pool.pk}").status_code == 404
+    assert secretary_client.get(f"{url}?pool=x").status_code == 404
+    empty = make_accreditation(venue.meeting, organisation="Nopass").delegate.reply
+    assert (
+        secretary_client.get(f"/meetings/prepcom-3/venue/passes/{empty.pk}/cards.pdf").status_code
+        == 404
+    )
+    assert not AuditEntry.objects.filter(action="summitdesk.venue.pass_cards_printed").exists()
+
+
+def test_focal_point_downloads_their_own_cards_only() -> None:
+    venue = make_venue()
+    reply, hls, plenary = pools_of(venue, "Ruritania")
+    theirs, their_pool, _ = pools_of(venue, "Borduria")
+    _link, token = reply_links.issue(reply.organisation, venue.meeting)
+    _link, their_token = reply_links.issue(theirs.organisation, venue.meeting)
+    client = Client()
+    assert "cards.pdf" in client.get(f"/reply/{token}/passes/").content.decode()
+
+    own = client.get(f"/reply/{token}/passes/cards.pdf")
+    assert own.status_code == 200
+    text = pdf_text(own.content)
+    assert all(code in text for code in codes(hls, plenary))
+    assert not any(code in text for code in codes(their_pool))
+    # Borduria's link asking for Ruritania's pool answers like an unknown link.
+    forged = client.get(f"/reply/{their_token}/passes/cards.pdf?pool={hls.pk}")
+    assert forged.status_code == 404
+    assert forged["Content-Type"].startswith("text/html")
+    assert client.get(f"/reply/{their_token}/passes/cards.pdf?pool=zz").status_code == 404
+    assert client.get("/reply/forged-token-nobody-has-it-0000/passes/cards.pdf").status_code == 404
+    printed = AuditEntry.objects.filter(action="summitdesk.venue.pass_cards_printed")
+    assert list(printed.values_list("organisation_id", flat=True)) == [reply.organisation_id]
+
+
+def test_hostile_names_print_as_written(secretary_client: Client) -> None:
+    venue = make_venue()
+    zone = zones.create_zone(venue.meeting, name=f"Room {HOSTILE}"[:100], code="room", actor=STAFF)
+    reply = make_accreditation(venue.meeting, organisation=HOSTILE).delegate.reply
+    pool = passes.create_pool(reply, zone, size=1, session=HOSTILE, actor=STAFF)
+    response = secretary_client.get(f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert text.count(HOSTILE) >= 3  # the zone, the session, the delegation
+    assert codes(pool)[0] in text
