@@ -12,7 +12,7 @@ from summitdesk.core.enums import Role
 from summitdesk.core.permissions import GRANTS, Permission
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
-from summitdesk.venue import passes, validity
+from summitdesk.venue import passes, validity, zones
 from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
 from tests.accreditation.builders import code_of, make_accreditation
 from tests.conftest import signed_in
@@ -140,7 +140,16 @@ def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_languag
 
 #: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
 #: checks that every back-office page is in some module's URL_NAMES).
-URL_NAMES = {"venue", "venue-occupancy", "venue-validity", "venue-pass-cards"}
+URL_NAMES = {
+    "venue",
+    "venue-occupancy",
+    "venue-validity",
+    "venue-pass-cards",
+    "venue-zone",
+    "venue-zone-delete",
+    "venue-gate",
+    "venue-gate-delete",
+}
 
 
 def test_url_names_are_this_modules_pages() -> None:
@@ -164,6 +173,18 @@ def test_each_role_reaches_the_venue_pages_as_the_permission_table_says(role: Ro
         f"/accreditations/{press.pk}/validity/": Permission.VENUE_MANAGE,
         f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf": Permission.VENUE_MANAGE,
     }
+    gate = Gate.objects.get(name="HLS exit")
+    spare = zones.create_zone(venue.meeting, name="Spare", actor=STAFF)
+    pages[f"/meetings/prepcom-3/venue/zones/{venue.high_level.pk}/"] = Permission.VENUE_MANAGE
+    pages[f"/meetings/prepcom-3/venue/gates/{gate.pk}/"] = Permission.VENUE_MANAGE
     for url, permission in pages.items():
         expected = 200 if permission in GRANTS[role] else 403
         assert client.get(url).status_code == expected, (url, role)
+    # Deleting (asked first: nothing is deleted by these posts).
+    for url in (
+        f"/meetings/prepcom-3/venue/zones/{spare.pk}/delete/",
+        f"/meetings/prepcom-3/venue/gates/{gate.pk}/delete/",
+    ):
+        expected = 200 if Permission.VENUE_MANAGE in GRANTS[role] else 403
+        assert client.post(url).status_code == expected, (url, role)
+    assert Gate.objects.filter(pk=gate.pk).exists() and Zone.objects.filter(pk=spare.pk).exists()

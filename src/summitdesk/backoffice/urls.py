@@ -271,6 +271,18 @@ urlpatterns = [
     path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),
     path("meetings/<slug:code>/venue/", venue.venue, name="venue"),
     path("meetings/<slug:code>/venue/occupancy/", venue.occupancy, name="venue-occupancy"),
+    path("meetings/<slug:code>/venue/zones/<id:pk>/", venue.zone_edit, name="venue-zone"),
+    path(
+        "meetings/<slug:code>/venue/zones/<id:pk>/delete/",
+        venue.zone_delete,
+        name="venue-zone-delete",
+    ),
+    path("meetings/<slug:code>/venue/gates/<id:pk>/", venue.gate_edit, name="venue-gate"),
+    path(
+        "meetings/<slug:code>/venue/gates/<id:pk>/delete/",
+        venue.gate_delete,
+        name="venue-gate-delete",
+    ),
     path(
         "meetings/<slug:code>/venue/passes/<id:reply_id>/cards.pdf",
         venue.pass_cards,

@@ -8,24 +8,30 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.backoffice.venue_forms import (
+    GateEditForm,
     GateForm,
     PoolForm,
     ValidityForm,
     ZoneDefaultForm,
+    ZoneEditForm,
     ZoneForm,
 )
 from summitdesk.core.access import staff_actor, staff_view
+from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.delegations.models import Reply
 from summitdesk.lib.ids import parse_id
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 from summitdesk.venue import cards, passes, validity, zones
-from summitdesk.venue.models import Gate, SecondaryPassPool, ZoneDefault
+from summitdesk.lib.localized import localized
+from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
 
 #: Which form a POST is for: the name of its submit button.
 FORMS = ("zone", "gate", "defaults", "pool")
@@ -185,3 +191,116 @@ def pass_cards(request: HttpRequest, code: str, reply_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="pass-cards-{meeting.code}-{reply.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def zone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A zone's names (six languages) and capacity; its delete button, or why it stays."""
+    meeting = get_object_or_404(Meeting, code=code)
+    zone = get_object_or_404(Zone, pk=pk, meeting=meeting)
+    form = ZoneEditForm(zone, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            zones.update_zone(
+                zone,
+                name=form.cleaned_data["name"],
+                capacity=form.cleaned_data["capacity"],
+                name_translations=form.translations(),
+                actor=staff_actor(request),
+            )
+        except zones.VenueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("Zone %(name)s saved.") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect("backoffice:venue", code=meeting.code)
+    context = {"meeting": meeting, "zone": zone, "form": form, "in_use": zones.zone_in_use(zone)}
+    return render(
+        request, "backoffice/venue_zone.html", context, status=400 if form.errors else 200
+    )
+
+
+@staff_view(Permission.VENUE_MANAGE)
+@require_POST
+def zone_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    zone = get_object_or_404(Zone, pk=pk, meeting=meeting)
+    back = reverse("backoffice:venue-zone", kwargs={"code": meeting.code, "pk": zone.pk})
+    uses = zones.zone_in_use(zone)
+    if not uses:
+        confirmation = unless_confirmed(
+            request,
+            question=_("Delete the zone %(name)s?") % {"name": localized(zone, "name")},
+            consequence=_(
+                "The zone and its names in every language are deleted; gates and scans can "
+                "no longer name it. It cannot be restored."
+            ),
+            action=_("Delete the zone"),
+            back=back,
+        )
+        if confirmation is not None:
+            return confirmation
+    try:
+        zones.delete_zone(zone, actor=staff_actor(request))
+    except zones.VenueError as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(request, _("Zone %(name)s deleted.") % {"name": zone.name})
+    return redirect("backoffice:venue", code=meeting.code)
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def gate_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A gate's name, zone and direction; its delete button, or why it stays."""
+    meeting = get_object_or_404(Meeting, code=code)
+    gate = get_object_or_404(Gate.objects.select_related("meeting", "zone"), pk=pk, meeting=meeting)
+    form = GateEditForm(gate, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            zones.update_gate(
+                gate,
+                name=form.cleaned_data["name"],
+                zone=form.cleaned_data["zone"],
+                direction=form.cleaned_data["direction"],
+                actor=staff_actor(request),
+            )
+        except zones.VenueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("Gate %(name)s saved.") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect("backoffice:venue", code=meeting.code)
+    context = {"meeting": meeting, "gate": gate, "form": form, "in_use": zones.gate_in_use(gate)}
+    return render(
+        request, "backoffice/venue_gate.html", context, status=400 if form.errors else 200
+    )
+
+
+@staff_view(Permission.VENUE_MANAGE)
+@require_POST
+def gate_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    gate = get_object_or_404(Gate, pk=pk, meeting=meeting)
+    back = reverse("backoffice:venue-gate", kwargs={"code": meeting.code, "pk": gate.pk})
+    if not zones.gate_in_use(gate):
+        confirmation = unless_confirmed(
+            request,
+            question=_("Delete the gate %(name)s?") % {"name": gate.name},
+            consequence=_(
+                "A desk named so no longer scans for its zone: its scans go to the main "
+                "entrance. It cannot be restored."
+            ),
+            action=_("Delete the gate"),
+            back=back,
+        )
+        if confirmation is not None:
+            return confirmation
+    try:
+        zones.delete_gate(gate, actor=staff_actor(request))
+    except zones.VenueError as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(request, _("Gate %(name)s deleted.") % {"name": gate.name})
+    return redirect("backoffice:venue", code=meeting.code)
