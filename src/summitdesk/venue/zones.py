@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from summitdesk.accreditation.models import CheckIn
 from summitdesk.core import audit
 from summitdesk.core.audit import Actor
+from summitdesk.lib.locales import join_list
 from summitdesk.meetings.models import Meeting
 from summitdesk.venue.enums import Direction
-from summitdesk.accreditation.models import CheckIn
-from summitdesk.lib.locales import join_list
 from summitdesk.venue.models import (
     AccreditationValidity,
     Gate,

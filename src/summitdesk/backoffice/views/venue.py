@@ -9,8 +9,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.backoffice.venue_forms import (
@@ -27,10 +27,10 @@ from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission
 from summitdesk.delegations.models import Reply
 from summitdesk.lib.ids import parse_id
+from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 from summitdesk.venue import cards, passes, validity, zones
-from summitdesk.lib.localized import localized
 from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
 
 #: Which form a POST is for: the name of its submit button.
