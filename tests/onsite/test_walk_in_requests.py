@@ -157,6 +157,8 @@ def test_focal_point_is_emailed_the_link_once_per_walk_in(smtp: Sink, meeting: M
 
     [received] = smtp.received
     request = WalkInRequest.objects.get()
+    waiting = desk.get(first["Location"]).content.decode()
+    assert "Email with their link to the focal point: Sent." in waiting
     assert received.rcpt_tos == ["focal@example.org"]
     assert received.message["Content-Language"] == "fr"
     body = received.message.get_body(preferencelist=("plain",))
