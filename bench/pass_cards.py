@@ -40,10 +40,10 @@ def run(counts: list[int]) -> None:
         pool = SecondaryPassPool(reply=reply, zone=zone, size=count, session="Opening")
         return [SecondaryPass(pk=n, pool=pool, number=n) for n in range(1, count + 1)]
 
-    render_pdf(TEMPLATE, card_data(cards(2), "en"))
+    render_pdf(TEMPLATE, card_data(cards(2)))
     for count in counts:
         started = time.perf_counter()
-        pdf = render_pdf(TEMPLATE, card_data(cards(count), "en"))
+        pdf = render_pdf(TEMPLATE, card_data(cards(count)))
         seconds = time.perf_counter() - started
         print(
             f"{count} cards: {seconds:.2f} s, {count / seconds:.0f} cards/s, "

@@ -13,7 +13,7 @@ from summitdesk.core.permissions import GRANTS, Permission
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
 from summitdesk.venue import passes, validity, zones
-from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
+from summitdesk.venue.models import Gate, PassCardRun, SecondaryPassPool, Zone, ZoneDefault
 from tests.accreditation.builders import code_of, make_accreditation
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
@@ -149,6 +149,9 @@ URL_NAMES = {
     "venue-zone-delete",
     "venue-gate",
     "venue-gate-delete",
+    "venue-card-runs",
+    "venue-card-run",
+    "venue-card-run-file",
 }
 
 
@@ -175,6 +178,8 @@ def test_each_role_reaches_the_venue_pages_as_the_permission_table_says(role: Ro
     }
     gate = Gate.objects.get(name="HLS exit")
     spare = zones.create_zone(venue.meeting, name="Spare", actor=STAFF)
+    run = PassCardRun.objects.create(meeting=venue.meeting, total=1)
+    pages[f"/meetings/prepcom-3/venue/passes/cards/{run.pk}/"] = Permission.VENUE_MANAGE
     pages[f"/meetings/prepcom-3/venue/zones/{venue.high_level.pk}/"] = Permission.VENUE_MANAGE
     pages[f"/meetings/prepcom-3/venue/gates/{gate.pk}/"] = Permission.VENUE_MANAGE
     for url, permission in pages.items():
@@ -187,4 +192,9 @@ def test_each_role_reaches_the_venue_pages_as_the_permission_table_says(role: Ro
     ):
         expected = 200 if Permission.VENUE_MANAGE in GRANTS[role] else 403
         assert client.post(url).status_code == expected, (url, role)
+    # Starting a print of every card, and a run's file (404 until it is done).
+    start = client.post("/meetings/prepcom-3/venue/passes/cards/")
+    assert start.status_code == (302 if Permission.VENUE_MANAGE in GRANTS[role] else 403), role
+    file = client.get(f"/meetings/prepcom-3/venue/passes/cards/{run.pk}/pass-cards.pdf")
+    assert file.status_code == (404 if Permission.VENUE_MANAGE in GRANTS[role] else 403), role
     assert Gate.objects.filter(pk=gate.pk).exists() and Zone.objects.filter(pk=spare.pk).exists()

@@ -3,17 +3,20 @@ focal point downloads their own delegation's from the portal, never another's; n
 with Typst or HTML markup characters print as they are written."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from pypdf import PdfReader
+from pytest_django import Settings
 
 from summitdesk.core.models import AuditEntry
 from summitdesk.correspondence import reply_links
 from summitdesk.delegations.models import Reply
 from summitdesk.venue import passes, zones
-from summitdesk.venue.models import SecondaryPassPool
+from summitdesk.venue.models import PassCardRun, SecondaryPassPool
 from tests.accreditation.builders import make_accreditation
+from tests.tasks import run_queued_tasks
 from tests.venue.builders import STAFF, Venue, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +129,54 @@ def test_hostile_names_print_as_written(secretary_client: Client) -> None:
     text = pdf_text(response.content)
     assert text.count(HOSTILE) >= 3  # the zone, the session, the delegation
     assert codes(pool)[0] in text
+
+
+def test_every_card_of_a_meeting_printed_in_the_background(
+    secretary_client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+    venue = make_venue()
+    _reply, hls, plenary = pools_of(venue, "Ruritania")
+    theirs, their_pool, _ = pools_of(venue, "Ruritanie")
+    theirs.organisation.language = "fr"
+    theirs.organisation.save(update_fields=["language"])
+    other = make_venue(code="prepcom-4")
+    _elsewhere, foreign_pool, _ = pools_of(other, "Borduria")
+
+    started = secretary_client.post("/meetings/prepcom-3/venue/passes/cards/")
+    run = PassCardRun.objects.get()
+    page_url = f"/meetings/prepcom-3/venue/passes/cards/{run.pk}/"
+    assert started["Location"] == page_url
+    waiting = secretary_client.get(page_url)
+    assert waiting["Refresh"] and "Printing the cards" in waiting.content.decode()
+    run_queued_tasks()
+
+    done = secretary_client.get(page_url)
+    assert "Refresh" not in done and "The cards are printed." in done.content.decode()
+    download = secretary_client.get(f"{page_url}pass-cards.pdf")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    text = pdf_text(b"".join(download.streaming_content))  # type: ignore[attr-defined]
+    assert all(code in text for code in codes(hls, plenary, their_pool))
+    assert not any(code in text for code in codes(foreign_pool))
+    assert "Plénière" in text and "Plenary" in text  # Ruritanie's card, and Ruritania's
+    run.refresh_from_db()
+    assert (run.status, run.total) == ("done", 6)
+    assert AuditEntry.objects.filter(action="summitdesk.venue.pass_card_run_started").count() == 1
+    # Another meeting's address for the run is not found.
+    assert (
+        secretary_client.get(f"/meetings/prepcom-4/venue/passes/cards/{run.pk}/").status_code == 404
+    )
+
+
+def test_a_meeting_without_passes_prints_no_cards(secretary_client: Client) -> None:
+    make_venue()
+    refused = secretary_client.post("/meetings/prepcom-3/venue/passes/cards/", follow=True)
+    assert "No secondary passes have been given for this meeting." in refused.content.decode()
+    assert not PassCardRun.objects.exists()

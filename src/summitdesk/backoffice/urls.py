@@ -283,6 +283,17 @@ urlpatterns = [
         venue.gate_delete,
         name="venue-gate-delete",
     ),
+    path("meetings/<slug:code>/venue/passes/cards/", venue.pass_card_runs, name="venue-card-runs"),
+    path(
+        "meetings/<slug:code>/venue/passes/cards/<id:pk>/",
+        venue.pass_card_run,
+        name="venue-card-run",
+    ),
+    path(
+        "meetings/<slug:code>/venue/passes/cards/<id:pk>/pass-cards.pdf",
+        venue.pass_card_run_file,
+        name="venue-card-run-file",
+    ),
     path(
         "meetings/<slug:code>/venue/passes/<id:reply_id>/cards.pdf",
         venue.pass_cards,

@@ -5,13 +5,15 @@ zones. Every change goes through the venue services."""
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from summitdesk.accreditation.enums import PrintRunStatus
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.backoffice.venue_forms import (
     GateEditForm,
@@ -31,7 +33,7 @@ from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports import figures
 from summitdesk.venue import cards, passes, validity, zones
-from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
+from summitdesk.venue.models import Gate, PassCardRun, SecondaryPassPool, Zone, ZoneDefault
 
 #: Which form a POST is for: the name of its submit button.
 FORMS = ("zone", "gate", "defaults", "pool")
@@ -73,6 +75,7 @@ def venue(request: HttpRequest, code: str) -> HttpResponse:
         "pools": SecondaryPassPool.objects.filter(reply__meeting=meeting)
         .select_related("reply__organisation", "zone")
         .order_by("reply__organisation__name", "pk"),
+        "card_runs": PassCardRun.objects.filter(meeting=meeting).order_by("-pk")[:5],
         **{f"{name}_form": form for name, form in forms.items()},
     }
     errors = bound and forms[bound].errors
@@ -304,3 +307,60 @@ def gate_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect(back)
     messages.success(request, _("Gate %(name)s deleted.") % {"name": gate.name})
     return redirect("backoffice:venue", code=meeting.code)
+
+
+#: Seconds between reloads of a running print's page (no script needed to follow it).
+REFRESH_SECONDS = 5
+
+
+@staff_view(Permission.VENUE_MANAGE)
+@require_POST
+def pass_card_runs(request: HttpRequest, code: str) -> HttpResponse:
+    """Print the cards of every secondary pass of the meeting, in the background."""
+    meeting = get_object_or_404(Meeting, code=code)
+    try:
+        run = cards.start_meeting_run(meeting, actor=staff_actor(request))
+    except cards.NoCards as refused:
+        messages.error(request, str(refused))
+        return redirect("backoffice:venue", code=meeting.code)
+    return redirect("backoffice:venue-card-run", code=meeting.code, pk=run.pk)
+
+
+@staff_view(Permission.VENUE_MANAGE)
+def pass_card_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    run = get_object_or_404(
+        PassCardRun.objects.select_related("created_by"), pk=pk, meeting=meeting
+    )
+    running = run.status in (PrintRunStatus.QUEUED, PrintRunStatus.RUNNING)
+    context = {
+        "meeting": meeting,
+        "run": run,
+        "running": running,
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    response = render(request, "backoffice/venue_card_run.html", context)
+    if running:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@staff_view(Permission.VENUE_MANAGE)  # type: ignore[arg-type]  # typed for HttpResponse; this streams
+def pass_card_run_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A finished run's PDF, as a download."""
+    meeting = get_object_or_404(Meeting, code=code)
+    run = get_object_or_404(PassCardRun, pk=pk, meeting=meeting)
+    if run.status != PrintRunStatus.DONE or not run.file:
+        raise Http404
+    try:
+        handle = default_storage.open(run.file, "rb")
+    except OSError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=run.file.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
