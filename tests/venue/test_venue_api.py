@@ -178,6 +178,10 @@ def test_validity_refuses_another_meetings_zone_and_days_outside_the_meeting(
     assert writer.put(validity_url(press.pk), reversed_days, headers=tag).status_code == 422
     not_a_date = {"valid_from": "soon", "zones": []}
     assert writer.put(validity_url(press.pk), not_a_date, headers=tag).status_code == 422
+    nul = {"zones": ["plen\x00ary"]}
+    assert writer.put(validity_url(press.pk), nul, headers=tag).status_code == 422
+    too_long = {"zones": ["p" * 41]}
+    assert writer.put(validity_url(press.pk), too_long, headers=tag).status_code == 422
     too_many = {"zones": ["plenary"] * 51}
     assert writer.put(validity_url(press.pk), too_many, headers=tag).status_code == 422
     assert validity.validity_of(press).defaulted

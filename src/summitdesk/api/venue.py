@@ -3,11 +3,12 @@ to a delegation, hand a pass on), and one accreditation's valid dates and zones 
 set). Pass codes are never shown: like a badge's QR code, a pass's code opens a door."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import field_validator
 
 from summitdesk.accreditation.models import Accreditation
 from summitdesk.api.common import (
@@ -213,13 +214,23 @@ class ValidityOut(Schema):
     )
 
 
+ZoneCode = Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class ValidityIn(Schema):
     valid_from: date | None = Field(None, description="Within the meeting's dates.")
     valid_until: date | None = Field(None, description="Within the meeting's dates.")
-    zones: list[str] = Field(
+    zones: list[ZoneCode] = Field(
         max_length=MAX_ZONES,
         description="Codes of zones of the accreditation's meeting (may be empty).",
     )
+
+    @field_validator("zones")
+    @classmethod
+    def _plain(cls, value: list[str]) -> list[str]:
+        if any("\x00" in code for code in value):
+            raise ValueError(_("Text cannot contain the NUL character."))
+        return [code.strip() for code in value]
 
 
 def _accreditation(accreditation_id: int) -> Accreditation:
@@ -266,7 +277,7 @@ def set_validity(request: HttpRequest, accreditation_id: Id, body: ValidityIn) -
     Days must be within the meeting's dates; zones are codes of the meeting's zones."""
     accreditation = _accreditation(accreditation_id)
     require_if_match(request, _validity_data(accreditation))
-    codes = list(dict.fromkeys(code.strip() for code in body.zones))
+    codes = list(dict.fromkeys(body.zones))
     found = list(Zone.objects.filter(meeting_id=accreditation.meeting_id, code__in=codes))
     unknown = sorted(set(codes) - {zone.code for zone in found})
     if unknown:
