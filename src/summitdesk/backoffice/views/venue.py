@@ -1,6 +1,8 @@
 """The venue of a meeting: zones, gates, participant types' zones, secondary pass pools
-(venue.manage); occupancy per zone (occupancy.read); one accreditation's valid dates and
-zones. Every change goes through the venue services."""
+(venue.manage); a zone's or gate's page to edit or delete it; secondary pass cards (a
+delegation's at once, the meeting's in the background); occupancy per zone
+(occupancy.read); one accreditation's valid dates and zones. Every change goes through
+the venue services."""
 
 from typing import Any
 
