@@ -180,3 +180,17 @@ def test_a_meeting_without_passes_prints_no_cards(secretary_client: Client) -> N
     refused = secretary_client.post("/meetings/prepcom-3/venue/passes/cards/", follow=True)
     assert "No secondary passes have been given for this meeting." in refused.content.decode()
     assert not PassCardRun.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "name"), [("ar", "الجمهورية"), ("zh", "中国代表团")])
+def test_cards_print_in_arabic_and_chinese(
+    secretary_client: Client, language: str, name: str
+) -> None:
+    venue = make_venue()
+    reply, hls, plenary = pools_of(venue, name)
+    reply.organisation.language = language
+    reply.organisation.save(update_fields=["language"])
+    response = secretary_client.get(f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert all(code in text for code in codes(hls, plenary))
