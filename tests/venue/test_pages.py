@@ -103,6 +103,8 @@ def test_validity_page_sets_dates_and_zones(secretary_client: Client) -> None:
     url = f"/accreditations/{press.pk}/validity/"
     page = secretary_client.get(url).content.decode()
     assert "participant type “press”" in page
+    assert f'min="{venue.meeting.start_date}"' in page
+    assert f'max="{venue.meeting.end_date}"' in page
     first, last = venue.meeting.start_date, venue.meeting.end_date
     assert first is not None and last is not None
     bad = secretary_client.post(url, {"valid_from": last.isoformat(), "valid_until": first})

@@ -127,3 +127,10 @@ class ValidityForm(forms.Form):
     def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["zones"].queryset = _zone_choices(meeting)  # type: ignore[attr-defined]
+        # The browser's date picker offers the meeting's days only (the service checks).
+        for name in ("valid_from", "valid_until"):
+            widget = self.fields[name].widget
+            if meeting.start_date:
+                widget.attrs["min"] = meeting.start_date.isoformat()
+            if meeting.end_date:
+                widget.attrs["max"] = meeting.end_date.isoformat()
