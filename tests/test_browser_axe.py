@@ -31,12 +31,14 @@ from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Circular
 from summitdesk.credentials.models import Credentials
 from summitdesk.delegations.models import Reply
+from summitdesk.demo import venue as demo_venue
 from summitdesk.demo.load import PASSWORD
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import tokens
 from summitdesk.lib.localized import localized
 from summitdesk.meetings.models import Meeting
 from summitdesk.reports.models import Edition, EditionStatus
+from summitdesk.venue.models import Zone
 from tests.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -161,6 +163,15 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "reply": reverse("backoffice:reply-detail", args=[organisation.pk, code]),
         "accreditation": reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
         "admin": reverse("backoffice:staff-edit", args=[admin.pk]),
+        # The venue (its demo is PrepCom-2's): the page, and a zone's page to edit it
+        "venue": reverse("backoffice:venue", args=[demo_venue.MEETING_CODE]),
+        "venue zone": reverse(
+            "backoffice:venue-zone",
+            args=[
+                demo_venue.MEETING_CODE,
+                Zone.objects.filter(meeting__code=demo_venue.MEETING_CODE, code="plenary")[0].pk,
+            ],
+        ),
         "credentials register": reverse("backoffice:credentials-register", args=[code]),
         "credentials": reverse(
             "backoffice:credentials-detail", args=[code, _with_credentials(meeting).pk]
@@ -230,6 +241,8 @@ PAGE_KINDS = [
     "check-in desk",
     "pickup queue",
     "walk-in",
+    "venue",
+    "venue zone",
     "dashboard",
     "participants preview",
     "organisation",

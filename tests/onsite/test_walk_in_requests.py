@@ -2,6 +2,7 @@
 point confirms (or refuses) on the portal, the desk registers them; answered once, and
 one organisation's link never answers for another's walk-ins."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,15 +10,18 @@ from django.test import Client
 from pytest_django import Settings
 
 from summitdesk.core.enums import Role
+from summitdesk.correspondence.enums import MessageKind, MessageState
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.meetings.models import Meeting
 from summitdesk.onsite import walk_ins
 from summitdesk.onsite.enums import WalkInBasis
 from summitdesk.onsite.models import WalkIn, WalkInRequest
 from tests.accreditation.builders import STAFF, members, submitted_reply
-from tests.conftest import signed_in
+from tests.conftest import Sink, signed_in
 from tests.delegations.builders import member, summit
 from tests.factories import UserFactory
 from tests.portal.conftest import Invited, invited
+from tests.tasks import drop_queued_emails, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,57 @@ def test_confirmation_for_a_closed_reply_is_not_asked(nigeria: Invited) -> None:
     with pytest.raises(walk_ins.WalkInRefused, match="closed to walk-ins"):
         walk_ins.request_confirmation(reply, member("Chidi", "Eze"), actor=STAFF)
     assert not WalkInRequest.objects.exists()
+
+
+def test_focal_point_is_emailed_the_link_once_per_walk_in(smtp: Sink, meeting: Meeting) -> None:
+    senegal = invited(meeting, "Sénégal", ceo=("Awa", "Ndiaye"), language="fr")
+    reply = submitted_reply(senegal.organisation, meeting, members(1, prefix="Senegal"))
+    drop_queued_emails()
+    desk = signed_in(UserFactory(username="badges", role=Role.BADGE_DESK))
+    ask = {
+        "reply": reply.pk,
+        "given_name": "Chidi",
+        "family_name": "Eze",
+        "function": "Adviser",
+        "basis": "letter",
+        "ask": "1",
+    }
+    first = desk.post(f"/meetings/{meeting.code}/walk-ins/new/", ask)
+    # The desk asks again for the same person (another click, another case): no new email.
+    again = desk.post(f"/meetings/{meeting.code}/walk-ins/new/", {**ask, "family_name": "EZE"})
+    assert first["Location"] == again["Location"]
+    run_queued_tasks()
+    run_queued_tasks()
+
+    [received] = smtp.received
+    request = WalkInRequest.objects.get()
+    waiting = desk.get(first["Location"]).content.decode()
+    assert "Email with their link to the focal point: Sent." in waiting
+    assert received.rcpt_tos == ["focal@example.org"]
+    assert received.message["Content-Language"] == "fr"
+    body = received.message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Chidi Eze" in text and "Adviser" in text
+    match = re.search(r"http\S+/reply/([A-Za-z0-9_-]+)/walk-ins/", text)
+    assert match is not None
+    page = Client().get(f"/reply/{match.group(1)}/walk-ins/").content.decode()
+    assert "Chidi Eze" in page
+    confirmed = Client().post(
+        f"/reply/{match.group(1)}/walk-ins/", {"request": request.pk, "decision": "confirm"}
+    )
+    assert confirmed.status_code == 302
+    assert OutboundMessage.objects.filter(kind=MessageKind.WALK_IN_TO_CONFIRM).count() == 1
+
+
+def test_walk_in_answered_before_the_email_is_written_is_not_emailed(
+    smtp: Sink, nigeria: Invited
+) -> None:
+    drop_queued_emails()
+    request = walk_ins.request_confirmation(nigeria.reply, member("Chidi", "Eze"), actor=STAFF)
+    walk_ins.decide_request(request, confirm=True, actor=STAFF)
+    run_queued_tasks()
+    assert smtp.received == []
+    row = OutboundMessage.objects.get(kind=MessageKind.WALK_IN_TO_CONFIRM)
+    assert row.state == MessageState.CANCELLED
+    assert "already answered" in row.last_error

@@ -12,12 +12,12 @@ from summitdesk.core.enums import Role
 from summitdesk.core.permissions import GRANTS, Permission
 from summitdesk.delegations.enums import ReplyState
 from summitdesk.delegations.models import Reply
-from summitdesk.venue import validity
-from summitdesk.venue.models import Gate, SecondaryPassPool, Zone, ZoneDefault
+from summitdesk.venue import passes, validity, zones
+from summitdesk.venue.models import Gate, PassCardRun, SecondaryPassPool, Zone, ZoneDefault
 from tests.accreditation.builders import code_of, make_accreditation
 from tests.conftest import signed_in
 from tests.factories import MeetingFactory, UserFactory
-from tests.venue.builders import make_venue, press_accreditation
+from tests.venue.builders import STAFF, make_venue, press_accreditation
 
 pytestmark = pytest.mark.django_db
 
@@ -103,18 +103,24 @@ def test_validity_page_sets_dates_and_zones(secretary_client: Client) -> None:
     url = f"/accreditations/{press.pk}/validity/"
     page = secretary_client.get(url).content.decode()
     assert "participant type “press”" in page
-    bad = secretary_client.post(url, {"valid_from": "2030-01-02", "valid_until": "2030-01-01"})
+    assert f'min="{venue.meeting.start_date}"' in page
+    assert f'max="{venue.meeting.end_date}"' in page
+    first, last = venue.meeting.start_date, venue.meeting.end_date
+    assert first is not None and last is not None
+    bad = secretary_client.post(url, {"valid_from": last.isoformat(), "valid_until": first})
     assert bad.status_code == 400
     assert "comes after" in bad.content.decode()
+    outside = secretary_client.post(
+        url, {"valid_from": first - datetime.timedelta(days=1), "valid_until": last}
+    )
+    assert outside.status_code == 400
+    assert "within the meeting&#x27;s dates" in outside.content.decode()
     ok = secretary_client.post(
-        url, {"valid_from": "2030-01-01", "valid_until": "2030-01-03", "zones": [venue.plenary.pk]}
+        url, {"valid_from": first, "valid_until": last, "zones": [venue.plenary.pk]}
     )
     assert ok.status_code == 302
     found = validity.validity_of(press)
-    assert (found.valid_from, found.zone_ids) == (
-        datetime.date(2030, 1, 1),
-        frozenset({venue.plenary.pk}),
-    )
+    assert (found.valid_from, found.zone_ids) == (first, frozenset({venue.plenary.pk}))
 
 
 def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_language() -> None:
@@ -136,7 +142,19 @@ def test_desk_named_as_a_gate_refuses_by_zone_and_says_it_in_the_holders_languag
 
 #: The back-office pages this module tests role by role (tests/backoffice/test_directory_pages
 #: checks that every back-office page is in some module's URL_NAMES).
-URL_NAMES = {"venue", "venue-occupancy", "venue-validity"}
+URL_NAMES = {
+    "venue",
+    "venue-occupancy",
+    "venue-validity",
+    "venue-pass-cards",
+    "venue-zone",
+    "venue-zone-delete",
+    "venue-gate",
+    "venue-gate-delete",
+    "venue-card-runs",
+    "venue-card-run",
+    "venue-card-run-file",
+}
 
 
 def test_url_names_are_this_modules_pages() -> None:
@@ -151,12 +169,34 @@ def test_url_names_are_this_modules_pages() -> None:
 def test_each_role_reaches_the_venue_pages_as_the_permission_table_says(role: Role) -> None:
     venue = make_venue()
     press = press_accreditation(venue.meeting)
+    reply = press.delegate.reply
+    passes.create_pool(reply, venue.media, size=1, actor=STAFF)
     client = signed_in(UserFactory(username=f"user-{role}", role=role))
     pages = {
         "/meetings/prepcom-3/venue/": Permission.VENUE_MANAGE,
         "/meetings/prepcom-3/venue/occupancy/": Permission.OCCUPANCY_READ,
         f"/accreditations/{press.pk}/validity/": Permission.VENUE_MANAGE,
+        f"/meetings/prepcom-3/venue/passes/{reply.pk}/cards.pdf": Permission.VENUE_MANAGE,
     }
+    gate = Gate.objects.get(name="HLS exit")
+    spare = zones.create_zone(venue.meeting, name="Spare", actor=STAFF)
+    run = PassCardRun.objects.create(meeting=venue.meeting, total=1)
+    pages[f"/meetings/prepcom-3/venue/passes/cards/{run.pk}/"] = Permission.VENUE_MANAGE
+    pages[f"/meetings/prepcom-3/venue/zones/{venue.high_level.pk}/"] = Permission.VENUE_MANAGE
+    pages[f"/meetings/prepcom-3/venue/gates/{gate.pk}/"] = Permission.VENUE_MANAGE
     for url, permission in pages.items():
         expected = 200 if permission in GRANTS[role] else 403
         assert client.get(url).status_code == expected, (url, role)
+    # Deleting (asked first: nothing is deleted by these posts).
+    for url in (
+        f"/meetings/prepcom-3/venue/zones/{spare.pk}/delete/",
+        f"/meetings/prepcom-3/venue/gates/{gate.pk}/delete/",
+    ):
+        expected = 200 if Permission.VENUE_MANAGE in GRANTS[role] else 403
+        assert client.post(url).status_code == expected, (url, role)
+    # Starting a print of every card, and a run's file (404 until it is done).
+    start = client.post("/meetings/prepcom-3/venue/passes/cards/")
+    assert start.status_code == (302 if Permission.VENUE_MANAGE in GRANTS[role] else 403), role
+    file = client.get(f"/meetings/prepcom-3/venue/passes/cards/{run.pk}/pass-cards.pdf")
+    assert file.status_code == (404 if Permission.VENUE_MANAGE in GRANTS[role] else 403), role
+    assert Gate.objects.filter(pk=gate.pk).exists() and Zone.objects.filter(pk=spare.pk).exists()

@@ -46,8 +46,8 @@ def world(db: None) -> World:
     today = datetime.date.today()
     validity.set_validity(
         later,
-        valid_from=today + datetime.timedelta(days=2),
-        valid_until=today + datetime.timedelta(days=3),
+        valid_from=today + datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=1),
         zones=[venue.plenary],
         actor=STAFF,
     )

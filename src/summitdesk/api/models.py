@@ -20,8 +20,11 @@ class ApiScope(models.TextChoices):
     CREDENTIALS_READ = "credentials:read", _("Read the credentials register")
     CREDENTIALS_WRITE = "credentials:write", _("Record and examine credentials")
     JOIN_REQUESTS_READ = "join_requests:read", _("Read requests to join delegations")
-    VENUE_READ = "venue:read", _("Read zones, occupancy and secondary passes")
-    VENUE_WRITE = "venue:write", _("Give and hand on secondary passes")
+    VENUE_READ = (
+        "venue:read",
+        _("Read zones, occupancy, secondary passes and valid dates and zones"),
+    )
+    VENUE_WRITE = "venue:write", _("Give and hand on secondary passes; set valid dates and zones")
     PICKUPS_READ = "pickups:read", _("Read badge pickup slots and bookings")
     APPLICATIONS_READ = "applications:read", _("Read applications for admission and admissions")
     APPLICATIONS_WRITE = "applications:write", _("Record meetings' decisions on applications")

@@ -271,6 +271,34 @@ urlpatterns = [
     path("meetings/<slug:code>/check-in/decode/", checkin.checkin_decode, name="checkin-decode"),
     path("meetings/<slug:code>/venue/", venue.venue, name="venue"),
     path("meetings/<slug:code>/venue/occupancy/", venue.occupancy, name="venue-occupancy"),
+    path("meetings/<slug:code>/venue/zones/<id:pk>/", venue.zone_edit, name="venue-zone"),
+    path(
+        "meetings/<slug:code>/venue/zones/<id:pk>/delete/",
+        venue.zone_delete,
+        name="venue-zone-delete",
+    ),
+    path("meetings/<slug:code>/venue/gates/<id:pk>/", venue.gate_edit, name="venue-gate"),
+    path(
+        "meetings/<slug:code>/venue/gates/<id:pk>/delete/",
+        venue.gate_delete,
+        name="venue-gate-delete",
+    ),
+    path("meetings/<slug:code>/venue/passes/cards/", venue.pass_card_runs, name="venue-card-runs"),
+    path(
+        "meetings/<slug:code>/venue/passes/cards/<id:pk>/",
+        venue.pass_card_run,
+        name="venue-card-run",
+    ),
+    path(
+        "meetings/<slug:code>/venue/passes/cards/<id:pk>/pass-cards.pdf",
+        venue.pass_card_run_file,
+        name="venue-card-run-file",
+    ),
+    path(
+        "meetings/<slug:code>/venue/passes/<id:reply_id>/cards.pdf",
+        venue.pass_cards,
+        name="venue-pass-cards",
+    ),
     path(
         "accreditations/<id:pk>/validity/",
         venue.accreditation_validity,

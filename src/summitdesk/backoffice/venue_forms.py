@@ -12,7 +12,7 @@ from summitdesk.delegations.models import Reply
 from summitdesk.meetings.models import Meeting
 from summitdesk.venue import passes
 from summitdesk.venue.enums import Direction
-from summitdesk.venue.models import Zone
+from summitdesk.venue.models import Gate, Zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +34,20 @@ class ZoneForm(NameTranslationsMixin, forms.Form):
         self.add_translation_fields(_("Name"), 100)
 
 
+class ZoneEditForm(NameTranslationsMixin, forms.Form):
+    """A zone's names and capacity (its code and main entrance stay as created)."""
+
+    translated = "name"
+    name = forms.CharField(label=_("Name"), max_length=100)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
+
+    def __init__(self, zone: Zone, *args: Any, **kwargs: Any) -> None:
+        self.instance = zone
+        kwargs.setdefault("initial", {"name": zone.name, "capacity": zone.capacity})
+        super().__init__(*args, **kwargs)
+        self.add_translation_fields(_("Name"), 100)
+
+
 def _zone_choices(meeting: Meeting) -> Any:
     return Zone.objects.filter(meeting=meeting).order_by("position", "pk")
 
@@ -50,6 +64,14 @@ class GateForm(forms.Form):
     def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = _zone_choices(meeting)  # type: ignore[attr-defined]
+
+
+class GateEditForm(GateForm):
+    def __init__(self, gate: Gate, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"name": gate.name, "zone": gate.zone_id, "direction": gate.direction}
+        )
+        super().__init__(gate.meeting, *args, **kwargs)
 
 
 class ZoneDefaultForm(forms.Form):
@@ -105,3 +127,10 @@ class ValidityForm(forms.Form):
     def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["zones"].queryset = _zone_choices(meeting)  # type: ignore[attr-defined]
+        # The browser's date picker offers the meeting's days only (the service checks).
+        for name in ("valid_from", "valid_until"):
+            widget = self.fields[name].widget
+            if meeting.start_date:
+                widget.attrs["min"] = meeting.start_date.isoformat()
+            if meeting.end_date:
+                widget.attrs["max"] = meeting.end_date.isoformat()

@@ -44,6 +44,7 @@ class MessageKind(models.TextChoices):
     JOIN_REQUEST_DIGEST = "join_digest", _("Requests to join: focal point's digest")
     JOIN_REQUEST_DECISION = "join_decision", _("Request to join: decision")
     ADMISSION_REVIEW_DUE = "admission_review_due", _("Admission: periodic review due")
+    WALK_IN_TO_CONFIRM = "walk_in_to_confirm", _("Walk-in to confirm")
 
 
 class MessageState(models.TextChoices):

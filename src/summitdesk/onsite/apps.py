@@ -6,3 +6,8 @@ class OnsiteConfig(AppConfig):
     name = "summitdesk.onsite"
     label = "onsite"
     verbose_name = _("On-site desks")
+
+    def ready(self) -> None:
+        # `emails` registers the kind of email this app composes with the outbox (imported
+        # here, once the app registry is ready: it imports models).
+        from summitdesk.onsite import emails  # noqa: F401

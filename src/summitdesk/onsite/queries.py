@@ -1,4 +1,4 @@
-"""Reads for the pickup pages, the API and the dashboard."""
+"""Reads for the pickup and walk-in pages, the API and the dashboard."""
 
 import datetime
 from collections import defaultdict
@@ -9,8 +9,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from summitdesk.accreditation.enums import AccreditationStatus
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.correspondence.enums import MessageKind
+from summitdesk.correspondence.models import OutboundMessage
 from summitdesk.meetings.models import Meeting
-from summitdesk.onsite.models import PickupBooking, PickupSlot
+from summitdesk.onsite.models import PickupBooking, PickupSlot, WalkInRequest
 from summitdesk.onsite.pickup import day_bounds, slots_of_day
 
 
@@ -111,3 +113,16 @@ def open_slots(meeting: Meeting, *, after: datetime.datetime) -> list[tuple[Pick
         .annotate(booked=Count("bookings"))
         .order_by("starts_at")
     ]
+
+
+def confirmation_email(request: WalkInRequest) -> OutboundMessage | None:
+    """The email that asked the focal point to confirm the walk-in (onsite.emails)."""
+    return (
+        OutboundMessage.objects.filter(
+            kind=MessageKind.WALK_IN_TO_CONFIRM,
+            about_type=WalkInRequest._meta.label_lower,
+            about_id=request.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -26,6 +26,7 @@ from summitdesk.delegations.data import DelegateData
 from summitdesk.delegations.enums import ATTENDING_STATES
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.lib.text import fold
+from summitdesk.onsite import emails
 from summitdesk.onsite.enums import WalkInBasis
 from summitdesk.onsite.models import WalkIn, WalkInRequest
 
@@ -62,10 +63,16 @@ def _check_joins(reply: Reply, person: DelegateData) -> list[Delegate]:
 
 def request_confirmation(reply: Reply, person: DelegateData, *, actor: Actor) -> WalkInRequest:
     """Ask the reply's focal point to confirm a walk-in through their link (the portal's
-    "Walk-ins to confirm"), or raise WalkInRefused as `register` would."""
+    "Walk-ins to confirm"), or raise WalkInRefused as `register` would. The focal point
+    is emailed the link (onsite.emails), once: asking again for a walk-in still waiting
+    gives the request already made."""
     with transaction.atomic():
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         _check_joins(reply, person)
+        key = (fold(person.family_name.strip()), fold(person.given_name.strip()))
+        for waiting in WalkInRequest.objects.filter(reply=reply, decided_at__isnull=True):
+            if (fold(waiting.family_name), fold(waiting.given_name)) == key:
+                return waiting
         request = WalkInRequest.objects.create(
             meeting_id=reply.meeting_id,
             reply=reply,
@@ -82,6 +89,7 @@ def request_confirmation(reply: Reply, person: DelegateData, *, actor: Actor) ->
             changes={"walk_in": [None, f"{request.given_name} {request.family_name}".strip()]},
             organisation_id=reply.organisation_id,
         )
+        emails.queue_walk_in_to_confirm(request)
     return request
 
 

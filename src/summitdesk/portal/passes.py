@@ -14,7 +14,7 @@ from summitdesk.core.versions import version_of
 from summitdesk.lib.ids import parse_id
 from summitdesk.portal.access import PortalAccess
 from summitdesk.portal.views import not_valid, portal
-from summitdesk.venue import passes
+from summitdesk.venue import cards, passes
 from summitdesk.venue.models import SecondaryPass, SecondaryPassPool
 
 
@@ -45,6 +45,30 @@ def secondary_passes(request: HttpRequest, access: PortalAccess) -> HttpResponse
         "members": passes.holders(access.reply),
     }
     return render(request, "portal/passes.html", context)
+
+
+@portal
+def pass_cards(request: HttpRequest, access: PortalAccess) -> HttpResponse:
+    """The delegation's pass cards as a PDF to print (?pool=<id>: one pool's). A pool id
+    is only ever looked for among the link's own reply's: another's answers as unknown."""
+    pool = None
+    if request.GET.get("pool"):
+        try:
+            pool_id = parse_id(request.GET["pool"])
+        except ValueError:
+            return not_valid(request)
+        pool = SecondaryPassPool.objects.filter(pk=pool_id, reply=access.reply).first()
+        if pool is None:
+            return not_valid(request)
+    try:
+        pdf = cards.print_cards(access.reply, pool=pool, actor=access.actor)
+    except cards.NoCards as refused:
+        messages.error(request, str(refused))
+        return redirect("portal:passes", token=access.token)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="pass-cards.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _assign(request: HttpRequest, access: PortalAccess) -> HttpResponse:

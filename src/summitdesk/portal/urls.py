@@ -39,4 +39,5 @@ urlpatterns = [
         name="document-remove",
     ),
     path("<str:token>/passes/", passes.secondary_passes, name="passes"),
+    path("<str:token>/passes/cards.pdf", passes.pass_cards, name="pass-cards"),
 ]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from summitdesk.accreditation.enums import PrintRunStatus
 from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.delegations.models import Reply
 from summitdesk.lib.localized import TranslationsValidator
@@ -146,6 +147,27 @@ class SecondaryPass(models.Model):
 
     def __str__(self) -> str:
         return f"pass {self.number} of pool {self.pool_id}"
+
+
+class PassCardRun(models.Model):
+    """The cards of every secondary pass of a meeting, printed as a background task into
+    one stored PDF (venue.cards): thousands of cards take longer than a page may wait."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=PrintRunStatus.choices, default=PrintRunStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=300, blank=True)  # the PDF's storage name
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.meeting} pass cards {self.pk}"
 
 
 class Passage(models.Model):

@@ -116,9 +116,24 @@ def set_validity(
     zones: list[Zone],
     actor: Actor,
 ) -> AccreditationValidity:
-    """Set the dates and zones of one accreditation (no longer the type's defaults)."""
+    """Set the dates and zones of one accreditation (no longer the type's defaults):
+    days within the meeting's dates (when it has them), zones of its meeting only."""
     if valid_from and valid_until and valid_from > valid_until:
         raise ValidityError(_("The first valid day comes after the last one."))
+    meeting = accreditation.meeting
+    for day in (valid_from, valid_until):
+        if day is None:
+            continue
+        if (meeting.start_date and day < meeting.start_date) or (
+            meeting.end_date and day > meeting.end_date
+        ):
+            raise ValidityError(
+                _("Valid days must be within the meeting's dates, %(first)s to %(last)s.")
+                % {
+                    "first": dates.format_date(meeting.start_date) if meeting.start_date else "…",
+                    "last": dates.format_date(meeting.end_date) if meeting.end_date else "…",
+                }
+            )
     if any(zone.meeting_id != accreditation.meeting_id for zone in zones):
         raise ValidityError(_("A zone of another meeting cannot be given."))
     with transaction.atomic():

@@ -261,7 +261,13 @@ def walk_in_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             error = str(refused)
         else:
             return redirect("backoffice:walk-in-photo", code=meeting.code, pk=walk_in.pk)
-    context = {"meeting": meeting, "asked": asked, "error": error, "step": 1}
+    context = {
+        "meeting": meeting,
+        "asked": asked,
+        "error": error,
+        "step": 1,
+        "email": queries.confirmation_email(asked),
+    }
     return render(request, "backoffice/walk_in_request.html", context, status=400 if error else 200)
 
 
