@@ -69,9 +69,7 @@ def _chosen(meeting: Meeting, value: str) -> Organisation | None:
 
 
 def _too_many(request: HttpRequest, window: int) -> HttpResponse:
-    response = render(request, "public/too_many_requests.html", status=429)
-    response["Retry-After"] = str(window)
-    return response
+    return public_pages.too_many_requests(request, window)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
