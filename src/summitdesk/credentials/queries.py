@@ -165,14 +165,17 @@ def held_bytes(reply: Reply) -> int:
     return sum(reply.mandate_documents.values_list("size", flat=True))
 
 
-def delegations(meeting: Meeting) -> QuerySet[Reply]:
+def delegations(meeting: Meeting, categories: Iterable[str] | None = None) -> QuerySet[Reply]:
     """The delegations of `meeting` asked for credentials: attending replies of the
-    categories concerned, in the organisations' order."""
+    categories concerned (`categories_needing_credentials`, unless the caller has them),
+    in the organisations' order."""
+    if categories is None:
+        categories = categories_needing_credentials(meeting)
     return (
         Reply.objects.filter(
             meeting=meeting,
             state__in=ATTENDING_STATES,
-            organisation__category__in=categories_needing_credentials(meeting),
+            organisation__category__in=list(categories),
         )
         .select_related("organisation", "meeting", "credentials", "credentials__proxy_to")
         .order_by("organisation__name_key", "pk")
@@ -235,11 +238,17 @@ def register_state() -> Case:
     )
 
 
-def register_list(meeting: Meeting, *, state: str = "", search: str = "") -> QuerySet[Reply]:
+def register_list(
+    meeting: Meeting,
+    *,
+    state: str = "",
+    search: str = "",
+    categories: Iterable[str] | None = None,
+) -> QuerySet[Reply]:
     """The delegations of the register, optionally only those in `state` and those whose
     organisation `search` names (its number, or part of its name or acronym); for a list
     that pages in the database (`register_rows` of a page)."""
-    replies = delegations(meeting).annotate(credentials_state=register_state())
+    replies = delegations(meeting, categories).annotate(credentials_state=register_state())
     if state:
         replies = replies.filter(credentials_state=state)
     text = search.strip()
@@ -250,14 +259,14 @@ def register_list(meeting: Meeting, *, state: str = "", search: str = "") -> Que
     return replies
 
 
-def register_counts(meeting: Meeting) -> dict[str, int]:
+def register_counts(meeting: Meeting, categories: Iterable[str] | None = None) -> dict[str, int]:
     """How many delegations of the register are in each state (every state present, "not
     required" apart): one query."""
     counts = {
         value: 0 for value in CredentialsState.values if value != CredentialsState.NOT_REQUIRED
     }
     found = (
-        delegations(meeting)
+        delegations(meeting, categories)
         .order_by()
         .annotate(credentials_state=register_state())
         .values("credentials_state")

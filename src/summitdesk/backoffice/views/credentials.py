@@ -83,10 +83,14 @@ def credentials_register(request: HttpRequest, code: str) -> HttpResponse:
         default_sort="delegation",
         default_size=REGISTER_PAGE_SIZE,
     )
-    counts = queries.register_counts(meeting)
+    categories = queries.categories_needing_credentials(meeting)
+    counts = queries.register_counts(meeting, categories)
     total = sum(counts.values())
     known = None if search else (counts.get(state, 0) if state else total)
-    page = listing.page(queries.register_list(meeting, state=state, search=search), count=known)
+    page = listing.page(
+        queries.register_list(meeting, state=state, search=search, categories=categories),
+        count=known,
+    )
     context = {
         "meeting": meeting,
         "rows": queries.register_rows(meeting, list(page.object_list)),
@@ -103,10 +107,7 @@ def credentials_register(request: HttpRequest, code: str) -> HttpResponse:
             if value != CredentialsState.NOT_REQUIRED
         ],
         "total": total,
-        "categories": [
-            Category(value).label
-            for value in sorted(queries.categories_needing_credentials(meeting))
-        ],
+        "categories": [Category(value).label for value in sorted(categories)],
     }
     return render(request, "backoffice/credentials_register.html", context)
 
