@@ -1,5 +1,7 @@
 """The credentials register, its committee report and the reply tracker with its
 "document missing" figure, at 200 governments (about the UN's membership) and at 2,000.
+The register pages (100 rows a page): its first page, its last, and a state filtered and
+searched.
 
 Fills a throwaway database with one meeting: governments with an attending reply, one
 delegate each, their credentials in every state (a quarter in order, a quarter
@@ -121,6 +123,15 @@ def run(baseline: int, governments: int) -> None:
         clients[role] = client
     pages = {
         "register": (Role.CREDENTIALS_OFFICER, f"/meetings/{MEETING}/credentials/"),
+        # A page number beyond the end: the last page, read from the other end.
+        "register, last": (
+            Role.CREDENTIALS_OFFICER,
+            f"/meetings/{MEETING}/credentials/?page=999",
+        ),
+        "register, found": (
+            Role.CREDENTIALS_OFFICER,
+            f"/meetings/{MEETING}/credentials/?state=missing&q=government+1",
+        ),
         "report.pdf": (Role.CREDENTIALS_OFFICER, f"/meetings/{MEETING}/credentials/report.pdf"),
         "report.xlsx": (
             Role.CREDENTIALS_OFFICER,

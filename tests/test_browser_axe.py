@@ -11,6 +11,7 @@ govern, so the console watcher still reports anything the policy refuses.
 `make test` runs a few page kinds (SMOKE); `make axe` (`pytest --axe-every-page`) runs all.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
@@ -30,7 +32,8 @@ from summitdesk.core.models import User
 from summitdesk.correspondence import reply_links
 from summitdesk.correspondence.models import Circular
 from summitdesk.credentials.models import Credentials
-from summitdesk.delegations.models import Reply
+from summitdesk.delegations.enums import JoinRequestStatus
+from summitdesk.delegations.models import JoinRequest, Reply
 from summitdesk.demo import venue as demo_venue
 from summitdesk.demo.load import PASSWORD
 from summitdesk.directory.models import Organisation
@@ -136,6 +139,18 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         token_hash=tokens.hash_token(delegate_token),
         expires_at=reply_link.expires_at,
     )
+    # A confirmed request to join, whose link is its person's page.
+    join_token = "axe-join-request-token-for-the-accessibility-tests-01"
+    join_request = JoinRequest.objects.create(
+        meeting=meeting,
+        organisation=organisation,
+        given_name="Paula",
+        family_name="Joiner",
+        email="paula.joiner@example.net",
+        status=JoinRequestStatus.PENDING,
+        token_hash=tokens.hash_token(join_token),
+        token_expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
     code = meeting.code
     paths = {
         # Staff: lists
@@ -159,6 +174,7 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "organisation": reverse("backoffice:organisation-detail", args=[organisation.pk]),
         "organisation form": reverse("backoffice:organisation-edit", args=[organisation.pk]),
         "meeting": reverse("backoffice:meeting-detail", args=[code]),
+        "participant type form": reverse("backoffice:participant-type-create", args=[code]),
         "circular": reverse("backoffice:circular-detail", args=[circular.pk]),
         "reply": reverse("backoffice:reply-detail", args=[organisation.pk, code]),
         "accreditation": reverse("backoffice:accreditation-detail", args=[accreditation.pk]),
@@ -203,10 +219,11 @@ def _paths() -> tuple[dict[str, str], dict[str, str], list[Any]]:
         "information pack": reverse("public:information-pack", args=[code]),
         "apply for admission": reverse("apply:apply", args=[meeting.process.code]),
         "join": reverse("public:join", args=[code]) + "?q=telecom",
+        "join request page": reverse("public:join-confirm", args=[join_token]),
     }
     # The meeting as the Arabic page names it (its title in Arabic, from the demo).
     names = {"organisation": organisation.name, "meeting": localized(meeting, "title", "ar")}
-    return paths, names, [reply_link, delegate_link]
+    return paths, names, [reply_link, delegate_link, join_request]
 
 
 VISITOR_PAGES = {
@@ -215,6 +232,7 @@ VISITOR_PAGES = {
     "portal documents",
     "portal join requests",
     "join",
+    "join request page",
     "portal pickup",
     "portal walk-ins",
     "delegate",
@@ -248,6 +266,7 @@ PAGE_KINDS = [
     "organisation",
     "organisation form",
     "meeting",
+    "participant type form",
     "circular",
     "admin",
     "reply",

@@ -4,6 +4,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from summitdesk.backoffice import circular_forms, urls
+from summitdesk.core import ratelimit
 from summitdesk.core.audit import Actor
 from summitdesk.core.models import AuditEntry, User
 from summitdesk.correspondence.mailbox import MailboxBackend
@@ -501,7 +503,11 @@ def test_information_pack_zip_without_documents_is_404(client: Client, meeting: 
     assert client.get("/meetings/geneva-2003/information-pack.zip").status_code == 404
 
 
-def test_information_pack_is_rate_limited_per_address(client: Client, pack: list[PackItem]) -> None:
+def test_information_pack_is_rate_limited_per_address(
+    client: Client, pack: list[PackItem], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At the start of a minute: the whole minute to wait.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000_020.0))
     url = "/meetings/geneva-2003/information-pack/"
     statuses = [client.get(url).status_code for _ in range(pack_views.PUBLIC_LIMIT)]
 

@@ -8,11 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from summitdesk.core.enums import Channel
+from summitdesk.core.models import AuditEntry
+from summitdesk.correspondence.enums import CircularStatus, MailingKind
+from summitdesk.correspondence.models import Circular, Mailing, OutboundMessage
 from summitdesk.credentials import services
-from summitdesk.credentials.enums import Examined
+from summitdesk.credentials.enums import DocumentKind, Examined
+from summitdesk.directory.enums import Category
 from tests.accreditation.builders import STAFF
-from tests.credentials.builders import government
-from tests.delegations.builders import summit
+from tests.credentials.builders import government, received
+from tests.delegations.builders import invite, summit
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +62,62 @@ def test_the_report_command_refuses_an_unknown_meeting() -> None:
     with pytest.raises(CommandError) as refused:
         call_command("credentials", "report", "--meeting", "nowhere")
     assert refused.value.returncode == 2
+
+
+def test_send_reminders_reaches_the_delegations_missing_a_document() -> None:
+    at = summit()
+    lacking, complete = government(at, "Ruritania"), government(at, "Freedonia")
+    circular = invite(lacking.organisation, at).circular
+    invite(complete.organisation, at)
+    Circular.objects.filter(pk=circular.pk).update(status=CircularStatus.DISPATCHED)
+    services.set_requirement(
+        at, Category.MEMBER_STATE, DocumentKind.NOMINATION_LETTER, required=True, actor=STAFF
+    )
+    received(complete)
+    out = io.StringIO()
+
+    call_command(
+        "send_reminders",
+        circular.reference,
+        "--target",
+        "document_missing",
+        "--no-follow",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+
+    assert out.getvalue().splitlines()[0] == (
+        "Reminding 1 delegation lacking a required document, invited by DM-1048."
+    )
+    mailing = Mailing.objects.get()
+    assert (mailing.kind, mailing.target) == (MailingKind.REMINDER, "document_missing")
+    assert list(OutboundMessage.objects.values_list("organisation_id", flat=True)) == [
+        lacking.organisation_id
+    ]
+    entry = AuditEntry.objects.for_object(circular).get(action="summitdesk.circular.reminded")
+    assert (entry.actor_label, entry.channel) == ("send-reminders", Channel.CLI)
+
+
+def test_send_reminders_with_no_document_missing_exits_1() -> None:
+    at = summit()
+    complete = government(at, "Freedonia")
+    circular = invite(complete.organisation, at).circular
+    Circular.objects.filter(pk=circular.pk).update(status=CircularStatus.DISPATCHED)
+    services.set_requirement(
+        at, Category.MEMBER_STATE, DocumentKind.NOMINATION_LETTER, required=True, actor=STAFF
+    )
+    received(complete)
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "send_reminders",
+            circular.reference,
+            "--target",
+            "document_missing",
+            "--no-follow",
+            stdout=io.StringIO(),
+        )
+
+    assert refused.value.returncode == 1
+    assert str(refused.value) == "No delegation lacks a required document: nobody to remind."
+    assert not Mailing.objects.exists()

@@ -109,7 +109,10 @@ def test_a_person_asks_confirms_and_the_focal_point_accepts(acme_replied: Invite
     confirmed = client.post(link)
     assert "Your email address is confirmed" in confirmed.content.decode()
     assert JoinRequest.objects.get().status == JoinRequestStatus.PENDING
-    assert client.post(link).status_code == 404  # used: like any unknown link
+    # Used: the link no longer confirms; it is the person's page of the request.
+    again = client.post(link)
+    assert "Waiting for a decision" in again.content.decode()
+    assert AuditEntry.objects.filter(action="summitdesk.join_request.received").count() == 1
 
     run_queued_tasks()
     digest = [m for m in mail.outbox if m.subject.startswith("Requests to join")]

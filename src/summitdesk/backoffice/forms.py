@@ -176,6 +176,28 @@ class ParticipantTypeForm(NameTranslationsMixin, forms.ModelForm[ParticipantType
         self.add_translation_fields(_("Name"), 100)
 
 
+class NewParticipantTypeForm(ParticipantTypeForm):
+    """A type staff add to one meeting: its code too, unique in the meeting (and not "new",
+    which is the address of this form)."""
+
+    class Meta(ParticipantTypeForm.Meta):
+        fields = ["code", *ParticipantTypeForm.Meta.fields]
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["code"].help_text = _(
+            "Lower-case letters, digits and hyphens, e.g. interpreter. Exports and the API "
+            "name the type by it; it cannot be changed later."
+        )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if code == "new" or self.meeting.participant_types.filter(code=code).exists():
+            raise forms.ValidationError(_("This meeting already has a type with this code."))
+        return code
+
+
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Six-digit code from your authenticator app"),

@@ -245,9 +245,19 @@ urlpatterns = [
     ),
     path("meetings/<slug:code>/protocol/", meetings.protocol_list, name="protocol-list"),
     path(
+        "meetings/<slug:code>/participant-types/new/",
+        meetings.participant_type_create,
+        name="participant-type-create",
+    ),
+    path(
         "meetings/<slug:code>/participant-types/<slug:type_code>/",
         meetings.participant_type_edit,
         name="participant-type-edit",
+    ),
+    path(
+        "meetings/<slug:code>/participant-types/<slug:type_code>/delete/",
+        meetings.participant_type_delete,
+        name="participant-type-delete",
     ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(

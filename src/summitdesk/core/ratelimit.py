@@ -10,6 +10,7 @@ Windows past their end are deleted by the periodic job `purge-rate-counters`.
 
 import datetime
 import hashlib
+import math
 import time
 from collections.abc import Mapping
 
@@ -26,6 +27,14 @@ def _bucket(key: str, window: int) -> tuple[str, datetime.datetime]:
     digest = hashlib.sha256(f"{key}\x00{window}\x00{index}".encode()).hexdigest()
     ends = datetime.datetime.fromtimestamp((index + 1) * window, tz=datetime.UTC)
     return digest, ends
+
+
+def seconds_left(window: int) -> int:
+    """Seconds until the current window of `window` seconds ends, when a key refused in it
+    is counted afresh (at least one)."""
+    now = time.time()
+    ends = (int(now // window) + 1) * window
+    return max(1, math.ceil(ends - now))
 
 
 def count(key: str, *, window: int) -> int:

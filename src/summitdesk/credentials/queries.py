@@ -6,10 +6,21 @@ accreditation check, the portal, the staff pages and reports.figures (the tracke
 figure, the reminders' recipients) all read it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from summitdesk.core.documents import DocumentState
 from summitdesk.credentials.enums import CredentialsState, DocumentKind
@@ -22,6 +33,7 @@ from summitdesk.credentials.models import (
 from summitdesk.delegations.enums import ATTENDING_STATES
 from summitdesk.delegations.models import Reply
 from summitdesk.directory.enums import Category
+from summitdesk.lib.text import fold
 from summitdesk.meetings.models import Meeting
 
 #: The categories asked for credentials when a meeting says nothing: governments.
@@ -153,14 +165,17 @@ def held_bytes(reply: Reply) -> int:
     return sum(reply.mandate_documents.values_list("size", flat=True))
 
 
-def delegations(meeting: Meeting) -> QuerySet[Reply]:
+def delegations(meeting: Meeting, categories: Iterable[str] | None = None) -> QuerySet[Reply]:
     """The delegations of `meeting` asked for credentials: attending replies of the
-    categories concerned, in the organisations' order."""
+    categories concerned (`categories_needing_credentials`, unless the caller has them),
+    in the organisations' order."""
+    if categories is None:
+        categories = categories_needing_credentials(meeting)
     return (
         Reply.objects.filter(
             meeting=meeting,
             state__in=ATTENDING_STATES,
-            organisation__category__in=categories_needing_credentials(meeting),
+            organisation__category__in=list(categories),
         )
         .select_related("organisation", "meeting", "credentials", "credentials__proxy_to")
         .order_by("organisation__name_key", "pk")
@@ -182,14 +197,20 @@ class RegisterRow:
 def register(meeting: Meeting, *, state: str = "") -> list[RegisterRow]:
     """The credentials register of `meeting`, optionally only the rows in `state`; in
     three queries, whatever the number of delegations."""
-    replies = list(delegations(meeting))
+    rows = register_rows(meeting, list(delegations(meeting)))
+    return [row for row in rows if not state or row.state == state]
+
+
+def register_rows(meeting: Meeting, replies: Sequence[Reply]) -> list[RegisterRow]:
+    """The register's rows of `replies` (from `delegations` or `register_list`), with the
+    documents each lacks: two queries, whatever their number."""
     required: dict[str, set[str]] = {}
     for category, kind in DocumentRequirement.objects.filter(meeting=meeting).values_list(
         "category", "kind"
     ):
         required.setdefault(category, set()).add(kind)
     received: dict[int, set[str]] = {}
-    if required:
+    if required and replies:
         for reply_id, kind in MandateDocument.objects.filter(
             reply__in=[reply.pk for reply in replies], state=DocumentState.ACCEPTED
         ).values_list("reply_id", "kind"):
@@ -199,10 +220,61 @@ def register(meeting: Meeting, *, state: str = "") -> list[RegisterRow]:
         credentials = getattr(reply, "credentials", None)
         wanted = required.get(reply.organisation.category, set()) - received.get(reply.pk, set())
         missing = [kind for kind in DocumentKind if kind.value in wanted]
-        row = RegisterRow(reply, credentials, state_of(credentials), missing)
-        if not state or row.state == state:
-            rows.append(row)
+        rows.append(RegisterRow(reply, credentials, state_of(credentials), missing))
     return rows
+
+
+def register_state() -> Case:
+    """`state_of` a delegation's credentials as an SQL expression on replies (asked for
+    credentials), to filter and count the register in the database."""
+    return Case(
+        When(
+            Q(credentials__examined__isnull=False) & ~Q(credentials__examined=""),
+            then="credentials__examined",
+        ),
+        When(credentials__received_on__isnull=False, then=Value(CredentialsState.RECEIVED.value)),
+        default=Value(CredentialsState.MISSING.value),
+        output_field=CharField(),
+    )
+
+
+def register_list(
+    meeting: Meeting,
+    *,
+    state: str = "",
+    search: str = "",
+    categories: Iterable[str] | None = None,
+) -> QuerySet[Reply]:
+    """The delegations of the register, optionally only those in `state` and those whose
+    organisation `search` names (its number, or part of its name or acronym); for a list
+    that pages in the database (`register_rows` of a page)."""
+    replies = delegations(meeting, categories).annotate(credentials_state=register_state())
+    if state:
+        replies = replies.filter(credentials_state=state)
+    text = search.strip()
+    if text.isdigit():
+        replies = replies.filter(organisation=int(text))
+    elif text:
+        replies = replies.filter(organisation__search_text__contains=fold(text))
+    return replies
+
+
+def register_counts(meeting: Meeting, categories: Iterable[str] | None = None) -> dict[str, int]:
+    """How many delegations of the register are in each state (every state present, "not
+    required" apart): one query."""
+    counts = {
+        value: 0 for value in CredentialsState.values if value != CredentialsState.NOT_REQUIRED
+    }
+    found = (
+        delegations(meeting, categories)
+        .order_by()
+        .annotate(credentials_state=register_state())
+        .values("credentials_state")
+        .annotate(count=Count("pk"))
+    )
+    for row in found:
+        counts[row["credentials_state"]] = row["count"]
+    return counts
 
 
 def lacking_replies(replies: QuerySet[Reply]) -> QuerySet[Reply]:

@@ -30,6 +30,9 @@ from summitdesk.lib.tokens import hash_token, new_token
 
 #: How long the confirmation link works once written.
 LINK_LIFETIME = timedelta(days=3)
+#: Once confirmed, the same link is the person's page of their request for this long
+#: (where they see what became of it and may withdraw it while it is undecided).
+REQUEST_PAGE_LIFETIME = timedelta(days=60)
 #: The most requests a digest names (the rest are counted).
 DIGEST_NAMES = 20
 #: A focal point is told of new requests at most once in this time.
@@ -53,14 +56,17 @@ def confirmation_url(token: str) -> str:
 
 def unconfirmed_by_token(token: str) -> JoinRequest | None:
     """The unconfirmed request whose live link is `token`, else None (unknown, revoked,
-    expired and used alike, after one query)."""
+    expired and confirmed alike, after one query)."""
+    found = by_token(token)
+    return found if found is not None and found.status == JoinRequestStatus.UNCONFIRMED else None
+
+
+def by_token(token: str) -> JoinRequest | None:
+    """The request, whatever its status, whose live link is `token`, else None (unknown,
+    revoked and expired alike, after one query): the person's own page of it."""
     found = (
         JoinRequest.objects.select_related("meeting", "organisation")
-        .filter(
-            token_hash=hash_token(token),
-            token_revoked_at__isnull=True,
-            status=JoinRequestStatus.UNCONFIRMED,
-        )
+        .filter(token_hash=hash_token(token), token_revoked_at__isnull=True)
         .first()
     )
     if found is None or found.token_expires_at is None:

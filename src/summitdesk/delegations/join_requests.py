@@ -44,6 +44,8 @@ SEARCH_MIN_LENGTH = 4
 SEARCH_MAX_RESULTS = 5
 #: How long the link that confirms a request's email address works.
 CONFIRMATION_LIFETIME = join_emails.LINK_LIFETIME
+#: How long a confirmed request's link stays its person's page.
+REQUEST_PAGE_LIFETIME = join_emails.REQUEST_PAGE_LIFETIME
 #: A focal point is told of new requests at most once in this time.
 DIGEST_INTERVAL = join_emails.DIGEST_INTERVAL
 
@@ -176,6 +178,16 @@ def submit(
     return request
 
 
+def find_own(token: str) -> JoinRequest | None:
+    """The request whose live link is `token`, whatever its status (the person's own page
+    of it), else None (unknown, revoked and expired alike, after one query)."""
+    return join_emails.by_token(token)
+
+
+def is_open(request: JoinRequest) -> bool:
+    return request.status in (JoinRequestStatus.UNCONFIRMED, JoinRequestStatus.PENDING)
+
+
 def find_unconfirmed(token: str) -> JoinRequest | None:
     """The unconfirmed request whose live confirmation link is `token`, else None
     (unknown, revoked, expired and already used alike, after one query)."""
@@ -196,7 +208,8 @@ def confirm(token: str) -> JoinRequest | None:
 def receive(request: JoinRequest) -> JoinRequest | None:
     """The request's email address is confirmed: it goes to the organisation (pending),
     flagged when the person may already be accredited, and its focal point is told (at
-    most once a day); its link stops working. None when it was not waiting for that."""
+    most once a day); its link no longer confirms but becomes the person's page of the
+    request for REQUEST_PAGE_LIFETIME. None when it was not waiting for that."""
     request = JoinRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != JoinRequestStatus.UNCONFIRMED:
         return None
@@ -206,7 +219,7 @@ def receive(request: JoinRequest) -> JoinRequest | None:
     )
     request.status = JoinRequestStatus.PENDING
     request.email_confirmed_at = now
-    request.token_revoked_at = now
+    request.token_expires_at = now + REQUEST_PAGE_LIFETIME
     request.possible_duplicate = bool(duplicates)
     request.duplicate_notes = duplicate_notes(duplicates)
     request.save()
@@ -388,14 +401,16 @@ def decide(
 
 
 @transaction.atomic
-def withdraw(request: JoinRequest, *, actor: Actor) -> JoinRequest:
-    """The person (or staff for them) takes an undecided request back; its link stops."""
+def withdraw(request: JoinRequest, *, actor: Actor, keep_link: bool = False) -> JoinRequest:
+    """The person (or staff for them) takes an undecided request back; its link stops,
+    unless `keep_link` (the person withdrew it from the link's page, which then says so)."""
     request = JoinRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status not in (JoinRequestStatus.UNCONFIRMED, JoinRequestStatus.PENDING):
+    if not is_open(request):
         raise JoinRequestError(_("This request has already been decided."))
     before = request.status
     request.status = JoinRequestStatus.WITHDRAWN
-    request.token_revoked_at = request.token_revoked_at or timezone.now()
+    if not keep_link:
+        request.token_revoked_at = request.token_revoked_at or timezone.now()
     request.save()
     audit.record(
         request,
@@ -405,6 +420,16 @@ def withdraw(request: JoinRequest, *, actor: Actor) -> JoinRequest:
         organisation_id=request.organisation_id,
     )
     return request
+
+
+def withdraw_own(request: JoinRequest) -> bool:
+    """The person withdraws their own request from its link's page: True when it was open
+    and is now withdrawn, False when it no longer was (nothing changes)."""
+    try:
+        withdraw(request, actor=_actor(request), keep_link=True)
+    except JoinRequestError:
+        return False
+    return True
 
 
 def expire_unconfirmed(*, now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ protocol list, the List of Participants' high-level section).
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -23,6 +24,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
+from summitdesk.core import audit
+from summitdesk.core.audit import Actor
 from summitdesk.delegations.data import ReplyData
 from summitdesk.delegations.enums import HIGH_LEVELS, ProtocolLevel
 from summitdesk.delegations.models import Delegate
@@ -163,3 +166,40 @@ def type_name(prefix: str = "") -> Case:
         for category, code in DEFAULT_BY_CATEGORY.items()
     ]
     return Case(*whens, default=named(DELEGATE), output_field=CharField())
+
+
+def people_with_type(participant_type: ParticipantType) -> int:
+    """How many delegates of the type's meeting have it, set by staff or as the default of
+    their organisation's category (their accreditations are theirs: one each at most)."""
+    return (
+        Delegate.objects.filter(reply__meeting=participant_type.meeting_id)
+        .annotate(type_code=type_code())
+        .filter(type_code=participant_type.code)
+        .count()
+    )
+
+
+class TypeInUse(Exception):
+    """The participant type still has people: `count` of them."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+@transaction.atomic
+def delete_type(participant_type: ParticipantType, *, actor: Actor) -> None:
+    """Delete a meeting's participant type no delegate has (else TypeInUse with how many
+    have it); audited on its meeting."""
+    locked = ParticipantType.objects.select_for_update().get(pk=participant_type.pk)
+    count = people_with_type(locked)
+    if count:
+        raise TypeInUse(count)
+    gone = audit.snapshot(locked, ("name", "position", "list_section", "badge_label"))
+    locked.delete()
+    audit.record(
+        locked.meeting,
+        "summitdesk.meeting.participant_type_deleted",
+        actor=actor,
+        changes={f"{locked.code}: {name}": [value, None] for name, value in gone.items()},
+    )

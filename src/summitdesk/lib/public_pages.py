@@ -1,25 +1,27 @@
 """What every page a stranger can reach without signing in shares: a limit per address,
 and the language switcher.
 
-Public pages answer an address that asks too often with the same 429 page and a
-`Retry-After`, each page with a bucket of its own so that one page's readers never use
-up another's.
+Public pages answer an address that asks too often with the same 429 page, which says
+how long to wait, and a `Retry-After` (`too_many_requests`), each page with a bucket of
+its own so that one page's readers never use up another's.
 
 A language chosen with `?lang=fr` (the switcher's links, as on the portal) answers in it
 and is kept in Django's language cookie, which LocaleMiddleware reads on the next page:
 a cookie rather than the portal's session, so that strangers get no session row.
 """
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import ngettext
 
 from summitdesk.core import ratelimit
 
@@ -33,6 +35,31 @@ def chosen_language(request: HttpRequest) -> str | None:
     asked = request.GET.get("lang", "")
     asked = LANGUAGE_ALIASES.get(asked, asked)
     return asked if asked in {code for code, _name in settings.LANGUAGES} else None
+
+
+def wait_in_words(seconds: int) -> str:
+    """ "Try again in about 40 minutes": the wait rounded up to a minute, in hours from
+    ninety minutes on."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 90:
+        return ngettext(
+            "Try again in about %(count)d minute.", "Try again in about %(count)d minutes.", minutes
+        ) % {"count": minutes}
+    hours = round(minutes / 60)
+    return ngettext(
+        "Try again in about %(count)d hour.", "Try again in about %(count)d hours.", hours
+    ) % {"count": hours}
+
+
+def too_many_requests(request: HttpRequest, window: int) -> HttpResponse:
+    """The 429 page of a limit of `window` seconds just refused: it says how long until
+    the window ends, and so does `Retry-After` (in seconds)."""
+    wait = ratelimit.seconds_left(window)
+    response = render(
+        request, "public/too_many_requests.html", {"wait": wait_in_words(wait)}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def rate_limited(bucket: str, *, limit: int, window: int) -> Callable[[View], View]:
@@ -63,9 +90,7 @@ def rate_limited(bucket: str, *, limit: int, window: int) -> Callable[[View], Vi
         def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             key = f"{bucket}:{ratelimit.client_ip(request.META)}"
             if not ratelimit.hit(key, limit=limit, window=window):
-                response = render(request, "public/too_many_requests.html", status=429)
-                response["Retry-After"] = str(window)
-                return response
+                return too_many_requests(request, window)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -191,3 +191,27 @@ def save_type(
             changes={f"{participant_type.code}: {name}": pair for name, pair in changes.items()},
         )
     return changes
+
+
+#: What staff give a new type: its code (fixed from then on) and what they may change.
+NEW_TYPE_FIELDS = ("code", *TYPE_FIELDS)
+
+
+@transaction.atomic
+def add_type(meeting: Meeting, data: dict[str, Any], *, actor: Actor) -> ParticipantType:
+    """A new participant type for `meeting` (NEW_TYPE_FIELDS); audited on the meeting."""
+    participant_type = ParticipantType(
+        meeting=meeting, **{name: value for name, value in data.items() if name in NEW_TYPE_FIELDS}
+    )
+    participant_type.full_clean()
+    participant_type.save()
+    audit.record(
+        meeting,
+        "summitdesk.meeting.participant_type_added",
+        actor=actor,
+        changes={
+            f"{participant_type.code}: {name}": [None, value]
+            for name, value in audit.snapshot(participant_type, NEW_TYPE_FIELDS).items()
+        },
+    )
+    return participant_type

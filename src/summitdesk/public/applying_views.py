@@ -79,10 +79,8 @@ def _address(request: HttpRequest) -> str:
     return ratelimit.client_ip(request.META)
 
 
-def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
-    response = render(request, "public/too_many_requests.html", status=429)
-    response["Retry-After"] = str(wait)
-    return response
+def _too_many(request: HttpRequest, window: int) -> HttpResponse:
+    return public_pages.too_many_requests(request, window)
 
 
 def _posted_too_often(request: HttpRequest, form_name: str, email: str | None = None) -> bool:

@@ -17,7 +17,9 @@ from django.utils.cache import add_never_cache_headers
 
 from summitdesk.core import ratelimit
 from summitdesk.delegations import join_requests
+from summitdesk.delegations.enums import JoinRequestStatus
 from summitdesk.delegations.join_requests import JoinRequestError
+from summitdesk.delegations.models import JoinRequest
 from summitdesk.directory.models import Organisation
 from summitdesk.lib import public_pages
 from summitdesk.meetings.models import Meeting
@@ -67,9 +69,7 @@ def _chosen(meeting: Meeting, value: str) -> Organisation | None:
 
 
 def _too_many(request: HttpRequest, window: int) -> HttpResponse:
-    response = render(request, "public/too_many_requests.html", status=429)
-    response["Retry-After"] = str(window)
-    return response
+    return public_pages.too_many_requests(request, window)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -164,14 +164,20 @@ def _not_valid(request: HttpRequest) -> HttpResponse:
 
 @confirm_limited
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: a button (mail scanners fetch links too); POST: the request goes out."""
+    """The person's link. Unconfirmed, GET: a button (mail scanners fetch links too);
+    POST: the request goes out. Then the link is their page of the request: what became of
+    it, and a button that withdraws it (confirmed) while it is undecided."""
     failures = ratelimit.count(f"join-confirm-failures:{_address(request)}", window=FAILURE_WINDOW)
-    found = join_requests.find_unconfirmed(token)
+    found = join_requests.find_own(token)
     if found is None:
         if failures >= FAILED_LINKS:
             return _private(_too_many(request, FAILURE_WINDOW))
         return _private(_not_valid(request))
     context = {"meeting": found.meeting, "organisation": found.organisation, "token": token}
+    if request.method == "POST" and WITHDRAW in request.POST:
+        return _private(_withdraw(request, found, context))
+    if found.status != JoinRequestStatus.UNCONFIRMED:
+        return _private(_own_page(request, found, context))
     if request.method != "POST":
         return _private(render(request, "public/join_confirm.html", context))
     if not ratelimit.hit(
@@ -183,3 +189,29 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if join_requests.confirm(token) is None:
         return _private(_not_valid(request))
     return _private(render(request, "public/join_confirmed.html", context))
+
+
+#: The field of the own page's button, and of its confirmation.
+WITHDRAW = "withdraw"
+CONFIRMED = "confirmed"
+
+
+def _own_page(
+    request: HttpRequest, join_request: JoinRequest, context: dict[str, object]
+) -> HttpResponse:
+    context = context | {"join_request": join_request, "open": join_requests.is_open(join_request)}
+    return render(request, "public/join_request.html", context)
+
+
+def _withdraw(
+    request: HttpRequest, join_request: JoinRequest, context: dict[str, object]
+) -> HttpResponse:
+    """First post: are you sure? Second (confirmed): withdrawn; the page says so. A request
+    no longer open is left as it is."""
+    if not join_requests.is_open(join_request):
+        return _own_page(request, join_request, context)
+    if request.POST.get(CONFIRMED) != "yes":
+        return render(request, "public/join_withdraw.html", context)
+    join_requests.withdraw_own(join_request)
+    join_request.refresh_from_db()
+    return _own_page(request, join_request, context | {"just_withdrawn": True})

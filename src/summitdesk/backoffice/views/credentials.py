@@ -16,8 +16,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from summitdesk.backoffice.listing import Column, Listing
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.permissions import Permission
@@ -54,30 +56,58 @@ def credentials_index(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/credentials_index.html", {"meetings": _meetings()})
 
 
+#: The register's columns; those that sort order by the organisation's sort key or the
+#: date received (then by id).
+REGISTER_COLUMNS = [
+    Column("delegation", _lazy("Delegation"), ("organisation__name_key",)),
+    Column("credentials", _lazy("Credentials")),
+    Column("received", _lazy("Received on"), ("credentials__received_on",)),
+    Column("proxy", _lazy("Powers transferred to")),
+    Column("missing", _lazy("Documents missing")),
+]
+REGISTER_PAGE_SIZE = 100
+
+
 @staff_view(Permission.CREDENTIALS_READ)
 def credentials_register(request: HttpRequest, code: str) -> HttpResponse:
+    """The register, a page at a time (sorted, page size as every long list), filtered by
+    state and by organisation; the same number of queries whatever its length."""
     meeting = get_object_or_404(Meeting, code=code)
     state = request.GET.get("state", "")
     if state not in CredentialsState.values:
         state = ""
-    all_rows = queries.register(meeting)
-    counts = {value: 0 for value in CredentialsState.values}
-    for row in all_rows:
-        counts[row.state] += 1
+    search = str(request.GET.get("q", "")).strip()[:100]
+    listing = Listing(
+        request.GET,
+        REGISTER_COLUMNS,
+        default_sort="delegation",
+        default_size=REGISTER_PAGE_SIZE,
+    )
+    categories = queries.categories_needing_credentials(meeting)
+    counts = queries.register_counts(meeting, categories)
+    total = sum(counts.values())
+    known = None if search else (counts.get(state, 0) if state else total)
+    page = listing.page(
+        queries.register_list(meeting, state=state, search=search, categories=categories),
+        count=known,
+    )
     context = {
         "meeting": meeting,
-        "rows": [row for row in all_rows if not state or row.state == state],
+        "rows": queries.register_rows(meeting, list(page.object_list)),
+        "page": page,
+        "listing": listing,
+        "query": listing.query(),
         "state": state,
+        "search": search,
+        "search_fields": listing.hidden_fields("q"),
+        "all_query": listing.query(state=None),
         "states": [
-            (value, label, counts[value])
+            (value, label, counts[value], listing.query(state=value))
             for value, label in CredentialsState.choices
             if value != CredentialsState.NOT_REQUIRED
         ],
-        "total": len(all_rows),
-        "categories": [
-            Category(value).label
-            for value in sorted(queries.categories_needing_credentials(meeting))
-        ],
+        "total": total,
+        "categories": [Category(value).label for value in sorted(categories)],
     }
     return render(request, "backoffice/credentials_register.html", context)
 
