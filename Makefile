@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test test-fast axe browser-tools lint format bench fuzz serve worker lock messages clean
+.PHONY: demo test test-fast axe browser-tools lint format bench fuzz serve worker lock messages clean rehearsal-short
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,13 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev | var
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The cluster of deploy/ (HAProxy, two web servers, two workers, the local PostgreSQL and
+# Redis, docs/deployment.md) rehearsed under fault: 200 replies through HAProxy while a web
+# server and a worker are killed and restarted, then every reply and email checked. About
+# three minutes; needs haproxy, socat and curl.
+rehearsal-short: $(VENV)/.base | var
+	$(BIN)/python deploy/rehearse.py $(ARGS)
 
 # The REST API fuzzed over HTTP (schemathesis) against a server with the demo loaded, in a
 # scratch database: a random seed each run (printed; replay with ARGS="--seed N").

@@ -199,9 +199,10 @@ class Answer:
 
 
 class Browser:
-    def __init__(self, port: int, source: str | None) -> None:
+    def __init__(self, port: int, source: str | None, host: str = "127.0.0.1") -> None:
         self.port = port
         self.source = source
+        self.host = host
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> Answer:
@@ -210,17 +211,23 @@ class Browser:
             "Accept": "text/html,application/xhtml+xml",
             "Accept-Language": "en-GB,en;q=0.9",
         }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
         if form is not None:
             body = urlencode(form).encode("ascii")
-            origin = f"http://127.0.0.1:{self.port}"
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self.send(method, path, headers, body)
+
+    def send(self, method: str, path: str, headers: dict[str, str], body: bytes | None) -> Answer:
+        """The request as given, with this browser's cookies (and its origin on a POST)."""
+        headers = dict(headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if body is not None:
+            origin = f"http://{self.host}:{self.port}"
             headers["Origin"] = origin
             headers["Referer"] = origin + path
         connection = http.client.HTTPConnection(
-            "127.0.0.1",
+            self.host,
             self.port,
             timeout=HTTP_TIMEOUT,
             source_address=(self.source, 0) if self.source else None,
@@ -334,9 +341,11 @@ class Outcome:
     posted: bool = False
 
 
-def submit(port: int, token: str, source: str | None, number: int, follow: bool) -> Outcome:
+def submit(
+    port: int, token: str, source: str | None, number: int, follow: bool, host: str = "127.0.0.1"
+) -> Outcome:
     """One reply submitted as a browser does it; `error` says what went wrong, if anything."""
-    browser = Browser(port, source)
+    browser = Browser(port, source, host)
     path = f"/reply/{token}/"
     outcome = Outcome()
     try:
@@ -349,7 +358,8 @@ def submit(port: int, token: str, source: str | None, number: int, follow: bool)
         post = browser.request("POST", path, form)
         outcome.post = post.seconds
         outcome.total = page.seconds + post.seconds
-        if post.status != 302 or urlsplit(post.location).path != path:
+        # A submission leads to the page saying it was received; a save, back to the form.
+        if post.status != 302 or urlsplit(post.location).path not in (path, f"{path}submitted/"):
             outcome.error = f"POST {post.status}"
             return outcome
         if follow:

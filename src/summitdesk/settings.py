@@ -259,10 +259,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded and generated files (photos, badges, letters, documents, exports): a directory
+# every web server and worker of an installation must share (a network share, or a
+# mounted S3-compatible bucket), whereas SUMMITDESK_VAR_DIR may be each process's own.
+FILE_STORAGE_DIR = Path(os.environ.get("SUMMITDESK_FILE_STORAGE") or VAR_DIR / "files")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "files"},
+        "OPTIONS": {"location": FILE_STORAGE_DIR},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

@@ -2,6 +2,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from summitdesk.core.health import health
+
 urlpatterns = [
     path("", include("summitdesk.backoffice.urls")),
     path("", include("summitdesk.public.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("exports/", include("summitdesk.exports.urls")),
     path("webhooks/", include("summitdesk.webhooks.urls")),
     path("api/v1/", include("summitdesk.api.urls")),
+    # The load balancer's check (core/health.py): database and cache reachable, 200 or 503.
+    path("health/", health, name="health"),
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an error page).
     path("favicon.ico", RedirectView.as_view(url=static("summitdesk/favicon.svg")), name="favicon"),
 ]

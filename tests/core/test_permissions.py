@@ -289,6 +289,7 @@ OPEN = {
     "backoffice:new-recovery-codes",
     "backoffice:personal-settings",  # one's own language and time zone
     "favicon",
+    "health",  # the load balancer's check: reachable or not, nothing else
     "api-docs",  # the API's public reference page
 }
 OUTSIDE = ("public:", "portal:", "delegate:", "api:", "participants:public", "apply:")
