@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from summitdesk.accreditation.enums import CheckInResult
-from summitdesk.accreditation.models import CheckIn
+from summitdesk.accreditation.models import Accreditation, CheckIn
 from summitdesk.lib.inserts import insert_unless_taken
 from tests.accreditation.builders import make_accreditation
 from tests.factories import MeetingFactory
@@ -13,10 +13,10 @@ from tests.factories import MeetingFactory
 pytestmark = pytest.mark.django_db
 
 
-def entry(accreditation: object, desk: str) -> CheckIn:
+def entry(accreditation: Accreditation, desk: str) -> CheckIn:
     return CheckIn(
         accreditation=accreditation,
-        meeting=accreditation.meeting,  # type: ignore[attr-defined]
+        meeting=accreditation.meeting,
         result=CheckInResult.ENTERED,
         desk=desk,
     )

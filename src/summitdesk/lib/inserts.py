@@ -9,6 +9,8 @@ transaction is waited for: the insert does nothing once that one commits, and go
 if it rolls back.
 """
 
+from typing import Any
+
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import signals
 
@@ -22,16 +24,19 @@ def insert_unless_taken(obj: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> 
     connection = connections[using]
     quote = connection.ops.quote_name
     signals.pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=None)
-    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
-    values = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection)
-        for field in fields
-    ]
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    pk = meta.pk
+    assert pk is not None and pk.column
+    columns: list[str] = []
+    values: list[Any] = []
+    for field in meta.local_concrete_fields:
+        if field is meta.auto_field or not field.column:
+            continue
+        columns.append(quote(field.column))
+        values.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection))
+    placeholders = ", ".join(["%s"] * len(columns))
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608 -- the model's names
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608 -- the model's names
+        f"ON CONFLICT DO NOTHING RETURNING {quote(pk.column)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)

@@ -1,7 +1,7 @@
 """Reads for the pickup pages, the API and the dashboard."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
@@ -23,12 +23,15 @@ class QueueEntry(NamedTuple):
     badges: int
 
 
-@dataclass(slots=True)
-class QueueSlot:
+class QueueSlot(NamedTuple):
+    """A slot of the day and the delegations booked on it. Tuples of plain values, like
+    QueueEntry: the garbage collector stops tracking them, so a day of 2,000 slots adds
+    nothing to its full collections (which otherwise ran every few pages)."""
+
     slot_id: int
     starts_at: datetime.datetime
     capacity: int
-    bookings: list[QueueEntry] = field(default_factory=list)
+    bookings: tuple[QueueEntry, ...] = ()
 
     @property
     def free(self) -> int:
@@ -53,7 +56,8 @@ class Queue:
 def queue(meeting: Meeting, day: datetime.date, *, booked_only: bool = False) -> Queue:
     """The queue of `day` in three queries of plain columns, however many slots (a day of
     2,000 slots is read in tens of milliseconds: bench/pickup_queue.py). Each booking row
-    becomes its QueueEntry at once, in its slot's list: few objects are made per row."""
+    becomes its QueueEntry at once, in its slot's list: few objects are made per row, and
+    none the garbage collector keeps tracking."""
     start, end = day_bounds(meeting, day)
     slot_rows = list(
         slots_of_day(meeting, day).order_by("starts_at").values_list("pk", "starts_at", "capacity")
@@ -94,7 +98,7 @@ def queue(meeting: Meeting, day: datetime.date, *, booked_only: bool = False) ->
         else:
             booked[slot_id] = [entry]
     slots = [
-        QueueSlot(pk, starts_at, capacity, booked.get(pk) or [])
+        QueueSlot(pk, starts_at, capacity, tuple(booked[pk]) if pk in booked else ())
         for pk, starts_at, capacity in slot_rows
         if not booked_only or pk in booked
     ]

@@ -85,7 +85,8 @@ def _staff_set(accreditation: Accreditation) -> AccreditationValidity | None:
     relation = Accreditation._meta.get_field(VALIDITY)
     assert isinstance(relation, OneToOneRel)
     if relation.is_cached(accreditation):
-        found: AccreditationValidity | None = relation.get_cached_value(accreditation)
+        found = relation.get_cached_value(accreditation)
+        assert found is None or isinstance(found, AccreditationValidity)
         return found
     return AccreditationValidity.objects.filter(accreditation=accreditation).first()
 
