@@ -85,6 +85,8 @@ def scratch_database(label: str, server_url: str | None) -> Iterator[str]:
     name = f"summitdesk_bench_{label}_{os.getpid()}"
     try:
         if server_url:
+            # The settings refuse PostgreSQL without a key: a throwaway one for the run.
+            os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
             database_url = create_database(server_url, name)
         else:
             database_url = f"sqlite:///{scratch}/bench.sqlite3"

@@ -21,7 +21,10 @@ with its own database connection:
 - 8 gates racing: all 8 scan the same secondary pass at once, --races times (a new pass
   each time): exactly one admission each.
 
-It prints scans per second and p50/p95/p99 ms per round, then the figure's p95 over
+It prints, per round, scans per second, p50/p95/p99 ms and the CPU per scan: the gate's
+Python (the server's work of a scan: the service a request runs, without the HTTP around
+it) and its PostgreSQL session's (read from /proc: a server on this machine). Then the
+paced gates' p95 against one gate alone's (the baseline, same run), the figure's p95 over
 --reads reads (and a recount's, as the baseline), and checks that every counter equals
 the recount and each raced pass was admitted once.
 
@@ -33,7 +36,9 @@ on that server for the run and dropped afterwards.
 """
 
 import argparse
+import gc
 import multiprocessing
+import os
 import queue
 import random
 import threading
@@ -65,6 +70,17 @@ class Round:
     results: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: CPU seconds spent scanning: by the gates' Python (the server's work: the service a
+    #: request runs), and by their database sessions (PostgreSQL on this machine: /proc).
+    python_cpu: float = 0.0
+    database_cpu: float | None = None
+
+    def cpu(self) -> str:
+        scans = max(1, len(self.latencies))
+        python = f"{self.python_cpu * 1000 / scans:.1f}"
+        if self.database_cpu is None:
+            return f"{python} + ?"
+        return f"{python} + {self.database_cpu * 1000 / scans:.1f}"
 
     def line(self) -> str:
         ms = [value * 1000 for value in self.latencies]
@@ -72,8 +88,26 @@ class Round:
         p50, p95, p99 = (percentile(ms, share) for share in (0.5, 0.95, 0.99))
         return (
             f"{self.name:<34} {len(ms):>6} {rate:>9.0f}  {p50:>6.1f}/{p95:>6.1f}/{p99:>6.1f}"
-            f"  {dict(sorted(self.results.items()))}"
+            f"  {self.cpu():>11}  {dict(sorted(self.results.items()))}"
         )
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend process, from
+    /proc (a server on this machine); None on SQLite or when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load(accreditations: int, history: int) -> tuple[Any, dict[str, Any], list[int]]:
@@ -185,8 +219,11 @@ def _gate(
     latencies: list[float] = []
     results: dict[str, int] = {}
     errors: list[str] = []
+    cpu: tuple[float, float | None] = (0.0, None)
     try:
+        database_started = backend_cpu()
         barrier.wait(timeout=BARRIER_TIMEOUT)
+        python_started = time.process_time()
         start = time.perf_counter() + pace * number / GATES
         for index, (code, zone, direction) in enumerate(scans):
             if pace:
@@ -199,12 +236,20 @@ def _gate(
             )
             latencies.append(time.perf_counter() - started)
             results[str(scan.result)] = results.get(str(scan.result), 0) + 1
+        python_cpu = time.process_time() - python_started
+        database_ended = backend_cpu()
+        cpu = (
+            python_cpu,
+            None
+            if database_started is None or database_ended is None
+            else database_ended - database_started,
+        )
     except Exception as error:
         errors.append(repr(error))
         barrier.abort()
     finally:
         connection.close()
-        report.put((latencies, results, errors))
+        report.put((latencies, results, errors, cpu))
 
 
 def run_round(
@@ -236,9 +281,12 @@ def run_round(
     for runner in runners:
         runner.start()
     for _runner in runners:
-        latencies, results, errors = report.get(timeout=600)
+        latencies, results, errors, (python_cpu, database_cpu) = report.get(timeout=600)
         result.latencies += latencies
         result.errors += errors
+        result.python_cpu += python_cpu
+        if database_cpu is not None:
+            result.database_cpu = (result.database_cpu or 0.0) + database_cpu
         for key, count in results.items():
             result.results[key] = result.results.get(key, 0) + count
     result.seconds = time.perf_counter() - started
@@ -316,9 +364,16 @@ def main() -> int:
             SecondaryPass.objects.filter(pk=one.pk).update(holder_id=holder)
             pass_codes.append(passes.pass_code(one))
         connection.close()
+        # The load's objects are gone, but those in reference cycles wait for a full
+        # collection, which every forked gate would otherwise make on its own: a gate's
+        # server process has no such heap.
+        gc.collect()
 
         print(f"Gates: {'threads of one process' if args.threads else 'one process each'}")
-        print(f"{'round':<34} {'scans':>6} {'scans/s':>9}  {'p50/p95/p99 ms':>20}  results")
+        print(
+            f"{'round':<34} {'scans':>6} {'scans/s':>9}  {'p50/p95/p99 ms':>20}"
+            f"  {'CPU ms/scan':>11}  results"
+        )
         rounds = [
             run_round(
                 "1 gate in (the baseline)",
@@ -378,7 +433,12 @@ def main() -> int:
         print(
             f"Gate scans, {GATES} gates each scanning every {args.pace:g} s "
             f"({walking.name}): p95 {walking_p95:.1f} ms ({aim}): {met(walking_p95 < AIM_MS)}; "
-            f"one gate alone: p95 {alone_p95:.1f} ms"
+            f"one gate alone: p95 {alone_p95:.1f} ms "
+            f"({walking_p95 / max(alone_p95, 0.001):.1f}x one gate alone)"
+        )
+        print(
+            f"CPU per scan (Python + PostgreSQL backend, ms): one gate alone {baseline.cpu()}; "
+            f"8 gates in, paced {walking.cpu()}"
         )
         print(
             f"Gate scans, {GATES} gates scanning at the same instant: {scans} scans, "

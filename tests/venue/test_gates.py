@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from summitdesk.accreditation import checkin
@@ -103,6 +104,51 @@ def test_validity_set_by_staff_replaces_the_defaults() -> None:
             actor=STAFF,
         )
     assert validity.validity_of(press).valid_from is None
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    return [query["sql"].lstrip().split()[0].upper() for query in captured]
+
+
+def test_admission_into_a_zone_reads_twice_and_takes_no_savepoint() -> None:
+    """The accreditation with its dates and zones set by staff in one read, the zones with
+    their defaults in another; the first admission and the presence inserted without a
+    savepoint around them (bench/venue_gates.py: fewer round trips per scan)."""
+    venue = make_venue()
+    delegate = make_accreditation(venue.meeting)
+
+    with CaptureQueriesContext(connection) as captured:
+        scan = gates.scan(
+            code_of(delegate),
+            meeting=venue.meeting,
+            desk="Plenary gate",
+            actor=checkin.desk_actor(None, "Plenary gate"),
+            zone=venue.plenary,
+        )
+
+    assert scan.result == GateResult.ENTERED
+    statements = _statements(captured)
+    assert statements.count("SELECT") == 2
+    # The scan's own transaction only (a savepoint inside the test's transaction).
+    assert statements.count("SAVEPOINT") == 1
+    assert statements.count("INSERT") == 5  # check-in, its audit, passage, its audit, presence
+    assert statements.count("UPDATE") == 1  # the zone's counter, last
+    assert [s for s in statements if s in {"INSERT", "UPDATE"}][-1] == "UPDATE"
+    assert inside(venue)["plenary"] == 1
+
+
+def test_dates_set_by_staff_are_read_with_the_accreditation_at_the_gate() -> None:
+    venue = make_venue()
+    press = press_accreditation(venue.meeting)
+    validity.set_validity(
+        press, valid_from=None, valid_until=None, zones=[venue.plenary], actor=STAFF
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        scan = at(venue, "Plenary gate", code_of(press))
+
+    assert scan.result == GateResult.ENTERED  # the plenary, set by staff, not the press's
+    assert not [q for q in captured if 'FROM "venue_accreditationvalidity"' in q["sql"]]
 
 
 def test_revoked_badge_refused_at_a_zone_gate() -> None:

@@ -3,9 +3,10 @@ there) becomes one CheckIn row.
 
 The first admission of an accreditation is an `entered` row; the database holds at most
 one per accreditation (a partial unique constraint), so two desks scanning the same badge
-at the same instant cannot both count it: the one that loses the race gets an
-IntegrityError inside a savepoint and records a re-entry instead. Every refusal is
-recorded too, with its reason, the desk and the operator.
+at the same instant cannot both count it: the insert of the one that loses the race does
+nothing (lib.inserts: ON CONFLICT DO NOTHING, one statement instead of a savepoint around
+it) and it records a re-entry instead. Every refusal is recorded too, with its reason, the
+desk and the operator.
 """
 
 import datetime
@@ -15,7 +16,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
 from summitdesk.core.models import User
 from summitdesk.lib import dates
+from summitdesk.lib.inserts import insert_unless_taken
 from summitdesk.lib.text import fold, search_words
 from summitdesk.meetings.models import Meeting
 
@@ -91,6 +93,7 @@ def check_in(
     badge_numbers: bool = False,
     rule: Callable[[Accreditation], str | None] | None = None,
     on_admit: Callable[[Accreditation, CheckIn], None] | None = None,
+    related: tuple[str, ...] = (),
 ) -> ScanResult:
     """Admit (or refuse) the holder of a badge code, or of an accreditation chosen by name
     (an int: the desk looked the person up), at `desk` of `meeting`; always records a row.
@@ -101,7 +104,9 @@ def check_in(
     and the admission's audit entry names `actor` (`desk_actor` for a desk).
     A door with conditions of its own (the venue's zones and valid dates) passes `rule`,
     which gives the reason to refuse an approved accreditation or None, and `on_admit`,
-    called in the admission's transaction with the row recorded (entry or re-entry).
+    called in the admission's transaction with the row recorded (entry or re-entry);
+    `related` names more relations of the accreditation that `rule` reads (`select_related`:
+    read with it, in the same query).
     """
     desk = desk.strip()[:DESK_MAX_LENGTH]
     operator = actor.user
@@ -119,7 +124,7 @@ def check_in(
             return _refuse(
                 meeting, desk, operator, None, _("Unknown code: this is not a valid badge.")
             )
-    accreditation = _accreditations().filter(pk=accreditation_id).first()
+    accreditation = _accreditations().select_related(*related).filter(pk=accreditation_id).first()
     if accreditation is None:
         return _refuse(meeting, desk, operator, None, _("Unknown badge: no such accreditation."))
     if accreditation.meeting_id != meeting.pk:
@@ -238,18 +243,15 @@ def _admit(
     with transaction.atomic():
         first = None
         for _attempt in range(3):
-            try:
-                with transaction.atomic():  # a savepoint: the losing desk of a race lands here
-                    row = CheckIn.objects.create(
-                        accreditation=accreditation,
-                        meeting=meeting,
-                        result=CheckInResult.ENTERED,
-                        desk=desk,
-                        operator=operator,
-                    )
-            except IntegrityError:
-                pass
-            else:
+            row = CheckIn(
+                accreditation=accreditation,
+                meeting=meeting,
+                result=CheckInResult.ENTERED,
+                desk=desk,
+                operator=operator,
+            )
+            # The losing desk of a race: its insert waits for the winner's, then does nothing.
+            if insert_unless_taken(row):
                 _record_entry(accreditation, row, actor)
                 if on_admit is not None:
                     on_admit(accreditation, row)

@@ -1,8 +1,7 @@
 """Reads for the pickup and walk-in pages, the API and the dashboard."""
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
@@ -26,12 +25,15 @@ class QueueEntry(NamedTuple):
     badges: int
 
 
-@dataclass
-class QueueSlot:
+class QueueSlot(NamedTuple):
+    """A slot of the day and the delegations booked on it. Tuples of plain values, like
+    QueueEntry: the garbage collector stops tracking them, so a day of 2,000 slots adds
+    nothing to its full collections (which otherwise ran every few pages)."""
+
     slot_id: int
     starts_at: datetime.datetime
     capacity: int
-    bookings: list[QueueEntry] = field(default_factory=list)
+    bookings: tuple[QueueEntry, ...] = ()
 
     @property
     def free(self) -> int:
@@ -55,14 +57,13 @@ class Queue:
 
 def queue(meeting: Meeting, day: datetime.date, *, booked_only: bool = False) -> Queue:
     """The queue of `day` in three queries of plain columns, however many slots (a day of
-    2,000 slots is read in tens of milliseconds: bench/pickup_queue.py)."""
+    2,000 slots is read in tens of milliseconds: bench/pickup_queue.py). Each booking row
+    becomes its QueueEntry at once, in its slot's list: few objects are made per row, and
+    none the garbage collector keeps tracking."""
     start, end = day_bounds(meeting, day)
-    slots = [
-        QueueSlot(pk, starts_at, capacity)
-        for pk, starts_at, capacity in slots_of_day(meeting, day)
-        .order_by("starts_at")
-        .values_list("pk", "starts_at", "capacity")
-    ]
+    slot_rows = list(
+        slots_of_day(meeting, day).order_by("starts_at").values_list("pk", "starts_at", "capacity")
+    )
     rows = (
         PickupBooking.objects.filter(
             meeting=meeting, slot__starts_at__gte=start, slot__starts_at__lt=end
@@ -72,16 +73,13 @@ def queue(meeting: Meeting, day: datetime.date, *, booked_only: bool = False) ->
             collected=ExpressionWrapper(Q(collected_at__isnull=False), output_field=BooleanField())
         )
         .values_list("pk", "slot_id", "reply_id", "reply__organisation__name", "collected")
-        if slots
+        if slot_rows
         else []
     )
-    booked: dict[int, list[tuple[int, int, str, bool]]] = defaultdict(list)
-    for pk, slot_id, reply_id, organisation, collected in rows:
-        booked[slot_id].append((pk, reply_id, organisation, bool(collected)))
     # Every booked delegation's badges: counted for the whole meeting in one grouped
     # query, cheaper than joining the day's bookings.
     badges: dict[int, int] = {}
-    if booked:
+    if rows:
         badges = dict(
             Accreditation.objects.filter(
                 meeting=meeting,
@@ -94,13 +92,18 @@ def queue(meeting: Meeting, day: datetime.date, *, booked_only: bool = False) ->
             .annotate(count=Count("pk"))
             .values_list("delegate__reply", "count")
         )
-    for row in slots:
-        row.bookings = [
-            QueueEntry(pk, reply_id, organisation, collected, badges.get(reply_id, 0))
-            for pk, reply_id, organisation, collected in booked.get(row.slot_id, [])
-        ]
-    if booked_only:
-        slots = [row for row in slots if row.bookings]
+    booked: dict[int, list[QueueEntry]] = {}
+    for pk, slot_id, reply_id, organisation, collected in rows:
+        entry = QueueEntry(pk, reply_id, organisation, bool(collected), badges.get(reply_id, 0))
+        if slot_id in booked:
+            booked[slot_id].append(entry)
+        else:
+            booked[slot_id] = [entry]
+    slots = [
+        QueueSlot(pk, starts_at, capacity, tuple(booked[pk]) if pk in booked else ())
+        for pk, starts_at, capacity in slot_rows
+        if not booked_only or pk in booked
+    ]
     return Queue(slots)
 
 

@@ -168,6 +168,7 @@ def _in(
         badge_numbers=badge_numbers,
         rule=rule,
         on_admit=on_admit,
+        related=(validity.VALIDITY,),
     )
     accreditation = result.accreditation
     language = holder_language(accreditation)

@@ -7,16 +7,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
 from summitdesk.accreditation.models import Accreditation
+from summitdesk.lib.inserts import insert_unless_taken
 from summitdesk.meetings.models import Meeting
 from summitdesk.venue.models import Presence, Zone, ZoneOccupancy
 
 
 def enter(zone: Zone, accreditation: Accreditation) -> bool:
-    """Count `accreditation` inside `zone`; False when they were inside already."""
-    try:
-        with transaction.atomic():  # a savepoint: the losing gate of a race lands here
-            Presence.objects.create(zone=zone, accreditation=accreditation)
-    except IntegrityError:
+    """Count `accreditation` inside `zone`; False when they were inside already (the
+    losing gate of a race too: its insert waits for the winner's, then does nothing)."""
+    if not insert_unless_taken(Presence(zone=zone, accreditation=accreditation)):
         return False
     _add(zone, 1)
     return True
