@@ -251,6 +251,11 @@ urlpatterns = [
     ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(
+        "meetings/<slug:code>/replies/remind/",
+        replies.meeting_tracker_remind,
+        name="tracker-meeting-remind",
+    ),
+    path(
         "meetings/<slug:code>/join-requests/",
         join_requests.join_request_list,
         name="join-request-list",
@@ -391,6 +396,11 @@ urlpatterns = [
         name="circular-remind-documents",
     ),
     path("circulars/<id:pk>/replies/", replies.circular_tracker, name="tracker-circular"),
+    path(
+        "circulars/<id:pk>/replies/remind/",
+        replies.circular_tracker_remind,
+        name="tracker-circular-remind",
+    ),
     path(
         "circulars/<id:pk>/replies.csv",
         replies.circular_tracker_csv,

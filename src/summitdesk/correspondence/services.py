@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +29,7 @@ from summitdesk.correspondence.models import (
     Circular,
     CircularText,
     Invitation,
+    InvitationQuerySet,
     Mailing,
     OutboundMessage,
 )
@@ -374,6 +375,96 @@ def send_reminders(
     )
     _enqueue_sending(mailing)
     return mailing
+
+
+#: Invitations whose outbox rows are written per query when reminding chosen organisations.
+REMIND_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ChosenReminders:
+    """What reminding chosen organisations did: a mailing per circular quoted, and how
+    many of the chosen were left out because they have answered (or were not invited by
+    a dispatched circular)."""
+
+    mailings: list[Mailing]
+    reminded: int
+    left_out: int
+
+
+def chosen_awaiting(
+    invitations: InvitationQuerySet, organisations: "QuerySet[Organisation]"
+) -> InvitationQuerySet:
+    """The invitations among `invitations` of `organisations` (a query, read as a subquery
+    however many it holds) by a dispatched circular, still without an answer."""
+    return (
+        invitations.filter(organisation__in=organisations.order_by().values("pk"))
+        .exclude(circular__status=CircularStatus.DRAFT)
+        .awaiting_reply()
+    )
+
+
+@transaction.atomic
+def remind_chosen(
+    invitations: InvitationQuerySet,
+    organisations: "QuerySet[Organisation]",
+    *,
+    expected: int,
+    actor: Actor,
+) -> ChosenReminders:
+    """Remind the organisations an officer chose (`organisations`, confirmed as `expected`
+    many) that have not answered: each once, about the latest dispatched circular of
+    `invitations` (one circular's, or every circular's about a meeting) that invited it,
+    with a fresh link. One mailing per circular quoted, sent by the mailing's tasks as
+    every reminder is; one audit entry on each circular.
+
+    Raises CircularError when the chosen are no longer `expected` many (the list changed
+    since the officer confirmed) or none of them awaits a reply."""
+    chosen = organisations.count()
+    if chosen != expected:
+        raise CircularError(
+            ngettext(
+                "The list changed since you confirmed: %(count)d organisation matches now.",
+                "The list changed since you confirmed: %(count)d organisations match now.",
+                chosen,
+            )
+            % {"count": chosen}
+        )
+    latest: dict[int, tuple[int, int]] = {}  # organisation -> (circular, invitation)
+    found = chosen_awaiting(invitations, organisations).order_by(
+        "organisation_id", "circular__date", "circular_id"
+    )
+    for organisation_id, circular_id, invitation_id in found.values_list(
+        "organisation_id", "circular_id", "pk"
+    ).iterator(chunk_size=2000):
+        latest[organisation_id] = (circular_id, invitation_id)  # the last one read wins
+    if not latest:
+        raise CircularError(_("Every organisation chosen has answered: nobody to remind."))
+    by_circular: dict[int, list[int]] = {}
+    for circular_id, invitation_id in latest.values():
+        by_circular.setdefault(circular_id, []).append(invitation_id)
+    mailings = []
+    for circular in Circular.objects.filter(pk__in=list(by_circular)).order_by("date", "pk"):
+        ids = sorted(by_circular[circular.pk])
+        mailing = Mailing.objects.create(
+            circular=circular,
+            kind=MailingKind.REMINDER,
+            target=ReminderTarget.CHOSEN,
+            created_by=actor.user,
+        )
+        for start in range(0, len(ids), REMIND_CHUNK):
+            chunk = Invitation.objects.filter(pk__in=ids[start : start + REMIND_CHUNK])
+            _queue_messages(mailing, list(chunk.select_related("organisation").order_by("pk")))
+        audit.record(
+            circular,
+            "summitdesk.circular.reminded",
+            actor=actor,
+            note=_("%(count)d reminders queued") % {"count": len(ids)}
+            + f" ({ReminderTarget.CHOSEN}, {chosen} chosen)",
+        )
+        _enqueue_sending(mailing)
+        mailings.append(mailing)
+    return ChosenReminders(mailings, reminded=len(latest), left_out=chosen - len(latest))
 
 
 STATUS_KEYS = ("queued", "sending", "sent", "failed", "in_doubt", "posted", "no_address")
