@@ -84,6 +84,11 @@ urlpatterns = [
         name="admission-standing",
     ),
     path("organisations/", directory.organisation_list, name="organisation-list"),
+    path(
+        "organisations/to-circular/",
+        directory.organisation_list_to_circular,
+        name="organisation-list-to-circular",
+    ),
     path("organisations/new/", directory.organisation_create, name="organisation-create"),
     path("organisations/import/", imports.import_upload, name="organisation-import"),
     path("organisations/import/template.csv", imports.import_template, name="import-template"),
