@@ -28,8 +28,9 @@ and the sign-in page's p50 (same process) for scale.
         [--invited 100000] [--baseline 1000] [--only-lists] [--explain]
     .venv/bin/python bench/report_pages.py --database-url postgres://postgres@127.0.0.1/postgres
 
-`--explain` then prints, for each page, its slowest SQL query at 100,000 rows with the
-database's plan of it as run (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
+`--explain` then prints, for each page at 100,000 rows, its SQL queries with their times,
+and the database's plan of the slowest read as run (EXPLAIN ANALYZE on PostgreSQL,
+EXPLAIN QUERY PLAN on SQLite).
 
 SQLite: a temporary file. PostgreSQL: a database created for the run on the server the URL
 names. Either is removed afterwards.
@@ -69,7 +70,9 @@ def main() -> None:
     parser.add_argument("--invited", type=int, default=100_000, help="organisations invited")
     parser.add_argument("--baseline", type=int, default=1_000, help="rows first measured")
     parser.add_argument("--only-lists", action="store_true", help="the three lists only")
-    parser.add_argument("--explain", action="store_true", help="the slowest query's plan")
+    parser.add_argument(
+        "--explain", action="store_true", help="each page's queries and slowest plan"
+    )
     database_url_option(parser)
     args = parser.parse_args()
 
@@ -357,15 +360,20 @@ def run(
 
 
 def print_plan(name: str, page: Callable[[], None]) -> None:
-    """The page's slowest query and the database's plan of it."""
+    """The page's queries with their times, and the database's plan of its slowest read."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         page()
-    slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    queries = captured.captured_queries
+    print(f"\n== {name}: {len(queries)} queries")
+    for query in queries:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
+    reads = [query for query in queries if query["sql"].startswith("SELECT")]
+    slowest = max(reads, key=lambda query: float(query["time"]))
     sql = slowest["sql"]
-    print(f"\n== {name}: slowest query {float(slowest['time']) * 1000:.1f} ms\n{sql}")
+    print(f"slowest read, {float(slowest['time']) * 1000:.1f} ms:\n{sql}")
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         # The logged SQL has its parameters inlined: it runs as it is.
