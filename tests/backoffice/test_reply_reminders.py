@@ -4,19 +4,23 @@ naming the count and asking again when it changed, the reminders queued for thos
 have not answered (the latest circular that invited each), sent by the mailing's tasks,
 and who may do it, role by role."""
 
+import datetime
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Role
 from summitdesk.core.models import User
 from summitdesk.core.permissions import Permission, may
-from summitdesk.correspondence import services
+from summitdesk.correspondence import services, tasks
 from summitdesk.correspondence.enums import MailingKind, ReminderTarget
 from summitdesk.correspondence.models import Circular, Mailing, OutboundMessage
 from summitdesk.delegations import queries
@@ -52,6 +56,10 @@ class Invited:
             organisation = OrganisationFactory(name=f"Academia {n}", category=Category.ACADEMIA)
             invite(self.circular, organisation)
             self.academia.append(organisation)
+
+    @property
+    def scope(self) -> queries.Scope:
+        return queries.Scope(self.meeting, self.circular)
 
     @property
     def list_url(self) -> str:
@@ -178,12 +186,19 @@ def test_all_matching_confirmed_reminds_exactly_the_silent_ones_the_filter_match
         ReminderTarget.CHOSEN,
         invited.circular,
     )
+    # Nothing written in the request: a task writes the rows, then the mailing's tasks
+    # send them, as every reminder is sent; its page follows.
+    assert reminded() == []
+    preparing = secretary_client.get(response["Location"])
+    assert "Preparing the reminders: 0 of 20 written." in preparing.content.decode()
+    assert preparing["Refresh"]
+    assert preparing.context["status"]["done"] is False
+    assert run_queued_tasks() >= 2
     assert reminded() == [f"Sector {n:02d}" for n in range(10, 30)]
-    # The mailing's tasks send them, as every reminder is sent.
-    assert run_queued_tasks() >= 1
     assert not OutboundMessage.objects.filter(mailing=mailing, state="queued").exists()
-    progress = secretary_client.get(response["Location"])
-    assert progress.status_code == 200
+    done = secretary_client.get(response["Location"])
+    assert "Preparing the reminders" not in done.content.decode()
+    assert done.context["status"]["done"] is True
 
 
 def test_all_matching_refused_when_the_count_changed_since_the_confirmation(
@@ -219,6 +234,7 @@ def test_ticked_organisations_alone_are_reminded(
     )
 
     assert response.status_code == 302
+    run_queued_tasks()
     assert reminded() == ["Academia 1", "Sector 12"]
 
 
@@ -272,6 +288,7 @@ def test_meeting_list_reminds_each_about_the_latest_circular_that_invited_it(
     response = secretary_client.post(url, {"ids": chosen, "expected": "2", "confirm": "1"})
 
     assert response.status_code == 302
+    run_queued_tasks()
     quoted = dict(
         OutboundMessage.objects.values_list("organisation__name", "mailing__circular__reference")
     )
@@ -286,3 +303,63 @@ def test_service_refuses_a_count_that_changed(invited: Invited, secretary: User)
             invited.circular.invitations.all(), chosen, expected=34, actor=Actor.staff(secretary)
         )
     assert not Mailing.objects.exists()
+
+
+# The task that writes the rows
+
+
+def _chosen_mailing(invited: Invited, secretary: User) -> Mailing:
+    chosen = queries.tracker_selection(invited.scope, queries.ListFilter(category="sector_member"))
+    done = services.remind_chosen(
+        invited.circular.invitations.all(), chosen, expected=30, actor=Actor.staff(secretary)
+    )
+    return done.mailings[0]
+
+
+def test_task_writes_the_rows_a_chunk_at_a_time_and_resumes_after_a_crash(
+    invited: Invited, secretary: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "REMIND_CHUNK", 8)
+    mailing = _chosen_mailing(invited, secretary)
+    written = services._queue_messages
+    calls = 0
+
+    def dies_on_the_second_chunk(*args: Any, **kwargs: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("worker killed")
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_queue_messages", dies_on_the_second_chunk)
+    with pytest.raises(RuntimeError):
+        services.prepare_chosen_reminders(mailing.pk)
+    mailing.refresh_from_db()
+    assert (mailing.prepared, mailing.chosen_total) == (8, 20)
+    assert OutboundMessage.objects.filter(mailing=mailing).count() == 8
+    assert mailing.preparing
+
+    services.prepare_chosen_reminders(mailing.pk)  # run again: goes on after the 8 written
+    services.prepare_chosen_reminders(mailing.pk)  # and again: nothing more
+
+    mailing.refresh_from_db()
+    assert (mailing.prepared, mailing.preparing) == (20, False)
+    assert reminded() == [f"Sector {n:02d}" for n in range(10, 30)]
+
+
+def test_stalled_preparation_is_enqueued_again_and_finishes(
+    invited: Invited, secretary: User
+) -> None:
+    mailing = _chosen_mailing(invited, secretary)
+    DBTaskResult.objects.all().delete()  # its task was lost with its worker
+    Mailing.objects.filter(pk=mailing.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+
+    assert tasks.requeue_stalled_chosen_reminders.call() == 1
+    run_queued_tasks()
+
+    mailing.refresh_from_db()
+    assert not mailing.preparing
+    assert len(reminded()) == 20
+    assert tasks.requeue_stalled_chosen_reminders.call() == 0

@@ -7,10 +7,12 @@ the tasks (correspondence.sending) do the rendering and the SMTP conversation.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -497,10 +499,9 @@ def remind_chosen(
             kind=MailingKind.REMINDER,
             target=ReminderTarget.CHOSEN,
             created_by=actor.user,
+            chosen_invitations=ids,
+            chosen_total=len(ids),
         )
-        for start in range(0, len(ids), REMIND_CHUNK):
-            chunk = Invitation.objects.filter(pk__in=ids[start : start + REMIND_CHUNK])
-            _queue_messages(mailing, list(chunk.select_related("organisation").order_by("pk")))
         audit.record(
             circular,
             "summitdesk.circular.reminded",
@@ -508,9 +509,44 @@ def remind_chosen(
             note=_("%(count)d reminders queued") % {"count": len(ids)}
             + f" ({ReminderTarget.CHOSEN}, {chosen} chosen)",
         )
-        _enqueue_sending(mailing)
+        tasks.prepare_chosen_reminders.enqueue(mailing.pk)
         mailings.append(mailing)
     return ChosenReminders(mailings, reminded=len(latest), left_out=chosen - len(latest))
+
+
+def prepare_chosen_reminders(mailing_id: int) -> None:
+    """Write the outbox rows of a reminder to chosen organisations, a chunk per
+    transaction with the progress counted in it, then start its sending. Run again (a
+    worker died, or the periodic job found it stalled), it goes on after the last chunk
+    written; two runs side by side never write a row twice (each chunk is taken under the
+    mailing's lock)."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None:
+        return
+    ids = [int(pk) for pk in mailing.chosen_invitations]
+    while True:
+        with transaction.atomic():
+            mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+            if mailing.prepared >= len(ids):
+                break
+            chunk = ids[mailing.prepared : mailing.prepared + REMIND_CHUNK]
+            invitations = Invitation.objects.filter(pk__in=chunk).select_related("organisation")
+            _queue_messages(mailing, list(invitations.order_by("pk")))
+            mailing.prepared += len(chunk)
+            mailing.prepared_at = timezone.now()
+            mailing.save(update_fields=["prepared", "prepared_at"])
+    _enqueue_sending(mailing)
+
+
+def stalled_chosen_reminders(*, quiet_for: timedelta) -> list[int]:
+    """The reminders to chosen organisations whose rows are not all written and whose
+    progress has not moved for `quiet_for` (their task died)."""
+    since = timezone.now() - quiet_for
+    return list(
+        Mailing.objects.filter(target=ReminderTarget.CHOSEN, prepared__lt=F("chosen_total"))
+        .filter(Q(prepared_at__lt=since) | Q(prepared_at__isnull=True, created_at__lt=since))
+        .values_list("pk", flat=True)
+    )
 
 
 STATUS_KEYS = ("queued", "sending", "sent", "failed", "in_doubt", "posted", "no_address")
