@@ -28,12 +28,13 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -93,9 +94,11 @@ class Scope:
 
     def invited(self) -> OrganisationQuerySet:
         """The organisations invited, each once, without their reply."""
-        # Unordered: the invitations' default order would sort the subquery for nothing.
-        invitations = self.invitations().order_by().values("organisation")
-        return Organisation.objects.filter(pk__in=Subquery(invitations))
+        # Asked of each organisation (EXISTS, through the invitations' index by
+        # organisation), so that a page in name order reads its rows from the name's index
+        # and stops when full, rather than listing (and sorting) every invitation first.
+        invitations = self.invitations().order_by().filter(organisation=OuterRef("pk"))
+        return Organisation.objects.filter(Exists(invitations))
 
     def organisations(self) -> OrganisationQuerySet:
         """The organisations invited, each once, with their reply's state (`reply_state`)
