@@ -2,7 +2,8 @@
 from its heading (aria-sort follows), choosing the whole page from the heading's box, then
 every matching accreditation across the pages from the banner, and approving them all as
 a background task whose page shows the progress. The reply list: the same choice of every
-matching organisation, reminded through a mailing whose page follows the sending."""
+matching organisation, reminded through a mailing whose page follows its preparation by a
+background task, then the sending."""
 
 from pathlib import Path
 
@@ -138,6 +139,10 @@ def test_officer_reminds_every_matching_organisation_of_the_reply_list(
     expect(page.get_by_role("heading", level=1)).to_have_text("Remind 26 organisations?")
     page.get_by_role("button", name="Send 26 reminders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("DM-1048: Reminder mailing")
+    expect(page.get_by_text("Preparing the reminders: 0 of 26 written.")).to_be_visible()
+    assert in_thread(run_queued_tasks) >= 1
+    page.reload()
+    expect(page.get_by_text("Preparing the reminders")).to_have_count(0)
 
     reminded = in_thread(
         lambda: sorted(OutboundMessage.objects.values_list("organisation__name", flat=True))
