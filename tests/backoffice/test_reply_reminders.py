@@ -254,7 +254,9 @@ def test_ticked_organisations_of_another_list_are_not_reminded(
 
 
 def test_nothing_ticked_goes_back_to_the_list(secretary_client: Client, invited: Invited) -> None:
-    response = secretary_client.post(invited.remind_url, {"ids": ["x"]})
+    response = secretary_client.post(
+        invited.remind_url, {"ids": ["x", "²", "1" * 30, "-3"], "expected": "³"}
+    )
 
     assert (response.status_code, response["Location"]) == (302, invited.list_url)
     assert not Mailing.objects.exists()

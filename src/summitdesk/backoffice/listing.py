@@ -227,13 +227,9 @@ class Selection:
         """The selection in `data`; `filter_names` are the list's filter's fields, carried
         along when every matching row is chosen. Ids that are not numbers are dropped."""
         all_matching = data.get(ALL_MATCHING) == "1"
-        ids = tuple(
-            sorted({int(v) for v in data.getlist(IDS) if str(v).isdigit() and len(v) < 12})
-        )[:MAX_TICKED]
+        ids = tuple(sorted({int(v) for v in data.getlist(IDS) if _number(v)}))[:MAX_TICKED]
         expected_text = str(data.get(EXPECTED, "")).strip()
-        expected = (
-            int(expected_text) if expected_text.isdigit() and len(expected_text) < 12 else None
-        )
+        expected = int(expected_text) if _number(expected_text) else None
         fields = tuple(
             (name, str(data[name])) for name in filter_names if all_matching and data.get(name)
         )
@@ -259,3 +255,8 @@ class Selection:
         if self.all_matching:
             return [*self.filter_fields, (ALL_MATCHING, "1")]
         return [(IDS, str(pk)) for pk in self.ids]
+
+
+def _number(text: object) -> bool:
+    """Whether `text` is a whole number int() reads (ASCII digits: "²" is a digit too)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 12
