@@ -25,8 +25,12 @@ Prints p50 and p95 over 30 requests each (after 3 to warm up), SQL queries per p
 and the sign-in page's p50 (same process) for scale.
 
     .venv/bin/python bench/report_pages.py [--organisations 5000] [--per-organisation 20]
-        [--invited 100000] [--baseline 1000] [--only-lists]
+        [--invited 100000] [--baseline 1000] [--only-lists] [--explain]
     .venv/bin/python bench/report_pages.py --database-url postgres://postgres@127.0.0.1/postgres
+
+`--explain` then prints, for each page at 100,000 rows, its SQL queries with their times,
+and the database's plan of the slowest read as run (EXPLAIN ANALYZE on PostgreSQL,
+EXPLAIN QUERY PLAN on SQLite).
 
 SQLite: a temporary file. PostgreSQL: a database created for the run on the server the URL
 names. Either is removed afterwards.
@@ -66,6 +70,9 @@ def main() -> None:
     parser.add_argument("--invited", type=int, default=100_000, help="organisations invited")
     parser.add_argument("--baseline", type=int, default=1_000, help="rows first measured")
     parser.add_argument("--only-lists", action="store_true", help="the three lists only")
+    parser.add_argument(
+        "--explain", action="store_true", help="each page's queries and slowest plan"
+    )
     database_url_option(parser)
     args = parser.parse_args()
 
@@ -76,6 +83,7 @@ def main() -> None:
             invited=args.invited,
             baseline_rows=args.baseline,
             only_lists=args.only_lists,
+            explain=args.explain,
         )
 
 
@@ -222,6 +230,7 @@ def run(
     invited: int = 100_000,
     baseline_rows: int = 1_000,
     only_lists: bool = False,
+    explain: bool = False,
 ) -> None:
     setup_django()
     from django.core.cache import cache
@@ -345,6 +354,32 @@ def run(
             missed.append(name)
     verdict = "met" if not missed else f"missed ({', '.join(missed)})"
     print(f"Aim {verdict}: p95 < {TARGET_MS:.0f} ms and queries per page constant")
+    if explain:
+        for name, page in pages.items():
+            print_plan(name, page)
+
+
+def print_plan(name: str, page: Callable[[], None]) -> None:
+    """The page's queries with their times, and the database's plan of its slowest read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page()
+    queries = captured.captured_queries
+    print(f"\n== {name}: {len(queries)} queries")
+    for query in queries:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
+    reads = [query for query in queries if query["sql"].startswith("SELECT")]
+    slowest = max(reads, key=lambda query: float(query["time"]))
+    sql = slowest["sql"]
+    print(f"slowest read, {float(slowest['time']) * 1000:.1f} ms:\n{sql}")
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        # The logged SQL has its parameters inlined: it runs as it is.
+        cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + sql)
+        for row in cursor.fetchall():
+            print("  " + " | ".join(str(cell) for cell in row))
 
 
 if __name__ == "__main__":

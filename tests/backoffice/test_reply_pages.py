@@ -141,6 +141,9 @@ WRITE_ACTIONS: list[tuple[str, Kwargs]] = [
         lambda s: {"pk": s.a.pk, "code": s.meeting.code, "link_pk": s.link.pk},
     ),
     ("backoffice:reply-open-as-organisation", _reply(lambda s: s.a)),
+    # Reminding organisations chosen on the list: tests/backoffice/test_reply_reminders.py
+    ("backoffice:tracker-circular-remind", lambda s: {"pk": s.tracked.circular.pk}),
+    ("backoffice:tracker-meeting-remind", lambda s: {"code": s.meeting.code}),
 ]
 #: Every URL name these tests cover, for the project-wide coverage check.
 URL_NAMES = {

@@ -16,8 +16,17 @@ string. The listing
   so an OFFSET skips index entries rather than joined rows, and a page in the second half
   read from the other end, so none skips more than half), then those rows.
 
+A list with a bulk action posts its selection (`Selection.posted`): the rows ticked on
+the page (`ids`), or, once the whole page is ticked and the list has more pages, every
+row its filter matches (`all_matching=1` and the filter's own fields, never ids: the view
+finds them again under that filter). The confirmation names the count and posts it back
+as `expected`; a count that changed since asks again (`Selection.changed`).
+
 Templates: `backoffice/_sort_header.html` (a heading that sorts, with aria-sort),
-`backoffice/_page_size.html` (the page-size choice), `backoffice/_pagination.html`.
+`backoffice/_page_size.html` (the page-size choice), `backoffice/_pagination.html`,
+`backoffice/_select_all.html` (the banner offering every matching row, with
+`static/summitdesk/select-all.js`), `backoffice/_selection_fields.html` (the selection
+carried by a confirmation).
 """
 
 from collections.abc import Sequence
@@ -36,6 +45,11 @@ PAGE_SIZES = (25, 50, 100, 200)
 SORT = "sort"
 PER_PAGE = "per_page"
 PAGE = "page"
+ALL_MATCHING = "all_matching"
+IDS = "ids"
+EXPECTED = "expected"
+#: At most this many rows ticked one by one are read from a post (a page holds fewer).
+MAX_TICKED = max(PAGE_SIZES)
 
 
 @dataclass(frozen=True)
@@ -107,15 +121,24 @@ class Listing:
         expression = F(name)
         return expression.desc() if descending else expression.asc()
 
-    def page(self, queryset: "QuerySet[M]", *, count: int | None = None) -> "Page[M]":
+    def page(
+        self,
+        queryset: "QuerySet[M]",
+        *,
+        count: int | None = None,
+        ids_from: "QuerySet[M] | None" = None,
+    ) -> "Page[M]":
         """The page asked for (`page`: a number; anything else the first, beyond the end
         the last) of `queryset` in the chosen order. Its `object_list` is a list of rows
         from `queryset`, with whatever it selects or prefetches. `count`, when the view
         already knows how many rows `queryset` has, spares counting them again.
+        `ids_from`, the same rows without the joins and annotations only the shown rows
+        need, is what is counted and paged through when given.
 
         A page in the second half is read from the other end, in the mirrored order, so
         that no page skips more than half the rows (the last page skips none)."""
-        ordered = self.order(queryset)
+        narrow = queryset if ids_from is None else ids_from
+        ordered = self.order(narrow)
         paginator = Paginator(ordered.values_list("pk", flat=True), self.page_size)
         if count is not None:
             paginator.__dict__["count"] = count  # Paginator.count is a cached property
@@ -124,11 +147,12 @@ class Listing:
         start = (number - 1) * self.page_size
         end = min(start + self.page_size, total)
         if start > total // 2:
-            mirrored = self.order(queryset, reverse=True).values_list("pk", flat=True)
+            mirrored = self.order(narrow, reverse=True).values_list("pk", flat=True)
             ids = list(mirrored[total - end : total - start])[::-1]
         else:
             ids = list(ordered.values_list("pk", flat=True)[start:end])
-        found = {row.pk: row for row in ordered.order_by().filter(pk__in=ids)} if ids else {}
+        rows = queryset.order_by().filter(pk__in=ids)
+        found = {row.pk: row for row in rows} if ids else {}
         return Page([found[pk] for pk in ids if pk in found], number, paginator)
 
     # Links
@@ -182,3 +206,57 @@ class Listing:
             if name not in (*names, PAGE)
             for value in self.params.getlist(name)
         ]
+
+
+# The selection a bulk action applies to
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a list's bulk form posted: every row the posted filter matches
+    (`all_matching`), or the rows ticked (`ids`); and, once confirmed, the count the
+    confirmation showed (`expected`)."""
+
+    all_matching: bool
+    ids: tuple[int, ...] = ()
+    expected: int | None = None
+    filter_fields: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def posted(cls, data: QueryDict, filter_names: Sequence[str]) -> "Selection":
+        """The selection in `data`; `filter_names` are the list's filter's fields, carried
+        along when every matching row is chosen. Ids that are not numbers are dropped."""
+        all_matching = data.get(ALL_MATCHING) == "1"
+        ids = tuple(sorted({int(v) for v in data.getlist(IDS) if _number(v)}))[:MAX_TICKED]
+        expected_text = str(data.get(EXPECTED, "")).strip()
+        expected = int(expected_text) if _number(expected_text) else None
+        fields = tuple(
+            (name, str(data[name])) for name in filter_names if all_matching and data.get(name)
+        )
+        return cls(all_matching, () if all_matching else ids, expected, fields)
+
+    @property
+    def empty(self) -> bool:
+        return not self.all_matching and not self.ids
+
+    def rows(self, matching: "QuerySet[M]") -> "QuerySet[M]":
+        """Of `matching` (the list's rows under the posted filter), those chosen."""
+        return matching if self.all_matching else matching.filter(pk__in=self.ids)
+
+    def changed(self, count: int) -> bool:
+        """Whether `count` rows chosen now is not what the officer confirmed (or nothing
+        was confirmed yet)."""
+        return self.expected != count
+
+    @property
+    def carried(self) -> list[tuple[str, str]]:
+        """The hidden fields a confirmation posts back: the filter and all_matching, or
+        the ids."""
+        if self.all_matching:
+            return [*self.filter_fields, (ALL_MATCHING, "1")]
+        return [(IDS, str(pk)) for pk in self.ids]
+
+
+def _number(text: object) -> bool:
+    """Whether `text` is a whole number int() reads (ASCII digits: "²" is a digit too)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 12

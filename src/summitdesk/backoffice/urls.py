@@ -84,6 +84,11 @@ urlpatterns = [
         name="admission-standing",
     ),
     path("organisations/", directory.organisation_list, name="organisation-list"),
+    path(
+        "organisations/to-circular/",
+        directory.organisation_list_to_circular,
+        name="organisation-list-to-circular",
+    ),
     path("organisations/new/", directory.organisation_create, name="organisation-create"),
     path("organisations/import/", imports.import_upload, name="organisation-import"),
     path("organisations/import/template.csv", imports.import_template, name="import-template"),
@@ -261,6 +266,11 @@ urlpatterns = [
     ),
     path("meetings/<slug:code>/replies/", replies.meeting_tracker, name="tracker-meeting"),
     path(
+        "meetings/<slug:code>/replies/remind/",
+        replies.meeting_tracker_remind,
+        name="tracker-meeting-remind",
+    ),
+    path(
         "meetings/<slug:code>/join-requests/",
         join_requests.join_request_list,
         name="join-request-list",
@@ -429,6 +439,11 @@ urlpatterns = [
         name="circular-remind-documents",
     ),
     path("circulars/<id:pk>/replies/", replies.circular_tracker, name="tracker-circular"),
+    path(
+        "circulars/<id:pk>/replies/remind/",
+        replies.circular_tracker_remind,
+        name="tracker-circular-remind",
+    ),
     path(
         "circulars/<id:pk>/replies.csv",
         replies.circular_tracker_csv,

@@ -20,6 +20,9 @@ class ReminderTarget(models.TextChoices):
 
     UNANSWERED = "unanswered", _("Not answered")
     DOCUMENT_MISSING = "document_missing", _("Document missing")
+    # Those an officer chose on the reply list (one page, or all its filter matches) that
+    # have not answered.
+    CHOSEN = "chosen", _("Chosen on the reply list")
 
 
 class MessageKind(models.TextChoices):

@@ -194,12 +194,24 @@ class Mailing(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # For a reminder to organisations chosen on the reply list (target "chosen"): the
+    # invitations reminded, whose outbox rows a task writes a chunk at a time, and how many
+    # of them have theirs (a task that dies resumes after the last chunk written).
+    chosen_invitations = models.JSONField(default=list, blank=True)
+    chosen_total = models.PositiveIntegerField(default=0)
+    prepared = models.PositiveIntegerField(default=0)
+    prepared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.circular} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def preparing(self) -> bool:
+        """Whether outbox rows of chosen organisations are still to be written."""
+        return self.prepared < self.chosen_total
 
 
 class OutboundMessage(models.Model):

@@ -6,11 +6,13 @@ the tasks (correspondence.sending) do the rendering and the SMTP conversation.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +31,7 @@ from summitdesk.correspondence.models import (
     Circular,
     CircularText,
     Invitation,
+    InvitationQuerySet,
     Mailing,
     OutboundMessage,
 )
@@ -374,6 +377,176 @@ def send_reminders(
     )
     _enqueue_sending(mailing)
     return mailing
+
+
+@transaction.atomic
+def include_in_audience(
+    circular: Circular,
+    organisations: "QuerySet[Organisation]",
+    *,
+    expected: int,
+    actor: Actor,
+) -> int:
+    """Add the organisations an officer chose in the directory (`organisations`, confirmed
+    as `expected` many) to the draft `circular`'s explicit includes (whatever its filters
+    say; taken out of its excludes). One write and one audit entry, however many: returns
+    how many were not included already.
+
+    Raises CircularError when the circular is no longer a draft or the chosen are no
+    longer `expected` many (the directory changed since the officer confirmed)."""
+    circular = Circular.objects.select_for_update().get(pk=circular.pk)
+    if circular.status != CircularStatus.DRAFT:
+        raise CircularError(_("A circular that has been dispatched can no longer be changed."))
+    chosen = set(organisations.order_by().values_list("pk", flat=True))
+    if len(chosen) != expected:
+        raise CircularError(
+            ngettext(
+                "The list changed since you confirmed: %(count)d organisation matches now.",
+                "The list changed since you confirmed: %(count)d organisations match now.",
+                len(chosen),
+            )
+            % {"count": len(chosen)}
+        )
+    audience = Audience.from_json(circular.audience)
+    added = chosen - set(audience.include)
+    circular.audience = replace(
+        audience,
+        include=sorted(set(audience.include) | chosen),
+        exclude=[pk for pk in audience.exclude if pk not in chosen],
+    ).to_json()
+    circular.save(update_fields=["audience", "updated_at"])
+    audit.record(
+        circular,
+        "summitdesk.circular.changed",
+        actor=actor,
+        note=_("%(count)d organisations chosen in the directory added to the audience")
+        % {"count": len(added)},
+    )
+    return len(added)
+
+
+#: Invitations whose outbox rows are written per query when reminding chosen organisations.
+REMIND_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ChosenReminders:
+    """What reminding chosen organisations did: a mailing per circular quoted, and how
+    many of the chosen were left out because they have answered (or were not invited by
+    a dispatched circular)."""
+
+    mailings: list[Mailing]
+    reminded: int
+    left_out: int
+
+
+def chosen_awaiting(
+    invitations: InvitationQuerySet, organisations: "QuerySet[Organisation]"
+) -> InvitationQuerySet:
+    """The invitations among `invitations` of `organisations` (a query, read as a subquery
+    however many it holds) by a dispatched circular, still without an answer."""
+    return (
+        invitations.filter(organisation__in=organisations.order_by().values("pk"))
+        .exclude(circular__status=CircularStatus.DRAFT)
+        .awaiting_reply()
+    )
+
+
+@transaction.atomic
+def remind_chosen(
+    invitations: InvitationQuerySet,
+    organisations: "QuerySet[Organisation]",
+    *,
+    expected: int,
+    actor: Actor,
+) -> ChosenReminders:
+    """Remind the organisations an officer chose (`organisations`, confirmed as `expected`
+    many) that have not answered: each once, about the latest dispatched circular of
+    `invitations` (one circular's, or every circular's about a meeting) that invited it,
+    with a fresh link. One mailing per circular quoted, sent by the mailing's tasks as
+    every reminder is; one audit entry on each circular.
+
+    Raises CircularError when the chosen are no longer `expected` many (the list changed
+    since the officer confirmed) or none of them awaits a reply."""
+    chosen = organisations.count()
+    if chosen != expected:
+        raise CircularError(
+            ngettext(
+                "The list changed since you confirmed: %(count)d organisation matches now.",
+                "The list changed since you confirmed: %(count)d organisations match now.",
+                chosen,
+            )
+            % {"count": chosen}
+        )
+    latest: dict[int, tuple[int, int]] = {}  # organisation -> (circular, invitation)
+    found = chosen_awaiting(invitations, organisations).order_by(
+        "organisation_id", "circular__date", "circular_id"
+    )
+    for organisation_id, circular_id, invitation_id in found.values_list(
+        "organisation_id", "circular_id", "pk"
+    ).iterator(chunk_size=2000):
+        latest[organisation_id] = (circular_id, invitation_id)  # the last one read wins
+    if not latest:
+        raise CircularError(_("Every organisation chosen has answered: nobody to remind."))
+    by_circular: dict[int, list[int]] = {}
+    for circular_id, invitation_id in latest.values():
+        by_circular.setdefault(circular_id, []).append(invitation_id)
+    mailings = []
+    for circular in Circular.objects.filter(pk__in=list(by_circular)).order_by("date", "pk"):
+        ids = sorted(by_circular[circular.pk])
+        mailing = Mailing.objects.create(
+            circular=circular,
+            kind=MailingKind.REMINDER,
+            target=ReminderTarget.CHOSEN,
+            created_by=actor.user,
+            chosen_invitations=ids,
+            chosen_total=len(ids),
+        )
+        audit.record(
+            circular,
+            "summitdesk.circular.reminded",
+            actor=actor,
+            note=_("%(count)d reminders queued") % {"count": len(ids)}
+            + f" ({ReminderTarget.CHOSEN}, {chosen} chosen)",
+        )
+        tasks.prepare_chosen_reminders.enqueue(mailing.pk)
+        mailings.append(mailing)
+    return ChosenReminders(mailings, reminded=len(latest), left_out=chosen - len(latest))
+
+
+def prepare_chosen_reminders(mailing_id: int) -> None:
+    """Write the outbox rows of a reminder to chosen organisations, a chunk per
+    transaction with the progress counted in it, then start its sending. Run again (a
+    worker died, or the periodic job found it stalled), it goes on after the last chunk
+    written; two runs side by side never write a row twice (each chunk is taken under the
+    mailing's lock)."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None:
+        return
+    ids = [int(pk) for pk in mailing.chosen_invitations]
+    while True:
+        with transaction.atomic():
+            mailing = Mailing.objects.select_for_update().get(pk=mailing_id)
+            if mailing.prepared >= len(ids):
+                break
+            chunk = ids[mailing.prepared : mailing.prepared + REMIND_CHUNK]
+            invitations = Invitation.objects.filter(pk__in=chunk).select_related("organisation")
+            _queue_messages(mailing, list(invitations.order_by("pk")))
+            mailing.prepared += len(chunk)
+            mailing.prepared_at = timezone.now()
+            mailing.save(update_fields=["prepared", "prepared_at"])
+    _enqueue_sending(mailing)
+
+
+def stalled_chosen_reminders(*, quiet_for: timedelta) -> list[int]:
+    """The reminders to chosen organisations whose rows are not all written and whose
+    progress has not moved for `quiet_for` (their task died)."""
+    since = timezone.now() - quiet_for
+    return list(
+        Mailing.objects.filter(target=ReminderTarget.CHOSEN, prepared__lt=F("chosen_total"))
+        .filter(Q(prepared_at__lt=since) | Q(prepared_at__isnull=True, created_at__lt=since))
+        .values_list("pk", flat=True)
+    )
 
 
 STATUS_KEYS = ("queued", "sending", "sent", "failed", "in_doubt", "posted", "no_address")

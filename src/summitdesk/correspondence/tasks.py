@@ -25,6 +25,28 @@ def send_mailing(mailing_id: int) -> dict[str, int]:
     return sending.send_mailing(mailing_id, worker_id=get_random_string(32)).as_dict()
 
 
+@task()
+def prepare_chosen_reminders(mailing_id: int) -> None:
+    """Write the outbox rows of a reminder to organisations chosen on the reply list,
+    then start its sending (services.prepare_chosen_reminders)."""
+    from summitdesk.correspondence import services
+
+    services.prepare_chosen_reminders(mailing_id)
+
+
+@periodic("requeue-stalled-chosen-reminders", every=timedelta(minutes=10))
+@task()
+def requeue_stalled_chosen_reminders() -> int:
+    """Enqueue again the reminders to chosen organisations whose rows stopped being
+    written (their worker died); returns how many."""
+    from summitdesk.correspondence import services
+
+    stalled = services.stalled_chosen_reminders(quiet_for=timedelta(minutes=10))
+    for mailing_id in stalled:
+        prepare_chosen_reminders.enqueue(mailing_id)
+    return len(stalled)
+
+
 @periodic("sweep-outbox", every=timedelta(minutes=1))
 @task()
 def sweep_outbox() -> dict[str, int]:

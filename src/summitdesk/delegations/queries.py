@@ -28,12 +28,13 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -43,7 +44,7 @@ from django_stubs_ext import StrOrPromise
 
 from summitdesk.core import versions
 from summitdesk.core.models import AuditEntry
-from summitdesk.correspondence.models import Circular, Invitation, ReplyLink
+from summitdesk.correspondence.models import Circular, Invitation, InvitationQuerySet, ReplyLink
 from summitdesk.delegations.data import ReplyData
 from summitdesk.delegations.enums import ATTENDING_STATES as ATTENDING_STATES
 from summitdesk.delegations.enums import ChangeRequestStatus, ProtocolLevel, ReplyState
@@ -86,18 +87,23 @@ class Scope:
     meeting: Meeting
     circular: Circular | None = None
 
-    def invitations(self) -> QuerySet[Invitation]:
+    def invitations(self) -> InvitationQuerySet:
         if self.circular is not None:
             return Invitation.objects.filter(circular=self.circular)
         return Invitation.objects.filter(circular__meeting=self.meeting)
 
+    def invited(self) -> OrganisationQuerySet:
+        """The organisations invited, each once, without their reply."""
+        # Asked of each organisation (EXISTS, through the invitations' index by
+        # organisation), so that a page in name order reads its rows from the name's index
+        # and stops when full, rather than listing (and sorting) every invitation first.
+        invitations = self.invitations().order_by().filter(organisation=OuterRef("pk"))
+        return Organisation.objects.filter(Exists(invitations))
+
     def organisations(self) -> OrganisationQuerySet:
         """The organisations invited, each once, with their reply's state (`reply_state`)
         and their reply's columns reachable through `reply__`."""
-        invited = Organisation.objects.filter(
-            pk__in=Subquery(self.invitations().values("organisation"))
-        )
-        return with_reply(invited, self.meeting)
+        return with_reply(self.invited(), self.meeting)
 
 
 def with_reply(organisations: OrganisationQuerySet, meeting: Meeting) -> OrganisationQuerySet:
@@ -275,11 +281,11 @@ class ListFilter:
     region: str = ""
 
 
-def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
-    """The organisations invited, narrowed by `f`, in directory order, each with its
-    reply's columns: `reply_state`, `reply_id`, `estimate`, `head_level`, `on_behalf`,
-    `submitted_at`."""
-    organisations = scope.organisations()
+def tracker_selection(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
+    """The organisations invited that `f` selects, in directory order, without their
+    reply's columns: what a page's ids, a count and a selection across pages read. The
+    reply is joined only when `f` narrows by its state."""
+    organisations = scope.organisations() if f.state else scope.invited()
     if f.state == SILENT:
         organisations = organisations.exclude(Q(reply_state__in=ANSWERED_STATES))
     elif f.state == ATTENDING:
@@ -294,6 +300,16 @@ def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
         organisations = organisations.exclude(country__in=list(COUNTRIES))
     elif f.region:
         organisations = organisations.filter(country__in=countries_in_region(f.region))
+    return organisations.order_by("name_key", "pk")
+
+
+def tracker_list(scope: Scope, f: ListFilter) -> OrganisationQuerySet:
+    """The organisations invited, narrowed by `f`, in directory order, each with its
+    reply's columns: `reply_state`, `reply_id`, `estimate`, `head_level`, `on_behalf`,
+    `submitted_at`."""
+    organisations = tracker_selection(scope, f)
+    if not f.state:
+        organisations = with_reply(organisations, scope.meeting)
     return organisations.annotate(
         reply_id=F("reply__id"),
         estimate=F("reply__estimated_participants"),

@@ -29,7 +29,7 @@ from summitdesk.backoffice.accreditation_forms import (
     MoveForm,
     SubstituteForm,
 )
-from summitdesk.backoffice.listing import Column, Listing
+from summitdesk.backoffice.listing import Column, Listing, Selection
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.permissions import Permission, may
@@ -184,11 +184,9 @@ def _bulk_all_matching(request: HttpRequest, meeting: Meeting) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("backoffice:accreditation-bulk-decision", pk=decision.pk)
-    fields = [
-        (name, str(request.POST[name]))
-        for name in AccreditationFilterForm.base_fields
-        if request.POST.get(name)
-    ]
+    fields = list(
+        Selection.posted(request.POST, list(AccreditationFilterForm.base_fields)).filter_fields
+    )
     context = {
         "meeting": meeting,
         "form": form,

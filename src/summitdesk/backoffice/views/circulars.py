@@ -125,6 +125,13 @@ def status_of(mailing: Mailing) -> dict[str, Any]:
     """`services.mailing_status` for one mailing, with what the page and its poller need."""
     counts: dict[str, Any] = services.mailing_status([mailing])
     handled = counts["total"] - counts["queued"] - counts["sending"]
+    if mailing.chosen_total:
+        # A reminder to chosen organisations counts from the start the rows still to be
+        # written by its task.
+        counts["preparing"] = mailing.preparing
+        counts["prepared"] = mailing.prepared
+        handled = min(handled, mailing.prepared - counts["queued"] - counts["sending"])
+        counts["total"] = max(counts["total"], mailing.chosen_total)
     counts["handled"] = handled
     counts["done"] = handled == counts["total"]
     counts["percent"] = 100 if not counts["total"] else handled * 100 // counts["total"]

@@ -6,18 +6,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from summitdesk.backoffice import landing
 from summitdesk.backoffice.forms import MergeForm
-from summitdesk.backoffice.listing import Column, Listing
+from summitdesk.backoffice.listing import Column, Listing, Selection
 from summitdesk.backoffice.views.emails import organisation_emails
 from summitdesk.backoffice.views.mailings import organisation_letters
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
 from summitdesk.core.models import AuditEntry
-from summitdesk.core.permissions import Permission
+from summitdesk.core.permissions import Permission, may
+from summitdesk.correspondence import services as correspondence
+from summitdesk.correspondence.enums import CircularStatus
+from summitdesk.correspondence.errors import CircularError
+from summitdesk.correspondence.models import Circular
 from summitdesk.delegations.queries import participation
 from summitdesk.directory import services
 from summitdesk.directory.enums import DuplicateStatus, OrganisationStatus, PositionRole
@@ -43,6 +48,8 @@ COLUMNS = [
     Column("language", _lazy("Language")),
 ]
 CURRENT = [OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE]
+#: How many of the organisations chosen the confirmation of adding them to a circular names.
+NAMED_ON_CONFIRMATION = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,8 +90,83 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": listing.query(),
         "filtered": criteria != DirectoryFilter(),
+        # Organisations are chosen to be added to a draft circular's audience.
+        "choose": may(request.user, Permission.CIRCULARS_SEND) and bool(page.object_list),
+        "filter_fields": listing.hidden_fields("sort", "per_page"),
     }
     return render(request, "backoffice/organisation_list.html", context)
+
+
+@staff_view(Permission.CIRCULARS_SEND, Permission.DIRECTORY_READ)
+@require_POST
+def organisation_list_to_circular(request: HttpRequest) -> HttpResponse:
+    """First post (from the directory: the ticked organisations, or every one its search
+    matches): the confirmation naming the count, with the draft circulars to add them to.
+    Second post (confirmed, with that count and a circular): they join its audience; a
+    count that changed since asks again."""
+    selection = Selection.posted(request.POST, list(DirectoryFilterForm.base_fields))
+    back = reverse("backoffice:organisation-list")
+    if selection.empty:
+        messages.error(request, _("Tick the organisations first."))
+        return redirect(back)
+    form = DirectoryFilterForm(request.POST)
+    criteria = (
+        DirectoryFilter(**{name: form.cleaned_data[name] for name in form.base_fields})
+        if form.is_valid()
+        else DirectoryFilter()
+    )
+    chosen = selection.rows(search_organisations(criteria))
+    count = chosen.count()
+    if not count:
+        messages.error(request, _("No organisation matches the list's filter any more."))
+        return redirect(back)
+    drafts = Circular.objects.filter(status=CircularStatus.DRAFT).order_by("-date", "reference")
+    error = ""
+    if request.POST.get("confirm") == "1":
+        wanted = str(request.POST.get("circular", "")).strip()
+        circular = drafts.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if circular is None:
+            error = _("Choose the draft circular to add them to.")
+        elif selection.changed(count):
+            error = ngettext(
+                "The list changed since you confirmed: %(count)d organisation matches now.",
+                "The list changed since you confirmed: %(count)d organisations match now.",
+                count,
+            ) % {"count": count}
+        else:
+            try:
+                added = correspondence.include_in_audience(
+                    circular, chosen, expected=count, actor=staff_actor(request)
+                )
+            except CircularError as refused:
+                error = str(refused)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d organisation added to the audience of %(reference)s.",
+                        "%(count)d organisations added to the audience of %(reference)s.",
+                        added,
+                    )
+                    % {"count": added, "reference": circular.reference},
+                )
+                return redirect("backoffice:circular-audience", pk=circular.pk)
+    context = {
+        "selection": selection,
+        "count": count,
+        "named": chosen.order_by("name_key", "pk")[:NAMED_ON_CONFIRMATION],
+        "more": max(count - NAMED_ON_CONFIRMATION, 0),
+        "drafts": drafts,
+        "chosen_circular": str(request.POST.get("circular", "")),
+        "error": error,
+        "back": back,
+    }
+    return render(
+        request,
+        "backoffice/organisation_list_to_circular.html",
+        context,
+        status=400 if error else 200,
+    )
 
 
 @staff_view(Permission.DIRECTORY_READ)

@@ -12,16 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from summitdesk.backoffice.listing import Column, Listing
+from summitdesk.backoffice.listing import Column, Listing, Selection
 from summitdesk.backoffice.reply_forms import StaffReplyForm, TrackerFilterForm
 from summitdesk.backoffice.views.credentials import credentials_section, tracker_lines
 from summitdesk.core import versions
 from summitdesk.core.access import staff_actor, staff_view
 from summitdesk.core.confirm import unless_confirmed
-from summitdesk.core.permissions import Permission
+from summitdesk.core.permissions import Permission, may
 from summitdesk.correspondence import outbox, reply_links
+from summitdesk.correspondence import services as correspondence
 from summitdesk.correspondence.enums import CircularStatus
 from summitdesk.correspondence.models import Circular, ReplyLink
 from summitdesk.correspondence.services import CircularError
@@ -35,6 +37,8 @@ from summitdesk.meetings.models import Meeting
 from summitdesk.reports import dashboard
 
 PAGE_SIZE = 50
+#: How many of the organisations chosen the confirmation of a reminder names.
+NAMED_ON_CONFIRMATION = 20
 #: The tracker list's columns; those that sort order by indexed columns (then by id).
 COLUMNS = [
     Column("organisation", _lazy("Organisation"), ("name_key",)),
@@ -69,7 +73,12 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
     # The list's count from the headline figures when it is unfiltered, unless they may be
     # older than the rows (a minute at most; "Count again now" counts both afresh).
     count = None if fresh else tracker.list_count(form.list_filter())
-    page = listing.page(queries.tracker_list(scope, form.list_filter()), count=count)
+    given = form.list_filter()
+    page = listing.page(
+        queries.tracker_list(scope, given),
+        count=count,
+        ids_from=queries.tracker_selection(scope, given),
+    )
     rows = queries.list_rows(page.object_list)
     context = {
         "scope": scope,
@@ -88,9 +97,101 @@ def _tracker(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
         "lines": tracker_lines(rows),
         "query": listing.query(fresh=None),
         "withdrawn_query": listing.query(withdrawn="yes", fresh=None),
-        "filtered": form.list_filter() != queries.ListFilter(),
+        "filtered": given != queries.ListFilter(),
+        # Organisations are chosen to be reminded, by those who may send reminders.
+        "choose": may(request.user, Permission.CIRCULARS_SEND) and bool(rows),
+        "remind_url": _remind_url(scope),
+        "filter_fields": listing.hidden_fields("sort", "per_page", "fresh"),
     }
     return render(request, "backoffice/tracker_detail.html", context)
+
+
+def _remind_url(scope: queries.Scope) -> str:
+    if scope.circular is not None:
+        return reverse("backoffice:tracker-circular-remind", args=[scope.circular.pk])
+    return reverse("backoffice:tracker-meeting-remind", args=[scope.meeting.code])
+
+
+def _tracker_url(scope: queries.Scope) -> str:
+    if scope.circular is not None:
+        return reverse("backoffice:tracker-circular", args=[scope.circular.pk])
+    return reverse("backoffice:tracker-meeting", args=[scope.meeting.code])
+
+
+def _remind(request: HttpRequest, scope: queries.Scope) -> HttpResponse:
+    """First post (from the list: the ticked organisations, or every one its filter
+    matches): the confirmation naming the count and how many of them have not answered.
+    Second post (confirmed, with that count): the reminders queued, sent by the mailing's
+    tasks, whose progress page follows; a count that changed since asks again."""
+    selection = Selection.posted(request.POST, list(TrackerFilterForm.base_fields))
+    back = _tracker_url(scope)
+    if selection.empty:
+        messages.error(request, _("Tick the organisations first."))
+        return redirect(back)
+    given = TrackerFilterForm(request.POST).list_filter()
+    chosen = selection.rows(queries.tracker_selection(scope, given))
+    count = chosen.count()
+    if not count:
+        messages.error(request, _("No organisation matches the list's filter any more."))
+        return redirect(back)
+    error = ""
+    if request.POST.get("confirm") == "1":
+        if selection.changed(count):
+            error = ngettext(
+                "The list changed since you confirmed: %(count)d organisation matches now.",
+                "The list changed since you confirmed: %(count)d organisations match now.",
+                count,
+            ) % {"count": count}
+        else:
+            try:
+                done = correspondence.remind_chosen(
+                    scope.invitations(), chosen, expected=count, actor=staff_actor(request)
+                )
+            except CircularError as refused:
+                error = str(refused)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d reminder is being sent.",
+                        "%(count)d reminders are being sent.",
+                        done.reminded,
+                    )
+                    % {"count": done.reminded},
+                )
+                return redirect("backoffice:mailing-progress", pk=done.mailings[0].pk)
+    awaiting = (
+        correspondence.chosen_awaiting(scope.invitations(), chosen)
+        .values("organisation")
+        .distinct()
+        .count()
+    )
+    context = {
+        "scope": scope,
+        "circular": scope.circular,
+        "meeting": scope.meeting,
+        "selection": selection,
+        "count": count,
+        "awaiting": awaiting,
+        "answered": count - awaiting,
+        "named": chosen.order_by("name_key", "pk")[:NAMED_ON_CONFIRMATION],
+        "more": max(count - NAMED_ON_CONFIRMATION, 0),
+        "error": error,
+        "back": back,
+    }
+    return render(request, "backoffice/tracker_remind.html", context, status=400 if error else 200)
+
+
+@staff_view(Permission.CIRCULARS_SEND, Permission.REPLIES_READ)
+@require_POST
+def circular_tracker_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _remind(request, _circular_scope(pk))
+
+
+@staff_view(Permission.CIRCULARS_SEND, Permission.REPLIES_READ)
+@require_POST
+def meeting_tracker_remind(request: HttpRequest, code: str) -> HttpResponse:
+    return _remind(request, _meeting_scope(code))
 
 
 def _csv(request: HttpRequest, scope: queries.Scope, name: str) -> HttpResponse:
