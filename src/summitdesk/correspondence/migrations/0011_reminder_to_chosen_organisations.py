@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondence', '0009_admission_review_email'),
+        ('correspondence', '0010_walk_in_to_confirm_email'),
     ]
 
     operations = [
