@@ -60,6 +60,9 @@ class Column:
     key: str
     label: StrOrPromise
     order: tuple[str, ...] = ()
+    #: Its values may be missing (a date not yet known): missing ones sort first, then
+    #: last in descending order, on PostgreSQL as on SQLite.
+    nullable: bool = False
 
     @property
     def sortable(self) -> bool:
@@ -112,14 +115,19 @@ class Listing:
     def order(self, queryset: "QuerySet[M]", *, reverse: bool = False) -> "QuerySet[M]":
         """`queryset` in the chosen column's order, ties broken by id (`reverse`: the
         exact mirror of that order)."""
-        fields = [*self._sortable[self.sort_key].order, "pk"]
+        column = self._sortable[self.sort_key]
         descending = self.descending != reverse
-        return queryset.order_by(*(self._ordering(name, descending) for name in fields))
+        return queryset.order_by(
+            *(self._ordering(name, descending, column.nullable) for name in column.order),
+            self._ordering("pk", descending, False),
+        )
 
     @staticmethod
-    def _ordering(name: str, descending: bool) -> OrderBy:
+    def _ordering(name: str, descending: bool, nullable: bool) -> OrderBy:
         expression = F(name)
-        return expression.desc() if descending else expression.asc()
+        if not nullable:  # no NULLS clause: PostgreSQL then reads the column's index
+            return expression.desc() if descending else expression.asc()
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
 
     def page(
         self,

@@ -46,7 +46,7 @@ ADMITTED_COLUMNS = [
     Column("name", _lazy("Organisation"), ("organisation__name_key",)),
     Column("status", _lazy("Standing"), ("status", "organisation__name_key")),
     Column("admitted_on", _lazy("Admitted on"), ("admitted_on", "organisation__name_key")),
-    Column("next_review_on", _lazy("Next review"), ("next_review_on",)),
+    Column("next_review_on", _lazy("Next review"), ("next_review_on",), nullable=True),
 ]
 
 

@@ -61,7 +61,7 @@ def credentials_index(request: HttpRequest) -> HttpResponse:
 REGISTER_COLUMNS = [
     Column("delegation", _lazy("Delegation"), ("organisation__name_key",)),
     Column("credentials", _lazy("Credentials")),
-    Column("received", _lazy("Received on"), ("credentials__received_on",)),
+    Column("received", _lazy("Received on"), ("credentials__received_on",), nullable=True),
     Column("proxy", _lazy("Powers transferred to")),
     Column("missing", _lazy("Documents missing")),
 ]
