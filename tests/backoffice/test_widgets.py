@@ -75,3 +75,12 @@ def test_a_member_row_renders_no_widget_template() -> None:
 
     assert '<option value="KE" selected>' in html
     assert not [name for name in rendered if name.startswith("django/forms/widgets/")]
+
+
+def test_a_select_with_groups_is_left_to_django() -> None:
+    groups = [("", "—"), ("Europe", [("CH", "Switzerland"), ("FR", "France")])]
+    django_field = forms.ChoiceField(choices=groups)
+    direct_field = forms.ChoiceField(choices=groups, widget=widgets.DirectSelect)
+
+    assert direct_field.widget.render("n", "FR") == django_field.widget.render("n", "FR")
+    assert '<optgroup label="Europe">' in direct_field.widget.render("n", "FR")

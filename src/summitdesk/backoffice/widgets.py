@@ -41,6 +41,8 @@ class DirectSelect(forms.Select):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
+        if any(isinstance(label, list | tuple) for _key, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # groups: Django's templates
         # Labels are made text in the language active now (lazy ones included).
         choices = tuple((str(key), str(label)) for key, label in self.choices)
         options = _options_html(choices)
