@@ -9,7 +9,9 @@ from dataclasses import replace
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from pytest_django import Settings
 
@@ -20,6 +22,7 @@ from summitdesk.accreditation.services import AccreditationError
 from summitdesk.core.models import AuditEntry
 from summitdesk.core.periodic import registered_jobs
 from summitdesk.correspondence.models import OutboundMessage
+from summitdesk.credentials.models import MandateDocument
 from summitdesk.delegations import services as delegation_services
 from summitdesk.delegations.models import Delegate, Reply
 from summitdesk.delegations.services import DelegateData, ReplyData
@@ -247,6 +250,21 @@ def test_approve_issues_badge_version_and_number() -> None:
 
     approved.refresh_from_db()
     assert (approved.badge_version, approved.badge_number) == (1, "000001")
+
+
+def test_approving_where_no_limit_or_document_applies_counts_nothing() -> None:
+    """Without a limit for the category, approval does not count the organisation's
+    accreditations nor read its exception; without required documents, it does not read
+    the documents received (the demo's history approves hundreds)."""
+    accreditation = one()
+
+    with CaptureQueriesContext(connection) as captured:
+        services.transition(accreditation, Status.APPROVED, actor=STAFF)
+
+    tables = [LimitException._meta.db_table, MandateDocument._meta.db_table]
+    read = [table for query in captured for table in tables if f'"{table}"' in query["sql"]]
+    assert read == []
+    assert Accreditation.objects.get(pk=accreditation.pk).status == Status.APPROVED
 
 
 def test_badge_numbers_are_unique_per_meeting(organisation: Organisation) -> None:

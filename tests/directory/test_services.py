@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from summitdesk.core.audit import Actor
 from summitdesk.core.enums import Channel
@@ -208,6 +210,26 @@ def test_assign_position_records_the_new_position(actor: Actor) -> None:
     assert entry.action == "summitdesk.position.assigned"
     assert entry.changes == {"role": [None, "focal_point"], "function": [None, "Adviser"]}
     assert entry.organisation_id == organisation.pk
+
+
+def test_assign_position_writes_a_new_position_once(actor: Actor) -> None:
+    """A new position is inserted with its function, not inserted then saved again."""
+    organisation = OrganisationFactory()
+    person = PersonFactory()
+
+    with CaptureQueriesContext(connection) as captured:
+        services.assign_position(
+            organisation, person, role=PositionRole.FOCAL_POINT, function="Adviser", actor=actor
+        )
+
+    table = f'"{Position._meta.db_table}"'
+    writes = [
+        query["sql"].split()[0]
+        for query in captured
+        if table in query["sql"] and not query["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT"]
+    assert Position.objects.get(person=person).function == "Adviser"
 
 
 def test_assign_position_replaces_the_chief_executive(actor: Actor) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,16 +265,15 @@ def transition(
         waiting = approval_refusal(accreditation.delegate.reply)
         if waiting:
             raise AccreditationError(waiting)
-    if to == Status.APPROVED and _counts_against_limit(accreditation, organisation):
-        limit = check_limit(organisation, accreditation.meeting, exclude=accreditation.pk)
-        if limit.allowed is not None and limit.approved >= limit.allowed:
-            raise AccreditationError(
-                _(
-                    "%(organisation)s already has %(approved)d approved delegates, its limit "
-                    "for this meeting: grant an exception to approve more."
-                )
-                % {"organisation": organisation.name, "approved": limit.approved}
+    limit = _limit_if_counted(accreditation, organisation) if to == Status.APPROVED else None
+    if limit is not None and limit.allowed is not None and limit.approved >= limit.allowed:
+        raise AccreditationError(
+            _(
+                "%(organisation)s already has %(approved)d approved delegates, its limit "
+                "for this meeting: grant an exception to approve more."
             )
+            % {"organisation": organisation.name, "approved": limit.approved}
+        )
     before = audit.snapshot(accreditation, ("status", "reason", "badge_version", "badge_number"))
     accreditation.status = to
     accreditation.reason = reason if to != Status.APPROVED else ""
@@ -346,23 +345,48 @@ class LimitCheck:
         return self.allowed is not None and self.approved + self.pending > self.allowed
 
 
-def _counts_against_limit(accreditation: Accreditation, organisation: Organisation) -> bool:
-    """Whether the delegate's participant type counts against the organisation's limit."""
-    counted = counts_against_limit(accreditation.meeting, organisation.category)
-    return Accreditation.objects.filter(counted, pk=accreditation.pk).exists()
+def _limit_if_counted(
+    accreditation: Accreditation, organisation: Organisation
+) -> LimitCheck | None:
+    """The organisation's limit, the others' accreditations counted (check_limit), when the
+    category has a limit for the meeting and the delegate's participant type counts
+    against it; None otherwise (no limit, or a delegate who takes no seat)."""
+    meeting = accreditation.meeting
+    limit = _category_limit(meeting, organisation.category)
+    if limit is None:  # nothing to check: spare the counting
+        return None
+    counted = counts_against_limit(meeting, organisation.category)
+    if not Accreditation.objects.filter(counted, pk=accreditation.pk).exists():
+        return None
+    return check_limit(
+        organisation, meeting, exclude=accreditation.pk, limit=limit, counted=counted
+    )
 
 
-def check_limit(
-    organisation: Organisation, meeting: Meeting, *, exclude: int | None = None
-) -> LimitCheck:
-    """The limit of the organisation's category for the meeting, the exception granted
-    (a total of delegates, which replaces the limit when higher: the latest one decided),
-    and its approved and pending accreditations (but `exclude`)."""
-    limit = (
-        DelegateLimit.objects.filter(meeting=meeting, category=organisation.category)
+def _category_limit(meeting: Meeting, category: str) -> int | None:
+    return (
+        DelegateLimit.objects.filter(meeting=meeting, category=category)
         .values_list("limit", flat=True)
         .first()
     )
+
+
+def check_limit(
+    organisation: Organisation,
+    meeting: Meeting,
+    *,
+    exclude: int | None = None,
+    limit: int | None = None,
+    counted: Q | None = None,
+) -> LimitCheck:
+    """The limit of the organisation's category for the meeting, the exception granted
+    (a total of delegates, which replaces the limit when higher: the latest one decided),
+    and its approved and pending accreditations (but `exclude`). `limit` and `counted`
+    (counts_against_limit), when the caller has read them already."""
+    if limit is None:
+        limit = _category_limit(meeting, organisation.category)
+    if counted is None:
+        counted = counts_against_limit(meeting, organisation.category)
     granted = (
         LimitException.objects.filter(
             meeting=meeting, organisation=organisation, granted__isnull=False
@@ -371,14 +395,18 @@ def check_limit(
         .values_list("granted", flat=True)
         .first()
     )
-    counted = Accreditation.objects.filter(
+    accreditations = Accreditation.objects.filter(
         meeting=meeting, delegate__reply__organisation=organisation, status__in=COUNTED
-    ).filter(counts_against_limit(meeting, organisation.category))
+    ).filter(counted)
     if exclude is not None:
-        counted = counted.exclude(pk=exclude)
-    approved = counted.filter(status=Status.APPROVED).count()
-    pending = counted.filter(status=Status.PENDING).count()
-    return LimitCheck(limit=limit, granted=granted, approved=approved, pending=pending)
+        accreditations = accreditations.exclude(pk=exclude)
+    found = accreditations.aggregate(
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+    )
+    return LimitCheck(
+        limit=limit, granted=granted, approved=found["approved"], pending=found["pending"]
+    )
 
 
 @transaction.atomic

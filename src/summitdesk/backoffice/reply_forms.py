@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from summitdesk.backoffice import widgets
 from summitdesk.delegations import queries
 from summitdesk.delegations.enums import Gender, ProtocolLevel, Relationship
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData, ReplyData
@@ -138,46 +139,74 @@ class StaffReplyMemberForm(forms.Form):
     """One member of the delegation; a row left empty is ignored."""
 
     title = forms.CharField(
-        label=gettext_lazy("Title"), required=False, max_length=MAX_LENGTH["title"]
+        widget=widgets.TextInput,
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=MAX_LENGTH["title"],
     )
     given_name = forms.CharField(
-        label=gettext_lazy("Given name"), required=False, max_length=MAX_LENGTH["given_name"]
+        widget=widgets.TextInput,
+        label=gettext_lazy("Given name"),
+        required=False,
+        max_length=MAX_LENGTH["given_name"],
     )
     family_name = forms.CharField(
-        label=gettext_lazy("Family name"), max_length=MAX_LENGTH["family_name"]
+        widget=widgets.TextInput,
+        label=gettext_lazy("Family name"),
+        max_length=MAX_LENGTH["family_name"],
     )
     function = forms.CharField(
-        label=gettext_lazy("Function"), required=False, max_length=MAX_LENGTH["function"]
+        widget=widgets.TextInput,
+        label=gettext_lazy("Function"),
+        required=False,
+        max_length=MAX_LENGTH["function"],
     )
-    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
+    email = forms.EmailField(widget=widgets.EmailInput, label=gettext_lazy("Email"), required=False)
     nationality = forms.ChoiceField(
-        label=gettext_lazy("Nationality"), required=False, choices=_any("—", country_choices())
+        label=gettext_lazy("Nationality"),
+        required=False,
+        choices=_any("—", country_choices()),
+        widget=widgets.DirectSelect,
     )
-    gender = forms.ChoiceField(label=gettext_lazy("Gender"), required=False, choices=GENDERS)
+    gender = forms.ChoiceField(
+        widget=widgets.DirectSelect, label=gettext_lazy("Gender"), required=False, choices=GENDERS
+    )
     consent_to_publish = forms.BooleanField(
-        label=gettext_lazy("May appear on the published List of Participants"), required=False
+        widget=widgets.CheckboxInput,
+        label=gettext_lazy("May appear on the published List of Participants"),
+        required=False,
     )
-    is_head = forms.BooleanField(label=gettext_lazy("Head of delegation"), required=False)
+    is_head = forms.BooleanField(
+        widget=widgets.CheckboxInput, label=gettext_lazy("Head of delegation"), required=False
+    )
     protocol_level = forms.ChoiceField(
+        widget=widgets.DirectSelect,
         label=gettext_lazy("Protocol level"),
         required=False,
         choices=_any("—", ProtocolLevel.choices),
         help_text=gettext_lazy("The head's level is the delegation's."),
     )
     participant_type = forms.ChoiceField(
+        widget=widgets.DirectSelect,
         label=gettext_lazy("Participant type"),
         required=False,
         choices=[("", gettext_lazy("Default of the category"))],
     )
     affiliation = forms.CharField(
-        label=gettext_lazy("Affiliation (employer)"), required=False, max_length=200
+        widget=widgets.TextInput,
+        label=gettext_lazy("Affiliation (employer)"),
+        required=False,
+        max_length=200,
     )
     relationship = forms.ChoiceField(
+        widget=widgets.DirectSelect,
         label=gettext_lazy("Relationship to the organisation"),
         required=False,
         choices=_any("—", Relationship.choices),
     )
-    online = forms.BooleanField(label=gettext_lazy("Takes part online only"), required=False)
+    online = forms.BooleanField(
+        widget=widgets.CheckboxInput, label=gettext_lazy("Takes part online only"), required=False
+    )
 
     def __init__(
         self, *args: Any, types: list[tuple[str, str]] | None = None, **kwargs: Any

@@ -66,10 +66,12 @@ def missing_kinds(reply: Reply, *, approval_waits: bool = False) -> list[Documen
     )
     if approval_waits:
         required = required.filter(approval_waits=True)
-    received = set(
+    wanted = set(required.values_list("kind", flat=True))
+    if not wanted:  # most meetings require nothing: no need to read what was received
+        return []
+    wanted -= set(
         reply.mandate_documents.filter(state=DocumentState.ACCEPTED).values_list("kind", flat=True)
     )
-    wanted = set(required.values_list("kind", flat=True)) - received
     return [kind for kind in DocumentKind if kind.value in wanted]
 
 

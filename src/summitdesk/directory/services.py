@@ -145,8 +145,9 @@ def assign_position(
     )
     if created or position.function != function:
         before = {} if created else {"function": position.function}
-        position.function = function
-        position.save()
+        if not created:  # a new position was saved with its function (defaults)
+            position.function = function
+            position.save(update_fields=["function"])
         audit.record(
             position,
             "summitdesk.position.assigned" if created else "summitdesk.position.changed",
