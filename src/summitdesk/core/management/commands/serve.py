@@ -11,6 +11,8 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
+from summitdesk.lib import heap
+
 
 def positive(value: str) -> int:
     number = int(value)
@@ -31,7 +33,9 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
             self.cfg.set(key, value)
 
     def load(self) -> WSGIHandler:
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        heap.settle()
+        return application
 
 
 class Command(BaseCommand):
