@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from summitdesk.backoffice import widgets
 from summitdesk.delegations import queries
 from summitdesk.delegations.enums import Gender, ProtocolLevel, Relationship
 from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonData, ReplyData
 from summitdesk.directory.enums import Category, StakeholderGroup
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
+from summitdesk.lib import widgets
 from summitdesk.lib.countries import REGIONS, UNKNOWN_REGION, country_choices
 
 #: Empty member rows offered below those already named; "More rows" adds as many again.

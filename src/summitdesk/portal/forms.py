@@ -22,13 +22,8 @@ from summitdesk.delegations.services import MAX_DELEGATES, DelegateData, PersonD
 from summitdesk.directory.validators import MAX_LENGTH, person_rules
 from summitdesk.lib.countries import COUNTRIES
 from summitdesk.lib.forms import mark_required_to_submit
-from summitdesk.portal.widgets import (
-    CheckboxInput,
-    CountrySelect,
-    EmailInput,
-    SmallSelect,
-    TextInput,
-)
+from summitdesk.lib.widgets import CheckboxInput, EmailInput, TextInput
+from summitdesk.portal.widgets import CountrySelect, SmallSelect
 
 #: Blank member rows shown at least, and added by "Add more rows".
 MIN_BLANK_ROWS = 3

@@ -1,5 +1,6 @@
-"""The portal's own widgets: inputs and selects written with format_html, the country list
-from one cached string per language (a delegation of ten has a hundred fields)."""
+"""The portal's own selects, written with format_html, the country list from one cached
+string per language (a delegation of ten has a hundred fields; its inputs are
+lib.widgets')."""
 
 import functools
 import html
@@ -7,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -28,40 +28,6 @@ def _options_html(language: str) -> str:
         f'<option value="{alpha2}">{html.escape(name)}</option>'
         for alpha2, name in nationality_choices(language)
     )
-
-
-class DirectInput(Input):
-    """An <input> written with format_html rather than through Django's widget templates,
-    which cost a third of a millisecond each: a delegation of ten has a hundred of them.
-    Same attributes, same order (type, name, value, the rest)."""
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: Any = None,
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        given = {} if widget["value"] is None else {"value": widget["value"]}
-        return format_html(
-            '<input type="{}" name="{}"{}>',
-            widget["type"],
-            widget["name"],
-            flatatt({**given, **widget["attrs"]}),
-        )
-
-
-class TextInput(DirectInput, forms.TextInput):
-    pass
-
-
-class EmailInput(DirectInput, forms.EmailInput):
-    pass
-
-
-class CheckboxInput(DirectInput, forms.CheckboxInput):
-    pass
 
 
 class SmallSelect(forms.Select):

@@ -7,8 +7,8 @@ import pytest
 from django import forms
 from django.test.signals import template_rendered
 
-from summitdesk.backoffice import widgets
 from summitdesk.backoffice.reply_forms import StaffReplyMemberForm
+from summitdesk.lib import widgets
 from summitdesk.lib.countries import country_choices
 
 CHOICES = [("", "—"), *country_choices(), ("x&y", 'A <b> & "q"')]
